@@ -15,7 +15,7 @@ public final class RelayMain {
         if (args.length > 0) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             switch (args[0]) {
-                case "provision" -> { } // wired by the provisioning work
+                case "provision" -> System.exit(com.relay.aws.ProvisionCommand.run(rest, System.out, System.err));
                 default -> { }
             }
         }

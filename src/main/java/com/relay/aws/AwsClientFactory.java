@@ -1,0 +1,112 @@
+package com.relay.aws;
+
+import com.relay.config.RelayMode;
+import com.relay.config.RelaySettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ServiceLoader;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds the AWS SDK v2 clients for a mode: the same code for the service (Spring beans) and the
+ * plain-Java commands, so they can never disagree about endpoints or credentials.
+ */
+public final class AwsClientFactory {
+
+    /** LocalStack accepts any key pair; these are its documented defaults. */
+    private static final AwsCredentialsProvider LOCALSTACK_CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+
+    private final RelaySettings settings;
+    private final AwsEndpoints endpoints;
+    private final AwsCredentialsProvider credentials;
+
+    public AwsClientFactory(RelaySettings settings, AwsEndpoints endpoints, AwsCredentialsProvider credentials) {
+        this.settings = settings;
+        this.endpoints = endpoints;
+        this.credentials = credentials;
+    }
+
+    /** Factory for localstack/aws modes (embedded needs the running emulators' endpoints). */
+    public static AwsClientFactory forRemote(RelaySettings settings) {
+        if (settings.mode() == RelayMode.EMBEDDED) {
+            throw new IllegalStateException("embedded mode needs the emulators' endpoints");
+        }
+        URI override = settings.endpointOverride();
+        AwsEndpoints endpoints = override == null ? AwsEndpoints.sdkDefaults() : AwsEndpoints.all(override);
+        AwsCredentialsProvider creds = settings.mode() == RelayMode.LOCALSTACK
+                ? LOCALSTACK_CREDENTIALS : DefaultCredentialsProvider.builder().build();
+        return new AwsClientFactory(settings, endpoints, creds);
+    }
+
+    /**
+     * Finds the embedded emulators on the classpath. They are test-scoped on purpose, so the
+     * production jar answers with instructions instead of a ClassNotFoundException.
+     */
+    public static EmbeddedAws.Launcher embeddedLauncher() {
+        return ServiceLoader.load(EmbeddedAws.Launcher.class).findFirst().orElseThrow(() -> new IllegalStateException(
+                "RELAY_MODE=embedded needs the embedded AWS emulators, which are not in this artifact. "
+                        + "Start the embedded default with './mvnw spring-boot:test-run', "
+                        + "or set RELAY_MODE=localstack or RELAY_MODE=aws."));
+    }
+
+    public AwsEndpoints endpoints() { return endpoints; }
+
+    public SqsClient sqs() {
+        return configure(SqsClient.builder(), endpoints.sqs(), true).build();
+    }
+
+    public S3Client s3() {
+        return configure(S3Client.builder(), endpoints.s3(), false)
+                // emulators and LocalStack serve buckets by path, not by virtual host
+                .forcePathStyle(endpoints.s3() != null)
+                .build();
+    }
+
+    public S3Presigner s3Presigner() {
+        S3Presigner.Builder b = S3Presigner.builder().credentialsProvider(credentials)
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .pathStyleAccessEnabled(endpoints.s3() != null).build());
+        if (settings.region() != null) b.region(Region.of(settings.region()));
+        if (endpoints.s3() != null) b.endpointOverride(endpoints.s3());
+        return b.build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return configure(DynamoDbClient.builder(), endpoints.dynamoDb(), true).build();
+    }
+
+    public CloudWatchClient cloudWatch() {
+        return configure(CloudWatchClient.builder(), endpoints.cloudWatch(), true).build();
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+            B configure(B builder, URI endpoint, boolean boundedAttempts) {
+        builder.credentialsProvider(credentials)
+                // one explicit HTTP client: several implementations are on the classpath
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .maxConnections(64));
+        if (boundedAttempts) {
+            // longer than SQS's 20 s long poll; S3 is left unbounded: a 500 MB feed upload is slow
+            builder.overrideConfiguration(ClientOverrideConfiguration.builder()
+                    .apiCallAttemptTimeout(Duration.ofSeconds(35)).build());
+        }
+        if (settings.region() != null) builder.region(Region.of(settings.region()));
+        if (endpoint != null) builder.endpointOverride(endpoint);
+        return builder;
+    }
+}

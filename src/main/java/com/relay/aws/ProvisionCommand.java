@@ -1,0 +1,114 @@
+package com.relay.aws;
+
+import com.relay.config.InvalidSettingsException;
+import com.relay.config.RelayMode;
+import com.relay.config.RelaySettings;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * {@code relay provision [--dry-run] [--prefix P] [--environment E] [--sns-topic-arn ARN]
+ * [--tenant-id ID]... [--skip-alarms]} (RI §6.4). Plain Java: no Spring context, so it starts fast
+ * and can run from an init script. Exit codes: 0 done, 1 an endpoint call failed, 2 usage, 3 conflict.
+ */
+public final class ProvisionCommand {
+
+    static final String USAGE = "usage: relay provision [--dry-run] [--prefix relay-inventory] [--environment <name>]"
+            + " [--sns-topic-arn <arn>] [--tenant-id <id>]... [--skip-alarms]";
+
+    private ProvisionCommand() {}
+
+    record Options(boolean dryRun, String prefix, String environment, String snsTopicArn,
+                   List<String> tenantIds, boolean skipAlarms) {}
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        RelaySettings settings;
+        try {
+            settings = RelaySettings.fromEnvironment();
+        } catch (InvalidSettingsException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        AwsClientFactory factory = settings.mode() == RelayMode.EMBEDDED
+                ? embeddedFactory(settings) : AwsClientFactory.forRemote(settings);
+        try (var sqs = factory.sqs(); var ddb = factory.dynamoDb(); var s3 = factory.s3()) {
+            Provisioner.Result result = new Provisioner(sqs, ddb, s3, settings, options.dryRun())
+                    .run(line -> out.println(line.render(options.dryRun())));
+            printAlarms(settings, options, out);
+            return result.hasConflict() ? 3 : 0;
+        } catch (SdkException e) {
+            err.println("provisioning failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * Alarms (RI §6.3) are created together with the metrics the worker emits; until then this
+     * says so plainly instead of pretending.
+     */
+    private static void printAlarms(RelaySettings settings, Options options, PrintStream out) {
+        String reason = options.skipAlarms() ? "--skip-alarms"
+                : settings.mode() == RelayMode.EMBEDDED ? "no CloudWatch in embedded mode"
+                : "alarm provisioning is not part of this release yet";
+        out.println("CloudWatch alarms " + options.prefix() + "-" + options.environment() + "-*: skipped (" + reason + ")");
+    }
+
+    /** The embedded emulators of a running service, on the configured loopback ports. */
+    static AwsClientFactory embeddedFactory(RelaySettings settings) {
+        RelaySettings.Embedded e = settings.embedded();
+        if (e.sqsPort() == 0 || e.dynamoDbPort() == 0 || e.s3Port() == 0) {
+            throw new IllegalArgumentException("embedded ports must be fixed to provision a running service");
+        }
+        String host = e.bindHost();
+        AwsEndpoints endpoints = new AwsEndpoints(URI.create("http://" + host + ":" + e.sqsPort()),
+                URI.create("http://" + host + ":" + e.s3Port()), URI.create("http://" + host + ":" + e.dynamoDbPort()), null);
+        return new AwsClientFactory(settings, endpoints, StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                EmbeddedAws.ACCESS_KEY_ID, EmbeddedAws.SECRET_ACCESS_KEY)));
+    }
+
+    static Options parse(String[] args) {
+        boolean dryRun = false;
+        boolean skipAlarms = false;
+        String prefix = "relay-inventory";
+        String environment = System.getenv().getOrDefault("ENVIRONMENT", "unknown");
+        String sns = null;
+        List<String> tenants = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--dry-run" -> dryRun = true;
+                case "--skip-alarms" -> skipAlarms = true;
+                case "--prefix" -> prefix = value(args, ++i, a);
+                case "--environment" -> environment = value(args, ++i, a);
+                case "--sns-topic-arn" -> sns = value(args, ++i, a);
+                case "--tenant-id" -> {
+                    String id = value(args, ++i, a);
+                    if (!id.matches("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")) {
+                        throw new IllegalArgumentException("--tenant-id must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
+                    }
+                    tenants.add(id);
+                }
+                default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
+            }
+        }
+        return new Options(dryRun, prefix, environment, sns, List.copyOf(tenants), skipAlarms);
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length || args[i].startsWith("--")) throw new IllegalArgumentException(flag + " needs a value");
+        return args[i];
+    }
+}

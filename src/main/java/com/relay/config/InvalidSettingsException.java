@@ -1,0 +1,15 @@
+package com.relay.config;
+
+import java.util.List;
+
+/** Startup refuses to continue: every problem found in the environment, one per line (RI §8). */
+public class InvalidSettingsException extends RuntimeException {
+    private final List<String> problems;
+
+    public InvalidSettingsException(List<String> problems) {
+        super("invalid Relay configuration:\n  - " + String.join("\n  - ", problems), null, false, false);
+        this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() { return problems; }
+}

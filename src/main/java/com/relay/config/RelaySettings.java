@@ -1,0 +1,209 @@
+package com.relay.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Every setting of RI §8 that the running code uses, read from environment variables (or, inside
+ * Spring, from the Environment, so tests can set them as properties) with the spec's defaults.
+ * All values are checked at once; {@link #load} throws one {@link InvalidSettingsException}
+ * listing every problem so an operator fixes the environment in one go.
+ *
+ * <p>The same loader serves the service and the plain-Java commands ({@code relay provision}),
+ * so both always agree on names and endpoints.
+ */
+public record RelaySettings(
+        RelayMode mode,
+        Path dataDir,
+        URI endpointOverride,
+        String region,
+        boolean provisionOnStartup,
+        String environment,
+        Roles roles,
+        Resources resources,
+        Worker worker,
+        Notify notifier,
+        Engine engine,
+        Embedded embedded) {
+
+    public record Roles(boolean api, boolean worker, boolean notifier, boolean scheduler) {}
+
+    /**
+     * Resource names. Queue URLs are as configured (null when unset); the queue names are
+     * derived from them or defaulted (RI §6.4).
+     */
+    public record Resources(String artifactBucket, String tenantsTable, String runsTable,
+                            String notificationsTable, String circuitBreakerTable,
+                            String jobsQueueUrl, String jobsQueueName, String jobsDlqUrl, String jobsDlqName,
+                            String notificationsQueueUrl, String notificationsQueueName,
+                            String notificationsDlqUrl, String notificationsDlqName) {}
+
+    public record Worker(int maxConcurrency, int poisonMaxReceives, int visibilityTimeoutSeconds,
+                         int visibilityHeartbeatSeconds, int retryBackoffSeconds, int retryBackoffMaxSeconds,
+                         int receiveWaitSeconds, int shutdownTimeoutSeconds) {}
+
+    public record Notify(int visibilityTimeoutSeconds, int maxReceives) {}
+
+    public record Engine(long memoryBudgetBytes, Path spillDir) {}
+
+    /**
+     * Embedded-mode emulator settings (not in RI §8: they only exist for the embedded default).
+     * A port of 0 picks a free port; {@code persistent=false} keeps everything in memory (tests).
+     */
+    public record Embedded(String bindHost, int sqsPort, int dynamoDbPort, int s3Port, boolean persistent) {}
+
+    public static final String DEFAULT_JOBS_QUEUE = "relay-inventory-jobs";
+    public static final String DEFAULT_NOTIFICATIONS_QUEUE = "relay-inventory-notifications";
+
+    public static RelaySettings fromEnvironment() {
+        return load(System::getenv);
+    }
+
+    public static RelaySettings load(Function<String, String> env) {
+        Reader r = new Reader(env);
+        RelayMode mode = r.mode();
+        boolean aws = mode == RelayMode.AWS;
+
+        Path dataDir = Path.of(r.string("RELAY_DATA_DIR", "./.relay-data"));
+        String endpointText = r.string("AWS_ENDPOINT_URL", mode == RelayMode.LOCALSTACK ? "http://localhost:4566" : null);
+        URI endpoint = endpointText == null ? null : r.uri("AWS_ENDPOINT_URL", endpointText);
+        String region = r.string("AWS_REGION", aws ? null : "us-east-1");
+        boolean provision = r.bool("PROVISION_ON_STARTUP", mode == RelayMode.EMBEDDED);
+        String environment = r.string("ENVIRONMENT", "unknown");
+        Roles roles = new Roles(r.bool("API_ENABLED", true), r.bool("WORKER_ENABLED", true),
+                r.bool("NOTIFIER_ENABLED", true), r.bool("SCHEDULER_ENABLED", true));
+
+        String jobsUrl = r.string("SQS_QUEUE_URL", null);
+        String jobsName = jobsUrl != null ? lastSegment(jobsUrl) : DEFAULT_JOBS_QUEUE;
+        String jobsDlqUrl = r.string("SQS_DLQ_URL", null);
+        String notifUrl = r.string("NOTIFICATIONS_QUEUE_URL", null);
+        String notifName = notifUrl != null ? lastSegment(notifUrl) : DEFAULT_NOTIFICATIONS_QUEUE;
+        String notifDlqUrl = r.string("NOTIFICATIONS_DLQ_URL", null);
+        Resources resources = new Resources(
+                r.required("ARTIFACT_BUCKET", aws, "relay-inventory-artifacts"),
+                r.required("TENANTS_TABLE", aws, "relay-inventory-tenants"),
+                r.required("RUNS_TABLE", aws, "relay-inventory-runs"),
+                r.required("NOTIFICATIONS_TABLE", aws, "relay-inventory-notifications"),
+                r.string("CIRCUIT_BREAKER_TABLE", null),
+                aws ? r.required("SQS_QUEUE_URL", true, null) : jobsUrl, jobsName,
+                jobsDlqUrl, jobsDlqUrl != null ? lastSegment(jobsDlqUrl) : jobsName + "-dlq",
+                aws ? r.required("NOTIFICATIONS_QUEUE_URL", true, null) : notifUrl, notifName,
+                notifDlqUrl, notifDlqUrl != null ? lastSegment(notifDlqUrl) : notifName + "-dlq");
+
+        int visibility = r.integer("WORKER_VISIBILITY_TIMEOUT_SECONDS", 300, 11, 43_200);
+        Worker worker = new Worker(
+                Math.max(1, r.integer("WORKER_MAX_CONCURRENCY", 1, Integer.MIN_VALUE, 64)),
+                r.integer("WORKER_POISON_MAX_RECEIVES", 3, 1, 1000),
+                visibility,
+                r.integer("WORKER_VISIBILITY_HEARTBEAT_SECONDS", 60, 1, 43_200),
+                r.integer("WORKER_RETRY_BACKOFF_SECONDS", 30, 0, 43_200),
+                r.integer("WORKER_RETRY_BACKOFF_MAX_SECONDS", 900, 0, 43_200),
+                r.integer("WORKER_RECEIVE_WAIT_SECONDS", 20, 0, 20),
+                r.integer("WORKER_SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3_600));
+        if (worker.visibilityHeartbeatSeconds() >= visibility - 10) {
+            r.problem("WORKER_VISIBILITY_HEARTBEAT_SECONDS must be less than WORKER_VISIBILITY_TIMEOUT_SECONDS - 10");
+        }
+        Notify notify = new Notify(r.integer("NOTIFY_VISIBILITY_TIMEOUT_SECONDS", 180, 1, 43_200),
+                r.integer("NOTIFY_MAX_RECEIVES", 5, 1, 1000));
+        String spill = r.string("ENGINE_SPILL_DIR", System.getProperty("java.io.tmpdir"));
+        Engine engine = new Engine(r.integer("ENGINE_MEMORY_BUDGET_MB", 256, 1, 1_048_576) * 1024L * 1024L, Path.of(spill));
+        Embedded embedded = new Embedded(
+                r.string("RELAY_EMBEDDED_BIND_HOST", "127.0.0.1"),
+                r.integer("RELAY_EMBEDDED_SQS_PORT", 9324, 0, 65_535),
+                r.integer("RELAY_EMBEDDED_DYNAMODB_PORT", 8000, 0, 65_535),
+                r.integer("RELAY_EMBEDDED_S3_PORT", 9000, 0, 65_535),
+                r.bool("RELAY_EMBEDDED_PERSISTENT", true));
+        r.throwIfProblems();
+        return new RelaySettings(mode, dataDir, endpoint, region, provision, environment, roles, resources,
+                worker, notify, engine, embedded);
+    }
+
+    static String lastSegment(String url) {
+        String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    }
+
+    /** Collects problems instead of failing on the first one. */
+    private static final class Reader {
+        private final Function<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Function<String, String> env) { this.env = env; }
+
+        String raw(String name) {
+            String v = env.apply(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        RelayMode mode() {
+            String v = raw("RELAY_MODE");
+            if (v == null) return RelayMode.EMBEDDED;
+            return RelayMode.parse(v).orElseGet(() -> {
+                problems.add("RELAY_MODE must be one of embedded, localstack, aws (got '" + v + "')");
+                return RelayMode.EMBEDDED;
+            });
+        }
+
+        String string(String name, String dflt) {
+            String v = raw(name);
+            return v == null ? dflt : v;
+        }
+
+        String required(String name, boolean required, String dflt) {
+            String v = raw(name);
+            if (v != null) return v;
+            if (required) problems.add(name + " is required in aws mode");
+            return dflt;
+        }
+
+        boolean bool(String name, boolean dflt) {
+            String v = raw(name);
+            if (v == null) return dflt;
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> {
+                    problems.add(name + " must be true or false (got '" + v + "')");
+                    yield dflt;
+                }
+            };
+        }
+
+        int integer(String name, int dflt, int min, int max) {
+            String v = raw(name);
+            if (v == null) return dflt;
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    problems.add(name + " must be between " + min + " and " + max + " (got " + n + ")");
+                    return dflt;
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                problems.add(name + " must be an integer (got '" + v + "')");
+                return dflt;
+            }
+        }
+
+        URI uri(String name, String text) {
+            try {
+                URI u = new URI(text);
+                if (u.getScheme() == null || u.getHost() == null) throw new IllegalArgumentException();
+                return u;
+            } catch (Exception e) {
+                problems.add(name + " must be an absolute URL (got '" + text + "')");
+                return null;
+            }
+        }
+
+        void problem(String p) { problems.add(p); }
+
+        void throwIfProblems() {
+            if (!problems.isEmpty()) throw new InvalidSettingsException(problems);
+        }
+    }
+}
