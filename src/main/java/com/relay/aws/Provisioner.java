@@ -118,6 +118,9 @@ public final class Provisioner {
                 .attributeNames(QueueAttributeName.ALL)).attributes();
         Map<QueueAttributeName, String> changes = new HashMap<>();
         desired.forEach((k, v) -> {
+            // An attribute the endpoint does not report at all cannot be managed there (ElasticMQ
+            // has no retention period): re-sending it every time would never converge.
+            if (!current.containsKey(k) && k != QueueAttributeName.REDRIVE_POLICY) return;
             boolean same = k == QueueAttributeName.REDRIVE_POLICY
                     ? sameRedrive(current.get(k), v) : Objects.equals(current.get(k), v);
             if (!same) changes.put(k, v);
