@@ -2,6 +2,7 @@ package com.relay.aws;
 
 import com.relay.config.RelayMode;
 import com.relay.config.RelaySettings;
+import com.relay.config.RelayStartupException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ServiceLoader;
@@ -56,9 +57,9 @@ public final class AwsClientFactory {
      * production jar answers with instructions instead of a ClassNotFoundException.
      */
     public static EmbeddedAws.Launcher embeddedLauncher() {
-        return ServiceLoader.load(EmbeddedAws.Launcher.class).findFirst().orElseThrow(() -> new IllegalStateException(
-                "RELAY_MODE=embedded needs the embedded AWS emulators, which are not in this artifact. "
-                        + "Start the embedded default with './mvnw spring-boot:test-run', "
+        return ServiceLoader.load(EmbeddedAws.Launcher.class).findFirst().orElseThrow(() -> new RelayStartupException(
+                "RELAY_MODE=embedded needs the embedded AWS emulators, which are not in this artifact.",
+                "Start the embedded default from a checkout with './mvnw spring-boot:test-run', "
                         + "or set RELAY_MODE=localstack or RELAY_MODE=aws."));
     }
 

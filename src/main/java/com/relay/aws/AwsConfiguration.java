@@ -2,6 +2,7 @@ package com.relay.aws;
 
 import com.relay.config.RelayMode;
 import com.relay.config.RelaySettings;
+import com.relay.config.RelayStartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -59,9 +60,10 @@ public class AwsConfiguration {
             Provisioner.Result result = new Provisioner(sqs, dynamoDb, s3, settings, false)
                     .run(line -> log.info("provision {}", line.render(false)));
             if (result.hasConflict()) {
-                throw new IllegalStateException("provisioning found conflicts: " + result.lines().stream()
+                throw new RelayStartupException("provisioning found conflicts: " + result.lines().stream()
                         .filter(l -> l.outcome() == ProvisionLine.Outcome.CONFLICT)
-                        .map(l -> l.render(false)).toList());
+                        .map(l -> l.render(false)).toList(),
+                        "Relay never changes an existing table's keys: point the *_TABLE variables elsewhere or fix the table.");
             }
             return result.resources();
         }
@@ -77,9 +79,9 @@ public class AwsConfiguration {
         try {
             return sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
         } catch (QueueDoesNotExistException e) {
-            throw new IllegalStateException("queue " + name + " does not exist in " + settings.mode().wireName()
-                    + " mode: run 'relay provision'" + (settings.mode() == RelayMode.LOCALSTACK
-                    ? " or set PROVISION_ON_STARTUP=true" : ""));
+            throw new RelayStartupException("queue " + name + " does not exist in " + settings.mode().wireName() + " mode",
+                    "Run 'java -jar relay.jar provision'" + (settings.mode() == RelayMode.LOCALSTACK
+                    ? " or set PROVISION_ON_STARTUP=true" : "") + ".");
         }
     }
 }

@@ -2,6 +2,7 @@ package com.relay.aws;
 
 import com.relay.config.RelayMode;
 import com.relay.config.RelaySettings;
+import com.relay.config.RelayStartupException;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
@@ -29,7 +30,8 @@ public final class AwsRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("embedded AWS emulators failed to start: " + e.getMessage(), e);
+            throw new RelayStartupException("embedded AWS emulators failed to start: " + e,
+                    "Check that the RELAY_EMBEDDED_*_PORT ports are free and RELAY_DATA_DIR is writable.");
         }
         return new AwsRuntime(emulators, new AwsClientFactory(settings, emulators.endpoints(),
                 StaticCredentialsProvider.create(emulators.credentials())));

@@ -51,6 +51,10 @@ public final class ProvisionCommand {
             return result.hasConflict() ? 3 : 0;
         } catch (SdkException e) {
             err.println("provisioning failed: " + e.getMessage());
+            if (settings.mode() == RelayMode.EMBEDDED) {
+                err.println("(embedded mode provisions the emulators of a running service: start it with"
+                        + " './mvnw spring-boot:test-run'; it also provisions itself at start-up)");
+            }
             return 1;
         }
     }

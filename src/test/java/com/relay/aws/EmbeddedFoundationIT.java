@@ -178,4 +178,31 @@ class EmbeddedFoundationIT {
         List<ProvisionLine> lines = new Provisioner(sqs, dynamoDb, s3, settings, false).run(l -> { }).lines();
         assertThat(lines).hasSize(8).allSatisfy(l -> assertThat(l.outcome()).isEqualTo(ProvisionLine.Outcome.UNCHANGED));
     }
+
+    @Test
+    void dryRunChangesNothingAndKeySchemaConflictIsReported() {
+        var other = com.relay.config.RelaySettings.load(Map.of(
+                "ARTIFACT_BUCKET", "dry-bucket", "TENANTS_TABLE", "dry-tenants", "RUNS_TABLE", "dry-runs",
+                "NOTIFICATIONS_TABLE", "dry-notifications",
+                "SQS_QUEUE_URL", "http://x/000000000000/dry-jobs",
+                "NOTIFICATIONS_QUEUE_URL", "http://x/000000000000/dry-notify")::get);
+        List<String> dry = new Provisioner(sqs, dynamoDb, s3, other, true).run(l -> { }).lines().stream()
+                .map(l -> l.render(true)).toList();
+        assertThat(dry).containsExactly(
+                "SQS queue dry-jobs-dlq: would create", "SQS queue dry-jobs: would create",
+                "SQS queue dry-notify-dlq: would create", "SQS queue dry-notify: would create",
+                "DynamoDB table dry-tenants: would create", "DynamoDB table dry-runs: would create",
+                "DynamoDB table dry-notifications: would create", "S3 bucket dry-bucket: would create");
+        assertThat(sqs.listQueues(b -> b.queueNamePrefix("dry-")).queueUrls()).isEmpty();
+        assertThat(dynamoDb.listTables().tableNames()).noneMatch(n -> n.startsWith("dry-"));
+
+        // a tenants table whose key schema is not ours is left alone and reported
+        dynamoDb.createTable(b -> b.tableName("dry-tenants").billingMode("PAY_PER_REQUEST")
+                .keySchema(k -> k.attributeName("id").keyType("HASH"))
+                .attributeDefinitions(a -> a.attributeName("id").attributeType("S")));
+        Provisioner.Result result = new Provisioner(sqs, dynamoDb, s3, other, false).run(l -> { });
+        assertThat(result.hasConflict()).isTrue();
+        assertThat(result.lines()).extracting(l -> l.render(false)).contains(
+                "DynamoDB table dry-tenants: conflict (key schema is [id HASH], expected [tenant_id HASH, config_version RANGE])");
+    }
 }
