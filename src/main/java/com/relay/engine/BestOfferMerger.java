@@ -5,7 +5,7 @@ import com.relay.tenants.config.TenantConfig;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -120,10 +120,11 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
         heldBytes = 0;
     }
 
+    /** SKUs are unique here, so an unstable order would do; parallelSort uses the idle cores. */
     private List<InventoryRecord> sortedHeld() {
-        List<InventoryRecord> list = new ArrayList<>(best.values());
-        list.sort(BY_SKU);
-        return list;
+        InventoryRecord[] held = best.values().toArray(new InventoryRecord[0]);
+        Arrays.parallelSort(held, BY_SKU);
+        return Arrays.asList(held);
     }
 
     /** Merge step over SKU-sorted sources: all records of one SKU meet; the best one is kept. */

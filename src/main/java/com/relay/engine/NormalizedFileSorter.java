@@ -4,7 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +21,8 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
     private final long memoryBudgetBytes;
     private final SpillRuns spill;
 
-    private ArrayList<InventoryRecord> buffer = new ArrayList<>();
+    private InventoryRecord[] buffer = new InventoryRecord[1024];
+    private int size;
     private long heldBytes;
     private long count;
     private boolean finished;
@@ -39,13 +40,14 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
     @Override
     public void accept(InventoryRecord record) throws IOException {
         if (finished) throw new IllegalStateException("sorter already finished");
-        buffer.add(record);
+        if (size == buffer.length) buffer = Arrays.copyOf(buffer, size * 2);
+        buffer[size++] = record;
         count++;
         heldBytes += RecordSizes.estimate(record) + SLOT_BYTES;
         if (heldBytes > memoryBudgetBytes) {
-            sortBuffer();
-            spill.addRun(buffer);
-            buffer = new ArrayList<>();
+            spill.addRun(sortedHeld());
+            Arrays.fill(buffer, 0, size, null);
+            size = 0;
             heldBytes = 0;
         }
     }
@@ -64,17 +66,17 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         if (finished) throw new IllegalStateException("sorter already finished");
         finished = true;
         try {
-            sortBuffer();
+            List<InventoryRecord> tail = sortedHeld();
             if (spill.runCount() == 0) {
-                for (InventoryRecord r : buffer) out.accept(r);
+                for (InventoryRecord r : tail) out.accept(r);
             } else {
                 // ties go to the earlier run, and runs are in input order: the merge is stable
-                spill.mergeAll(SpillRuns.ofList(buffer),
+                spill.mergeAll(SpillRuns.ofList(tail),
                         (sources, sink) -> SpillRuns.mergeOrdered(sources, BestOfferMerger.BY_SKU, sink), out);
             }
             return count;
         } finally {
-            buffer = new ArrayList<>();
+            release();
             spill.close();
         }
     }
@@ -87,15 +89,21 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         return rows;
     }
 
-    /** List.sort is a stable merge sort: equal SKUs keep input order. */
-    private void sortBuffer() {
-        buffer.sort(BestOfferMerger.BY_SKU);
+    /** Arrays.parallelSort is stable for objects: equal SKUs keep input order. */
+    private List<InventoryRecord> sortedHeld() {
+        Arrays.parallelSort(buffer, 0, size, BestOfferMerger.BY_SKU);
+        return Arrays.asList(buffer).subList(0, size);
+    }
+
+    private void release() {
+        buffer = new InventoryRecord[0];
+        size = 0;
     }
 
     @Override
     public void close() {
         finished = true;
-        buffer = new ArrayList<>();
+        release();
         spill.close();
     }
 }

@@ -22,6 +22,9 @@ public final class Pricer {
     private final boolean mapFloorActive;
     /** ceil(min_price ÷ increment) × increment: the floor's smallest multiple, computed once. */
     private final BigDecimal minMultiple;
+    /** The increment as unscaled long and scale, for the exact long-arithmetic fast path; -1 if unusable. */
+    private final long incrementUnscaled;
+    private final int incrementScale;
 
     public Pricer(TenantConfig.Pricing pricing) {
         Objects.requireNonNull(pricing, "pricing");
@@ -40,11 +43,70 @@ public final class Pricer {
         this.minMultiple = increment.signum() > 0
                 ? minPrice.divide(increment, MC).setScale(0, RoundingMode.CEILING).multiply(increment, MC)
                 : null;
+        this.incrementScale = increment.scale();
+        this.incrementUnscaled = increment.signum() > 0 && increment.unscaledValue().compareTo(LONG_FAST_LIMIT) < 0
+                ? increment.unscaledValue().longValueExact() : -1;
+    }
+
+    private static final java.math.BigInteger LONG_FAST_LIMIT = java.math.BigInteger.valueOf(1_000_000_000L);
+    /** 10^0 … 10^18. */
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10;
     }
 
     /** Convenience for one-off use; prefer one {@link Pricer} per run. */
     public static BigDecimal price(InventoryRecord record, TenantConfig.Pricing pricing) {
         return new Pricer(pricing).price(record);
+    }
+
+    /**
+     * n × increment where n = round(q) with the configured mode and q = candidate ÷ increment to 28
+     * digits half-even (RI §3.9). Exactly {@link #roundToIncrementReference}, computed with longs
+     * when the numbers are small: with q below 10^9 at least 19 fraction digits survive the 28-digit
+     * rounding, and a fraction r/den with den < 10^19 can never be moved across a rounding boundary
+     * by rounding at the 19th digit, so rounding the exact quotient gives the same integer.
+     */
+    BigDecimal roundToIncrement(BigDecimal candidate) {
+        if (incrementUnscaled > 0 && candidate.signum() >= 0 && candidate.precision() <= 18) {
+            long a = candidate.unscaledValue().longValue();
+            int sa = candidate.scale();
+            int common = Math.max(sa, incrementScale);
+            int shiftA = common - sa;
+            int shiftB = common - incrementScale;
+            if (shiftA < POW10.length && shiftB < POW10.length) {
+                long num = multiplyOrNegative(a, POW10[shiftA]);
+                long den = multiplyOrNegative(incrementUnscaled, POW10[shiftB]);
+                if (num >= 0 && den > 0) {
+                    long qi = num / den;
+                    long r = num % den;
+                    if (qi < 1_000_000_000L) {
+                        long n = switch (integerRounding) {
+                            case HALF_UP -> r >= den - r ? qi + 1 : qi;
+                            case CEILING -> r > 0 ? qi + 1 : qi;
+                            default -> qi; // FLOOR: q ≥ 0
+                        };
+                        // n ≤ 10^9 and the increment < 10^9: the product is exact within 28 digits
+                        return BigDecimal.valueOf(n * incrementUnscaled, incrementScale);
+                    }
+                }
+            }
+        }
+        return roundToIncrementReference(candidate);
+    }
+
+    /** The literal RI §3.9 computation. */
+    BigDecimal roundToIncrementReference(BigDecimal candidate) {
+        BigDecimal q = candidate.divide(increment, MC);
+        return q.setScale(0, integerRounding).multiply(increment, MC);
+    }
+
+    private static long multiplyOrNegative(long x, long y) {
+        long hi = Math.multiplyHigh(x, y);
+        long lo = x * y;
+        return hi == 0 && lo >= 0 ? lo : -1;
     }
 
     /**
@@ -60,8 +122,7 @@ public final class Pricer {
         BigDecimal candidate = cost.add(shipping, MC).multiply(marginFactor, MC);
         if (candidate.compareTo(minPrice) < 0) candidate = minPrice;
         if (minMultiple != null) {
-            BigDecimal q = candidate.divide(increment, MC);
-            candidate = q.setScale(0, integerRounding).multiply(increment, MC);
+            candidate = roundToIncrement(candidate);
             // fixed in RI §3.9: rounding must not take the price below min_price
             if (candidate.compareTo(minPrice) < 0) candidate = minMultiple;
         }

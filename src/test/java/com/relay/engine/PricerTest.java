@@ -2,10 +2,14 @@ package com.relay.engine;
 
 import com.relay.tenants.config.TenantConfig;
 import com.relay.tenants.config.TenantConfig.RoundingMode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
 import static com.relay.engine.TestRecords.dec;
 import static com.relay.engine.TestRecords.pricing;
@@ -103,6 +107,32 @@ class PricerTest {
     void resultScaleFollowsTheArithmetic(String increment, String expected) {
         TenantConfig.Pricing p = pricing("0.2", "0", "0", increment);
         assertThat(new Pricer(p).price(record().cost("20").build()).toPlainString()).isEqualTo(expected);
+    }
+
+    /** The long-arithmetic fast path equals the literal §3.9 computation, edge cases included. */
+    @Test
+    void fastIncrementRoundingEqualsTheReference() {
+        Random random = new Random(3);
+        String[] increments = {"0.01", "0.99", "0.05", "0.25", "1", "0.10", "0.3", "7", "0.0007", "1E+1", "0.999999999",
+                "123456789", "0.333"};
+        String[] fixed = {"0", "0.005", "0.495", "24.5", "23.988", "1E+3", "1.1E+3", "999999999.99", "5E+9",
+                "12345678901234567.8", "0.49999999999999999999999999999", "1.0000000000000000000000000001",
+                "0.98999999999999999999999999999", "0.0000000000000000000001"};
+        for (String inc : increments) {
+            for (RoundingMode mode : RoundingMode.values()) {
+                Pricer pricer = new Pricer(pricing("0", "0", "0", inc, mode, null, true, DEFAULT_MAP));
+                List<BigDecimal> candidates = new ArrayList<>();
+                for (String f : fixed) candidates.add(new BigDecimal(f));
+                for (int i = 0; i < 3_000; i++) {
+                    candidates.add(BigDecimal.valueOf(random.nextLong() >>> random.nextInt(64), random.nextInt(30) - 5));
+                }
+                for (BigDecimal c : candidates) {
+                    BigDecimal fast = pricer.roundToIncrement(c);
+                    BigDecimal reference = pricer.roundToIncrementReference(c);
+                    assertThat(fast).as("%s ÷ %s %s", c, inc, mode).isEqualTo(reference); // value and scale
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "no cost, input price {0} is kept")
