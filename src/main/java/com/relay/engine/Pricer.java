@@ -3,6 +3,7 @@ package com.relay.engine;
 import com.relay.tenants.config.TenantConfig;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Objects;
@@ -12,6 +13,15 @@ public final class Pricer {
 
     /** RI §1.4: every intermediate add, multiply and divide uses 28 significant digits, half-even. */
     public static final MathContext MC = new MathContext(28, RoundingMode.HALF_EVEN);
+
+    private static final BigInteger LONG_FAST_LIMIT = BigInteger.valueOf(1_000_000_000L);
+    /** 10^0 … 10^18. */
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10;
+    }
 
     private final BigDecimal shipping;
     private final BigDecimal marginFactor;
@@ -46,15 +56,6 @@ public final class Pricer {
         this.incrementScale = increment.scale();
         this.incrementUnscaled = increment.signum() > 0 && increment.unscaledValue().compareTo(LONG_FAST_LIMIT) < 0
                 ? increment.unscaledValue().longValueExact() : -1;
-    }
-
-    private static final java.math.BigInteger LONG_FAST_LIMIT = java.math.BigInteger.valueOf(1_000_000_000L);
-    /** 10^0 … 10^18. */
-    private static final long[] POW10 = new long[19];
-
-    static {
-        POW10[0] = 1;
-        for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10;
     }
 
     /** Convenience for one-off use; prefer one {@link Pricer} per run. */
