@@ -1,0 +1,165 @@
+package com.relay.engine;
+
+import com.relay.tenants.config.TenantConfig;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+
+/**
+ * The {@code best_offer} merge (RI §3.8) as a streaming accumulator. {@link #accept} keeps only the
+ * best record per SKU, so memory is bounded by distinct SKUs; above the memory budget the held
+ * records are spilled as a run sorted by SKU and {@link #finish} merges the runs (RI §3.7). The
+ * result is identical with and without spilling because the offer order is total.
+ *
+ * <p>{@link #finish} emits one record per SKU in output order (SKU by code point, RI §3.10.3),
+ * with the fallback lead time applied and the price computed (RI §3.9). Not thread-safe.
+ */
+public final class BestOfferMerger implements RecordConsumer, Closeable {
+
+    /** HashMap node and table slot per held SKU, on top of the record itself. */
+    private static final long ENTRY_BYTES = 48;
+
+    static final Comparator<InventoryRecord> BY_SKU =
+            (a, b) -> CodePointOrder.compareStrings(skuOf(a), skuOf(b));
+
+    private final OfferComparator offerOrder;
+    private final Pricer pricer;
+    private final long fallbackLeadTimeDays;
+    private final long memoryBudgetBytes;
+    private final SpillRuns spill;
+
+    private HashMap<String, InventoryRecord> best = new HashMap<>();
+    private long heldBytes;
+    private long acceptedCount;
+    private boolean finished;
+
+    public BestOfferMerger(TenantConfig.BestOffer bestOffer, TenantConfig.Pricing pricing, Path spillDir,
+                           long memoryBudgetBytes) {
+        this(bestOffer, pricing, spillDir, memoryBudgetBytes, SpillRuns.DEFAULT_FAN_IN);
+    }
+
+    BestOfferMerger(TenantConfig.BestOffer bestOffer, TenantConfig.Pricing pricing, Path spillDir,
+                    long memoryBudgetBytes, int fanIn) {
+        Objects.requireNonNull(bestOffer, "bestOffer");
+        this.offerOrder = new OfferComparator(bestOffer);
+        this.pricer = new Pricer(pricing);
+        this.fallbackLeadTimeDays = bestOffer.fallbackLeadTimeDays();
+        if (memoryBudgetBytes <= 0) throw new IllegalArgumentException("memory budget must be positive");
+        this.memoryBudgetBytes = memoryBudgetBytes;
+        this.spill = new SpillRuns(spillDir, "relay-merge-", fanIn);
+    }
+
+    /** Offers one valid, mapped record (any vendor, input order not required). */
+    @Override
+    public void accept(InventoryRecord record) throws IOException {
+        if (finished) throw new IllegalStateException("merger already finished");
+        acceptedCount++;
+        String sku = skuOf(record);
+        InventoryRecord held = best.putIfAbsent(sku, record);
+        if (held == null) {
+            heldBytes += RecordSizes.estimate(record) + ENTRY_BYTES;
+            if (heldBytes > memoryBudgetBytes) spillHeld();
+        } else if (offerOrder.compare(record, held) < 0) {
+            best.put(sku, record);
+            heldBytes += RecordSizes.estimate(record) - RecordSizes.estimate(held);
+        }
+    }
+
+    /** Records offered so far. */
+    public long acceptedCount() {
+        return acceptedCount;
+    }
+
+    /** Sorted runs written to the spill directory so far (0 when everything fit the budget). */
+    public int spilledRuns() {
+        return spill.runCount();
+    }
+
+    /**
+     * Emits the merged, priced records in output order and returns how many. Spill files are
+     * deleted afterwards, also when {@code out} fails.
+     */
+    public long finish(RecordConsumer out) throws IOException {
+        if (finished) throw new IllegalStateException("merger already finished");
+        finished = true;
+        try {
+            List<InventoryRecord> tail = sortedHeld();
+            best = new HashMap<>();
+            long[] count = new long[1];
+            RecordConsumer priced = r -> {
+                count[0]++;
+                out.accept(finalizeChosen(r));
+            };
+            if (spill.runCount() == 0) {
+                for (InventoryRecord r : tail) priced.accept(r);
+            } else {
+                spill.mergeAll(SpillRuns.ofList(tail), this::keepBestPerSku, priced);
+            }
+            return count[0];
+        } finally {
+            spill.close();
+        }
+    }
+
+    /** RI §3.8 fallback lead time, then RI §3.9 price, for the chosen record of a SKU. */
+    private InventoryRecord finalizeChosen(InventoryRecord r) {
+        Long lead = r.leadTimeDays() == null ? Long.valueOf(fallbackLeadTimeDays) : r.leadTimeDays();
+        return r.withPriceAndLeadTime(pricer.price(r), lead);
+    }
+
+    private void spillHeld() throws IOException {
+        spill.addRun(sortedHeld());
+        best.clear();
+        heldBytes = 0;
+    }
+
+    /** SKUs are unique here, so an unstable order would do; parallelSort uses the idle cores. */
+    private List<InventoryRecord> sortedHeld() {
+        InventoryRecord[] held = best.values().toArray(new InventoryRecord[0]);
+        Arrays.parallelSort(held, BY_SKU);
+        return Arrays.asList(held);
+    }
+
+    /** Merge step over SKU-sorted sources: all records of one SKU meet; the best one is kept. */
+    private void keepBestPerSku(List<SpillRuns.RecordSource> sources, RecordConsumer out) throws IOException {
+        PriorityQueue<SpillRuns.Head> heap = SpillRuns.heapOf(sources, BY_SKU);
+        while (!heap.isEmpty()) {
+            SpillRuns.Head head = heap.poll();
+            InventoryRecord chosen = head.source.peek();
+            String sku = skuOf(chosen);
+            advance(heap, head);
+            while (!heap.isEmpty() && skuOf(heap.peek().source.peek()).equals(sku)) {
+                SpillRuns.Head other = heap.poll();
+                InventoryRecord candidate = other.source.peek();
+                if (offerOrder.compare(candidate, chosen) < 0) chosen = candidate;
+                advance(heap, other);
+            }
+            out.accept(chosen);
+        }
+    }
+
+    private static void advance(PriorityQueue<SpillRuns.Head> heap, SpillRuns.Head head) throws IOException {
+        head.source.advance();
+        if (head.source.peek() != null) heap.add(head);
+    }
+
+    /** A missing sku sorts and groups as "" (RI §3.10.3). */
+    static String skuOf(InventoryRecord r) {
+        return r.sku() == null ? "" : r.sku();
+    }
+
+    /** Deletes any spill files; safe to call more than once and after {@link #finish}. */
+    @Override
+    public void close() {
+        finished = true;
+        best = new HashMap<>();
+        spill.close();
+    }
+}

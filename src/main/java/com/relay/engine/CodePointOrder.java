@@ -1,0 +1,45 @@
+package com.relay.engine;
+
+import java.util.Comparator;
+
+/**
+ * String order by Unicode code point (RI §1.4): {@code 10 < 9 < A < B < a < Ä}, and supplementary
+ * characters after every BMP character. {@link String#compareTo} compares UTF-16 code units, which
+ * puts a supplementary character (a surrogate pair, D800–DFFF) before BMP characters E000–FFFF.
+ */
+public final class CodePointOrder implements Comparator<String> {
+
+    public static final CodePointOrder INSTANCE = new CodePointOrder();
+
+    private CodePointOrder() {}
+
+    @Override
+    public int compare(String a, String b) {
+        return compareStrings(a, b);
+    }
+
+    /**
+     * Compares at the first differing code unit; only when both units are at or above the surrogate
+     * range are they remapped so that surrogates (D800–DFFF) rank above E000–FFFF. At the first
+     * difference both strings are at the same position within a code point, so this is exact.
+     */
+    public static int compareStrings(String a, String b) {
+        if (a == b) return 0;
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char c1 = a.charAt(i);
+            char c2 = b.charAt(i);
+            if (c1 != c2) {
+                if (c1 >= 0xD800 && c2 >= 0xD800) {
+                    return fixUp(c1) - fixUp(c2);
+                }
+                return c1 - c2;
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    private static int fixUp(char c) {
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+    }
+}

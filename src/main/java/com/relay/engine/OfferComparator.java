@@ -1,0 +1,66 @@
+package com.relay.engine;
+
+import com.relay.tenants.config.TenantConfig;
+
+import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Orders offers of one SKU best first (RI §3.8): the {@code sort_by} keys in order, then
+ * {@code vendor_id} by code point, then input order (vendor position, row number).
+ */
+public final class OfferComparator implements Comparator<InventoryRecord> {
+
+    /** RI §2.2: an empty {@code sort_by} means this pair. */
+    public static final List<TenantConfig.SortKey> DEFAULT_SORT_BY =
+            List.of(TenantConfig.SortKey.IN_STOCK_DESC, TenantConfig.SortKey.LOWEST_LANDED_COST);
+
+    private final TenantConfig.SortKey[] keys;
+    private final long fallbackLeadTimeDays;
+
+    public OfferComparator(List<TenantConfig.SortKey> sortBy, long fallbackLeadTimeDays) {
+        List<TenantConfig.SortKey> effective = sortBy == null || sortBy.isEmpty() ? DEFAULT_SORT_BY : sortBy;
+        this.keys = effective.toArray(new TenantConfig.SortKey[0]);
+        for (TenantConfig.SortKey k : keys) Objects.requireNonNull(k, "sort key");
+        this.fallbackLeadTimeDays = fallbackLeadTimeDays;
+    }
+
+    public OfferComparator(TenantConfig.BestOffer bestOffer) {
+        this(bestOffer.sortBy(), bestOffer.fallbackLeadTimeDays());
+    }
+
+    @Override
+    public int compare(InventoryRecord a, InventoryRecord b) {
+        for (TenantConfig.SortKey key : keys) {
+            int c = switch (key) {
+                case IN_STOCK_DESC -> Boolean.compare(b.quantityAvailable() > 0, a.quantityAvailable() > 0);
+                // The flat shipping amount is the same for every offer, so landed cost orders
+                // exactly like cost (RI §3.8); comparing cost avoids an addition per comparison.
+                case LOWEST_LANDED_COST, LOWEST_COST -> compareCost(a.cost(), b.cost());
+                case SHORTEST_LEAD_TIME -> Long.compare(leadTime(a), leadTime(b));
+                case HIGHEST_QUANTITY -> Long.compare(b.quantityAvailable(), a.quantityAvailable());
+                case VENDOR_PRIORITY -> Integer.compare(a.vendorIndex(), b.vendorIndex());
+            };
+            if (c != 0) return c;
+        }
+        int c = CodePointOrder.compareStrings(a.vendorId(), b.vendorId());
+        if (c != 0) return c;
+        c = Integer.compare(a.vendorIndex(), b.vendorIndex());
+        if (c != 0) return c;
+        return Long.compare(a.rowNumber(), b.rowNumber());
+    }
+
+    /** Fixed in RI §3.8: an offer without a cost sorts after every offer with one; two tie. */
+    private static int compareCost(BigDecimal a, BigDecimal b) {
+        if (a == null) return b == null ? 0 : 1;
+        if (b == null) return -1;
+        return a.compareTo(b);
+    }
+
+    private long leadTime(InventoryRecord r) {
+        Long lead = r.leadTimeDays();
+        return lead == null ? fallbackLeadTimeDays : lead;
+    }
+}
