@@ -1,0 +1,25 @@
+package com.relay.engine.run;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * Where a run's artifacts go (RI §4.9): files under an output folder for {@code relay local-run},
+ * S3 objects for the worker. Keys are relative to the bucket/folder root and always start with
+ * {@code <run_id>/} — {@link EngineRun} checks that before calling.
+ */
+public interface ArtifactSink {
+
+    /** Stores a small artifact (reports). */
+    void put(String key, String contentType, byte[] content) throws IOException;
+
+    /** Stores a file produced locally (normalized and merged CSVs); the file is not used afterwards. */
+    void putFile(String key, String contentType, Path file) throws IOException;
+
+    /** Stores a copy of an inbound object, byte for byte. */
+    void copy(String key, String contentType, InputStream content, long size) throws IOException;
+
+    /** How the artifact is named to the caller: a path for the CLI, the key for S3. */
+    String locate(String key);
+}
