@@ -283,7 +283,10 @@ public final class CsvRecordReader {
 
     private void ensureRowCapacity(int needed) {
         if (needed > rowChars.length) {
-            rowChars = Arrays.copyOf(rowChars, Math.max(needed, rowChars.length * 2));
+            // Double while small; past 64 Ki grow in 64 Ki steps so a field near the limit does not
+            // leave a buffer of twice the limit behind (RI §3.3: bounded memory).
+            int growth = Math.min(Math.max(rowChars.length, needed - rowChars.length), 1 << 16);
+            rowChars = Arrays.copyOf(rowChars, Math.max(needed, rowChars.length + growth));
         }
     }
 

@@ -18,6 +18,17 @@ import java.util.Map;
  * {@code column_map} (RI §3.4) → per-row conversion and validation (RI §3.5) → SKU map (RI §3.6).
  * Streaming: each record or row error goes to the {@link RowSink} as soon as its row is read, so
  * memory does not depend on the file size (RI §3.7). Stateless and thread-safe.
+ *
+ * <p>Choices where the contract is silent (documented, tested):
+ * <ul>
+ *   <li>Integers are {@code long}: a quantity or lead time outside the long range is
+ *       {@code invalid int: <cell>}.</li>
+ *   <li>An oversized surplus cell (beyond the header) also fails the row; its name in the reason is
+ *       {@code null}, the {@code row_data} key of surplus cells.</li>
+ *   <li>When the header alone decides the outcome (missing required columns, oversized header field),
+ *       the rest of the input is still decoded first, so an undecodable file always fails with
+ *       DECODE_ERROR (RI §3.2), wherever the bad byte is.</li>
+ * </ul>
  */
 public final class VendorFeedParser {
 

@@ -121,6 +121,31 @@ class DialectAndDecodingVectorsTest {
     }
 
     @Test
+    void linesOfSpacesOrDelimitersAreRows() throws Exception {
+        var parsed = parse("v1", "sku,quantity_available\n   \n,\n,,,\nA,1\n");
+        assertThat(parsed.errors()).extracting(RowError::rowNumber).containsExactly(2L, 3L, 4L);
+        assertThat(parsed.errors()).extracting(RowError::reason).containsOnly("sku is required");
+        assertThat(parsed.errors().get(2).rowData())
+                .containsExactlyEntriesOf(rowData("sku", "", "quantity_available", "", "null", List.of("", "")));
+        assertThat(parsed.records()).singleElement().extracting(InventoryRecord::rowNumber).isEqualTo(5L);
+    }
+
+    @Test
+    void oversizedSurplusCellFailsTheRowUnderTheNameNull() throws Exception {
+        String big = "z".repeat(CsvRecordReader.MAX_FIELD_LENGTH + 1);
+        var parsed = parse("v1", "sku,quantity_available\nA,1," + big + "\n");
+        assertThat(parsed.onlyReason()).isEqualTo("field too long: null exceeds 1048576 characters");
+        assertThat(parsed.errors().get(0).rowData()).containsExactlyEntriesOf(rowData("sku", "A",
+                "quantity_available", "1", "null", List.of("z".repeat(100) + "...[truncated]")));
+    }
+
+    @Test
+    void quantityOutsideTheLongRangeIsAnInvalidInt() throws Exception {
+        assertThat(parse("v1", "sku,quantity_available\nA,99999999999999999999\n").onlyReason())
+                .isEqualTo("invalid int: 99999999999999999999");
+    }
+
+    @Test
     void twoFieldsMayReadTheSameColumn() throws Exception {
         var v = vendor("v1", ',', "utf-8", Map.of("vendor_sku", "sku", "title", "sku"));
         InventoryRecord r = parse(v, utf8("sku,quantity_available\n A ,1\n"), null, true).only();
