@@ -1,0 +1,367 @@
+package com.relay.engine;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The three cell grammars of RI §3.5 step 3, applied to an already trimmed, non-empty char range.
+ * One instance per parse (it keeps the last result in fields and reuses a scratch buffer, so the
+ * hot path allocates nothing but the resulting values). Digits may be any Unicode decimal digit
+ * (general category Nd, supplementary planes included).
+ */
+final class CellParsers {
+
+    enum DecimalKind { FINITE, NON_FINITE, INVALID }
+
+    /** Result of {@link #parseLong}. */
+    long longValue;
+    /** Result of {@link #parseDecimal} when FINITE. */
+    BigDecimal decimalValue;
+    /** The decimal was written with a minus sign (so a zero value is a negative zero, RI §3.10). */
+    boolean decimalNegative;
+    /** Result of {@link #parseTimestamp}. */
+    Instant instantValue;
+
+    private char[] scratch = new char[64];
+    private int scratchLen;
+    /** Set by {@link #digitAt}: chars used by the digit (2 for a supplementary code point). */
+    private int digitWidth;
+
+    /**
+     * Integer: optional sign, digits with single underscores between digits. A value outside the
+     * {@code long} range is rejected (documented deviation: the earlier implementation had unbounded
+     * integers, but no real quantity or lead time comes near 9.2e18).
+     */
+    boolean parseLong(char[] a, int from, int to) {
+        int i = from;
+        boolean negative = false;
+        if (a[i] == '+' || a[i] == '-') {
+            negative = a[i] == '-';
+            i++;
+        }
+        // Accumulate negatively so Long.MIN_VALUE is reachable (as Long.parseLong does).
+        long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+        long multMin = limit / 10;
+        long acc = 0;
+        boolean lastWasDigit = false;
+        boolean any = false;
+        while (i < to) {
+            char c = a[i];
+            if (c == '_') {
+                if (!lastWasDigit) return false;
+                lastWasDigit = false;
+                i++;
+                continue;
+            }
+            int d = digitAt(a, i, to);
+            if (d < 0) return false;
+            i += digitWidth;
+            if (acc < multMin) return false;
+            acc *= 10;
+            if (acc < limit + d) return false;
+            acc -= d;
+            lastWasDigit = true;
+            any = true;
+        }
+        if (!any || !lastWasDigit) return false;
+        longValue = negative ? acc : -acc;
+        return true;
+    }
+
+    /**
+     * Decimal (RI §3.5): {@code [sign] (digits [. [digits]] | . digits) [e [sign] digits]} with
+     * underscores and Unicode digits as for integers, or {@code [sign]} {@code Inf}, {@code Infinity},
+     * {@code NaN[digits]}, {@code sNaN[digits]} in any ASCII letter case. The value keeps its written
+     * scale. An exponent that does not fit {@link BigDecimal}'s int scale is INVALID (documented
+     * deviation; such numbers cannot be represented or printed).
+     */
+    DecimalKind parseDecimal(char[] a, int from, int to) {
+        int i = from;
+        scratchLen = 0;
+        decimalNegative = false;
+        if (a[i] == '+' || a[i] == '-') {
+            decimalNegative = a[i] == '-';
+            put(a[i]);
+            i++;
+        }
+        if (i < to && isAsciiLetter(a[i])) return parseSpecial(a, i, to);
+        int afterInt = digitRun(a, i, to, true);
+        if (afterInt < 0) return DecimalKind.INVALID;
+        boolean digits = afterInt > i;
+        i = afterInt;
+        if (i < to && a[i] == '.') {
+            put('.');
+            int afterFraction = digitRun(a, i + 1, to, true);
+            if (afterFraction < 0) return DecimalKind.INVALID;
+            digits |= afterFraction > i + 1;
+            i = afterFraction;
+        }
+        if (!digits) return DecimalKind.INVALID;
+        if (i < to && (a[i] == 'e' || a[i] == 'E')) {
+            put('e');
+            i++;
+            if (i < to && (a[i] == '+' || a[i] == '-')) {
+                put(a[i]);
+                i++;
+            }
+            int afterExponent = digitRun(a, i, to, true);
+            if (afterExponent < 0 || afterExponent == i) return DecimalKind.INVALID;
+            i = afterExponent;
+        }
+        if (i != to) return DecimalKind.INVALID;
+        if (scratchLen > LONG_MANTISSA) return parseLongMantissa();
+        try {
+            decimalValue = new BigDecimal(scratch, 0, scratchLen);
+        } catch (NumberFormatException e) { // exponent out of int range
+            return DecimalKind.INVALID;
+        }
+        return DecimalKind.FINITE;
+    }
+
+    /** Above this many chars the JDK's quadratic digit conversion would take seconds per cell. */
+    private static final int LONG_MANTISSA = 4096;
+    private static final int LEAF_DIGITS = 1024;
+
+    /**
+     * The slow path for very long numbers (a cell may hold up to 1,048,576 digits): the digits are
+     * converted by divide and conquer with the JDK's sub-quadratic multiplication, about a second per
+     * million digits instead of the ~20 s of {@code new BigDecimal(String)}. Same value and scale.
+     */
+    private DecimalKind parseLongMantissa() {
+        int i = 0;
+        boolean negative = false;
+        if (scratch[0] == '+' || scratch[0] == '-') {
+            negative = scratch[0] == '-';
+            i = 1;
+        }
+        int exponentMark = -1;
+        for (int k = i; k < scratchLen; k++) {
+            if (scratch[k] == 'e') {
+                exponentMark = k;
+                break;
+            }
+        }
+        int mantissaEnd = exponentMark < 0 ? scratchLen : exponentMark;
+        // Move the fraction digits left over the point, so the mantissa digits are contiguous.
+        long fractionDigits = 0;
+        int w = i;
+        for (int k = i; k < mantissaEnd; k++) {
+            char c = scratch[k];
+            if (c == '.') {
+                fractionDigits = mantissaEnd - k - 1;
+            } else {
+                scratch[w++] = c;
+            }
+        }
+        long exponent = 0;
+        if (exponentMark >= 0) {
+            int k = exponentMark + 1;
+            boolean negativeExponent = false;
+            if (scratch[k] == '+' || scratch[k] == '-') {
+                negativeExponent = scratch[k] == '-';
+                k++;
+            }
+            for (; k < scratchLen; k++) {
+                exponent = exponent * 10 + (scratch[k] - '0');
+                if (exponent > 1L << 40) return DecimalKind.INVALID; // far outside the int scale range
+            }
+            if (negativeExponent) exponent = -exponent;
+        }
+        long scale = fractionDigits - exponent;
+        if (scale != (int) scale) return DecimalKind.INVALID;
+        int from = i;
+        while (from < w - 1 && scratch[from] == '0') from++; // leading zeros cost nothing
+        BigInteger unscaled = digitsToBigInteger(scratch, from, w, new HashMap<>());
+        decimalValue = new BigDecimal(negative ? unscaled.negate() : unscaled, (int) scale);
+        return DecimalKind.FINITE;
+    }
+
+    private static BigInteger digitsToBigInteger(char[] d, int from, int to,
+                                                           Map<Integer, BigInteger> powersOfTen) {
+        int n = to - from;
+        if (n <= LEAF_DIGITS) return new BigInteger(new String(d, from, n));
+        int lowDigits = n / 2;
+        int mid = to - lowDigits;
+        BigInteger high = digitsToBigInteger(d, from, mid, powersOfTen);
+        BigInteger low = digitsToBigInteger(d, mid, to, powersOfTen);
+        BigInteger shift = powersOfTen.computeIfAbsent(lowDigits, BigInteger.TEN::pow);
+        return high.multiply(shift).add(low);
+    }
+
+    private DecimalKind parseSpecial(char[] a, int i, int to) {
+        if (equalsIgnoreAsciiCase(a, i, to, "inf") || equalsIgnoreAsciiCase(a, i, to, "infinity")) {
+            return DecimalKind.NON_FINITE;
+        }
+        int payload;
+        if (startsWithIgnoreAsciiCase(a, i, to, "nan")) {
+            payload = i + 3;
+        } else if (startsWithIgnoreAsciiCase(a, i, to, "snan")) {
+            payload = i + 4;
+        } else {
+            return DecimalKind.INVALID;
+        }
+        int end = digitRun(a, payload, to, false);
+        return end == to ? DecimalKind.NON_FINITE : DecimalKind.INVALID;
+    }
+
+    /**
+     * Reads a possibly empty run of digits separated by single underscores starting at {@code i}.
+     *
+     * @return the index after the run, or -1 when underscores are misplaced
+     */
+    private int digitRun(char[] a, int i, int to, boolean copy) {
+        boolean lastWasDigit = false;
+        int start = i;
+        while (i < to) {
+            char c = a[i];
+            if (c == '_') {
+                if (!lastWasDigit) return -1;
+                lastWasDigit = false;
+                i++;
+                continue;
+            }
+            int d = digitAt(a, i, to);
+            if (d < 0) break;
+            if (copy) put((char) ('0' + d));
+            i += digitWidth;
+            lastWasDigit = true;
+        }
+        if (i > start && !lastWasDigit) return -1; // trailing underscore
+        return i;
+    }
+
+    /**
+     * Timestamp (RI §3.5), layouts tried as one grammar: {@code Y-M-D}, then either the end,
+     * one or more whitespace + {@code h:m:s}, or {@code T}/{@code t} + {@code h:m:s}. Y exactly four
+     * digits, M/D/h/m/s one or two digits, a one-digit day may be preceded by one space. Read as UTC.
+     * Year 0000 is rejected: the calendar date must exist and the proleptic year 0 is not a
+     * calendar year (the earlier implementation's minimum year was 1).
+     */
+    boolean parseTimestamp(char[] a, int from, int to) {
+        int[] pos = {from};
+        int year = fixedDigits(a, pos, to, 4);
+        if (year < 0 || !literal(a, pos, to, '-')) return false;
+        int month = upToTwoDigits(a, pos, to);
+        if (month < 0 || !literal(a, pos, to, '-')) return false;
+        int day;
+        if (pos[0] < to && a[pos[0]] == ' ') {
+            pos[0]++;
+            day = fixedDigits(a, pos, to, 1);
+        } else {
+            day = upToTwoDigits(a, pos, to);
+        }
+        if (day < 0) return false;
+        int hour = 0;
+        int minute = 0;
+        int second = 0;
+        int i = pos[0];
+        if (i < to) {
+            if (a[i] == 'T' || a[i] == 't') {
+                i++;
+            } else if (Whitespace.is(a[i])) {
+                while (i < to && Whitespace.is(a[i])) i++;
+            } else {
+                return false;
+            }
+            pos[0] = i;
+            hour = upToTwoDigits(a, pos, to);
+            if (hour < 0 || !literal(a, pos, to, ':')) return false;
+            minute = upToTwoDigits(a, pos, to);
+            if (minute < 0 || !literal(a, pos, to, ':')) return false;
+            second = upToTwoDigits(a, pos, to);
+            if (second < 0 || pos[0] != to) return false;
+        }
+        if (year < 1 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))) {
+            return false;
+        }
+        if (hour > 23 || minute > 59 || second > 59) return false;
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        instantValue = Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second);
+        return true;
+    }
+
+    private int fixedDigits(char[] a, int[] pos, int to, int count) {
+        int value = 0;
+        int i = pos[0];
+        for (int k = 0; k < count; k++) {
+            if (i >= to) return -1;
+            int d = digitAt(a, i, to);
+            if (d < 0) return -1;
+            value = value * 10 + d;
+            i += digitWidth;
+        }
+        pos[0] = i;
+        return value;
+    }
+
+    private int upToTwoDigits(char[] a, int[] pos, int to) {
+        int i = pos[0];
+        if (i >= to) return -1;
+        int d = digitAt(a, i, to);
+        if (d < 0) return -1;
+        i += digitWidth;
+        int value = d;
+        if (i < to) {
+            int d2 = digitAt(a, i, to);
+            if (d2 >= 0) {
+                value = value * 10 + d2;
+                i += digitWidth;
+            }
+        }
+        pos[0] = i;
+        return value;
+    }
+
+    private static boolean literal(char[] a, int[] pos, int to, char c) {
+        if (pos[0] < to && a[pos[0]] == c) {
+            pos[0]++;
+            return true;
+        }
+        return false;
+    }
+
+    /** The decimal digit value at {@code a[i]} (a code point, maybe two chars), or -1. */
+    private int digitAt(char[] a, int i, int to) {
+        char c = a[i];
+        digitWidth = 1;
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c < 0x80) return -1;
+        int cp = c;
+        if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(a[i + 1])) {
+            cp = Character.toCodePoint(c, a[i + 1]);
+            digitWidth = 2;
+        }
+        // For radix 10, Character.digit is non-negative exactly for Nd (decimal digit) code points.
+        return Character.digit(cp, 10);
+    }
+
+    private void put(char c) {
+        if (scratchLen == scratch.length) scratch = Arrays.copyOf(scratch, scratchLen * 2);
+        scratch[scratchLen++] = c;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean equalsIgnoreAsciiCase(char[] a, int from, int to, String word) {
+        return to - from == word.length() && startsWithIgnoreAsciiCase(a, from, to, word);
+    }
+
+    private static boolean startsWithIgnoreAsciiCase(char[] a, int from, int to, String lowerWord) {
+        if (to - from < lowerWord.length()) return false;
+        for (int k = 0; k < lowerWord.length(); k++) {
+            char c = a[from + k];
+            if (c >= 'A' && c <= 'Z') c = (char) (c + 32);
+            if (c != lowerWord.charAt(k)) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,329 @@
+package com.relay.engine;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Pull-style reader of the one CSV dialect used for vendor feeds and SKU maps (RI §3.3).
+ *
+ * <ul>
+ *   <li>Configured delimiter; {@code "} opens a quoted field only as the first character of a
+ *       field; {@code ""} inside quotes is one quote; after the closing quote, characters up to the
+ *       delimiter or line end are appended literally ({@code "ab"cd} → {@code abcd}).</li>
+ *   <li>LF, CRLF and bare CR end a record (mixed allowed); inside quotes they are data.</li>
+ *   <li>Empty lines are skipped and not counted ({@link #nextRecord()}); only the header read by
+ *       {@link #readHeader()} may be an empty line (then it has no columns).</li>
+ *   <li>A quoted field open at end of input fails with CSV_PARSE_ERROR.</li>
+ *   <li>A field over {@value #MAX_FIELD_LENGTH} UTF-16 code units is marked oversized; only its first
+ *       {@value #DISPLAY_PREFIX} chars are kept, the rest is counted and discarded, and reading goes
+ *       on with the next record.</li>
+ * </ul>
+ *
+ * Record numbers follow RI §3.5: the header is record 1, data records count from 2. The current
+ * record is exposed through accessors that reuse internal buffers (no per-cell objects unless a
+ * {@link #cell(int) String} is asked for).
+ */
+public final class CsvRecordReader {
+    /** RI §3.3: the longest field, in UTF-16 code units, that is a normal cell. */
+    public static final int MAX_FIELD_LENGTH = 1_048_576;
+    /** RI §3.5: chars of an oversized cell shown in {@code row_data}. */
+    public static final int DISPLAY_PREFIX = 100;
+    static final String TRUNCATED_SUFFIX = "...[truncated]";
+
+    private final CharSource source;
+    private final char delimiter;
+    private final String vendorId;
+    private final boolean skuMap;
+
+    private final char[] buf = new char[32 * 1024];
+    private int pos;
+    private int lim;
+    private boolean eof;
+    /** The previous record ended with CR: a LF right after it belongs to the same line end. */
+    private boolean skipLf;
+    private long recordNumber;
+
+    // The current record: all cells back to back in rowChars, cell i = [starts[i], ends[i]).
+    private char[] rowChars = new char[512];
+    private int rowLen;
+    private int[] starts = new int[16];
+    private int[] ends = new int[16];
+    private boolean[] oversized = new boolean[16];
+    private int cellCount;
+    private int firstOversized = -1;
+
+    // The field being read.
+    private int fieldStart;
+    private int fieldLength;
+    private boolean fieldOversized;
+
+    /**
+     * @param vendorId for failure messages and {@link EngineFailure#vendorId()}
+     * @param skuMap   true when reading a SKU map (messages say {@code (sku map)})
+     */
+    public CsvRecordReader(CharSource source, char delimiter, String vendorId, boolean skuMap) {
+        if (delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
+            throw new IllegalArgumentException("invalid delimiter: " + (int) delimiter);
+        }
+        this.source = source;
+        this.delimiter = delimiter;
+        this.vendorId = vendorId;
+        this.skuMap = skuMap;
+    }
+
+    /**
+     * Reads the header: the first line, even when it is empty (RI §3.3). Call once, before
+     * {@link #nextRecord()}.
+     *
+     * @return the header names in order; empty for an empty input or an empty first line
+     * @throws EngineFailure CSV_PARSE_ERROR when a header field is oversized (after decoding the rest
+     *                       of the input, so a decode error anywhere in the file still wins), or
+     *                       for an unterminated quote; DECODE_ERROR from the source
+     */
+    public List<String> readHeader() throws IOException, EngineFailure {
+        if (!read(false)) return List.of();
+        if (firstOversized >= 0) {
+            drainInput();
+            throw new EngineFailure("CSV_PARSE_ERROR", "NORMALIZE", "csv parse error for vendor " + label()
+                    + ": header field exceeds " + MAX_FIELD_LENGTH + " characters", vendorId);
+        }
+        return cells();
+    }
+
+    /**
+     * Advances to the next record, skipping empty lines.
+     *
+     * @return false at end of input
+     */
+    public boolean nextRecord() throws IOException, EngineFailure {
+        return read(true);
+    }
+
+    /** Convenience for callers that want a fresh list: the next record's cells, or null at the end. */
+    public List<String> next() throws IOException, EngineFailure {
+        return nextRecord() ? cells() : null;
+    }
+
+    /** The RI §3.5 number of the current record (header = 1). */
+    public long recordNumber() { return recordNumber; }
+
+    public int cellCount() { return cellCount; }
+
+    /** Cell text; for an oversized cell only its first {@value #DISPLAY_PREFIX} chars. */
+    public String cell(int i) {
+        checkIndex(i);
+        return new String(rowChars, starts[i], ends[i] - starts[i]);
+    }
+
+    public boolean isOversized(int i) {
+        checkIndex(i);
+        return oversized[i];
+    }
+
+    /** Index of the first oversized cell of the current record, or -1. */
+    public int firstOversizedCell() { return firstOversized; }
+
+    /**
+     * The cell as shown in {@code row_data} (RI §3.5): the raw text, or for an oversized cell its
+     * first 100 chars followed by {@code ...[truncated]} (99 if the 100th would split a surrogate pair).
+     */
+    public String displayCell(int i) {
+        checkIndex(i);
+        if (!oversized[i]) return cell(i);
+        int len = ends[i] - starts[i];
+        if (len > 0 && Character.isHighSurrogate(rowChars[starts[i] + len - 1])) len--;
+        return new String(rowChars, starts[i], len) + TRUNCATED_SUFFIX;
+    }
+
+    /** All cells of the current record ({@link #cell(int)} semantics). */
+    public List<String> cells() {
+        List<String> out = new ArrayList<>(cellCount);
+        for (int i = 0; i < cellCount; i++) out.add(cell(i));
+        return out;
+    }
+
+    // Package-private zero-copy access for the field parsers.
+    char[] rowChars() { return rowChars; }
+
+    int cellStart(int i) { return starts[i]; }
+
+    int cellEnd(int i) { return ends[i]; }
+
+    /**
+     * Reads and discards the rest of the input without parsing it, so that a decode error anywhere
+     * in the file surfaces even when the header already decided the outcome (RI §3.2: an
+     * undecodable file fails the run).
+     */
+    public void drainInput() throws IOException, EngineFailure {
+        pos = lim;
+        while (refill()) pos = lim;
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= cellCount) throw new IndexOutOfBoundsException("cell " + i + " of " + cellCount);
+    }
+
+    /** Reads one record into the row buffers. */
+    private boolean read(boolean skipEmptyLines) throws IOException, EngineFailure {
+        rowLen = 0;
+        cellCount = 0;
+        firstOversized = -1;
+        // Record start: consume line ends that make empty lines.
+        while (true) {
+            if (pos == lim && !refill()) return false;
+            char c = buf[pos];
+            if (skipLf) {
+                skipLf = false;
+                if (c == '\n') {
+                    pos++;
+                    continue;
+                }
+            }
+            if (c == '\n' || c == '\r') {
+                pos++;
+                skipLf = c == '\r';
+                if (skipEmptyLines) continue;
+                recordNumber++;
+                return true; // an empty header line: no columns
+            }
+            break;
+        }
+        final long thisRecord = recordNumber + 1;
+        final char delim = delimiter;
+        final char[] b = buf;
+        while (true) { // one iteration per field
+            beginField();
+            if (pos == lim && !refill()) { // a delimiter right before end of input: empty last field
+                endField();
+                break;
+            }
+            if (b[pos] == '"') {
+                pos++;
+                boolean closedAtEof = false;
+                while (true) {
+                    if (pos == lim && !refill()) throw unterminatedQuote(thisRecord);
+                    int p = pos;
+                    final int l = lim;
+                    while (p < l && b[p] != '"') p++;
+                    append(b, pos, p - pos);
+                    pos = p;
+                    if (p == l) continue;
+                    pos++; // the quote
+                    if (pos == lim && !refill()) {
+                        closedAtEof = true;
+                        break;
+                    }
+                    if (b[pos] == '"') { // doubled quote: one literal quote
+                        append(b, pos, 1);
+                        pos++;
+                        continue;
+                    }
+                    break; // closing quote; what follows up to the delimiter is appended literally
+                }
+                if (closedAtEof) {
+                    endField();
+                    break;
+                }
+            }
+            boolean ended = false;
+            while (true) {
+                int p = pos;
+                final int l = lim;
+                while (p < l) {
+                    char ch = b[p];
+                    if (ch == delim || ch == '\n' || ch == '\r') break;
+                    p++;
+                }
+                append(b, pos, p - pos);
+                pos = p;
+                if (p < l) break;
+                if (!refill()) {
+                    ended = true;
+                    break;
+                }
+            }
+            endField();
+            if (ended) break;
+            char c = b[pos++];
+            if (c == delim) continue;
+            skipLf = c == '\r';
+            break;
+        }
+        recordNumber = thisRecord;
+        return true;
+    }
+
+    private void beginField() {
+        fieldStart = rowLen;
+        fieldLength = 0;
+        fieldOversized = false;
+    }
+
+    private void append(char[] src, int off, int n) {
+        if (n == 0 || fieldOversized) return;
+        if ((long) fieldLength + n > MAX_FIELD_LENGTH) {
+            // Keep only what row_data can show; count nothing more (RI §3.3: bounded memory).
+            fieldOversized = true;
+            int have = Math.min(fieldLength, DISPLAY_PREFIX);
+            int more = Math.min(DISPLAY_PREFIX - have, n);
+            rowLen = fieldStart + have;
+            ensureRowCapacity(rowLen + more);
+            System.arraycopy(src, off, rowChars, rowLen, more);
+            rowLen += more;
+            fieldLength = have + more;
+            return;
+        }
+        ensureRowCapacity(rowLen + n);
+        System.arraycopy(src, off, rowChars, rowLen, n);
+        rowLen += n;
+        fieldLength += n;
+    }
+
+    private void ensureRowCapacity(int needed) {
+        if (needed > rowChars.length) {
+            // Double while small; past 64 Ki grow in 64 Ki steps so a field near the limit does not
+            // leave a buffer of twice the limit behind (RI §3.3: bounded memory).
+            int growth = Math.min(Math.max(rowChars.length, needed - rowChars.length), 1 << 16);
+            rowChars = Arrays.copyOf(rowChars, Math.max(needed, rowChars.length + growth));
+        }
+    }
+
+    private void endField() {
+        if (cellCount == starts.length) {
+            int n = cellCount * 2;
+            starts = Arrays.copyOf(starts, n);
+            ends = Arrays.copyOf(ends, n);
+            oversized = Arrays.copyOf(oversized, n);
+        }
+        starts[cellCount] = fieldStart;
+        ends[cellCount] = rowLen;
+        oversized[cellCount] = fieldOversized;
+        if (fieldOversized && firstOversized < 0) firstOversized = cellCount;
+        cellCount++;
+    }
+
+    private boolean refill() throws IOException, EngineFailure {
+        if (eof) return false;
+        int n = source.read(buf, 0, buf.length);
+        if (n < 0) {
+            eof = true;
+            pos = 0;
+            lim = 0;
+            return false;
+        }
+        pos = 0;
+        lim = n;
+        return true;
+    }
+
+    private EngineFailure unterminatedQuote(long record) {
+        return new EngineFailure("CSV_PARSE_ERROR", "NORMALIZE", "csv parse error for vendor " + label()
+                + ": unterminated quoted field starting in row " + record, vendorId);
+    }
+
+    private String label() {
+        return skuMap ? vendorId + " (sku map)" : vendorId;
+    }
+}

@@ -1,0 +1,288 @@
+package com.relay.engine;
+
+import com.relay.tenants.config.TenantConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The input half of the engine for one vendor: decode (RI §3.2) → CSV (RI §3.3) → header check and
+ * {@code column_map} (RI §3.4) → per-row conversion and validation (RI §3.5) → SKU map (RI §3.6).
+ * Streaming: each record or row error goes to the {@link RowSink} as soon as its row is read, so
+ * memory does not depend on the file size (RI §3.7). Stateless and thread-safe.
+ *
+ * <p>Choices where the contract is silent (documented, tested):
+ * <ul>
+ *   <li>Integers are {@code long}: a quantity or lead time outside the long range is
+ *       {@code invalid int: <cell>}.</li>
+ *   <li>An oversized surplus cell (beyond the header) also fails the row; its name in the reason is
+ *       {@code null}, the {@code row_data} key of surplus cells.</li>
+ *   <li>When the header alone decides the outcome (missing required columns, oversized header field),
+ *       the rest of the input is still decoded first, so an undecodable file always fails with
+ *       DECODE_ERROR (RI §3.2), wherever the bad byte is.</li>
+ * </ul>
+ */
+public final class VendorFeedParser {
+
+    private static final CanonicalField[] FIELDS = CanonicalField.values();
+    private static final String TOO_LONG_SUFFIX = " exceeds " + CsvRecordReader.MAX_FIELD_LENGTH + " characters";
+
+    /**
+     * Parses one vendor feed.
+     *
+     * @param vendorIndex                  position of the vendor in the configuration
+     * @param skuMap                       the vendor's loaded SKU map, or null when none applies
+     * @param now                          the run's {@code now} (default {@code updated_at})
+     * @param failOnMissingRequiredColumns {@code error_policy.fail_on_missing_required_columns}
+     * @return counts of delivered records and error entries
+     * @throws EngineFailure DECODE_ERROR, CSV_PARSE_ERROR or missing_required_columns (stage NORMALIZE)
+     */
+    public VendorParseResult parse(TenantConfig.Vendor vendor, int vendorIndex, InputStream feed,
+                                   SkuMapping skuMap, Instant now, boolean failOnMissingRequiredColumns,
+                                   RowSink sink) throws EngineFailure, IOException {
+        TenantConfig.Parser parser = vendor.parser();
+        String vendorId = vendor.vendorId();
+        CsvRecordReader reader = new CsvRecordReader(
+                FeedDecoder.open(feed, parser.encoding(), vendorId, false), parser.delimiter(), vendorId, false);
+        List<String> header = reader.readHeader();
+        Map<String, Integer> lastIndexByName = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) lastIndexByName.put(header.get(i), i);
+
+        // RI §3.4: the source column of a field is column_map[f] or f itself; the last duplicate wins.
+        Map<String, String> columnMap = parser.columnMap() == null ? Map.of() : parser.columnMap();
+        int[] columns = new int[FIELDS.length];
+        for (CanonicalField f : FIELDS) {
+            String name = columnMap.getOrDefault(f.columnName(), f.columnName());
+            columns[f.ordinal()] = lastIndexByName.getOrDefault(name, -1);
+        }
+        columns[CanonicalField.VENDOR_ID.ordinal()] = -1; // from the configuration, never the file (RI §3.1)
+
+        List<String> missing = new ArrayList<>(2);
+        for (CanonicalField required : new CanonicalField[] {CanonicalField.SKU, CanonicalField.QUANTITY_AVAILABLE}) {
+            if (columns[required.ordinal()] < 0) {
+                missing.add(columnMap.getOrDefault(required.columnName(), required.columnName()));
+            }
+        }
+        if (!missing.isEmpty()) {
+            reader.drainInput(); // an undecodable file fails the run whatever its header says (RI §3.2)
+            String text = "missing columns: " + String.join(", ", missing);
+            if (failOnMissingRequiredColumns) {
+                throw new EngineFailure("missing_required_columns", "NORMALIZE", text, vendorId);
+            }
+            sink.error(RowError.vendorLevel(vendorId, text));
+            return new VendorParseResult(0, 1);
+        }
+
+        RowConverter converter = new RowConverter(reader, header, lastIndexByName, columns, vendorId, vendorIndex,
+                skuMap, now);
+        long valid = 0;
+        long errors = 0;
+        while (reader.nextRecord()) {
+            InventoryRecord record = converter.convert();
+            if (record != null) {
+                sink.accept(record);
+                valid++;
+            } else {
+                sink.error(converter.error());
+                errors++;
+            }
+        }
+        return new VendorParseResult(valid, errors);
+    }
+
+    /** Per-vendor state for RI §3.5, reading cells straight from the reader's row buffer. */
+    private static final class RowConverter {
+        private final CsvRecordReader reader;
+        private final List<String> header;
+        private final int[] columns;
+        private final String vendorId;
+        private final int vendorIndex;
+        private final SkuMapping skuMap;
+        private final Instant now;
+        private final CellParsers parsers = new CellParsers();
+        /** row_data layout: each header name once, at its first position, reading its last column. */
+        private final String[] rowDataNames;
+        private final int[] rowDataColumns;
+
+        private RowError error;
+        // Trimmed range of the last cell looked at by trimmed().
+        private int from;
+        private int to;
+        // Results of money(): value (null when absent), not finite, negative zero.
+        private boolean nonFinite;
+        private boolean negativeZero;
+
+        RowConverter(CsvRecordReader reader, List<String> header, Map<String, Integer> lastIndexByName, int[] columns,
+                     String vendorId, int vendorIndex, SkuMapping skuMap, Instant now) {
+            this.reader = reader;
+            this.header = header;
+            this.columns = columns;
+            this.vendorId = vendorId;
+            this.vendorIndex = vendorIndex;
+            this.skuMap = skuMap;
+            this.now = now;
+            Map<String, Integer> layout = new LinkedHashMap<>();
+            for (String name : header) layout.putIfAbsent(name, lastIndexByName.get(name));
+            rowDataNames = layout.keySet().toArray(new String[0]);
+            rowDataColumns = layout.values().stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        RowError error() { return error; }
+
+        /** @return the valid record, or null after setting {@link #error()} */
+        InventoryRecord convert() {
+            int oversized = reader.firstOversizedCell();
+            if (oversized >= 0) {
+                // Surplus cells have no header name; they are listed under "null" in row_data too.
+                String name = oversized < header.size() ? header.get(oversized) : "null";
+                return fail("field too long: " + name + TOO_LONG_SUFFIX);
+            }
+
+            // Step 3: conversions in the RI §3.5 order, first failure wins.
+            long quantity = 0;
+            int col = column(CanonicalField.QUANTITY_AVAILABLE);
+            if (trimmed(col)) {
+                if (!parsers.parseLong(reader.rowChars(), from, to)) return fail("invalid int: " + reader.cell(col));
+                quantity = parsers.longValue;
+            }
+            int mask = 0;
+            boolean costNonFinite;
+            boolean mapNonFinite;
+            boolean msrpNonFinite;
+            boolean priceNonFinite;
+            col = column(CanonicalField.COST);
+            if (!money(col)) return invalidDecimal(col);
+            BigDecimal cost = parsers.decimalValue;
+            costNonFinite = nonFinite;
+            if (negativeZero) mask |= InventoryRecord.NEG_ZERO_COST;
+            col = column(CanonicalField.MAP_PRICE);
+            if (!money(col)) return invalidDecimal(col);
+            BigDecimal mapPrice = parsers.decimalValue;
+            mapNonFinite = nonFinite;
+            if (negativeZero) mask |= InventoryRecord.NEG_ZERO_MAP_PRICE;
+            col = column(CanonicalField.MSRP);
+            if (!money(col)) return invalidDecimal(col);
+            BigDecimal msrp = parsers.decimalValue;
+            msrpNonFinite = nonFinite;
+            if (negativeZero) mask |= InventoryRecord.NEG_ZERO_MSRP;
+            Long leadTime = null;
+            col = column(CanonicalField.LEAD_TIME_DAYS);
+            if (trimmed(col)) {
+                if (!parsers.parseLong(reader.rowChars(), from, to)) return fail("invalid int: " + reader.cell(col));
+                leadTime = parsers.longValue;
+            }
+            col = column(CanonicalField.PRICE);
+            if (!money(col)) return invalidDecimal(col);
+            BigDecimal price = parsers.decimalValue;
+            priceNonFinite = nonFinite;
+            Instant updatedAt = now; // step 4 default
+            col = column(CanonicalField.UPDATED_AT);
+            if (trimmed(col)) {
+                if (!parsers.parseTimestamp(reader.rowChars(), from, to)) {
+                    return fail("invalid datetime: " + reader.cell(col));
+                }
+                updatedAt = parsers.instantValue;
+            }
+
+            // Step 4: defaults.
+            col = column(CanonicalField.SKU);
+            String sku = trimmed(col) ? new String(reader.rowChars(), from, to - from) : "";
+            if (price == null || price.signum() == 0) price = BigDecimal.ZERO; // never a negative zero price
+            String conditionCell = raw(column(CanonicalField.CONDITION));
+            String condition = null;
+            boolean conditionValid = true;
+            if (conditionCell != null && !conditionCell.isEmpty()) {
+                condition = Whitespace.trim(conditionCell).toLowerCase(Locale.ROOT);
+                conditionValid = condition.equals("new") || condition.equals("used") || condition.equals("refurb");
+            }
+
+            // Step 5: every violation, in canonical field order.
+            StringBuilder problems = null;
+            if (sku.isEmpty()) problems = append(problems, "sku is required");
+            if (quantity < 0) problems = append(problems, "quantity_available must be >= 0");
+            if (costNonFinite) problems = append(problems, "cost must be a finite number");
+            if (mapNonFinite) problems = append(problems, "map_price must be a finite number");
+            if (priceNonFinite) problems = append(problems, "price must be a finite number");
+            if (msrpNonFinite) problems = append(problems, "msrp must be a finite number");
+            if (!conditionValid) problems = append(problems, "condition must be new, used, or refurb");
+            if (problems != null) return fail(problems.toString());
+
+            if (skuMap != null) sku = skuMap.map(sku); // RI §3.6: valid records only
+            return new InventoryRecord(sku, raw(column(CanonicalField.VENDOR_SKU)), vendorId, quantity, leadTime,
+                    cost, mapPrice, price, msrp, condition, raw(column(CanonicalField.BRAND)),
+                    raw(column(CanonicalField.TITLE)), updatedAt, mask, vendorIndex, reader.recordNumber());
+        }
+
+        /** The cell index of a field in the current row, or -1 when the column or the cell is absent. */
+        private int column(CanonicalField field) {
+            int c = columns[field.ordinal()];
+            return c < reader.cellCount() ? c : -1;
+        }
+
+        /** Sets {@link #from}/{@link #to} to the trimmed cell; false when absent or empty after trim. */
+        private boolean trimmed(int col) {
+            if (col < 0) return false;
+            char[] a = reader.rowChars();
+            from = Whitespace.skipLeading(a, reader.cellStart(col), reader.cellEnd(col));
+            to = Whitespace.skipTrailing(a, from, reader.cellEnd(col));
+            return from < to;
+        }
+
+        /** Decimal cell → parsers.decimalValue (null when absent or non-finite); false when invalid. */
+        private boolean money(int col) {
+            nonFinite = false;
+            negativeZero = false;
+            parsers.decimalValue = null;
+            if (!trimmed(col)) return true;
+            switch (parsers.parseDecimal(reader.rowChars(), from, to)) {
+                case INVALID:
+                    return false;
+                case NON_FINITE:
+                    nonFinite = true;
+                    parsers.decimalValue = null;
+                    return true;
+                default:
+                    negativeZero = parsers.decimalNegative && parsers.decimalValue.signum() == 0;
+                    return true;
+            }
+        }
+
+        private InventoryRecord invalidDecimal(int col) {
+            return fail("invalid decimal: " + reader.cell(col));
+        }
+
+        private String raw(int col) {
+            return col < 0 ? null : reader.cell(col);
+        }
+
+        private static StringBuilder append(StringBuilder sb, String problem) {
+            if (sb == null) return new StringBuilder(problem);
+            return sb.append("; ").append(problem);
+        }
+
+        private InventoryRecord fail(String reason) {
+            Map<String, Object> rowData = new LinkedHashMap<>();
+            int cells = reader.cellCount();
+            for (int k = 0; k < rowDataNames.length; k++) {
+                int c = rowDataColumns[k];
+                rowData.put(rowDataNames[k], c < cells ? reader.displayCell(c) : null);
+            }
+            if (cells > header.size()) {
+                List<String> surplus = new ArrayList<>(cells - header.size());
+                for (int c = header.size(); c < cells; c++) surplus.add(reader.displayCell(c));
+                rowData.remove("null");
+                rowData.put("null", surplus);
+            }
+            error = new RowError(vendorId, reader.recordNumber(), reason, rowData);
+            return null;
+        }
+    }
+}
