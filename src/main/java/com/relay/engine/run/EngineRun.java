@@ -1,0 +1,523 @@
+package com.relay.engine.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.relay.engine.BestOfferMerger;
+import com.relay.engine.CsvFeedWriter;
+import com.relay.engine.EngineFailure;
+import com.relay.engine.ErrorThresholds;
+import com.relay.engine.InventoryRecord;
+import com.relay.engine.NormalizedFileSorter;
+import com.relay.engine.RowError;
+import com.relay.engine.RowSink;
+import com.relay.engine.SkuMapping;
+import com.relay.engine.VendorFeedParser;
+import com.relay.engine.VendorParseResult;
+import com.relay.tenants.config.TenantConfig;
+import com.relay.tenants.config.TenantConfigJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One run of the engine from inputs to artifacts (RI §3.7, §3.12, §4.6 steps 3–9, §4.9): the
+ * orchestration shared by {@code relay local-run} and the worker. Vendors are parsed in parallel
+ * (results do not depend on the interleaving: the merge order is total, error entries are kept
+ * per vendor and written in configuration order); records reach the merger in chunks.
+ *
+ * <p>Data problems end as a FAILED {@link RunResult} with its code; an {@link IOException} means
+ * the inputs or the artifact store failed (the worker retries those).
+ */
+public final class EngineRun {
+
+    public static final String FETCH_INPUTS = "FETCH_INPUTS";
+    public static final String NORMALIZE = "NORMALIZE";
+    public static final String MERGE_PRICE = "MERGE_PRICE";
+    public static final String WRITE_OUTPUTS = "WRITE_OUTPUTS";
+    public static final String COMPLETE = "COMPLETE";
+
+    static final String JSON = "application/json";
+    static final String CSV = "text/csv; charset=utf-8";
+    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'X'")
+            .withZone(ZoneOffset.UTC);
+    private static final int CHUNK = 4096;
+
+    /**
+     * @param now               the run's {@code now}: default {@code updated_at} and the report timestamps
+     * @param inputs            one entry per configured vendor (any order; matched by vendor id)
+     * @param workDir           temporary files (spill runs, pending CSVs, error logs); created if needed
+     * @param memoryBudgetBytes ENGINE_MEMORY_BUDGET_MB in bytes
+     * @param parallelism       vendors parsed at once (≥ 1)
+     */
+    public record Request(TenantConfig config, String runId, long configVersion, Instant now,
+                          List<VendorInput> inputs, Path workDir, long memoryBudgetBytes, int parallelism) {}
+
+    private final ObjectMapper mapper;
+    private final ArtifactSink sink;
+    private final StageListener listener;
+    private final VendorFeedParser parser = new VendorFeedParser();
+
+    public EngineRun(ObjectMapper mapper, ArtifactSink sink, StageListener listener) {
+        this.mapper = mapper;
+        this.sink = sink;
+        this.listener = listener;
+    }
+
+    /** Timestamps in reports: TS of RI §1.4 (milliseconds, {@code Z}). */
+    public static String ts(Instant instant) {
+        return TS.format(instant.truncatedTo(ChronoUnit.MILLIS)).replace("X", "Z");
+    }
+
+    public RunResult execute(Request req) throws IOException {
+        return new Execution(req).run();
+    }
+
+    /** State of one execution; not shared between threads except where stated. */
+    private final class Execution {
+        final Request req;
+        final TenantConfig config;
+        final String prefix;
+        final Map<String, String> artifacts = new LinkedHashMap<>();
+        final List<Map<String, Object>> missingEntries = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+        final Map<String, VendorInput> inputs = new LinkedHashMap<>();
+        final long startNanos = System.nanoTime();
+        String stage = FETCH_INPUTS;
+        long totalRows;
+
+        Execution(Request req) {
+            this.req = req;
+            this.config = req.config();
+            this.prefix = req.runId() + "/tenants/" + config.tenantId() + "/";
+            for (VendorInput in : req.inputs()) inputs.put(in.vendorId(), in);
+        }
+
+        RunResult run() throws IOException {
+            Files.createDirectories(req.workDir());
+            enter(FETCH_INPUTS);
+            putJson("config_snapshot", "reports/config_snapshot.json", snapshot());
+            for (TenantConfig.Vendor v : config.vendors()) {
+                VendorInput in = input(v);
+                if (!in.found()) continue;
+                String key = key("inbound/" + v.vendorId() + "/" + in.feedName());
+                try (InputStream bytes = in.feed().open()) {
+                    sink.copy(key, in.feedContentType(), bytes, in.feedSize());
+                }
+                artifacts.put("inbound_" + v.vendorId(), key);
+            }
+            putJson("input_manifest", "reports/input_manifest.json", manifest());
+            List<String> requiredMissing = collectMissingVendors();
+            if (!requiredMissing.isEmpty()) {
+                return fail(new EngineFailure("REQUIRED_VENDOR_MISSING", FETCH_INPUTS,
+                        "required vendor inbound missing: " + String.join(", ", requiredMissing), null), List.of());
+            }
+            long ingestNanos = System.nanoTime() - startNanos;
+
+            enter(NORMALIZE);
+            long engineStart = System.nanoTime();
+            TenantConfig.BestOffer bestOffer = config.merge().bestOffer();
+            try (BestOfferMerger merger = new BestOfferMerger(bestOffer, config.pricing(), req.workDir(), req.memoryBudgetBytes())) {
+                List<VendorJob> jobs = parseAll(merger);
+                try {
+                    VendorJob failed = jobs.stream().filter(j -> j.failure != null).findFirst().orElse(null);
+                    if (failed != null) {
+                        List<VendorJob> before = jobs.subList(0, jobs.indexOf(failed) + 1);
+                        return fail(failed.failure, before);
+                    }
+                    long invalid = 0;
+                    for (VendorJob j : jobs) {
+                        invalid += j.errors.count();
+                        totalRows += j.result.validRecords() + j.errors.count();
+                    }
+                    for (VendorJob j : jobs) {
+                        String key = key("normalized/" + j.vendor.vendorId() + "/normalized.csv");
+                        sink.putFile(key, CSV, j.normalizedFile);
+                        artifacts.put("normalized_" + j.vendor.vendorId(), key);
+                    }
+
+                    enter(MERGE_PRICE);
+                    ErrorThresholds.Outcome outcome = ErrorThresholds.evaluate(invalid, totalRows, missingEntries.size(),
+                            config.errorPolicy());
+                    if (outcome.failed()) return fail(outcome.toFailure(), jobs);
+                    if (outcome.warning() != null) warnings.add(outcome.warning());
+                    if (!missingEntries.isEmpty() || invalid > 0) writeErrors(null, jobs);
+                    Path merged = Files.createTempFile(req.workDir(), "relay-merged-", ".csv");
+                    long records;
+                    try (OutputStream out = Files.newOutputStream(merged);
+                         CsvFeedWriter writer = CsvFeedWriter.merged(out, config.output())) {
+                        records = merger.finish(writer);
+                    }
+                    long engineNanos = System.nanoTime() - engineStart;
+
+                    enter(WRITE_OUTPUTS);
+                    long outputStart = System.nanoTime();
+                    String mergedKey = key("outputs/merged_inventory.csv");
+                    sink.putFile(mergedKey, CSV, merged);
+                    artifacts.put("merged_inventory", mergedKey);
+                    putJson("run_summary", "reports/run_summary.json",
+                            summary(jobs, records, invalid, ingestNanos, engineNanos, System.nanoTime() - outputStart));
+                    return new RunResult(RunResult.SUCCEEDED, COMPLETE, null, null, null, null,
+                            Map.copyOf(artifacts), totalRows, records);
+                } finally {
+                    for (VendorJob j : jobs) j.close();
+                }
+            }
+        }
+
+        private void enter(String next) throws IOException {
+            stage = next;
+            try {
+                listener.stageStarted(next);
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("stage update failed: " + e.getMessage(), e);
+            }
+        }
+
+        private VendorInput input(TenantConfig.Vendor v) {
+            return inputs.getOrDefault(v.vendorId(), VendorInput.missing(v.vendorId(), "no_objects_found"));
+        }
+
+        private String key(String relative) {
+            String key = prefix + relative;
+            // RI §4.6: every key written lies inside the run folder (a programming error otherwise)
+            if (!key.startsWith(req.runId() + "/") || key.contains("/../") || key.contains("//")) {
+                throw new IllegalStateException("artifact key outside the run folder: " + key);
+            }
+            return key;
+        }
+
+        /** RI §3.12: entries (optional first, then warn-only required) and the missing required ones under fail. */
+        private List<String> collectMissingVendors() {
+            List<String> requiredFail = new ArrayList<>();
+            List<Map<String, Object>> warnOnly = new ArrayList<>();
+            List<String> warnOnlyWarnings = new ArrayList<>();
+            for (TenantConfig.Vendor v : config.vendors()) {
+                if (input(v).found()) continue;
+                String p = expectedPrefix(v);
+                if (!v.required()) {
+                    missingEntries.add(missingEntry("OPTIONAL_VENDOR_MISSING",
+                            "optional vendor inbound missing for " + v.vendorId() + " (expected prefix " + p + ")", v.vendorId(), p));
+                    warnings.add("optional_vendor_missing:" + v.vendorId());
+                } else if (config.errorPolicy().warnOnly()) {
+                    warnOnly.add(missingEntry("REQUIRED_VENDOR_MISSING",
+                            "required vendor inbound missing for " + v.vendorId() + " (expected prefix " + p + ")", v.vendorId(), p));
+                    warnOnlyWarnings.add("required_vendor_missing:" + v.vendorId());
+                } else {
+                    requiredFail.add(v.vendorId() + " (expected prefix " + p + ")");
+                }
+            }
+            missingEntries.addAll(warnOnly);
+            warnings.addAll(warnOnlyWarnings);
+            return requiredFail;
+        }
+
+        private Map<String, Object> missingEntry(String code, String message, String vendorId, String prefix) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("error_code", code);
+            e.put("error_message", message);
+            e.put("vendor_id", vendorId);
+            e.put("expected_prefix", prefix);
+            return e;
+        }
+
+        private List<VendorJob> parseAll(BestOfferMerger merger) throws IOException {
+            List<VendorJob> jobs = new ArrayList<>();
+            int index = 0;
+            for (TenantConfig.Vendor v : config.vendors()) {
+                VendorInput in = input(v);
+                if (in.found()) jobs.add(new VendorJob(index, v, in));
+                index++;
+            }
+            int threads = Math.max(1, Math.min(req.parallelism(), jobs.size()));
+            long sorterBudget = Math.max(1L << 20, req.memoryBudgetBytes() / (4L * threads));
+            AtomicInteger firstFailed = new AtomicInteger(Integer.MAX_VALUE);
+            AtomicLong rowsSoFar = new AtomicLong();
+            if (threads == 1) {
+                for (VendorJob j : jobs) j.run(merger, sorterBudget, firstFailed, rowsSoFar);
+                return jobs;
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "relay-engine-vendor");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (VendorJob j : jobs) {
+                    futures.add(pool.submit(() -> {
+                        j.run(merger, sorterBudget, firstFailed, rowsSoFar);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    try {
+                        f.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while parsing vendors", e);
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        for (VendorJob j : jobs) j.close();
+                        if (cause instanceof IOException io) throw io;
+                        if (cause instanceof UncheckedIOException uio) throw uio.getCause();
+                        if (cause instanceof RuntimeException re) throw re;
+                        if (cause instanceof Error err) throw err;
+                        throw new IOException(cause);
+                    }
+                }
+                return jobs;
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        /** One found vendor: SKU map, parse, normalized file (pending until every vendor parsed). */
+        private final class VendorJob {
+            final int index;
+            final TenantConfig.Vendor vendor;
+            final VendorInput input;
+            ErrorLog errors;
+            VendorParseResult result;
+            EngineFailure failure;
+            Path normalizedFile;
+
+            VendorJob(int index, TenantConfig.Vendor vendor, VendorInput input) {
+                this.index = index;
+                this.vendor = vendor;
+                this.input = input;
+            }
+
+            void run(BestOfferMerger merger, long sorterBudget, AtomicInteger firstFailed, AtomicLong rowsSoFar)
+                    throws IOException {
+                errors = new ErrorLog(mapper, req.workDir());
+                try (NormalizedFileSorter sorter = new NormalizedFileSorter(req.workDir(), sorterBudget)) {
+                    SkuMapping mapping = null;
+                    if (input.skuMap() == VendorInput.Source.MISSING) {
+                        errors.add(RowError.vendorLevel(vendor.vendorId(), "missing sku map"));
+                    } else if (input.skuMap() != null) {
+                        try (InputStream map = input.skuMap().open()) {
+                            mapping = SkuMapping.load(map, vendor.parser(), vendor.vendorId());
+                        }
+                    }
+                    List<InventoryRecord> chunk = new ArrayList<>(CHUNK);
+                    RowSink rows = new RowSink() {
+                        @Override
+                        public void accept(InventoryRecord r) throws IOException {
+                            sorter.accept(r);
+                            chunk.add(r);
+                            if (chunk.size() == CHUNK) flush();
+                        }
+
+                        @Override
+                        public void error(RowError e) throws IOException {
+                            errors.add(e);
+                        }
+
+                        void flush() throws IOException {
+                            if (firstFailed.get() < index) throw new Aborted();
+                            synchronized (merger) {
+                                for (InventoryRecord r : chunk) merger.accept(r);
+                            }
+                            listener.progress(rowsSoFar.addAndGet(chunk.size()));
+                            chunk.clear();
+                        }
+                    };
+                    try (InputStream feed = input.feed().open()) {
+                        result = parser.parse(vendor, index, feed, mapping, req.now(),
+                                config.errorPolicy().failOnMissingRequiredColumns(), rows);
+                    }
+                    synchronized (merger) {
+                        for (InventoryRecord r : chunk) merger.accept(r);
+                    }
+                    chunk.clear();
+                    normalizedFile = Files.createTempFile(req.workDir(), "relay-normalized-", ".csv");
+                    try (OutputStream out = Files.newOutputStream(normalizedFile)) {
+                        sorter.writeCsv(out);
+                    }
+                } catch (EngineFailure f) {
+                    failure = f;
+                    firstFailed.accumulateAndGet(index, Math::min);
+                } catch (Aborted a) {
+                    // a vendor earlier in the configuration failed; this one's work is moot
+                }
+            }
+
+            void close() {
+                if (errors != null) errors.close();
+                if (normalizedFile != null) {
+                    try {
+                        Files.deleteIfExists(normalizedFile);
+                    } catch (IOException ignored) {
+                        // best effort: the work dir is temporary
+                    }
+                }
+            }
+        }
+
+        /** FAILED: errors.json = failure entry, missing-vendor entries, engine entries so far (RI §4.7). */
+        private RunResult fail(EngineFailure f, List<VendorJob> jobsSoFar) throws IOException {
+            String key = writeErrors(f, jobsSoFar);
+            long invalid = 0;
+            long total = 0;
+            for (VendorJob j : jobsSoFar) {
+                if (j.errors == null) continue;
+                invalid += j.errors.count();
+                total += (j.result == null ? 0 : j.result.validRecords()) + j.errors.count();
+            }
+            long rows = f.stage().equals(MERGE_PRICE) ? totalRows : total;
+            return new RunResult(RunResult.FAILED, f.stage(), f.stage(), f.errorCode(), f.getMessage(), key,
+                    Map.copyOf(artifacts), rows, 0);
+        }
+
+        private String writeErrors(EngineFailure failure, List<VendorJob> jobs) throws IOException {
+            ByteArrayOutputStream small = new ByteArrayOutputStream();
+            Path file = Files.createTempFile(req.workDir(), "relay-errors-json-", ".json");
+            try {
+                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                    out.write('[');
+                    boolean first = true;
+                    List<Map<String, Object>> head = new ArrayList<>();
+                    if (failure != null) {
+                        Map<String, Object> entry = new LinkedHashMap<>();
+                        entry.put("error_code", failure.errorCode());
+                        entry.put("error_message", failure.getMessage());
+                        if (failure.vendorId() != null) entry.put("vendor_id", failure.vendorId());
+                        head.add(entry);
+                    }
+                    head.addAll(missingEntries);
+                    for (Map<String, Object> e : head) {
+                        if (!first) out.write(',');
+                        out.write(mapper.writeValueAsBytes(e));
+                        first = false;
+                    }
+                    for (VendorJob j : jobs) {
+                        if (j.errors == null || j.errors.count() == 0) continue;
+                        if (!first) out.write(',');
+                        j.errors.copyTo(out);
+                        first = false;
+                    }
+                    out.write(']');
+                }
+                String key = key("reports/errors.json");
+                sink.putFile(key, JSON, file);
+                artifacts.put("errors", key);
+                return key;
+            } finally {
+                Files.deleteIfExists(file);
+                small.close();
+            }
+        }
+
+        private Map<String, Object> snapshot() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("run_id", req.runId());
+            m.put("tenant_id", config.tenantId());
+            m.put("config_version", req.configVersion());
+            m.put("tenant_config", TenantConfigJson.toObjectNode(config));
+            return m;
+        }
+
+        private Map<String, Object> manifest() {
+            Map<String, Object> vendors = new LinkedHashMap<>();
+            for (TenantConfig.Vendor v : config.vendors()) {
+                VendorInput in = input(v);
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("status", in.found() ? "found" : "missing");
+                e.put("s3_prefix", v.inbound().s3Prefix());
+                e.put("required", v.required());
+                e.put("expected_prefix", expectedPrefix(v));
+                if (in.found()) {
+                    e.putAll(in.feedManifest());
+                    e.put("run_copy_key", artifacts.get("inbound_" + v.vendorId()));
+                    if (in.skuMapManifest() != null) e.put("sku_map", in.skuMapManifest());
+                } else {
+                    e.put("reason", in.missingReason());
+                }
+                vendors.put(v.vendorId(), e);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("run_id", req.runId());
+            m.put("tenant_id", config.tenantId());
+            m.put("config_version", req.configVersion());
+            m.put("generated_at", ts(req.now()));
+            m.put("vendors", vendors);
+            return m;
+        }
+
+        private Map<String, Object> summary(List<VendorJob> jobs, long records, long invalid, long ingestNanos,
+                                            long engineNanos, long outputNanos) {
+            Map<String, Object> counts = new LinkedHashMap<>();
+            for (TenantConfig.Vendor v : config.vendors()) counts.put(v.vendorId(), 0L);
+            for (VendorJob j : jobs) counts.put(j.vendor.vendorId(), j.result.validRecords());
+            Map<String, Object> stageTimes = new LinkedHashMap<>();
+            stageTimes.put("ingest_seconds", seconds(ingestNanos));
+            stageTimes.put("engine_seconds", seconds(engineNanos));
+            stageTimes.put("output_seconds", seconds(outputNanos));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("run_id", req.runId());
+            m.put("tenant_id", config.tenantId());
+            m.put("config_version", req.configVersion());
+            m.put("vendor_count", config.vendors().size());
+            m.put("record_count", records);
+            m.put("vendor_record_counts", counts);
+            m.put("invalid_rows", invalid);
+            m.put("total_rows", totalRows);
+            m.put("warnings", warnings);
+            m.put("duration_seconds", seconds(System.nanoTime() - startNanos));
+            m.put("stage_times", stageTimes);
+            m.put("completed_at", ts(req.now()));
+            return m;
+        }
+
+        private void putJson(String name, String relative, Object value) throws IOException {
+            String key = key(relative);
+            sink.put(key, JSON, mapper.writeValueAsBytes(value));
+            artifacts.put(name, key);
+        }
+    }
+
+    static String expectedPrefix(TenantConfig.Vendor v) {
+        return v.inbound().s3Prefix() == null ? "" : v.inbound().s3Prefix();
+    }
+
+    private static BigDecimal seconds(long nanos) {
+        return BigDecimal.valueOf(nanos / 1_000_000, 3);
+    }
+
+    /** Thrown inside a vendor's parse when an earlier vendor already failed the run. */
+    private static final class Aborted extends IOException {
+        Aborted() {
+            super("aborted", null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
