@@ -21,7 +21,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -411,9 +410,5 @@ final class ConfigValidator {
         o.finish();
         return new ErrorPolicy(maxInvalidRows == null ? 0L : maxInvalidRows, maxInvalidRowPct,
                 failOnMissingColumns == null || failOnMissingColumns, missingVendorPolicy);
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

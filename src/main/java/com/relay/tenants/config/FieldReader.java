@@ -151,8 +151,10 @@ final class FieldReader {
             this.path = path;
         }
 
+        /** Path of a key; an empty key is written {@code ""} so that no problem has an empty path. */
         String child(String key) {
-            return path.isEmpty() ? key : path + "." + key;
+            String segment = key.isEmpty() ? "\"\"" : key;
+            return path.isEmpty() ? segment : path + "." + segment;
         }
 
         /** The value of a known key (null when absent). */

@@ -327,6 +327,19 @@ class TenantConfigParserTest {
     }
 
     @Test
+    void one_parser_instance_is_safe_to_share_between_threads() {
+        List<String> documents = java.util.stream.IntStream.range(0, 200)
+                .mapToObj(i -> i % 2 == 0 ? EXAMPLE_S3_YAML : EXAMPLE_S3_YAML.replace("increment: 0.99", "increment: -" + i))
+                .toList();
+
+        List<ValidationResult> sequential = documents.stream().map(d -> parseYaml(d, API)).toList();
+        List<ValidationResult> parallel = documents.parallelStream().map(d -> parseYaml(d, API)).toList();
+
+        assertThat(parallel).isEqualTo(sequential);
+        assertThat(sequential.get(1).problems()).containsExactly(problem("pricing.rounding.increment", "must be >= 0"));
+    }
+
+    @Test
     void run_mode_names() {
         assertThat(TenantConfigParser.RunMode.fromName("localstack")).contains(TenantConfigParser.RunMode.LOCALSTACK);
         assertThat(TenantConfigParser.RunMode.fromName("AWS")).isEmpty();

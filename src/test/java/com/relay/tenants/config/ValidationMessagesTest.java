@@ -240,7 +240,7 @@ class ValidationMessagesTest {
                         + "\"fail_on_missing_required_columns\": false, \"missing_required_vendor_policy\": \"fail\"}")),
                 Arguments.of("notifications null", set("notifications", "null")),
                 Arguments.of("schedule null", set("schedule", "null")),
-                Arguments.of("s3 vendor in the CLI", remove("nothing_to_remove")));
+                Arguments.of("the minimal configuration itself (API and CLI)", UnaryOperator.<ObjectNode>identity()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -249,6 +249,13 @@ class ValidationMessagesTest {
         ObjectNode config = edit.apply(ConfigFixtures.minimal());
         assertThat(parseJson(config, API).problems()).isEmpty();
         assertThat(parseJson(config, CLI).problems()).isEmpty();
+    }
+
+    @Test
+    void an_empty_key_has_a_visible_path() {
+        assertThat(problemsOf(parseJson(minimalWith(set("pricing", "{\"\": 1}")), API))).contains(problem("pricing.\"\"", "unknown field"));
+        assertThat(problemsOf(ConfigFixtures.PARSER.parse(ConfigFixtures.MINIMAL_JSON.replace("{\n  \"schema", "{\"\": 0, \"schema"),
+                TenantConfigParser.Format.JSON, API))).containsExactly(problem("\"\"", "unknown field"));
     }
 
     @Test
