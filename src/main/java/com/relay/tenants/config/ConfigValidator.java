@@ -1,0 +1,414 @@
+package com.relay.tenants.config;
+
+import com.relay.engine.CanonicalField;
+import com.relay.tenants.config.TenantConfig.BestOffer;
+import com.relay.tenants.config.TenantConfig.ErrorPolicy;
+import com.relay.tenants.config.TenantConfig.Inbound;
+import com.relay.tenants.config.TenantConfig.MapPolicy;
+import com.relay.tenants.config.TenantConfig.Merge;
+import com.relay.tenants.config.TenantConfig.Output;
+import com.relay.tenants.config.TenantConfig.Parser;
+import com.relay.tenants.config.TenantConfig.Pricing;
+import com.relay.tenants.config.TenantConfig.Rounding;
+import com.relay.tenants.config.TenantConfig.RoundingMode;
+import com.relay.tenants.config.TenantConfig.SkuMap;
+import com.relay.tenants.config.TenantConfig.SortKey;
+import com.relay.tenants.config.TenantConfig.Vendor;
+import com.relay.tenants.config.FieldReader.Presence;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One validation pass over a parsed document (RI §2.2–§2.3): collects every problem in document
+ * order (fields in the order of the specification's tables, list elements by index, unknown keys of
+ * an object after its known fields) and builds the normalised {@link TenantConfig} when there is
+ * none. Not thread-safe; one instance per document.
+ */
+final class ConfigValidator {
+
+    static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    static final String IDENTIFIER_MESSAGE = "must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$";
+
+    static final String CANONICAL_COLUMNS_MESSAGE = "must be a canonical column: sku, vendor_sku, vendor_id, "
+            + "quantity_available, lead_time_days, cost, map_price, price, msrp, condition, brand, title, updated_at";
+    static final String SORT_BY_MESSAGE = "must be one of: in_stock_desc, lowest_landed_cost, lowest_cost, "
+            + "shortest_lead_time, highest_quantity, vendor_priority";
+    static final String DELIMITER_MESSAGE = "must be one of: ',', ';', '\\t', '|'";
+
+    static final List<SortKey> DEFAULT_SORT_BY = List.of(SortKey.IN_STOCK_DESC, SortKey.LOWEST_LANDED_COST);
+    static final BigDecimal DEFAULT_INCREMENT = new BigDecimal("0.01");
+    static final BigDecimal DEFAULT_MAX_INVALID_ROW_PCT = new BigDecimal("0.0");
+
+    private final TenantConfigParser.Context context;
+    private final FieldReader fields = new FieldReader();
+    /** The tenant id when it is valid; the tenant-isolation checks need it (RI §2.2). */
+    private String tenantId;
+
+    ConfigValidator(TenantConfigParser.Context context) {
+        this.context = context;
+    }
+
+    ValidationResult validate(DocumentNode document) {
+        if (!(document instanceof DocumentNode.Mapping mapping)) {
+            return new ValidationResult.Invalid(List.of(ConfigProblem.of("", "must be an object")));
+        }
+        // RI §2.3 step 2: a document of another schema version is not checked further.
+        DocumentNode schemaVersion = mapping.entries().get("schema_version");
+        if (schemaVersion != null && !isIntegerOne(schemaVersion)) {
+            return new ValidationResult.Invalid(List.of(new ConfigProblem("schema_version",
+                    "unsupported schema_version " + schemaVersion.asWritten(), ConfigProblem.UNSUPPORTED_SCHEMA_VERSION)));
+        }
+        FieldReader.Obj root = fields.root(mapping);
+        root.take("schema_version");
+
+        String tenantIdValue = fields.string(root, "tenant_id", Presence.REQUIRED, null);
+        if (tenantIdValue != null) {
+            if (IDENTIFIER.matcher(tenantIdValue).matches()) {
+                tenantId = tenantIdValue;
+            } else {
+                fields.problem(root.child("tenant_id"), IDENTIFIER_MESSAGE);
+            }
+        }
+        String timezone = fields.string(root, "timezone", Presence.REQUIRED, null);
+        if (timezone != null && !ValueRules.isIanaRegionId(timezone)) {
+            fields.problem(root.child("timezone"), "must be a valid IANA time zone");
+        }
+        String currency = fields.string(root, "default_currency", Presence.REQUIRED, null);
+        if (currency != null && !ValueRules.isIsoCurrency(currency)) {
+            fields.problem(root.child("default_currency"), "must be an ISO 4217 currency code");
+        }
+        List<Vendor> vendors = vendors(root);
+        Pricing pricing = pricing(fields.object(root, "pricing", Presence.REQUIRED));
+        Merge merge = merge(fields.object(root, "merge", Presence.REQUIRED));
+        Output output = output(fields.object(root, "output", Presence.REQUIRED));
+        ErrorPolicy errorPolicy = errorPolicy(fields.object(root, "error_policy", Presence.OPTIONAL));
+        NotificationsValidator notifications = new NotificationsValidator(fields, context, tenantId);
+        TenantConfig.Notifications notificationsConfig =
+                notifications.notifications(fields.object(root, "notifications", Presence.NULLABLE));
+        TenantConfig.Schedule schedule = notifications.schedule(fields.object(root, "schedule", Presence.NULLABLE));
+        root.finish();
+
+        if (!fields.problems().isEmpty()) {
+            return new ValidationResult.Invalid(fields.problems());
+        }
+        return new ValidationResult.Valid(new TenantConfig(1, tenantId, timezone, currency, vendors, pricing, merge,
+                output, errorPolicy, notificationsConfig, schedule));
+    }
+
+    private static boolean isIntegerOne(DocumentNode node) {
+        return node instanceof DocumentNode.Number n && n.integral() && n.value() != null && n.value().compareTo(BigDecimal.ONE) == 0;
+    }
+
+    // ---- vendors ----------------------------------------------------------------------------
+
+    private List<Vendor> vendors(FieldReader.Obj root) {
+        List<FieldReader.Element> elements = fields.list(root, "vendors", Presence.REQUIRED);
+        if (elements == null) {
+            return null;
+        }
+        List<Vendor> vendors = new ArrayList<>();
+        Set<String> seenIds = new HashSet<>();
+        for (FieldReader.Element element : elements) {
+            FieldReader.Obj vendor = fields.objectElement(element);
+            if (vendor != null) {
+                vendors.add(vendor(vendor, seenIds));
+            }
+        }
+        return List.copyOf(vendors);
+    }
+
+    private Vendor vendor(FieldReader.Obj o, Set<String> seenIds) {
+        String vendorId = fields.string(o, "vendor_id", Presence.REQUIRED, null);
+        if (vendorId != null) {
+            if (!IDENTIFIER.matcher(vendorId).matches()) {
+                fields.problem(o.child("vendor_id"), IDENTIFIER_MESSAGE);
+            } else if (!seenIds.add(vendorId)) {
+                fields.problem(o.child("vendor_id"), "duplicate vendor_id '" + vendorId + "'");
+            }
+        }
+        Boolean required = fields.bool(o, "required", Presence.OPTIONAL, true);
+        Inbound inbound = inbound(fields.object(o, "inbound", Presence.REQUIRED));
+        Parser parser = parser(fields.object(o, "parser", Presence.REQUIRED));
+        SkuMap skuMap = skuMap(fields.object(o, "sku_map", Presence.NULLABLE));
+        o.finish();
+        return new Vendor(vendorId, required == null || required, inbound, parser, skuMap);
+    }
+
+    private Inbound inbound(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        String type = fields.string(o, "type", Presence.REQUIRED, null);
+        boolean s3 = "s3".equals(type);
+        boolean local = "local".equals(type) && context.isCli();
+        if (type != null && !s3 && !local) {
+            fields.problem(o.child("type"), context.isCli() ? "must be one of: s3, local" : "must be one of: s3");
+        }
+        String prefixPath = o.child("s3_prefix");
+        DocumentNode prefix = o.take("s3_prefix");
+        boolean prefixAbsent = prefix == null || prefix instanceof DocumentNode.Null;
+        String prefixValue = prefix instanceof DocumentNode.Text t ? t.value() : null;
+        if (s3) {
+            if (prefixAbsent) {
+                fields.problem(prefixPath, "is required when inbound.type is s3");
+            } else if (prefixValue == null) {
+                fields.problem(prefixPath, "must be a string");
+            } else {
+                checkTenantPrefix(prefixPath, prefixValue);
+                if (!prefixValue.endsWith("/")) {
+                    fields.problem(prefixPath, "must end with '/'");
+                }
+            }
+        } else if (local) {
+            if (!prefixAbsent) {
+                fields.problem(prefixPath, "must be null when inbound.type is local");
+            }
+        } else if (!prefixAbsent && prefixValue == null) {
+            fields.problem(prefixPath, "must be a string"); // the type is unusable: only the value type is checked
+        }
+        o.finish();
+        return new Inbound(type, s3 ? prefixValue : null);
+    }
+
+    private void checkTenantPrefix(String path, String value) {
+        if (tenantId != null && !value.startsWith("tenants/" + tenantId + "/")) {
+            fields.problem(path, "must start with 'tenants/" + tenantId + "/'");
+        }
+    }
+
+    private Parser parser(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        String format = fields.string(o, "format", Presence.REQUIRED, null);
+        String delimiter = fields.string(o, "delimiter", Presence.OPTIONAL, ",");
+        if (delimiter != null && !ValueRules.isDelimiter(delimiter)) {
+            fields.problem(o.child("delimiter"), DELIMITER_MESSAGE);
+        }
+        String encoding = fields.string(o, "encoding", Presence.OPTIONAL, "utf-8");
+        if (encoding != null && !EncodingNames.isSupported(encoding)) {
+            fields.problem(o.child("encoding"), EncodingNames.ALLOWED_NAMES_MESSAGE);
+        }
+        Map<String, String> columnMap = columnMap(fields.object(o, "column_map", Presence.OPTIONAL));
+        o.finish();
+        char delimiterChar = delimiter != null && delimiter.length() == 1 ? delimiter.charAt(0) : ',';
+        return new Parser(format, delimiterChar, encoding, columnMap);
+    }
+
+    /** Keys are canonical field names (others: {@code unknown field}); values non-empty header names. */
+    private Map<String, String> columnMap(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        Map<String, String> columnMap = new LinkedHashMap<>();
+        for (Map.Entry<String, DocumentNode> entry : o.takeAll().entrySet()) {
+            String path = o.child(entry.getKey());
+            if (CanonicalField.fromColumnName(entry.getKey()).isEmpty()) {
+                fields.problem(path, "unknown field");
+                continue;
+            }
+            DocumentNode value = entry.getValue();
+            if (value instanceof DocumentNode.Null) {
+                fields.problem(path, "is required");
+            } else if (!(value instanceof DocumentNode.Text header)) {
+                fields.problem(path, "must be a string");
+            } else if (header.value().isEmpty()) {
+                fields.problem(path, "must not be empty");
+            } else {
+                columnMap.put(entry.getKey(), header.value());
+            }
+        }
+        return Collections.unmodifiableMap(columnMap);
+    }
+
+    private SkuMap skuMap(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        String type = fields.string(o, "type", Presence.REQUIRED, null);
+        String s3Key = fields.string(o, "s3_key", Presence.NULLABLE, null);
+        if (s3Key != null) {
+            checkTenantPrefix(o.child("s3_key"), s3Key);
+            if (s3Key.endsWith("/")) {
+                fields.problem(o.child("s3_key"), "must not end with '/'");
+            }
+        }
+        String localPath = fields.string(o, "local_path", Presence.NULLABLE, null);
+        o.finish();
+        return new SkuMap(type, s3Key, localPath);
+    }
+
+    // ---- pricing ----------------------------------------------------------------------------
+
+    private Pricing pricing(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        BigDecimal baseMargin = nonNegative(o, "base_margin_pct", Presence.REQUIRED, null);
+        BigDecimal minPrice = nonNegative(o, "min_price", Presence.REQUIRED, null);
+        BigDecimal shipping = nonNegative(o, "shipping_handling_flat", Presence.REQUIRED, null);
+        MapPolicy mapPolicy = mapPolicy(fields.object(o, "map_policy", Presence.REQUIRED));
+        Rounding rounding = rounding(fields.object(o, "rounding", Presence.REQUIRED));
+        o.finish();
+        return new Pricing(baseMargin, minPrice, shipping, mapPolicy, rounding);
+    }
+
+    private BigDecimal nonNegative(FieldReader.Obj o, String key, Presence presence, BigDecimal defaultValue) {
+        BigDecimal value = fields.decimal(o, key, presence, defaultValue);
+        if (value != null && value.signum() < 0) {
+            fields.problem(o.child(key), "must be >= 0");
+        }
+        return value;
+    }
+
+    private MapPolicy mapPolicy(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        Boolean enforce = fields.bool(o, "enforce", Presence.OPTIONAL, true);
+        String behaviour = fields.string(o, "map_floor_behavior", Presence.OPTIONAL, MapPolicy.MAX_PRICE_MAP);
+        o.finish();
+        return new MapPolicy(enforce == null || enforce, behaviour);
+    }
+
+    private Rounding rounding(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        String modeName = fields.string(o, "mode", Presence.OPTIONAL, "nearest");
+        RoundingMode mode = null;
+        if (modeName != null) {
+            for (RoundingMode candidate : RoundingMode.values()) {
+                if (candidate.wireName().equals(modeName)) {
+                    mode = candidate;
+                }
+            }
+            if (mode == null) {
+                fields.problem(o.child("mode"), "must be one of: nearest, up, down");
+            }
+        }
+        BigDecimal increment = nonNegative(o, "increment", Presence.OPTIONAL, DEFAULT_INCREMENT);
+        BigDecimal ending = fields.decimal(o, "ending", Presence.NULLABLE, null);
+        if (ending != null && !ValueRules.isPriceEnding(ending)) {
+            fields.problem(o.child("ending"), "must be >= 0 and < 1 with at most 2 decimal places");
+        }
+        o.finish();
+        return new Rounding(mode, increment, ending);
+    }
+
+    // ---- merge, output, error policy --------------------------------------------------------
+
+    private Merge merge(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        String strategy = fields.string(o, "strategy", Presence.REQUIRED, null);
+        if (strategy != null && !"best_offer".equals(strategy)) {
+            fields.problem(o.child("strategy"), "must be best_offer");
+        }
+        BestOffer bestOffer = null;
+        DocumentNode bestOfferNode = o.peek("best_offer");
+        if (bestOfferNode == null || bestOfferNode instanceof DocumentNode.Null) {
+            o.take("best_offer");
+            fields.problem(o.child("best_offer"),
+                    "best_offer".equals(strategy) ? "is required when merge.strategy is best_offer" : "is required");
+        } else {
+            bestOffer = bestOffer(fields.object(o, "best_offer", Presence.REQUIRED));
+        }
+        o.finish();
+        return new Merge(strategy, bestOffer);
+    }
+
+    private BestOffer bestOffer(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        List<SortKey> sortBy = new ArrayList<>();
+        List<FieldReader.Element> elements = fields.list(o, "sort_by", Presence.OPTIONAL);
+        if (elements != null) {
+            for (FieldReader.Element element : elements) {
+                String name = fields.stringElement(element);
+                if (name == null) {
+                    continue;
+                }
+                SortKey key = null;
+                for (SortKey candidate : SortKey.values()) {
+                    if (candidate.wireName().equals(name)) {
+                        key = candidate;
+                    }
+                }
+                if (key == null) {
+                    fields.problem(element.path(), SORT_BY_MESSAGE);
+                } else {
+                    sortBy.add(key);
+                }
+            }
+        }
+        Boolean includeShipping = null;
+        FieldReader.Obj landedCost = fields.object(o, "landed_cost", Presence.REQUIRED);
+        if (landedCost != null) {
+            includeShipping = fields.bool(landedCost, "include_shipping_handling", Presence.OPTIONAL, true);
+            landedCost.finish();
+        }
+        Long fallbackLeadTime = fields.integer(o, "fallback_lead_time_days", Presence.OPTIONAL, 7L);
+        o.finish();
+        return new BestOffer(sortBy.isEmpty() ? DEFAULT_SORT_BY : List.copyOf(sortBy),
+                includeShipping == null || includeShipping, fallbackLeadTime == null ? 7L : fallbackLeadTime);
+    }
+
+    private Output output(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        String format = fields.string(o, "format", Presence.OPTIONAL, "csv");
+        List<String> columns = new ArrayList<>();
+        List<FieldReader.Element> elements = fields.list(o, "columns", Presence.REQUIRED);
+        if (elements != null) {
+            if (elements.isEmpty()) {
+                fields.problem(o.child("columns"), "must not be empty");
+            }
+            for (FieldReader.Element element : elements) {
+                String name = fields.stringElement(element);
+                if (name == null) {
+                    continue;
+                }
+                if (CanonicalField.fromColumnName(name).isEmpty()) {
+                    fields.problem(element.path(), CANONICAL_COLUMNS_MESSAGE);
+                } else if (columns.contains(name)) {
+                    fields.problem(element.path(), "duplicate column '" + name + "'");
+                } else {
+                    columns.add(name);
+                }
+            }
+        }
+        Boolean escapeFormulas = fields.bool(o, "escape_formulas", Presence.OPTIONAL, false);
+        o.finish();
+        return new Output(format, List.copyOf(columns), escapeFormulas != null && escapeFormulas);
+    }
+
+    private ErrorPolicy errorPolicy(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        Long maxInvalidRows = fields.integer(o, "max_invalid_rows", Presence.OPTIONAL, 0L);
+        BigDecimal maxInvalidRowPct = fields.decimal(o, "max_invalid_row_pct", Presence.OPTIONAL, DEFAULT_MAX_INVALID_ROW_PCT);
+        if (maxInvalidRowPct != null && (maxInvalidRowPct.signum() < 0 || maxInvalidRowPct.compareTo(BigDecimal.ONE) > 0)) {
+            fields.problem(o.child("max_invalid_row_pct"), "must be between 0 and 1");
+        }
+        Boolean failOnMissingColumns = fields.bool(o, "fail_on_missing_required_columns", Presence.OPTIONAL, true);
+        String missingVendorPolicy = fields.string(o, "missing_required_vendor_policy", Presence.OPTIONAL, "fail");
+        if (missingVendorPolicy != null && !missingVendorPolicy.equals("fail") && !missingVendorPolicy.equals("warn_only")) {
+            fields.problem(o.child("missing_required_vendor_policy"), "must be one of: fail, warn_only");
+        }
+        o.finish();
+        return new ErrorPolicy(maxInvalidRows == null ? 0L : maxInvalidRows, maxInvalidRowPct,
+                failOnMissingColumns == null || failOnMissingColumns, missingVendorPolicy);
+    }
+}

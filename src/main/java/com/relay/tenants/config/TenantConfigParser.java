@@ -1,0 +1,156 @@
+package com.relay.tenants.config;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Parses, validates and normalises a tenant configuration (RI §2, notifications.md §2).
+ *
+ * <p>Pure and thread-safe: no state besides immutable settings, no I/O, no clock. Every outcome is a
+ * {@link ValidationResult}; no input makes it throw.
+ */
+public final class TenantConfigParser {
+
+    /** The document format (RI §2.1). */
+    public enum Format {
+        JSON, YAML;
+
+        /**
+         * API: {@code application/json} → JSON; {@code application/yaml}, {@code application/x-yaml},
+         * {@code text/yaml} → YAML; parameters such as {@code ; charset=utf-8} are ignored.
+         */
+        public static Optional<Format> fromContentType(String contentType) {
+            if (contentType == null) {
+                return Optional.empty();
+            }
+            int semicolon = contentType.indexOf(';');
+            String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+            return switch (mediaType) {
+                case "application/json" -> Optional.of(JSON);
+                case "application/yaml", "application/x-yaml", "text/yaml" -> Optional.of(YAML);
+                default -> Optional.empty();
+            };
+        }
+
+        /** CLI: by file extension {@code .json}, {@code .yaml}, {@code .yml} (case-insensitive). */
+        public static Optional<Format> fromFileName(String fileName) {
+            if (fileName == null) {
+                return Optional.empty();
+            }
+            String lower = fileName.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".json")) {
+                return Optional.of(JSON);
+            }
+            if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+                return Optional.of(YAML);
+            }
+            return Optional.empty();
+        }
+
+        ValidationResult.SyntaxErrorCode syntaxErrorCode() {
+            return this == JSON ? ValidationResult.SyntaxErrorCode.MALFORMED_JSON : ValidationResult.SyntaxErrorCode.MALFORMED_YAML;
+        }
+    }
+
+    /** Entry point of the validation: the CLI also accepts {@code inbound.type: local} (RI §2.2, §7). */
+    public enum EntryPoint { API, CLI }
+
+    /** {@code RELAY_MODE} (RI §1.3); decides whether {@code env:} token references are allowed (notifications.md §2.3). */
+    public enum RunMode {
+        EMBEDDED, LOCALSTACK, AWS;
+
+        /** Parses the {@code RELAY_MODE} value ({@code embedded}, {@code localstack}, {@code aws}). */
+        public static Optional<RunMode> fromName(String name) {
+            if (name == null) {
+                return Optional.empty();
+            }
+            for (RunMode mode : values()) {
+                if (mode.name().toLowerCase(Locale.ROOT).equals(name)) {
+                    return Optional.of(mode);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Where the validation runs.
+     *
+     * @param allowInsecureHttp {@code NOTIFY_ALLOW_INSECURE_HTTP}: plain {@code http} ntfy URLs to
+     *                          non-loopback hosts (notifications.md §2.1)
+     */
+    public record Context(EntryPoint entryPoint, RunMode runMode, boolean allowInsecureHttp) {
+        public Context {
+            Objects.requireNonNull(entryPoint, "entryPoint");
+            Objects.requireNonNull(runMode, "runMode");
+        }
+
+        /** API and worker validation in the given mode. */
+        public static Context api(RunMode runMode) {
+            return new Context(EntryPoint.API, runMode, false);
+        }
+
+        /** CLI validation: notifications and schedule are validated as in {@code embedded} mode (RI §7). */
+        public static Context cli() {
+            return new Context(EntryPoint.CLI, RunMode.EMBEDDED, false);
+        }
+
+        public Context withAllowInsecureHttp(boolean allow) {
+            return new Context(entryPoint, runMode, allow);
+        }
+
+        boolean isCli() {
+            return entryPoint == EntryPoint.CLI;
+        }
+    }
+
+    public TenantConfigParser() {
+        // stateless; one shared instance is fine
+    }
+
+    /**
+     * Parses and validates {@code body}. The body must be UTF-8 (a leading byte order mark is
+     * ignored); anything else is a syntax error of the given format.
+     */
+    public ValidationResult parse(byte[] body, Format format, Context context) {
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(context, "context");
+        ValidationResult.SyntaxErrorCode syntaxError = format.syntaxErrorCode();
+        String text;
+        try {
+            text = decodeUtf8(body == null ? new byte[0] : body);
+        } catch (CharacterCodingException e) {
+            return new ValidationResult.SyntaxError(syntaxError, "the document is not valid UTF-8");
+        }
+        DocumentNode root;
+        try {
+            root = format == Format.JSON ? JsonDocumentReader.read(text) : YamlDocumentReader.read(text);
+        } catch (DocumentSyntaxException e) {
+            return new ValidationResult.SyntaxError(syntaxError, e.getMessage());
+        } catch (RuntimeException e) {
+            // Defensive: a parser library failing in an unforeseen way still means "not well-formed".
+            return new ValidationResult.SyntaxError(syntaxError, "the document could not be parsed");
+        }
+        return new ConfigValidator(context).validate(root);
+    }
+
+    /** Convenience for text already decoded (tests, the CLI after reading a file as UTF-8). */
+    public ValidationResult parse(String body, Format format, Context context) {
+        return parse(body == null ? null : body.getBytes(StandardCharsets.UTF_8), format, context);
+    }
+
+    private static String decodeUtf8(byte[] body) throws CharacterCodingException {
+        CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(body));
+        String text = chars.toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+}
