@@ -43,7 +43,8 @@ import java.util.Properties;
  * <p>Not modelled (the run fails with a message instead of silently differing): row errors (the
  * baseline needs valid input), cell syntax beyond plain ASCII decimals (underscores, exponents,
  * Unicode digits), {@code condition} and {@code updated_at} input columns, SKU maps, encodings
- * other than UTF-8, irregular CSV (quotes in the middle of a field, surplus cells).
+ * other than UTF-8, irregular CSV (quotes in the middle of a field, short or long rows: DuckDB's parallel reader
+ * cannot pad short rows when quoted fields contain line breaks, and line breaks matter more).
  */
 public final class DuckDbMerge {
 
@@ -106,7 +107,7 @@ public final class DuckDbMerge {
                 }
             }
         } catch (SQLException e) {
-            throw new SQLException("DuckDB baseline failed: " + firstLine(e.getMessage()), e);
+            throw new SQLException("DuckDB baseline failed: " + firstLines(e.getMessage(), 3), e);
         }
         return rows;
     }
@@ -207,7 +208,7 @@ public final class DuckDbMerge {
         }
         select.append("\n  FROM read_csv(").append(literal(file.toAbsolutePath().toString()))
                 .append(", header = true, auto_detect = false, delim = ").append(literal(String.valueOf(vendor.delimiter())))
-                .append(", quote = '\"', escape = '\"', null_padding = true, columns = ").append(columns).append(')');
+                .append(", quote = '\"', escape = '\"', columns = ").append(columns).append(')');
         return select.toString();
     }
 
@@ -418,12 +419,11 @@ public final class DuckDbMerge {
         return "'" + text.replace("'", "''") + "'";
     }
 
-    private static String firstLine(String message) {
+    private static String firstLines(String message, int count) {
         if (message == null) {
             return "(no message)";
         }
-        int lf = message.indexOf('\n');
-        return lf < 0 ? message : message.substring(0, lf);
+        return String.join(" ", message.lines().limit(count).map(String::strip).toList());
     }
 
     /**
