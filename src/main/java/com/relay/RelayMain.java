@@ -15,6 +15,7 @@ public final class RelayMain {
         if (args.length > 0) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             switch (args[0]) {
+                case "local-run" -> System.exit(com.relay.cli.LocalRunCommand.run(rest, System.out, System.err));
                 case "provision" -> System.exit(com.relay.aws.ProvisionCommand.run(rest, System.out, System.err));
                 default -> { }
             }

@@ -14,13 +14,11 @@ import com.relay.engine.VendorFeedParser;
 import com.relay.engine.VendorParseResult;
 import com.relay.tenants.config.TenantConfig;
 import com.relay.tenants.config.TenantConfigJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -57,7 +55,7 @@ public final class EngineRun {
 
     static final String JSON = "application/json";
     static final String CSV = "text/csv; charset=utf-8";
-    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'X'")
+    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
     private static final int CHUNK = 4096;
 
@@ -84,7 +82,7 @@ public final class EngineRun {
 
     /** Timestamps in reports: TS of RI §1.4 (milliseconds, {@code Z}). */
     public static String ts(Instant instant) {
-        return TS.format(instant.truncatedTo(ChronoUnit.MILLIS)).replace("X", "Z");
+        return TS.format(instant.truncatedTo(ChronoUnit.MILLIS));
     }
 
     public RunResult execute(Request req) throws IOException {
@@ -176,7 +174,7 @@ public final class EngineRun {
                     putJson("run_summary", "reports/run_summary.json",
                             summary(jobs, records, invalid, ingestNanos, engineNanos, System.nanoTime() - outputStart));
                     return new RunResult(RunResult.SUCCEEDED, COMPLETE, null, null, null, null,
-                            Map.copyOf(artifacts), totalRows, records);
+                            java.util.Collections.unmodifiableMap(new LinkedHashMap<>(artifacts)), totalRows, records);
                 } finally {
                     for (VendorJob j : jobs) j.close();
                 }
@@ -311,6 +309,7 @@ public final class EngineRun {
             void run(BestOfferMerger merger, long sorterBudget, AtomicInteger firstFailed, AtomicLong rowsSoFar)
                     throws IOException {
                 errors = new ErrorLog(mapper, req.workDir());
+                long started = System.nanoTime();
                 try (NormalizedFileSorter sorter = new NormalizedFileSorter(req.workDir(), sorterBudget)) {
                     SkuMapping mapping = null;
                     if (input.skuMap() == VendorInput.Source.MISSING) {
@@ -347,6 +346,7 @@ public final class EngineRun {
                         result = parser.parse(vendor, index, feed, mapping, req.now(),
                                 config.errorPolicy().failOnMissingRequiredColumns(), rows);
                     }
+                    listener.vendorParsed(vendor.vendorId(), result.totalRows(), System.nanoTime() - started);
                     synchronized (merger) {
                         for (InventoryRecord r : chunk) merger.accept(r);
                     }
@@ -387,11 +387,10 @@ public final class EngineRun {
             }
             long rows = f.stage().equals(MERGE_PRICE) ? totalRows : total;
             return new RunResult(RunResult.FAILED, f.stage(), f.stage(), f.errorCode(), f.getMessage(), key,
-                    Map.copyOf(artifacts), rows, 0);
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(artifacts)), rows, 0);
         }
 
         private String writeErrors(EngineFailure failure, List<VendorJob> jobs) throws IOException {
-            ByteArrayOutputStream small = new ByteArrayOutputStream();
             Path file = Files.createTempFile(req.workDir(), "relay-errors-json-", ".json");
             try {
                 try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
@@ -425,7 +424,6 @@ public final class EngineRun {
                 return key;
             } finally {
                 Files.deleteIfExists(file);
-                small.close();
             }
         }
 
@@ -517,7 +515,4 @@ public final class EngineRun {
         }
     }
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

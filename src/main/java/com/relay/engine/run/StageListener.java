@@ -12,4 +12,7 @@ public interface StageListener {
 
     /** Called now and then during NORMALIZE with the rows read so far over all vendors. */
     default void progress(long rowsSoFar) { }
+
+    /** One vendor's feed has been read: its rows (valid + invalid) and how long it took. */
+    default void vendorParsed(String vendorId, long rows, long nanos) { }
 }
