@@ -25,6 +25,18 @@ public final class CodePointOrder implements Comparator<String> {
      */
     public static int compareStrings(String a, String b) {
         if (a == b) return 0;
+        // Fast path: String.compareTo is an intrinsic. Its UTF-16 order differs from code point
+        // order only when the first difference is a high surrogate (D800–DBFF) against a unit in
+        // E000–FFFF, and such a difference is at least E000 − DBFF = 0x401 in magnitude. (A low
+        // surrogate cannot differ first: the high surrogates before it were equal, and in
+        // well-formed text — the strict decoder admits nothing else — a high surrogate is always
+        // followed by a low one in both strings.) Smaller results are therefore already right.
+        int c = a.compareTo(b);
+        if (c > -0x401 && c < 0x401) return c;
+        return slowCompare(a, b);
+    }
+
+    private static int slowCompare(String a, String b) {
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {
             char c1 = a.charAt(i);

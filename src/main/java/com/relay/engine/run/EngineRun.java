@@ -248,7 +248,9 @@ public final class EngineRun {
                 index++;
             }
             int threads = Math.max(1, Math.min(req.parallelism(), jobs.size()));
-            long sorterBudget = Math.max(1L << 20, req.memoryBudgetBytes() / (4L * threads));
+            // Half the budget for the merger's best-per-SKU map, the other half shared by the
+            // vendors being sorted at the same time; each side spills when it runs over.
+            long sorterBudget = Math.max(1L << 20, req.memoryBudgetBytes() / (2L * threads));
             AtomicInteger firstFailed = new AtomicInteger(Integer.MAX_VALUE);
             AtomicLong rowsSoFar = new AtomicLong();
             if (threads == 1) {
