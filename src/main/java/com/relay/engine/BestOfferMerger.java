@@ -122,8 +122,12 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
 
     /** SKUs are unique here, so an unstable order would do; parallelSort uses the idle cores. */
     private List<InventoryRecord> sortedHeld() {
-        InventoryRecord[] held = best.values().toArray(new InventoryRecord[0]);
-        Arrays.parallelSort(held, BY_SKU);
+        NormalizedFileSorter.Keyed[] keyed = new NormalizedFileSorter.Keyed[best.size()];
+        int i = 0;
+        for (InventoryRecord r : best.values()) keyed[i++] = NormalizedFileSorter.Keyed.of(r);
+        Arrays.parallelSort(keyed, NormalizedFileSorter.Keyed.ORDER);
+        InventoryRecord[] held = new InventoryRecord[keyed.length];
+        for (i = 0; i < keyed.length; i++) held[i] = keyed[i].record();
         return Arrays.asList(held);
     }
 

@@ -17,6 +17,7 @@ public final class CellFormatter {
      */
     public static String money(BigDecimal value, boolean negativeZero) {
         if (value == null) return "";
+        if (value.signum() == 0) return negativeZero ? "-0.00" : "0.00";
         BigDecimal rounded = value.scale() == 2 ? value : value.setScale(2, RoundingMode.HALF_UP);
         if (rounded.signum() == 0 && (negativeZero || value.signum() < 0)) return "-0.00";
         return rounded.toPlainString();

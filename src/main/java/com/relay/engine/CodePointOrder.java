@@ -54,4 +54,45 @@ public final class CodePointOrder implements Comparator<String> {
     private static int fixUp(char c) {
         return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
+
+    /**
+     * A 64-bit key whose unsigned order agrees with code point order: when
+     * {@code Long.compareUnsigned(prefixKey(a), prefixKey(b)) != 0} its sign is the sign of
+     * {@code compareStrings(a, b)}; equal keys say nothing (compare the strings). Sorting on the
+     * key first avoids most string comparisons and the pointer chasing that comes with them.
+     * The first eight chars below U+00FF are packed as bytes, a shorter string is padded with 0,
+     * and the first char at or above U+00FF packs as 0xFF followed by zeros (so two such strings
+     * tie and fall back to the full comparison).
+     */
+    public static long prefixKey(String s) {
+        return prefixKey(s, 0);
+    }
+
+    /**
+     * The same key for chars {@code [from, from + 8)}. Used as a second key (from = 8) only when
+     * the first keys are equal, which means the first eight chars are equal and below U+00FF (or
+     * both strings ended with the same padding); 0 when the first segment saturated, so such
+     * strings still fall back to the full comparison.
+     */
+    public static long prefixKey(String s, int from) {
+        long key = 0;
+        int end = Math.min(from + 8, s.length());
+        int i = from;
+        if (from > 0) {
+            for (int j = 0; j < Math.min(from, s.length()); j++) {
+                if (s.charAt(j) >= 0xFF) return 0;
+            }
+        }
+        for (; i < end; i++) {
+            char c = s.charAt(i);
+            if (c >= 0xFF) {
+                key = (key << 8) | 0xFF;
+                i++;
+                break;
+            }
+            key = (key << 8) | c;
+        }
+        int packed = Math.max(0, i - from);
+        return packed == 0 ? 0 : key << (8 * (8 - packed));
+    }
 }

@@ -153,6 +153,21 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
     private void writeText(String text, CanonicalField field) throws IOException {
         if (text == null || text.isEmpty()) return;
         boolean escape = escapeFormulas && CellFormatter.needsFormulaEscape(text);
+        int n = text.length();
+        // Fast path, one pass: plain ASCII without a character that forces quoting.
+        if (n + 1 <= BUFFER_BYTES) {
+            if (BUFFER_BYTES - pos < n + 1) drain();
+            int start = pos;
+            if (escape) buf[pos++] = '\'';
+            int i = 0;
+            for (; i < n; i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80 || c == ',' || c == '"' || c == '\n' || c == '\r') break;
+                buf[pos++] = (byte) c;
+            }
+            if (i == n) return;
+            pos = start; // fall back to the general path for this cell
+        }
         if (!CellFormatter.needsQuoting(text)) {
             if (escape) put((byte) '\'');
             writeUtf8(text);
@@ -170,12 +185,31 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
         put((byte) '"');
     }
 
+    private final byte[] digits = new byte[20];
+
+    /** Decimal digits straight into the buffer (no String per number). */
     private void writeLong(long v) throws IOException {
         if (v >= 0 && v < 10) {
             put((byte) ('0' + v));
-        } else {
-            writeUtf8(Long.toString(v));
+            return;
         }
+        if (v == Long.MIN_VALUE) {
+            writeUtf8(Long.toString(v));
+            return;
+        }
+        if (BUFFER_BYTES - pos < 21) drain();
+        if (v < 0) {
+            buf[pos++] = '-';
+            v = -v;
+        }
+        int d = digits.length;
+        do {
+            digits[--d] = (byte) ('0' + (v % 10));
+            v /= 10;
+        } while (v != 0);
+        int len = digits.length - d;
+        System.arraycopy(digits, d, buf, pos, len);
+        pos += len;
     }
 
     private void writeUtf8(String s) throws IOException {
@@ -183,7 +217,17 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
     }
 
     private void writeUtf8(String s, int from, int to) throws IOException {
-        for (int i = from; i < to; i++) {
+        int i = from;
+        // ASCII run while it fits the buffer (the common case), then the general encoder
+        if (to - from <= BUFFER_BYTES) {
+            if (BUFFER_BYTES - pos < to - from) drain();
+            for (; i < to; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) break;
+                buf[pos++] = (byte) c;
+            }
+        }
+        for (; i < to; i++) {
             char c = s.charAt(i);
             if (pos > BUFFER_BYTES - 4) drain();
             if (c < 0x80) {

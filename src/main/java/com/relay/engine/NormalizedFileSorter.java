@@ -89,10 +89,36 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         return rows;
     }
 
-    /** Arrays.parallelSort is stable for objects: equal SKUs keep input order. */
+    /**
+     * Sorts on a prefix key first (see {@link CodePointOrder#prefixKey}); Arrays.sort is stable
+     * for objects, so equal SKUs keep input order. Vendors are sorted on several threads already,
+     * hence no parallelSort here.
+     */
     private List<InventoryRecord> sortedHeld() {
-        Arrays.parallelSort(buffer, 0, size, BestOfferMerger.BY_SKU);
+        Keyed[] keyed = new Keyed[size];
+        for (int i = 0; i < size; i++) keyed[i] = Keyed.of(buffer[i]);
+        Arrays.sort(keyed, Keyed.ORDER);
+        for (int i = 0; i < size; i++) buffer[i] = keyed[i].record;
         return Arrays.asList(buffer).subList(0, size);
+    }
+
+    private static String skuOf(InventoryRecord r) {
+        return r.sku() == null ? "" : r.sku();
+    }
+
+    /** A record with its sort key, so most comparisons touch neither the record nor its SKU. */
+    record Keyed(long key, long key2, InventoryRecord record) {
+        static final java.util.Comparator<Keyed> ORDER = (a, b) -> {
+            int c = Long.compareUnsigned(a.key, b.key);
+            if (c != 0) return c;
+            c = Long.compareUnsigned(a.key2, b.key2);
+            return c != 0 ? c : CodePointOrder.compareStrings(skuOf(a.record), skuOf(b.record));
+        };
+
+        static Keyed of(InventoryRecord r) {
+            String sku = skuOf(r);
+            return new Keyed(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey(sku, 8), r);
+        }
     }
 
     private void release() {

@@ -54,6 +54,35 @@ class CodePointOrderTest {
         }
     }
 
+    /** A differing prefix key must agree with code point order; long strings and NULs included. */
+    @Test
+    void prefixKeyNeverContradictsCodePointOrder() {
+        Random random = new Random(11);
+        int[] pool = {0x00, 0x30, 0x41, 0x61, 0xC4, 0xFE, 0xFF, 0x100, 0x101, 0x7FF, 0xE000, 0x1F600};
+        int decided = 0;
+        for (int i = 0; i < 50_000; i++) {
+            String a = randomString(random, pool, 20);
+            String b = random.nextInt(4) == 0 && a.length() > 8 ? a.substring(0, 8) + randomString(random, pool, 12)
+                    : randomString(random, pool, 20);
+            int byKey = Long.compareUnsigned(CodePointOrder.prefixKey(a), CodePointOrder.prefixKey(b));
+            if (byKey == 0) byKey = Long.compareUnsigned(CodePointOrder.prefixKey(a, 8), CodePointOrder.prefixKey(b, 8));
+            if (byKey != 0) {
+                decided++;
+                assertThat(Integer.signum(byKey)).as("%s vs %s", a, b).isEqualTo(Integer.signum(compareCodePoints(a, b)));
+            }
+        }
+        assertThat(decided).isGreaterThan(30_000);
+        assertThat(CodePointOrder.prefixKey("")).isZero();
+        assertThat(Long.compareUnsigned(CodePointOrder.prefixKey("SKU-10"), CodePointOrder.prefixKey("SKU-9"))).isNegative();
+    }
+
+    private static String randomString(Random random, int[] pool, int maxLength) {
+        StringBuilder sb = new StringBuilder();
+        int n = random.nextInt(maxLength);
+        for (int i = 0; i < n; i++) sb.appendCodePoint(pool[random.nextInt(pool.length)]);
+        return sb.toString();
+    }
+
     private static String randomString(Random random, int[] pool) {
         StringBuilder sb = new StringBuilder();
         int n = random.nextInt(4);
