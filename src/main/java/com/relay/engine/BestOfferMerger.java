@@ -122,10 +122,10 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
 
     /** SKUs are unique here, so an unstable order would do; parallelSort uses the idle cores. */
     private List<InventoryRecord> sortedHeld() {
-        NormalizedFileSorter.Keyed[] keyed = new NormalizedFileSorter.Keyed[best.size()];
+        Keyed[] keyed = new Keyed[best.size()];
         int i = 0;
-        for (InventoryRecord r : best.values()) keyed[i++] = NormalizedFileSorter.Keyed.of(r);
-        Arrays.parallelSort(keyed, NormalizedFileSorter.Keyed.ORDER);
+        for (InventoryRecord r : best.values()) keyed[i++] = Keyed.of(r);
+        Arrays.parallelSort(keyed, Keyed.ORDER);
         InventoryRecord[] held = new InventoryRecord[keyed.length];
         for (i = 0; i < keyed.length; i++) held[i] = keyed[i].record();
         return Arrays.asList(held);
@@ -155,6 +155,21 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
     }
 
     /** A missing sku sorts and groups as "" (RI §3.10.3). */
+    /** A record with its sort keys, so most comparisons touch neither the record nor its SKU. */
+    record Keyed(long key, long key2, InventoryRecord record) {
+        static final Comparator<Keyed> ORDER = (a, b) -> {
+            int c = Long.compareUnsigned(a.key, b.key);
+            if (c != 0) return c;
+            c = Long.compareUnsigned(a.key2, b.key2);
+            return c != 0 ? c : CodePointOrder.compareStrings(skuOf(a.record), skuOf(b.record));
+        };
+
+        static Keyed of(InventoryRecord r) {
+            String sku = skuOf(r);
+            return new Keyed(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey(sku, 8), r);
+        }
+    }
+
     static String skuOf(InventoryRecord r) {
         return r.sku() == null ? "" : r.sku();
     }

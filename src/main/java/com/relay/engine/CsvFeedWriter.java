@@ -53,6 +53,16 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
         put((byte) '\n');
     }
 
+    /** The header line (column names joined by {@code ,}, then LF) as UTF-8 bytes. */
+    public static byte[] headerLine(List<CanonicalField> columns) {
+        StringBuilder sb = new StringBuilder();
+        for (CanonicalField c : columns) {
+            if (sb.length() > 0) sb.append(',');
+            sb.append(c.columnName());
+        }
+        return sb.append('\n').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** A normalized file writer: canonical columns, never escaped (RI §3.10.1). */
     public static CsvFeedWriter normalized(OutputStream out) throws IOException {
         return new CsvFeedWriter(out, CANONICAL_COLUMNS, false);

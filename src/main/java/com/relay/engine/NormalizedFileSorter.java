@@ -1,55 +1,79 @@
 package com.relay.engine;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
- * Orders one vendor's valid records for its normalized file (RI §3.10.3): by {@code sku} in code
- * point order, input order among equal SKUs ({@code vendor_id} is the same for every row). Records
- * must be offered in input order. Above the memory budget, stably sorted runs are spilled and
- * merged at the end (RI §3.7), so memory does not grow with the file size. Not thread-safe.
+ * Builds one vendor's normalized file (RI §3.10): rows ordered by {@code sku} in code point order,
+ * input order among equal SKUs ({@code vendor_id} is the same for every row). Records must be
+ * offered in input order.
+ *
+ * <p>Each record is formatted into its CSV line as it arrives and only the line is kept (with its
+ * SKU and a sort key), so the record itself becomes garbage at once: far fewer long-lived objects
+ * than holding records, which keeps garbage collection cheap. Above the memory budget, stably
+ * sorted runs of lines are spilled and merged at the end (RI §3.7): memory does not grow with the
+ * file size. Not thread-safe.
  */
 public final class NormalizedFileSorter implements RecordConsumer, Closeable {
 
-    /** ArrayList slot per held record, on top of the record itself. */
-    private static final long SLOT_BYTES = 8;
+    /** Line object, its array header, the SKU string and the array slot. */
+    private static final long ENTRY_OVERHEAD = 96;
+    static final int DEFAULT_FAN_IN = 64;
 
+    private final Path spillDir;
     private final long memoryBudgetBytes;
-    private final SpillRuns spill;
+    private final int fanIn;
+    private final LineCapture capture = new LineCapture();
+    private final CsvFeedWriter formatter;
+    private final List<Path> runs = new ArrayList<>();
 
-    private InventoryRecord[] buffer = new InventoryRecord[1024];
+    private Line[] buffer = new Line[1024];
     private int size;
     private long heldBytes;
     private long count;
     private boolean finished;
 
-    public NormalizedFileSorter(Path spillDir, long memoryBudgetBytes) {
-        this(spillDir, memoryBudgetBytes, SpillRuns.DEFAULT_FAN_IN);
+    public NormalizedFileSorter(Path spillDir, long memoryBudgetBytes) throws IOException {
+        this(spillDir, memoryBudgetBytes, DEFAULT_FAN_IN);
     }
 
-    NormalizedFileSorter(Path spillDir, long memoryBudgetBytes, int fanIn) {
+    NormalizedFileSorter(Path spillDir, long memoryBudgetBytes, int fanIn) throws IOException {
         if (memoryBudgetBytes <= 0) throw new IllegalArgumentException("memory budget must be positive");
+        if (fanIn < 2) throw new IllegalArgumentException("fan-in must be at least 2");
+        this.spillDir = spillDir;
         this.memoryBudgetBytes = memoryBudgetBytes;
-        this.spill = new SpillRuns(spillDir, "relay-normalized-", fanIn);
+        this.fanIn = fanIn;
+        this.formatter = CsvFeedWriter.normalized(capture);
+        formatter.flush();
+        capture.reset(); // the header is written once, by writeCsv
     }
 
     @Override
     public void accept(InventoryRecord record) throws IOException {
         if (finished) throw new IllegalStateException("sorter already finished");
+        formatter.writeRow(record);
+        formatter.flush();
+        String sku = record.sku() == null ? "" : record.sku();
+        Line line = new Line(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey(sku, 8), sku, capture.take());
         if (size == buffer.length) buffer = Arrays.copyOf(buffer, size * 2);
-        buffer[size++] = record;
+        buffer[size++] = line;
         count++;
-        heldBytes += RecordSizes.estimate(record) + SLOT_BYTES;
-        if (heldBytes > memoryBudgetBytes) {
-            spill.addRun(sortedHeld());
-            Arrays.fill(buffer, 0, size, null);
-            size = 0;
-            heldBytes = 0;
-        }
+        heldBytes += line.bytes.length + sku.length() + ENTRY_OVERHEAD;
+        if (heldBytes > memoryBudgetBytes) spill();
     }
 
     /** Records offered so far (the vendor's valid record count). */
@@ -58,78 +82,220 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
     }
 
     public int spilledRuns() {
-        return spill.runCount();
-    }
-
-    /** Emits every record in normalized-file order; spill files are deleted afterwards. */
-    public long finish(RecordConsumer out) throws IOException {
-        if (finished) throw new IllegalStateException("sorter already finished");
-        finished = true;
-        try {
-            List<InventoryRecord> tail = sortedHeld();
-            if (spill.runCount() == 0) {
-                for (InventoryRecord r : tail) out.accept(r);
-            } else {
-                // ties go to the earlier run, and runs are in input order: the merge is stable
-                spill.mergeAll(SpillRuns.ofList(tail),
-                        (sources, sink) -> SpillRuns.mergeOrdered(sources, BestOfferMerger.BY_SKU, sink), out);
-            }
-            return count;
-        } finally {
-            release();
-            spill.close();
-        }
-    }
-
-    /** Writes the normalized CSV (13 canonical columns, RI §3.10) and flushes {@code out}. */
-    public long writeCsv(OutputStream out) throws IOException {
-        CsvFeedWriter writer = CsvFeedWriter.normalized(out);
-        long rows = finish(writer);
-        writer.flush();
-        return rows;
+        return runs.size();
     }
 
     /**
-     * Sorts on a prefix key first (see {@link CodePointOrder#prefixKey}); Arrays.sort is stable
-     * for objects, so equal SKUs keep input order. Vendors are sorted on several threads already,
-     * hence no parallelSort here.
+     * Writes the normalized CSV (header, then the rows in order) and flushes {@code out}; spill
+     * files are deleted afterwards, also on failure.
      */
-    private List<InventoryRecord> sortedHeld() {
-        Keyed[] keyed = new Keyed[size];
-        for (int i = 0; i < size; i++) keyed[i] = Keyed.of(buffer[i]);
-        Arrays.sort(keyed, Keyed.ORDER);
-        for (int i = 0; i < size; i++) buffer[i] = keyed[i].record;
-        return Arrays.asList(buffer).subList(0, size);
-    }
-
-    private static String skuOf(InventoryRecord r) {
-        return r.sku() == null ? "" : r.sku();
-    }
-
-    /** A record with its sort key, so most comparisons touch neither the record nor its SKU. */
-    record Keyed(long key, long key2, InventoryRecord record) {
-        static final java.util.Comparator<Keyed> ORDER = (a, b) -> {
-            int c = Long.compareUnsigned(a.key, b.key);
-            if (c != 0) return c;
-            c = Long.compareUnsigned(a.key2, b.key2);
-            return c != 0 ? c : CodePointOrder.compareStrings(skuOf(a.record), skuOf(b.record));
-        };
-
-        static Keyed of(InventoryRecord r) {
-            String sku = skuOf(r);
-            return new Keyed(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey(sku, 8), r);
+    public long writeCsv(OutputStream out) throws IOException {
+        if (finished) throw new IllegalStateException("sorter already finished");
+        finished = true;
+        try {
+            BufferedOutputStream target = new BufferedOutputStream(out, 1 << 16);
+            target.write(CsvFeedWriter.headerLine(CsvFeedWriter.CANONICAL_COLUMNS));
+            sortHeld();
+            if (runs.isEmpty()) {
+                for (int i = 0; i < size; i++) target.write(buffer[i].bytes);
+            } else {
+                while (runs.size() >= fanIn) mergeRuns(); // bound the open files
+                List<Source> sources = new ArrayList<>();
+                try {
+                    for (Path run : runs) sources.add(new RunSource(run));
+                    sources.add(new BufferSource(buffer, size));
+                    merge(sources, line -> target.write(line.bytes));
+                } finally {
+                    for (Source s : sources) s.close();
+                }
+            }
+            target.flush();
+            return count;
+        } finally {
+            close();
         }
     }
 
-    private void release() {
-        buffer = new InventoryRecord[0];
+    private void spill() throws IOException {
+        sortHeld();
+        Path run = Files.createTempFile(spillDir, "relay-normalized-", ".run");
+        runs.add(run);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
+            for (int i = 0; i < size; i++) write(out, buffer[i]);
+        }
+        Arrays.fill(buffer, 0, size, null);
         size = 0;
+        heldBytes = 0;
+    }
+
+    /** Merges the oldest {@code fanIn} runs into one, keeping run order (and so stability). */
+    private void mergeRuns() throws IOException {
+        List<Path> oldest = new ArrayList<>(runs.subList(0, fanIn));
+        Path merged = Files.createTempFile(spillDir, "relay-normalized-", ".run");
+        List<Source> sources = new ArrayList<>();
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(merged), 1 << 16))) {
+            for (Path run : oldest) sources.add(new RunSource(run));
+            merge(sources, line -> write(out, line));
+        } finally {
+            for (Source s : sources) s.close();
+        }
+        for (Path p : oldest) Files.deleteIfExists(p);
+        runs.subList(0, fanIn).clear();
+        runs.add(0, merged);
+    }
+
+    /** Arrays.sort is stable for objects: equal SKUs keep input order. */
+    private void sortHeld() {
+        Arrays.sort(buffer, 0, size, Line.ORDER);
+    }
+
+    private interface LineSink {
+        void accept(Line line) throws IOException;
+    }
+
+    /** k-way merge; on equal SKUs the earlier source (earlier input) wins, so the merge is stable. */
+    private static void merge(List<Source> sources, LineSink sink) throws IOException {
+        Comparator<Source> order = (a, b) -> {
+            int c = Line.ORDER.compare(a.peek(), b.peek());
+            return c != 0 ? c : Integer.compare(a.index, b.index);
+        };
+        PriorityQueue<Source> heap = new PriorityQueue<>(order);
+        for (int i = 0; i < sources.size(); i++) {
+            Source s = sources.get(i);
+            s.index = i;
+            if (s.peek() != null) heap.add(s);
+        }
+        while (!heap.isEmpty()) {
+            Source s = heap.poll();
+            sink.accept(s.peek());
+            s.advance();
+            if (s.peek() != null) heap.add(s);
+        }
+    }
+
+    private static void write(DataOutputStream out, Line line) throws IOException {
+        byte[] sku = line.sku.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(sku.length);
+        out.write(sku);
+        out.writeInt(line.bytes.length);
+        out.write(line.bytes);
     }
 
     @Override
     public void close() {
         finished = true;
-        release();
-        spill.close();
+        buffer = new Line[0];
+        size = 0;
+        for (Path run : runs) {
+            try {
+                Files.deleteIfExists(run);
+            } catch (IOException ignored) {
+                // temporary file in the run's work folder, removed with it
+            }
+        }
+        runs.clear();
+    }
+
+    /** One formatted row and the key it sorts by. */
+    private record Line(long key, long key2, String sku, byte[] bytes) {
+        static final Comparator<Line> ORDER = (a, b) -> {
+            int c = Long.compareUnsigned(a.key, b.key);
+            if (c != 0) return c;
+            c = Long.compareUnsigned(a.key2, b.key2);
+            return c != 0 ? c : CodePointOrder.compareStrings(a.sku, b.sku);
+        };
+
+        static Line of(String sku, byte[] bytes) {
+            return new Line(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey(sku, 8), sku, bytes);
+        }
+    }
+
+    private abstract static class Source implements Closeable {
+        int index;
+
+        abstract Line peek();
+
+        abstract void advance() throws IOException;
+
+        @Override
+        public void close() throws IOException { }
+    }
+
+    private static final class BufferSource extends Source {
+        private final Line[] lines;
+        private final int size;
+        private int pos;
+
+        BufferSource(Line[] lines, int size) {
+            this.lines = lines;
+            this.size = size;
+        }
+
+        @Override
+        Line peek() { return pos < size ? lines[pos] : null; }
+
+        @Override
+        void advance() { pos++; }
+    }
+
+    private static final class RunSource extends Source {
+        private final DataInputStream in;
+        private Line current;
+
+        RunSource(Path run) throws IOException {
+            this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
+            advance();
+        }
+
+        @Override
+        Line peek() { return current; }
+
+        @Override
+        void advance() throws IOException {
+            int skuLength;
+            try {
+                skuLength = in.readInt();
+            } catch (EOFException end) {
+                current = null;
+                return;
+            }
+            byte[] sku = in.readNBytes(skuLength);
+            byte[] bytes = in.readNBytes(in.readInt());
+            current = Line.of(new String(sku, StandardCharsets.UTF_8), bytes);
+        }
+
+        @Override
+        public void close() throws IOException { in.close(); }
+    }
+
+    /** Collects what the formatter writes for one row. */
+    private static final class LineCapture extends OutputStream {
+        private byte[] buf = new byte[256];
+        private int size;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+
+        private void ensure(int more) {
+            if (size + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
+
+        byte[] take() {
+            byte[] line = Arrays.copyOf(buf, size);
+            size = 0;
+            return line;
+        }
+
+        void reset() { size = 0; }
     }
 }

@@ -30,12 +30,12 @@ class NormalizedFileSorterTest {
                 record().sku("B").row(2).build(), record().sku("a").row(3).build(), record().sku("B").row(4).build(),
                 record().sku("10").row(5).build(), record().sku("9").row(6).build(), record().sku("Ä").row(7).build(),
                 record().sku("A").row(8).build(), record().sku("B").row(9).build());
-        List<InventoryRecord> out = new ArrayList<>();
+        List<String> titles;
         try (NormalizedFileSorter sorter = new NormalizedFileSorter(spillDir, 1 << 20)) {
-            for (InventoryRecord r : input) sorter.accept(r);
-            sorter.finish(out::add);
+            for (InventoryRecord r : input) sorter.accept(withTitle(r));
+            titles = titles(sorter);
         }
-        assertThat(out).extracting(InventoryRecord::rowNumber).containsExactly(5L, 6L, 8L, 2L, 4L, 9L, 3L, 7L);
+        assertThat(titles).containsExactly("5", "6", "8", "2", "4", "9", "3", "7");
     }
 
     @Test
@@ -69,34 +69,53 @@ class NormalizedFileSorterTest {
     @Test
     void spillingIsStableAndEqualToTheInMemorySort() throws IOException {
         Random random = new Random(99);
-        String[] skus = {"A", "a", "Ä", "10", "9", "😀", "\uFFFD", "SKU-1", "SKU-10", "SKU-2"};
+        String[] skus = {"A", "a", "Ä", "10", "9", "😀", "\uFFFD", "SKU-1", "SKU-10", "SKU-2", "SKU-0000000001", "SKU-00000000011"};
         List<InventoryRecord> input = new ArrayList<>();
         for (int i = 0; i < 30_000; i++) {
             input.add(record().sku(skus[random.nextInt(skus.length)] + random.nextInt(50)).vendorId("v1")
-                    .quantity(random.nextInt(9)).cost(random.nextBoolean() ? null : "1.5").title("t" + i)
+                    .quantity(random.nextInt(9)).cost(random.nextBoolean() ? null : "1.5").title(Integer.toString(i + 2))
                     .row(i + 2).build());
         }
         List<InventoryRecord> expected = new ArrayList<>(input);
         expected.sort(Comparator.comparing(InventoryRecord::sku, CodePointOrder.INSTANCE)
                 .thenComparingLong(InventoryRecord::rowNumber));
+        List<String> expectedTitles = expected.stream().map(InventoryRecord::title).toList();
 
-        List<InventoryRecord> spilled = new ArrayList<>();
         try (NormalizedFileSorter sorter = new NormalizedFileSorter(spillDir, 64 * 1024, 3)) {
             for (InventoryRecord r : input) sorter.accept(r);
-            assertThat(sorter.spilledRuns()).isGreaterThan(9);
+            assertThat(sorter.spilledRuns()).isGreaterThan(2);
             assertThat(sorter.count()).isEqualTo(30_000);
-            sorter.finish(spilled::add);
+            assertThat(titles(sorter)).isEqualTo(expectedTitles);
         }
         assertThat(listSpillDir()).isEmpty();
-        assertThat(spilled).isEqualTo(expected);
 
-        List<InventoryRecord> inMemory = new ArrayList<>();
         try (NormalizedFileSorter sorter = new NormalizedFileSorter(spillDir, 1L << 30)) {
             for (InventoryRecord r : input) sorter.accept(r);
             assertThat(sorter.spilledRuns()).isZero();
-            sorter.finish(inMemory::add);
+            assertThat(titles(sorter)).isEqualTo(expectedTitles);
         }
-        assertThat(inMemory).isEqualTo(expected);
+    }
+
+    @Test
+    void closingWithoutWritingDeletesSpillFiles() throws IOException {
+        try (NormalizedFileSorter sorter = new NormalizedFileSorter(spillDir, 1024)) {
+            for (int i = 0; i < 500; i++) sorter.accept(record().sku("S" + i).vendorId("v1").row(i + 2).build());
+            assertThat(sorter.spilledRuns()).isPositive();
+        }
+        assertThat(listSpillDir()).isEmpty();
+    }
+
+    private static InventoryRecord withTitle(InventoryRecord r) {
+        return new InventoryRecord(r.sku(), r.vendorSku(), r.vendorId(), r.quantityAvailable(), r.leadTimeDays(), r.cost(),
+                r.mapPrice(), r.price(), r.msrp(), r.condition(), r.brand(), Long.toString(r.rowNumber()), r.updatedAt(),
+                r.negativeZeroMask(), r.vendorIndex(), r.rowNumber());
+    }
+
+    /** Writes the CSV and returns the title column (column 12) of every row, in order. */
+    private static List<String> titles(NormalizedFileSorter sorter) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        sorter.writeCsv(bytes);
+        return bytes.toString(StandardCharsets.UTF_8).lines().skip(1).map(l -> l.split(",", -1)[11]).toList();
     }
 
     private List<Path> listSpillDir() throws IOException {
