@@ -269,7 +269,7 @@ public final class LocalRunCommand {
                 skuManifest = skuMapManifest("missing", configured.s3Key(), null, null);
             }
             inputs.add(new VendorInput(v.vendorId(), () -> Files.newInputStream(feed), feed.getFileName().toString(),
-                    attrs.size(), "text/csv", manifest, skuSource, skuManifest, null));
+                    attrs.size(), "text/csv", manifest, skuSource, skuManifest, null, feed));
         }
         return inputs;
     }

@@ -20,6 +20,13 @@ public interface ArtifactSink {
     /** Stores a copy of an inbound object, byte for byte. */
     void copy(String key, String contentType, InputStream content, long size) throws IOException;
 
+    /** Stores a copy of a local file, byte for byte (the CLI's inbound copies). */
+    default void copyFile(String key, String contentType, Path source) throws IOException {
+        try (InputStream in = java.nio.file.Files.newInputStream(source)) {
+            copy(key, contentType, in, java.nio.file.Files.size(source));
+        }
+    }
+
     /** How the artifact is named to the caller: a path for the CLI, the key for S3. */
     String locate(String key);
 }

@@ -117,8 +117,12 @@ public final class EngineRun {
                 VendorInput in = input(v);
                 if (!in.found()) continue;
                 String key = key("inbound/" + v.vendorId() + "/" + in.feedName());
-                try (InputStream bytes = in.feed().open()) {
-                    sink.copy(key, in.feedContentType(), bytes, in.feedSize());
+                if (in.localFile() != null) {
+                    sink.copyFile(key, in.feedContentType(), in.localFile());
+                } else {
+                    try (InputStream bytes = in.feed().open()) {
+                        sink.copy(key, in.feedContentType(), bytes, in.feedSize());
+                    }
                 }
                 artifacts.put("inbound_" + v.vendorId(), key);
             }

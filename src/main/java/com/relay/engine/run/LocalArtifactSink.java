@@ -42,6 +42,12 @@ public final class LocalArtifactSink implements ArtifactSink {
         Files.copy(content, target(key), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** A file-to-file copy stays in the kernel instead of passing through Java buffers. */
+    @Override
+    public void copyFile(String key, String contentType, Path source) throws IOException {
+        Files.copy(source, target(key), StandardCopyOption.REPLACE_EXISTING);
+    }
+
     @Override
     public String locate(String key) {
         return root.resolve(key).toString();

@@ -16,10 +16,11 @@ import java.util.Map;
  * @param skuMap         the SKU map source: null when none applies, {@link Source#MISSING} when configured but absent
  * @param skuMapManifest manifest {@code sku_map} member, or null when the manifest has none for this vendor
  * @param missingReason  manifest {@code reason} for a missing vendor
+ * @param localFile      the feed as a local file when it is one (lets the inbound copy stay in the kernel), else null
  */
 public record VendorInput(String vendorId, Source feed, String feedName, long feedSize, String feedContentType,
                           Map<String, Object> feedManifest, Source skuMap, Map<String, Object> skuMapManifest,
-                          String missingReason) {
+                          String missingReason, java.nio.file.Path localFile) {
 
     /** Opens a fresh stream over the source bytes (read twice: once to copy, once to parse). */
     @FunctionalInterface
@@ -35,6 +36,6 @@ public record VendorInput(String vendorId, Source feed, String feedName, long fe
     public boolean found() { return feed != null; }
 
     public static VendorInput missing(String vendorId, String reason) {
-        return new VendorInput(vendorId, null, null, -1, null, Map.of(), null, null, reason);
+        return new VendorInput(vendorId, null, null, -1, null, Map.of(), null, null, reason, null);
     }
 }
