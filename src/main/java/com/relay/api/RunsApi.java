@@ -141,7 +141,8 @@ public class RunsApi {
                 throw ApiException.invalid("query.cursor", "invalid cursor");
             }
         }
-        Map<String, String> names = new HashMap<>(Map.of("#p", partitionName, "#r", "requested_at"));
+        Map<String, String> names = new HashMap<>(Map.of("#p", partitionName));
+        if (q.after() != null || q.beforeExclusive() != null) names.put("#r", "requested_at");
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", AttributeValue.fromS(partitionValue)));
         String keyCondition = "#p = :p";
         if (q.after() != null && q.beforeExclusive() != null) {

@@ -161,8 +161,10 @@ public class RunCreator {
     private String writeQueueErrors(String runId, String tenantId) {
         String key = runId + "/tenants/" + tenantId + "/reports/errors.json";
         try {
-            String json = JSON.writeValueAsString(List.of(Map.of("error_code", "QUEUE_UNAVAILABLE",
-                    "error_message", QUEUE_UNAVAILABLE_MESSAGE)));
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("error_code", "QUEUE_UNAVAILABLE");
+            entry.put("error_message", QUEUE_UNAVAILABLE_MESSAGE);
+            String json = JSON.writeValueAsString(List.of(entry));
             s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(json));
             return key;
         } catch (Exception e) {
