@@ -28,7 +28,8 @@ public record RelaySettings(
         Worker worker,
         Notify notifier,
         Engine engine,
-        Embedded embedded) {
+        Embedded embedded,
+        Api api) {
 
     public record Roles(boolean api, boolean worker, boolean notifier, boolean scheduler) {}
 
@@ -55,6 +56,17 @@ public record RelaySettings(
      * A port of 0 picks a free port; {@code persistent=false} keeps everything in memory (tests).
      */
     public record Embedded(String bindHost, int sqsPort, int dynamoDbPort, int s3Port, boolean persistent) {}
+
+    /**
+     * RI §8.4 API and authentication settings (JWT itself is not implemented yet; its issuer is
+     * read only so the development key rule of §5.3 can tell whether JWT is configured).
+     */
+    public record Api(boolean authEnabled, List<ApiKeyEntry> apiKeys, long maxBodyBytes, long inboundMaxBytes,
+                      int orphanGraceSeconds, int artifactUrlTtlSeconds, String jwtIssuerUri) {
+        public Api {
+            apiKeys = List.copyOf(apiKeys);
+        }
+    }
 
     public static final String DEFAULT_JOBS_QUEUE = "relay-inventory-jobs";
     public static final String DEFAULT_NOTIFICATIONS_QUEUE = "relay-inventory-notifications";
@@ -117,9 +129,17 @@ public record RelaySettings(
                 r.integer("RELAY_EMBEDDED_DYNAMODB_PORT", 8000, 0, 65_535),
                 r.integer("RELAY_EMBEDDED_S3_PORT", 9000, 0, 65_535),
                 r.bool("RELAY_EMBEDDED_PERSISTENT", true));
+        ApiKeyEntry.Parsed keys = ApiKeyEntry.parseList(r.raw("API_KEYS"));
+        keys.problems().forEach(r::problem);
+        Api api = new Api(r.bool("AUTH_ENABLED", true), keys.entries(),
+                r.longInteger("API_MAX_BODY_BYTES", 1_048_576L, 1, 1L << 30),
+                r.longInteger("INBOUND_MAX_BYTES", 536_870_912L, 1, 5L * 1024 * 1024 * 1024),
+                r.integer("API_ORPHAN_GRACE_SECONDS", 60, 0, 86_400),
+                r.integer("ARTIFACT_URL_TTL_SECONDS", 900, 1, 604_800),
+                r.string("JWT_ISSUER_URI", null));
         r.throwIfProblems();
         return new RelaySettings(mode, dataDir, endpoint, region, provision, environment, roles, resources,
-                worker, notify, engine, embedded);
+                worker, notify, engine, embedded, api);
     }
 
     static String lastSegment(String url) {
@@ -178,6 +198,22 @@ public record RelaySettings(
             if (v == null) return dflt;
             try {
                 int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    problems.add(name + " must be between " + min + " and " + max + " (got " + n + ")");
+                    return dflt;
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                problems.add(name + " must be an integer (got '" + v + "')");
+                return dflt;
+            }
+        }
+
+        long longInteger(String name, long dflt, long min, long max) {
+            String v = raw(name);
+            if (v == null) return dflt;
+            try {
+                long n = Long.parseLong(v);
                 if (n < min || n > max) {
                     problems.add(name + " must be between " + min + " and " + max + " (got " + n + ")");
                     return dflt;

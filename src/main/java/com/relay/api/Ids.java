@@ -1,0 +1,33 @@
+package com.relay.api;
+
+import java.util.regex.Pattern;
+
+/**
+ * Identifier rules (RI §1.4, §5.4). Checked before any value reaches an S3 key or a DynamoDB key:
+ * the patterns admit ASCII letters, digits, {@code _ -} (and {@code .} for file names) only, so
+ * {@code ..}, {@code /}, encoded slashes, control characters, non-ASCII and over-long values fail.
+ */
+public final class Ids {
+
+    private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
+    private static final Pattern UUID_V4 =
+            Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+    private static final Pattern FILENAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+
+    private Ids() {}
+
+    /** tenant_id, vendor_id, key_id. */
+    public static boolean isIdentifier(String s) {
+        return s != null && IDENTIFIER.matcher(s).matches();
+    }
+
+    /** run_id: lower-case canonical UUID v4 text. */
+    public static boolean isRunId(String s) {
+        return s != null && UUID_V4.matcher(s).matches();
+    }
+
+    /** Inbound upload file name: the pattern, and never {@code .} or {@code ..}. */
+    public static boolean isFilename(String s) {
+        return s != null && FILENAME.matcher(s).matches() && !s.equals(".") && !s.equals("..");
+    }
+}

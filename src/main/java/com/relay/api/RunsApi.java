@@ -1,0 +1,231 @@
+package com.relay.api;
+
+import com.relay.aws.ProvisionedResources;
+import com.relay.config.RelaySettings;
+import com.relay.runs.RunCreator;
+import com.relay.runs.RunRepository;
+import com.relay.tenants.TenantRepository;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/** Run endpoints (RI §5.4): create, read, list, artifacts. */
+@Component("runsApi")
+public class RunsApi {
+
+    private static final Set<String> CREATE_FIELDS = Set.of("tenant_id", "vendors", "run_type");
+    private static final List<String> STATUS_KEYS = List.of("run_id", "tenant_id", "config_version", "status", "stage",
+            "created_by", "requested_by", "correlation_id", "requested_at", "started_at", "finished_at", "duration_ms",
+            "attempts", "last_error", "rows_processed", "failed_stage", "error_code", "error_message",
+            "errors_artifact_key", "artifacts", "notification_status", "notification_id");
+    private static final Set<String> NUMBERS = Set.of("config_version", "duration_ms", "attempts", "rows_processed");
+
+    private final TenantRepository tenants;
+    private final RunRepository runs;
+    private final RunCreator creator;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final Duration urlTtl;
+    private final Clock clock;
+
+    public RunsApi(TenantRepository tenants, RunRepository runs, RunCreator creator, S3Presigner presigner,
+                   ProvisionedResources resources, RelaySettings settings, ObjectProvider<Clock> clock) {
+        this.tenants = tenants;
+        this.runs = runs;
+        this.creator = creator;
+        this.presigner = presigner;
+        this.bucket = resources.artifactBucket();
+        this.urlTtl = Duration.ofSeconds(settings.api().artifactUrlTtlSeconds());
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
+    }
+
+    /** POST /v1/runs. */
+    public ApiResponse create(ApiRequest request) {
+        request.query(Set.of());
+        ObjectNode body = request.jsonObject();
+        List<ApiException.Detail> problems = new ArrayList<>();
+        body.fieldNames().forEachRemaining(f -> {
+            if (!CREATE_FIELDS.contains(f)) problems.add(new ApiException.Detail(f, "unknown field", null));
+        });
+        JsonNode tenant = body.get("tenant_id");
+        if (tenant == null || tenant.isNull()) problems.add(new ApiException.Detail("tenant_id", "required", null));
+        else if (!tenant.isTextual() || !Ids.isIdentifier(tenant.asText())) {
+            problems.add(new ApiException.Detail("tenant_id", "must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", null));
+        }
+        JsonNode vendors = body.get("vendors");
+        if (vendors != null && !vendors.isNull()) {
+            if (!vendors.isArray()) problems.add(new ApiException.Detail("vendors", "must be a list of strings", null));
+            else for (int i = 0; i < vendors.size(); i++) {
+                if (!vendors.get(i).isTextual()) problems.add(new ApiException.Detail("vendors[" + i + "]", "must be a string", null));
+            }
+        }
+        JsonNode runType = body.get("run_type");
+        if (runType != null && !runType.isNull() && !(runType.isTextual() && runType.asText().equals("inventory_sync"))) {
+            problems.add(new ApiException.Detail("run_type", "must be inventory_sync", null));
+        }
+        if (!problems.isEmpty()) throw ApiException.invalidRequest(problems);
+        String tenantId = tenant.asText();
+        if (!request.principal().canSee(tenantId)) throw ApiException.tenantNotFound(tenantId);
+        long version = tenants.latest(tenantId).orElseThrow(() -> ApiException.tenantNotFound(tenantId)).configVersion();
+        Instant now = Timestamps.now(clock);
+        RunCreator.Result result = creator.create(new RunCreator.Request(tenantId, version, "api",
+                request.principal().id(), request.correlationId()), now);
+        if (result instanceof RunCreator.Created c) {
+            return ApiResponse.accepted(status(c.run()), "/v1/runs/" + c.run().get("run_id").s());
+        }
+        if (result instanceof RunCreator.AlreadyRunning a) {
+            throw new ApiException(409, "TENANT_ALREADY_RUNNING", "tenant " + tenantId + " already has an active run",
+                    List.of(), Map.of("active_run_id", a.activeRunId()), Map.of());
+        }
+        if (result instanceof RunCreator.QueueUnavailable q) {
+            throw new ApiException(503, "QUEUE_UNAVAILABLE", "job queue unavailable; run " + q.runId() + " was marked FAILED",
+                    List.of(), Map.of("run_id", q.runId()), Map.of("Retry-After", "5"));
+        }
+        throw ApiException.serviceUnavailable();
+    }
+
+    /** GET /v1/runs/{run_id}. */
+    public ApiResponse get(ApiRequest request) {
+        request.query(Set.of());
+        return ApiResponse.ok(status(visibleRun(request)));
+    }
+
+    /** GET /v1/runs/{run_id}/artifacts: presigned GETs valid for ARTIFACT_URL_TTL_SECONDS. */
+    public ApiResponse artifacts(ApiRequest request) {
+        request.query(Set.of());
+        Map<String, AttributeValue> run = visibleRun(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        AttributeValue artifacts = run.get("artifacts");
+        String expiresAt = Timestamps.format(Timestamps.now(clock).plus(urlTtl));
+        if (artifacts != null && artifacts.hasM()) {
+            new TreeMap<>(artifacts.m()).forEach((name, key) -> {
+                String url = presigner.presignGetObject(b -> b.signatureDuration(urlTtl)
+                        .getObjectRequest(g -> g.bucket(bucket).key(key.s()))).url().toString();
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("key", key.s());
+                entry.put("url", url);
+                entry.put("expires_at", expiresAt);
+                body.put(name, entry);
+            });
+        }
+        return ApiResponse.ok(body);
+    }
+
+    /** GET /v1/runs: newest first; keeps querying past filtered-out items to fill a page (RI §5.5). */
+    public ApiResponse list(ApiRequest request) {
+        RunListQuery q = RunListQuery.parse(request.query(RunListQuery.PARAMS), request.principal());
+        boolean byTenant = q.tenantId() != null;
+        String partitionName = byTenant ? "tenant_id" : "status";
+        String partitionValue = byTenant ? q.tenantId() : q.status();
+        Map<String, AttributeValue> start = null;
+        if (q.cursor() != null) {
+            start = Cursors.decode(q.cursor(), q.filters());
+            AttributeValue p = start.get(partitionName);
+            if (start.size() != 3 || p == null || !partitionValue.equals(p.s()) || start.get("run_id") == null
+                    || start.get("requested_at") == null) {
+                throw ApiException.invalid("query.cursor", "invalid cursor");
+            }
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#p", partitionName));
+        if (q.after() != null || q.beforeExclusive() != null) names.put("#r", "requested_at");
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", AttributeValue.fromS(partitionValue)));
+        String keyCondition = "#p = :p";
+        if (q.after() != null && q.beforeExclusive() != null) {
+            keyCondition += " AND #r BETWEEN :a AND :b";
+            values.put(":a", AttributeValue.fromS(Timestamps.format(q.after())));
+            values.put(":b", AttributeValue.fromS(Timestamps.format(q.beforeExclusive().minusMillis(1))));
+        } else if (q.after() != null) {
+            keyCondition += " AND #r >= :a";
+            values.put(":a", AttributeValue.fromS(Timestamps.format(q.after())));
+        } else if (q.beforeExclusive() != null) {
+            keyCondition += " AND #r < :b";
+            values.put(":b", AttributeValue.fromS(Timestamps.format(q.beforeExclusive())));
+        }
+        String filter = null;
+        if (byTenant && q.status() != null) {
+            filter = "#s = :s";
+            names.put("#s", "status");
+            values.put(":s", AttributeValue.fromS(q.status()));
+        }
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        boolean more = false;
+        Map<String, AttributeValue> next = start;
+        while (true) {
+            QueryRequest.Builder b = QueryRequest.builder().indexName(byTenant ? RunRepository.TENANT_INDEX : RunRepository.STATUS_INDEX)
+                    .keyConditionExpression(keyCondition).expressionAttributeNames(names)
+                    .expressionAttributeValues(values).scanIndexForward(false)
+                    .limit(q.limit() - items.size() + 1).exclusiveStartKey(next);
+            if (filter != null) b.filterExpression(filter);
+            QueryResponse r = runs.query(b.build());
+            for (Map<String, AttributeValue> item : r.items()) {
+                if (items.size() == q.limit()) {
+                    more = true;
+                    break;
+                }
+                items.add(item);
+            }
+            if (more) break;
+            if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) break;
+            next = r.lastEvaluatedKey();
+        }
+        String cursor = null;
+        if (more) {
+            Map<String, AttributeValue> last = items.get(items.size() - 1);
+            cursor = Cursors.encode(Map.of("run_id", last.get("run_id"), partitionName, last.get(partitionName),
+                    "requested_at", last.get("requested_at")), q.filters());
+        }
+        List<Map<String, Object>> data = new ArrayList<>();
+        items.forEach(i -> data.add(status(i)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", data);
+        body.put("pagination", Pagination.object(q.limit(), cursor));
+        return ApiResponse.ok(body);
+    }
+
+    private Map<String, AttributeValue> visibleRun(ApiRequest request) {
+        String runId = request.path("run_id");
+        if (!Ids.isRunId(runId)) throw ApiException.runNotFound(runId);
+        Map<String, AttributeValue> run = runs.get(runId).orElseThrow(() -> ApiException.runNotFound(runId));
+        AttributeValue tenant = run.get("tenant_id");
+        if (tenant == null || !"RUN".equals(run.get("item_type") == null ? null : run.get("item_type").s())
+                || !request.principal().canSee(tenant.s())) {
+            throw ApiException.runNotFound(runId);
+        }
+        return run;
+    }
+
+    /** RunStatus (RI §5.4): every key, in order, absent values null. */
+    static Map<String, Object> status(Map<String, AttributeValue> item) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String key : STATUS_KEYS) {
+            AttributeValue v = item.get(key);
+            if (key.equals("artifacts")) {
+                Map<String, String> artifacts = new TreeMap<>();
+                if (v != null && v.hasM()) v.m().forEach((k, a) -> artifacts.put(k, a.s()));
+                m.put(key, artifacts);
+            } else if (v == null || Boolean.TRUE.equals(v.nul())) {
+                m.put(key, null);
+            } else if (NUMBERS.contains(key) && v.n() != null) {
+                m.put(key, Long.parseLong(v.n()));
+            } else {
+                m.put(key, v.s());
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,222 @@
+package com.relay.runs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.relay.aws.ProvisionedResources;
+import com.relay.config.RelaySettings;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Run creation (RI §5.4 POST /v1/runs steps 3–6): lock and run item in one transaction (§4.2),
+ * stale-lock recovery, the job message (§4.4), and on a failed send the QUEUE_UNAVAILABLE terminal
+ * write with the lock released (§4.7).
+ */
+@Component("runCreator")
+public class RunCreator {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCreator.class);
+    private static final DateTimeFormatter TS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    static final String QUEUE_UNAVAILABLE_MESSAGE = "job queue unavailable";
+    private static final int CONFLICT_RETRIES = 40;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What happened. */
+    public sealed interface Result {}
+    public record Created(Map<String, AttributeValue> run) implements Result {}
+    public record AlreadyRunning(String activeRunId) implements Result {}
+    public record QueueUnavailable(String runId) implements Result {}
+    /** Transactions kept conflicting: the caller answers 503. */
+    public record Busy() implements Result {}
+
+    /** The requester's side of a new run. */
+    public record Request(String tenantId, long configVersion, String createdBy, String requestedBy,
+                          String correlationId) {}
+
+    private final RunRepository runs;
+    private final SqsClient sqs;
+    private final S3Client s3;
+    private final String jobsQueueUrl;
+    private final String bucket;
+    private final long orphanGraceMillis;
+
+    public RunCreator(RunRepository runs, SqsClient sqs, S3Client s3, ProvisionedResources resources,
+                      RelaySettings settings) {
+        this.runs = runs;
+        this.sqs = sqs;
+        this.s3 = s3;
+        this.jobsQueueUrl = resources.jobsQueueUrl();
+        this.bucket = resources.artifactBucket();
+        this.orphanGraceMillis = settings.api().orphanGraceSeconds() * 1000L;
+    }
+
+    public Result create(Request request, Instant now) {
+        String nowTs = TS.format(now);
+        String runId = UUID.randomUUID().toString();
+        Map<String, AttributeValue> run = newRunItem(runId, request, nowTs);
+        boolean takeoverRetried = false;
+        for (int attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
+            RunRepository.TxOutcome outcome = runs.createWithLock(run, nowTs);
+            if (outcome == RunRepository.TxOutcome.COMMITTED) return enqueue(run, request, now);
+            if (outcome == RunRepository.TxOutcome.CONFLICT) {
+                pause();
+                continue;
+            }
+            Optional<String> active = runs.activeRun(request.tenantId());
+            if (active.isEmpty()) continue; // released meanwhile: try again
+            String staleId = active.get();
+            Optional<Map<String, AttributeValue>> activeRun = runs.get(staleId);
+            Staleness staleness = staleness(activeRun, now);
+            if (staleness == Staleness.ACTIVE) return new AlreadyRunning(staleId);
+            Map<String, AttributeValue> orphanFailure = null;
+            if (staleness == Staleness.ORPHAN) {
+                String errorsKey = writeQueueErrors(staleId, request.tenantId());
+                orphanFailure = queueFailure(errorsKey, nowTs);
+            }
+            RunRepository.TxOutcome took = runs.takeOver(staleId, orphanFailure, run, nowTs);
+            if (took == RunRepository.TxOutcome.COMMITTED) {
+                if (orphanFailure != null) {
+                    log.warn("run_failed: orphaned run {} of tenant {} marked FAILED QUEUE_UNAVAILABLE (stale lock taken over)",
+                            staleId, request.tenantId());
+                }
+                return enqueue(run, request, now);
+            }
+            if (took == RunRepository.TxOutcome.CONFLICT) {
+                pause();
+                continue;
+            }
+            // a condition failed: re-evaluate once, then 409
+            if (takeoverRetried) return new AlreadyRunning(runs.activeRun(request.tenantId()).orElse(staleId));
+            takeoverRetried = true;
+        }
+        return new Busy();
+    }
+
+    enum Staleness { ACTIVE, GONE, ORPHAN }
+
+    /** RI §4.2: stale when the run is missing, terminal, or QUEUED without enqueued_at beyond the grace. */
+    Staleness staleness(Optional<Map<String, AttributeValue>> run, Instant now) {
+        if (run.isEmpty()) return Staleness.GONE;
+        Map<String, AttributeValue> item = run.get();
+        String status = item.get("status") == null ? null : item.get("status").s();
+        if ("SUCCEEDED".equals(status) || "FAILED".equals(status)) return Staleness.GONE;
+        if ("QUEUED".equals(status) && !item.containsKey("enqueued_at") && item.get("requested_at") != null
+                && Instant.parse(item.get("requested_at").s()).toEpochMilli() < now.toEpochMilli() - orphanGraceMillis) {
+            return Staleness.ORPHAN;
+        }
+        return Staleness.ACTIVE;
+    }
+
+    private Result enqueue(Map<String, AttributeValue> run, Request request, Instant now) {
+        String runId = run.get("run_id").s();
+        try {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("run_id", runId);
+            body.put("tenant_id", request.tenantId());
+            body.put("config_version", request.configVersion());
+            body.put("correlation_id", request.correlationId());
+            String json = JSON.writeValueAsString(body);
+            sqs.sendMessage(b -> b.queueUrl(jobsQueueUrl).messageBody(json).messageAttributes(Map.of(
+                    "correlation_id", attr(request.correlationId()),
+                    "run_id", attr(runId),
+                    "tenant_id", attr(request.tenantId()))));
+        } catch (SdkException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            log.warn("job send failed for run {}: {}", runId, e.getClass().getSimpleName());
+            String errorsKey = writeQueueErrors(runId, request.tenantId());
+            RunRepository.TxOutcome failed = runs.failQueued(runId, request.tenantId(),
+                    queueFailure(errorsKey, TS.format(now)));
+            if (failed != RunRepository.TxOutcome.COMMITTED) {
+                log.error("run {} could not be marked FAILED after the failed send ({})", runId, failed);
+            }
+            return new QueueUnavailable(runId);
+        }
+        String enqueuedAt = TS.format(now);
+        try {
+            runs.markEnqueued(runId, enqueuedAt);
+        } catch (SdkException e) {
+            log.warn("enqueued_at not recorded for run {}: {}", runId, e.getClass().getSimpleName());
+        }
+        log.info("run_created run_id={} tenant_id={} config_version={}", runId, request.tenantId(), request.configVersion());
+        return new Created(run);
+    }
+
+    /** errors.json with the failure entry only (RI §4.7); null when the write failed (logged at WARN). */
+    private String writeQueueErrors(String runId, String tenantId) {
+        String key = runId + "/tenants/" + tenantId + "/reports/errors.json";
+        try {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("error_code", "QUEUE_UNAVAILABLE");
+            entry.put("error_message", QUEUE_UNAVAILABLE_MESSAGE);
+            String json = JSON.writeValueAsString(List.of(entry));
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(json));
+            return key;
+        } catch (Exception e) {
+            log.warn("errors.json of run {} not written: {}", runId, e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    /** Attributes of the QUEUE_UNAVAILABLE terminal write (stage and failed_stage QUEUE). */
+    static Map<String, AttributeValue> queueFailure(String errorsKey, String now) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("status", AttributeValue.fromS("FAILED"));
+        m.put("stage", AttributeValue.fromS("QUEUE"));
+        m.put("failed_stage", AttributeValue.fromS("QUEUE"));
+        m.put("error_code", AttributeValue.fromS("QUEUE_UNAVAILABLE"));
+        m.put("error_message", AttributeValue.fromS(QUEUE_UNAVAILABLE_MESSAGE));
+        m.put("finished_at", AttributeValue.fromS(now));
+        m.put("rows_processed", AttributeValue.fromN("0"));
+        m.put("notification_status", AttributeValue.fromS("NONE"));
+        m.put("updated_at", AttributeValue.fromS(now));
+        m.put("artifacts", AttributeValue.fromM(errorsKey == null ? Map.of() : Map.of("errors", AttributeValue.fromS(errorsKey))));
+        if (errorsKey != null) m.put("errors_artifact_key", AttributeValue.fromS(errorsKey));
+        return m;
+    }
+
+    static Map<String, AttributeValue> newRunItem(String runId, Request r, String now) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("run_id", AttributeValue.fromS(runId));
+        m.put("item_type", AttributeValue.fromS("RUN"));
+        m.put("tenant_id", AttributeValue.fromS(r.tenantId()));
+        m.put("config_version", AttributeValue.fromN(Long.toString(r.configVersion())));
+        m.put("status", AttributeValue.fromS("QUEUED"));
+        m.put("stage", AttributeValue.fromS("QUEUE"));
+        m.put("created_by", AttributeValue.fromS(r.createdBy()));
+        m.put("requested_by", AttributeValue.fromS(r.requestedBy()));
+        m.put("correlation_id", AttributeValue.fromS(r.correlationId()));
+        m.put("requested_at", AttributeValue.fromS(now));
+        m.put("attempts", AttributeValue.fromN("0"));
+        m.put("artifacts", AttributeValue.fromM(Map.of()));
+        m.put("updated_at", AttributeValue.fromS(now));
+        return m;
+    }
+
+    private static MessageAttributeValue attr(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(5, 30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package com.relay.runs;
+
+import com.relay.aws.ProvisionedResources;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Run items and tenant locks in the runs table (RI §4.2, §4.3). Every state change is a
+ * conditional write or a {@code TransactWriteItems} with conditions; nothing reads then writes.
+ */
+@Component("runRepository")
+public class RunRepository {
+
+    public static final String TENANT_INDEX = "tenant_id-requested_at-index";
+    public static final String STATUS_INDEX = "status-requested_at-index";
+
+    /** Outcome of one lock transaction. */
+    public enum TxOutcome { COMMITTED, CONDITION_FAILED, CONFLICT }
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public RunRepository(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        this.dynamoDb = dynamoDb;
+        this.table = resources.runsTable();
+    }
+
+    public static String lockKey(String tenantId) { return "lock#" + tenantId; }
+
+    /** RI §4.2 acquire: Put lock (attribute_not_exists) + Put run (attribute_not_exists), one transaction. */
+    public TxOutcome createWithLock(Map<String, AttributeValue> run, String now) {
+        String runId = run.get("run_id").s();
+        String tenantId = run.get("tenant_id").s();
+        return transact(List.of(
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(lockItem(tenantId, runId, now))
+                        .conditionExpression("attribute_not_exists(run_id)")).build(),
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(run)
+                        .conditionExpression("attribute_not_exists(run_id)")).build()));
+    }
+
+    /**
+     * RI §4.2 stale-lock takeover: optionally fail the orphaned QUEUED run (terminal write, condition
+     * {@code status = QUEUED AND attribute_not_exists(enqueued_at)}), replace the lock (condition
+     * {@code active_run_id = :stale}) and put the new run, all in one transaction.
+     */
+    public TxOutcome takeOver(String staleRunId, Map<String, AttributeValue> orphanFailure,
+                              Map<String, AttributeValue> run, String now) {
+        String runId = run.get("run_id").s();
+        String tenantId = run.get("tenant_id").s();
+        List<TransactWriteItem> items = new ArrayList<>();
+        if (orphanFailure != null) items.add(terminalQueueFailure(staleRunId, orphanFailure));
+        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(lockItem(tenantId, runId, now))
+                .conditionExpression("active_run_id = :stale")
+                .expressionAttributeValues(Map.of(":stale", AttributeValue.fromS(staleRunId)))).build());
+        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(run)
+                .conditionExpression("attribute_not_exists(run_id)")).build());
+        return transact(items);
+    }
+
+    /**
+     * RI §4.7 terminal write of the API's enqueue failure: the run becomes FAILED (condition
+     * {@code status = QUEUED AND attribute_not_exists(enqueued_at)}) and the lock is released
+     * (condition {@code attribute_not_exists(run_id) OR active_run_id = :run_id}).
+     */
+    public TxOutcome failQueued(String runId, String tenantId, Map<String, AttributeValue> failure) {
+        return transact(List.of(terminalQueueFailure(runId, failure),
+                TransactWriteItem.builder().delete(d -> d.tableName(table)
+                        .key(Map.of("run_id", AttributeValue.fromS(lockKey(tenantId))))
+                        .conditionExpression("attribute_not_exists(run_id) OR active_run_id = :r")
+                        .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(runId)))).build()));
+    }
+
+    /** Sets {@code enqueued_at} after the job was sent (RI §5.4 step 6). */
+    public void markEnqueued(String runId, String now) {
+        dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("run_id", AttributeValue.fromS(runId)))
+                .updateExpression("SET enqueued_at = :n, updated_at = :n")
+                .conditionExpression("attribute_exists(run_id)")
+                .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(now))));
+    }
+
+    public Optional<Map<String, AttributeValue>> get(String runId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("run_id", AttributeValue.fromS(runId)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    /** The lock item's {@code active_run_id}, read consistently. */
+    public Optional<String> activeRun(String tenantId) {
+        return get(lockKey(tenantId)).map(i -> i.get("active_run_id")).map(AttributeValue::s);
+    }
+
+    /** One DynamoDB page of an index query (filters already in {@code request}). */
+    public QueryResponse query(QueryRequest request) {
+        return dynamoDb.query(request.toBuilder().tableName(table).build());
+    }
+
+    private TransactWriteItem terminalQueueFailure(String runId, Map<String, AttributeValue> failure) {
+        StringBuilder set = new StringBuilder("SET ");
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> e : failure.entrySet()) {
+            if (i > 0) set.append(", ");
+            set.append("#a").append(i).append(" = :v").append(i);
+            names.put("#a" + i, e.getKey());
+            values.put(":v" + i, e.getValue());
+            i++;
+        }
+        names.put("#st", "status");
+        values.put(":queued", AttributeValue.fromS("QUEUED"));
+        return TransactWriteItem.builder().update(u -> u.tableName(table)
+                .key(Map.of("run_id", AttributeValue.fromS(runId)))
+                .updateExpression(set + " REMOVE lease_expires_at")
+                .conditionExpression("#st = :queued AND attribute_not_exists(enqueued_at)")
+                .expressionAttributeNames(names).expressionAttributeValues(values)).build();
+    }
+
+    private static Map<String, AttributeValue> lockItem(String tenantId, String runId, String now) {
+        return Map.of("run_id", AttributeValue.fromS(lockKey(tenantId)),
+                "item_type", AttributeValue.fromS("TENANT_LOCK"),
+                "active_run_id", AttributeValue.fromS(runId),
+                "locked_at", AttributeValue.fromS(now));
+    }
+
+    private TxOutcome transact(List<TransactWriteItem> items) {
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(items));
+            return TxOutcome.COMMITTED;
+        } catch (TransactionCanceledException e) {
+            boolean conditionFailed = e.hasCancellationReasons() && e.cancellationReasons().stream()
+                    .map(CancellationReason::code).anyMatch("ConditionalCheckFailed"::equals);
+            return conditionFailed ? TxOutcome.CONDITION_FAILED : TxOutcome.CONFLICT;
+        }
+    }
+}
