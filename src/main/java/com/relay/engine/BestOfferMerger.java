@@ -122,12 +122,18 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
 
     /** SKUs are unique here, so an unstable order would do; parallelSort uses the idle cores. */
     private List<InventoryRecord> sortedHeld() {
-        Keyed[] keyed = new Keyed[best.size()];
-        int i = 0;
-        for (InventoryRecord r : best.values()) keyed[i++] = Keyed.of(r);
-        Arrays.parallelSort(keyed, Keyed.ORDER);
-        InventoryRecord[] held = new InventoryRecord[keyed.length];
-        for (i = 0; i < keyed.length; i++) held[i] = keyed[i].record();
+        int n = best.size();
+        InventoryRecord[] records = best.values().toArray(new InventoryRecord[0]);
+        long[] key1 = new long[n];
+        long[] key2 = new long[n];
+        for (int i = 0; i < n; i++) {
+            String sku = skuOf(records[i]);
+            key1[i] = CodePointOrder.prefixKey(sku);
+            key2[i] = CodePointOrder.prefixKey2(sku);
+        }
+        int[] order = KeySort.order(key1, key2, n, (a, b) -> BY_SKU.compare(records[a], records[b]));
+        InventoryRecord[] held = new InventoryRecord[n];
+        for (int i = 0; i < n; i++) held[i] = records[order[i]];
         return Arrays.asList(held);
     }
 
@@ -155,21 +161,6 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
     }
 
     /** A missing sku sorts and groups as "" (RI §3.10.3). */
-    /** A record with its sort keys, so most comparisons touch neither the record nor its SKU. */
-    record Keyed(long key, long key2, InventoryRecord record) {
-        static final Comparator<Keyed> ORDER = (a, b) -> {
-            int c = Long.compareUnsigned(a.key, b.key);
-            if (c != 0) return c;
-            c = Long.compareUnsigned(a.key2, b.key2);
-            return c != 0 ? c : CodePointOrder.compareStrings(skuOf(a.record), skuOf(b.record));
-        };
-
-        static Keyed of(InventoryRecord r) {
-            String sku = skuOf(r);
-            return new Keyed(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey(sku, 8), r);
-        }
-    }
-
     static String skuOf(InventoryRecord r) {
         return r.sku() == null ? "" : r.sku();
     }

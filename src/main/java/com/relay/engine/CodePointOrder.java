@@ -56,43 +56,46 @@ public final class CodePointOrder implements Comparator<String> {
     }
 
     /**
-     * A 64-bit key whose unsigned order agrees with code point order: when
-     * {@code Long.compareUnsigned(prefixKey(a), prefixKey(b)) != 0} its sign is the sign of
-     * {@code compareStrings(a, b)}; equal keys say nothing (compare the strings). Sorting on the
-     * key first avoids most string comparisons and the pointer chasing that comes with them.
-     * The first eight chars below U+00FF are packed as bytes, a shorter string is padded with 0,
-     * and the first char at or above U+00FF packs as 0xFF followed by zeros (so two such strings
-     * tie and fall back to the full comparison).
+     * The first eight bytes of the SKU's sort stream as an unsigned 64-bit key:
+     * {@code Long.compareUnsigned(prefixKey(a), prefixKey(b))}, and then the same on
+     * {@link #prefixKey2}, never contradict {@link #compareStrings}; equal keys say nothing
+     * (compare the strings). Sorting on the keys first avoids most string comparisons and the
+     * pointer chasing that comes with them.
+     *
+     * <p>The stream encodes each code point below U+00FF as one byte and every other one as
+     * {@code 0xFF} followed by its 21-bit value in three bytes (big-endian), and is padded with
+     * zeros. The encoding preserves code point order and equal prefixes encode to equal bytes, so
+     * the first differing byte decides as the first differing code point would; a NUL and the
+     * padding tie, and then the strings are compared.
      */
     public static long prefixKey(String s) {
-        return prefixKey(s, 0);
+        return streamBytes(s, 0);
     }
 
-    /**
-     * The same key for chars {@code [from, from + 8)}. Used as a second key (from = 8) only when
-     * the first keys are equal, which means the first eight chars are equal and below U+00FF (or
-     * both strings ended with the same padding); 0 when the first segment saturated, so such
-     * strings still fall back to the full comparison.
-     */
-    public static long prefixKey(String s, int from) {
+    /** Bytes 8–15 of the same stream (see {@link #prefixKey}). */
+    public static long prefixKey2(String s) {
+        return streamBytes(s, 8);
+    }
+
+    private static long streamBytes(String s, int skip) {
         long key = 0;
-        int end = Math.min(from + 8, s.length());
-        int i = from;
-        if (from > 0) {
-            for (int j = 0; j < Math.min(from, s.length()); j++) {
-                if (s.charAt(j) >= 0xFF) return 0;
+        int produced = 0; // bytes of the stream seen so far
+        int wanted = skip + 8;
+        int n = s.length();
+        for (int i = 0; i < n && produced < wanted; ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp < 0xFF) {
+                if (produced++ >= skip) key = (key << 8) | cp;
+            } else {
+                int[] bytes = {0xFF, (cp >> 16) & 0xFF, (cp >> 8) & 0xFF, cp & 0xFF};
+                for (int b : bytes) {
+                    if (produced >= wanted) break;
+                    if (produced++ >= skip) key = (key << 8) | b;
+                }
             }
         }
-        for (; i < end; i++) {
-            char c = s.charAt(i);
-            if (c >= 0xFF) {
-                key = (key << 8) | 0xFF;
-                i++;
-                break;
-            }
-            key = (key << 8) | c;
-        }
-        int packed = Math.max(0, i - from);
-        return packed == 0 ? 0 : key << (8 * (8 - packed));
+        int kept = Math.max(0, Math.min(produced, wanted) - skip);
+        return kept == 0 ? 0 : key << (8 * (8 - kept));
     }
 }

@@ -42,6 +42,8 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
     private final List<Path> runs = new ArrayList<>();
 
     private Line[] buffer = new Line[1024];
+    private long[] key1 = new long[1024];
+    private long[] key2 = new long[1024];
     private int size;
     private long heldBytes;
     private long count;
@@ -68,8 +70,14 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         formatter.writeRow(record);
         formatter.flush();
         String sku = record.sku() == null ? "" : record.sku();
-        Line line = new Line(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey(sku, 8), sku, capture.take());
-        if (size == buffer.length) buffer = Arrays.copyOf(buffer, size * 2);
+        Line line = new Line(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey2(sku), sku, capture.take());
+        if (size == buffer.length) {
+            buffer = Arrays.copyOf(buffer, size * 2);
+            key1 = Arrays.copyOf(key1, size * 2);
+            key2 = Arrays.copyOf(key2, size * 2);
+        }
+        key1[size] = line.key;
+        key2[size] = line.key2;
         buffer[size++] = line;
         count++;
         heldBytes += line.bytes.length + sku.length() + ENTRY_OVERHEAD;
@@ -144,9 +152,13 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         runs.add(0, merged);
     }
 
-    /** Arrays.sort is stable for objects: equal SKUs keep input order. */
+    /** Stable: equal SKUs keep input order. */
     private void sortHeld() {
-        Arrays.sort(buffer, 0, size, Line.ORDER);
+        Line[] held = buffer;
+        int[] order = KeySort.order(key1, key2, size, (a, b) -> CodePointOrder.compareStrings(held[a].sku, held[b].sku));
+        Line[] sorted = new Line[buffer.length];
+        for (int i = 0; i < size; i++) sorted[i] = held[order[i]];
+        buffer = sorted;
     }
 
     private interface LineSink {
@@ -185,6 +197,8 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
     public void close() {
         finished = true;
         buffer = new Line[0];
+        key1 = new long[0];
+        key2 = new long[0];
         size = 0;
         for (Path run : runs) {
             try {
@@ -206,7 +220,7 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         };
 
         static Line of(String sku, byte[] bytes) {
-            return new Line(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey(sku, 8), sku, bytes);
+            return new Line(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey2(sku), sku, bytes);
         }
     }
 
