@@ -194,19 +194,7 @@ public record RelaySettings(
         }
 
         int integer(String name, int dflt, int min, int max) {
-            String v = raw(name);
-            if (v == null) return dflt;
-            try {
-                int n = Integer.parseInt(v);
-                if (n < min || n > max) {
-                    problems.add(name + " must be between " + min + " and " + max + " (got " + n + ")");
-                    return dflt;
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                problems.add(name + " must be an integer (got '" + v + "')");
-                return dflt;
-            }
+            return (int) longInteger(name, dflt, min, max);
         }
 
         long longInteger(String name, long dflt, long min, long max) {
