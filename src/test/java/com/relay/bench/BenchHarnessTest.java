@@ -105,7 +105,8 @@ class BenchHarnessTest {
                 "--seed", "7", "--jar", "x.jar", "--heap", "1g", "--runs", "5", "--skip-relay"});
 
         assertThat(defaults).isEqualTo(new EngineBenchmark.Args(20, 100_000, 400_000, 42, Path.of("bench-data"),
-                Path.of("target/relay.jar"), "512m", 3, 2, null, false, Duration.ofMinutes(60)));
+                Path.of("target/relay.jar"), "512m", 3, 2, null, false, Duration.ofMinutes(60), Path.of("bin/relay")));
+        assertThat(EngineBenchmark.Args.parse(new String[] {"--launcher", "none"}).launcher()).isNull();
         assertThat(custom.skus()).isEqualTo(3_000); // capped at vendors x rows
         assertThat(custom.heap()).isEqualTo("1g");
         assertThat(custom.skipRelay()).isTrue();
@@ -125,6 +126,11 @@ class BenchHarnessTest {
                 "2024-01-01T00:00:00Z")).containsExactly("/usr/bin/java", "-Xmx512m", "-jar", "/r/relay.jar", "local-run",
                 "--config", "/d/tenant.yaml", "--vendor-file", "v1=/d/v1.csv", "--output-dir", "/o",
                 "--now", "2024-01-01T00:00:00Z", "--run-id", RelayCli.RUN_ID);
+        RelayCli viaLauncher = new RelayCli(Path.of("/jdk/bin/java"), Path.of("/r/relay.jar"), "512m", Path.of("/repo/bin/relay"));
+        assertThat(viaLauncher.localRunCommand(Path.of("/d/tenant.yaml"), Map.of(), Path.of("/o"), "2024-01-01T00:00:00Z"))
+                .startsWith("env", "JAVA_HOME=/jdk", "RELAY_JAR=/r/relay.jar", "RELAY_JAVA_OPTS=-Xmx512m", "bash",
+                        "/repo/bin/relay", "local-run");
+        assertThat(viaLauncher.label()).isEqualTo("Relay (bin/relay, -Xmx512m)");
         assertThat(RelayCli.mergedFile(Path.of("/o"), "t1"))
                 .isEqualTo(Path.of("/o/" + RelayCli.RUN_ID + "/tenants/t1/outputs/merged_inventory.csv"));
     }
@@ -165,7 +171,7 @@ class BenchHarnessTest {
 
         assertThat(ok).isZero();
         assertThat(good.toString(StandardCharsets.UTF_8))
-                .contains("| Relay (-Xmx256m) |", "| DuckDB (threads=2) |", "| Relay/DuckDB |",
+                .contains("| Relay (bin/relay, -Xmx256m) |", "| DuckDB (threads=2) |", "| Relay/DuckDB |",
                         "Merged files are byte-identical");
         assertThat(Files.readString(dir.resolve("data/results.md"))).contains("MISMATCH");
         assertThat(mismatch).isEqualTo(1);

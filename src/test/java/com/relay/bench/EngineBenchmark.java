@@ -25,15 +25,16 @@ public final class EngineBenchmark {
 
     /** Command-line options. */
     public record Args(int vendors, int rows, int skus, long seed, Path dataDir, Path jar, String heap, int runs,
-                       int duckdbThreads, String duckdbMemoryLimit, boolean skipRelay, Duration timeout) {
+                       int duckdbThreads, String duckdbMemoryLimit, boolean skipRelay, Duration timeout,
+                       Path launcher) {
 
         static final String USAGE = """
                 usage: EngineBenchmark [--vendors N] [--rows R] [--skus S] [--seed X] [--data-dir D]
                                        [--jar target/relay.jar] [--heap 512m] [--runs K]
                                        [--duckdb-threads 2] [--duckdb-memory-limit SIZE]
-                                       [--timeout-min 60] [--skip-relay]
+                                       [--timeout-min 60] [--skip-relay] [--launcher bin/relay|none]
                 defaults: 20 vendors x 100000 rows, 400000 SKUs (at most vendors x rows), seed 42,
-                          data dir bench-data, heap 512m, 3 runs""";
+                          data dir bench-data, heap 512m, 3 runs, Relay started by bin/relay""";
 
         public static Args parse(String[] argv) {
             int vendors = 20;
@@ -47,6 +48,7 @@ public final class EngineBenchmark {
             int threads = 2;
             String memoryLimit = null;
             boolean skipRelay = false;
+            Path launcher = Files.isRegularFile(Path.of("bin/relay")) ? Path.of("bin/relay") : null;
             Duration timeout = Duration.ofMinutes(60);
             for (int i = 0; i < argv.length; i++) {
                 String arg = argv[i];
@@ -72,6 +74,7 @@ public final class EngineBenchmark {
                         heap = value;
                     }
                     case "--runs" -> runs = positiveInt(arg, value);
+                    case "--launcher" -> launcher = value.equals("none") ? null : Path.of(value);
                     case "--duckdb-threads" -> threads = positiveInt(arg, value);
                     case "--duckdb-memory-limit" -> memoryLimit = value;
                     case "--timeout-min" -> timeout = Duration.ofMinutes(positiveInt(arg, value));
@@ -80,7 +83,7 @@ public final class EngineBenchmark {
             }
             int skuCount = skus != null ? skus : (int) Math.min(400_000L, (long) vendors * rows);
             return new Args(vendors, rows, skuCount, seed, dataDir, jar, heap, runs, threads, memoryLimit, skipRelay,
-                    timeout);
+                    timeout, launcher);
         }
 
         private static int positiveInt(String option, String value) {
@@ -145,7 +148,7 @@ public final class EngineBenchmark {
         out.printf("dataset: %s (%,d rows; ready in %.1f s)%n", data.dir(), params.totalRows(),
                 (System.nanoTime() - t0) / 1e9);
 
-        RelayCli relay = new RelayCli(javaExe, args.jar(), args.heap());
+        RelayCli relay = new RelayCli(javaExe, args.jar(), args.heap(), args.launcher());
         if (!args.skipRelay()) {
             relay.preflight(dataDir.resolve("scratch"), Duration.ofSeconds(120));
         }
@@ -199,7 +202,7 @@ public final class EngineBenchmark {
             }
         }
         BenchReport.EngineRuns relayRuns = args.skipRelay() ? null
-                : new BenchReport.EngineRuns("Relay (-Xmx" + args.heap() + ")", relayWalls, relayRss);
+                : new BenchReport.EngineRuns(relay.label(), relayWalls, relayRss);
         BenchReport.EngineRuns duckRuns = new BenchReport.EngineRuns(
                 "DuckDB (threads=" + args.duckdbThreads() + ")", duckWalls, duckRss);
         String report = "## Engine benchmark: " + args.vendors() + " vendors x " + args.rows() + " rows, "

@@ -22,17 +22,39 @@ public final class RelayCli {
     private final Path java;
     private final Path jar;
     private final String heap;
+    /** bin/relay, the command users run; null measures plain {@code java -jar}. */
+    private final Path launcher;
 
     public RelayCli(Path java, Path jar, String heap) {
+        this(java, jar, heap, null);
+    }
+
+    public RelayCli(Path java, Path jar, String heap, Path launcher) {
         this.java = java;
         this.jar = jar;
         this.heap = heap;
+        this.launcher = launcher;
+    }
+
+    /** How the command starts: the launcher (exec'ing java, so the measured process is the JVM) or java -jar. */
+    List<String> prefix() {
+        if (launcher == null) {
+            return List.of(java.toString(), "-Xmx" + heap, "-jar", jar.toAbsolutePath().toString());
+        }
+        Path javaHome = java.toAbsolutePath().getParent().getParent();
+        return List.of("env", "JAVA_HOME=" + javaHome, "RELAY_JAR=" + jar.toAbsolutePath(), "RELAY_JAVA_OPTS=-Xmx" + heap,
+                "bash", launcher.toAbsolutePath().toString());
+    }
+
+    /** The label of the Relay row in the results table. */
+    public String label() {
+        return "Relay (" + (launcher == null ? "java -jar" : "bin/relay") + ", -Xmx" + heap + ")";
     }
 
     /** {@code java -Xmx<heap> -jar <jar> local-run --config … --vendor-file id=path … --output-dir … --now … --run-id …}. */
     public List<String> localRunCommand(Path config, Map<String, Path> vendorFiles, Path outputDir, String now) {
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heap, "-jar",
-                jar.toAbsolutePath().toString(), "local-run", "--config", config.toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(prefix());
+        command.addAll(List.of("local-run", "--config", config.toAbsolutePath().toString()));
         vendorFiles.forEach((id, path) -> {
             command.add("--vendor-file");
             command.add(id + "=" + path.toAbsolutePath());
@@ -63,7 +85,7 @@ public final class RelayCli {
         Path scratch = Files.createTempDirectory(scratchParent, "relay-preflight");
         try {
             MeasuredProcess.Result result = MeasuredProcess.run(
-                    List.of(java.toString(), "-Xmx" + heap, "-jar", jar.toAbsolutePath().toString(), "local-run"),
+                    concat(prefix(), "local-run"),
                     scratch, scratch.resolve("preflight"), timeout, RelayCli::looksLikeServiceStartup);
             if (result.exitCode() == 2) {
                 return;
@@ -104,5 +126,11 @@ public final class RelayCli {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    private static List<String> concat(List<String> head, String last) {
+        List<String> all = new ArrayList<>(head);
+        all.add(last);
+        return all;
     }
 }
