@@ -62,14 +62,31 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
         if (finished) throw new IllegalStateException("merger already finished");
         acceptedCount++;
         String sku = skuOf(record);
-        InventoryRecord held = best.putIfAbsent(sku, record);
-        if (held == null) {
+        // one hash lookup per offer: merge() calls keepBetter only when the SKU is already held
+        compared = false;
+        displaced = null;
+        best.merge(sku, record, keepBetter);
+        if (!compared) {
             heldBytes += RecordSizes.estimate(record) + ENTRY_BYTES;
             if (heldBytes > memoryBudgetBytes) spillHeld();
-        } else if (offerOrder.compare(record, held) < 0) {
-            best.put(sku, record);
-            heldBytes += RecordSizes.estimate(record) - RecordSizes.estimate(held);
+        } else if (displaced != null) {
+            heldBytes += RecordSizes.estimate(record) - RecordSizes.estimate(displaced);
         }
+    }
+
+    /** Set by {@link #keepBetter} for the offer being accepted (the merger is single-threaded). */
+    private boolean compared;
+    private InventoryRecord displaced;
+    private final java.util.function.BiFunction<InventoryRecord, InventoryRecord, InventoryRecord> keepBetter =
+            this::keepBetter;
+
+    private InventoryRecord keepBetter(InventoryRecord held, InventoryRecord offer) {
+        compared = true;
+        if (offerOrder.compare(offer, held) < 0) {
+            displaced = held;
+            return offer;
+        }
+        return held;
     }
 
     /** Records offered so far. */
