@@ -257,9 +257,18 @@ public final class EngineRun {
             long sorterBudget = Math.max(1L << 20, req.memoryBudgetBytes() / (2L * threads));
             AtomicInteger firstFailed = new AtomicInteger(Integer.MAX_VALUE);
             AtomicLong rowsSoFar = new AtomicLong();
+            try (MergeFeeder feeder = new MergeFeeder(merger)) {
+                parseWith(feeder, jobs, threads, sorterBudget, firstFailed, rowsSoFar);
+                feeder.finish();
+            }
+            return jobs;
+        }
+
+        private void parseWith(MergeFeeder merger, List<VendorJob> jobs, int threads, long sorterBudget,
+                               AtomicInteger firstFailed, AtomicLong rowsSoFar) throws IOException {
             if (threads == 1) {
                 for (VendorJob j : jobs) j.run(merger, sorterBudget, firstFailed, rowsSoFar);
-                return jobs;
+                return;
             }
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "relay-engine-vendor");
@@ -290,7 +299,6 @@ public final class EngineRun {
                         throw new IOException(cause);
                     }
                 }
-                return jobs;
             } finally {
                 pool.shutdownNow();
             }
@@ -312,7 +320,7 @@ public final class EngineRun {
                 this.input = input;
             }
 
-            void run(BestOfferMerger merger, long sorterBudget, AtomicInteger firstFailed, AtomicLong rowsSoFar)
+            void run(MergeFeeder merger, long sorterBudget, AtomicInteger firstFailed, AtomicLong rowsSoFar)
                     throws IOException {
                 errors = new ErrorLog(mapper, req.workDir());
                 long started = System.nanoTime();
@@ -325,8 +333,9 @@ public final class EngineRun {
                             mapping = SkuMapping.load(map, vendor.parser(), vendor.vendorId());
                         }
                     }
-                    List<InventoryRecord> chunk = new ArrayList<>(CHUNK);
-                    RowSink rows = new RowSink() {
+                    class ChunkingSink implements RowSink {
+                        List<InventoryRecord> chunk = new ArrayList<>(CHUNK);
+
                         @Override
                         public void accept(InventoryRecord r) throws IOException {
                             sorter.accept(r);
@@ -341,22 +350,20 @@ public final class EngineRun {
 
                         void flush() throws IOException {
                             if (firstFailed.get() < index) throw new Aborted();
-                            synchronized (merger) {
-                                for (InventoryRecord r : chunk) merger.accept(r);
-                            }
-                            listener.progress(rowsSoFar.addAndGet(chunk.size()));
-                            chunk.clear();
+                            int n = chunk.size();
+                            if (n == 0) return;
+                            merger.submit(chunk);
+                            chunk = new ArrayList<>(CHUNK);
+                            listener.progress(rowsSoFar.addAndGet(n));
                         }
-                    };
+                    }
+                    ChunkingSink rows = new ChunkingSink();
                     try (InputStream feed = input.feed().open()) {
                         result = parser.parse(vendor, index, feed, mapping, req.now(),
                                 config.errorPolicy().failOnMissingRequiredColumns(), rows);
                     }
+                    rows.flush();
                     listener.vendorParsed(vendor.vendorId(), result.totalRows(), System.nanoTime() - started);
-                    synchronized (merger) {
-                        for (InventoryRecord r : chunk) merger.accept(r);
-                    }
-                    chunk.clear();
                     normalizedFile = Files.createTempFile(req.workDir(), "relay-normalized-", ".csv");
                     try (OutputStream out = Files.newOutputStream(normalizedFile)) {
                         sorter.writeCsv(out);
