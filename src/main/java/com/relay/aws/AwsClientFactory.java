@@ -5,6 +5,7 @@ import com.relay.config.RelaySettings;
 import com.relay.config.RelayStartupException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.ServiceLoader;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -33,11 +35,26 @@ public final class AwsClientFactory {
     private final RelaySettings settings;
     private final AwsEndpoints endpoints;
     private final AwsCredentialsProvider credentials;
+    private final List<ExecutionInterceptor> interceptors;
 
     public AwsClientFactory(RelaySettings settings, AwsEndpoints endpoints, AwsCredentialsProvider credentials) {
+        this(settings, endpoints, credentials, List.of());
+    }
+
+    private AwsClientFactory(RelaySettings settings, AwsEndpoints endpoints, AwsCredentialsProvider credentials,
+                             List<ExecutionInterceptor> interceptors) {
         this.settings = settings;
         this.endpoints = endpoints;
         this.credentials = credentials;
+        this.interceptors = List.copyOf(interceptors);
+    }
+
+    /**
+     * The same factory with SDK execution interceptors on every client (the service passes the
+     * context's {@link ExecutionInterceptor} beans: tracing, and fault injection in tests).
+     */
+    public AwsClientFactory withInterceptors(List<ExecutionInterceptor> extra) {
+        return extra.isEmpty() ? this : new AwsClientFactory(settings, endpoints, credentials, extra);
     }
 
     /** Factory for localstack/aws modes (embedded needs the running emulators' endpoints). */
@@ -101,11 +118,13 @@ public final class AwsClientFactory {
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(30))
                         .maxConnections(64));
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder();
+        interceptors.forEach(override::addExecutionInterceptor);
         if (boundedAttempts) {
             // longer than SQS's 20 s long poll; S3 is left unbounded: a 500 MB feed upload is slow
-            builder.overrideConfiguration(ClientOverrideConfiguration.builder()
-                    .apiCallAttemptTimeout(Duration.ofSeconds(35)).build());
+            override.apiCallAttemptTimeout(Duration.ofSeconds(35));
         }
+        builder.overrideConfiguration(override.build());
         if (settings.region() != null) builder.region(Region.of(settings.region()));
         if (endpoint != null) builder.endpointOverride(endpoint);
         return builder;

@@ -5,9 +5,11 @@ import com.relay.config.RelaySettings;
 import com.relay.config.RelayStartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -34,17 +36,28 @@ public class AwsConfiguration {
         return AwsRuntime.start(settings);
     }
 
-    @Bean(destroyMethod = "close")
-    public SqsClient sqsClient(AwsRuntime aws) { return aws.clients().sqs(); }
+    /** The clients of this context: the runtime's factory plus any SDK interceptor beans. */
+    private static AwsClientFactory clients(AwsRuntime aws, ObjectProvider<ExecutionInterceptor> interceptors) {
+        return aws.clients().withInterceptors(interceptors.orderedStream().toList());
+    }
 
     @Bean(destroyMethod = "close")
-    public S3Client s3Client(AwsRuntime aws) { return aws.clients().s3(); }
+    public SqsClient sqsClient(AwsRuntime aws, ObjectProvider<ExecutionInterceptor> interceptors) {
+        return clients(aws, interceptors).sqs();
+    }
+
+    @Bean(destroyMethod = "close")
+    public S3Client s3Client(AwsRuntime aws, ObjectProvider<ExecutionInterceptor> interceptors) {
+        return clients(aws, interceptors).s3();
+    }
 
     @Bean(destroyMethod = "close")
     public S3Presigner s3Presigner(AwsRuntime aws) { return aws.clients().s3Presigner(); }
 
     @Bean(destroyMethod = "close")
-    public DynamoDbClient dynamoDbClient(AwsRuntime aws) { return aws.clients().dynamoDb(); }
+    public DynamoDbClient dynamoDbClient(AwsRuntime aws, ObjectProvider<ExecutionInterceptor> interceptors) {
+        return clients(aws, interceptors).dynamoDb();
+    }
 
     @Bean(destroyMethod = "close")
     public CloudWatchClient cloudWatchClient(AwsRuntime aws) { return aws.clients().cloudWatch(); }

@@ -1,6 +1,5 @@
 package com.relay.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.config.InvalidSettingsException;
 import com.relay.config.RelaySettings;
@@ -131,9 +130,7 @@ public final class LocalRunCommand {
     }
 
     static ObjectMapper mapper() {
-        ObjectMapper mapper = new ObjectMapper();
-        mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-        return mapper;
+        return EngineRun.reportMapper();
     }
 
     static Args parse(String[] argv) throws UsageError {

@@ -29,7 +29,8 @@ public record RelaySettings(
         Notify notifier,
         Engine engine,
         Embedded embedded,
-        Api api) {
+        Api api,
+        Metrics metrics) {
 
     public record Roles(boolean api, boolean worker, boolean notifier, boolean scheduler) {}
 
@@ -45,7 +46,11 @@ public record RelaySettings(
 
     public record Worker(int maxConcurrency, int poisonMaxReceives, int visibilityTimeoutSeconds,
                          int visibilityHeartbeatSeconds, int retryBackoffSeconds, int retryBackoffMaxSeconds,
-                         int receiveWaitSeconds, int shutdownTimeoutSeconds) {}
+                         int receiveWaitSeconds, int shutdownTimeoutSeconds, int receiveErrorBackoffSeconds,
+                         int heartbeatIntervalSeconds, boolean tenantBackoffSet) {}
+
+    /** RI §6.1, §8.5: CloudWatch publishing of the meters (Prometheus is always on). */
+    public record Metrics(boolean cloudWatchEnabled, String cloudWatchNamespace, int cloudWatchStepSeconds) {}
 
     public record Notify(int visibilityTimeoutSeconds, int maxReceives) {}
 
@@ -115,9 +120,13 @@ public record RelaySettings(
                 r.integer("WORKER_RETRY_BACKOFF_SECONDS", 30, 0, 43_200),
                 r.integer("WORKER_RETRY_BACKOFF_MAX_SECONDS", 900, 0, 43_200),
                 r.integer("WORKER_RECEIVE_WAIT_SECONDS", 20, 0, 20),
-                r.integer("WORKER_SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3_600));
-        if (worker.visibilityHeartbeatSeconds() >= visibility - 10) {
-            r.problem("WORKER_VISIBILITY_HEARTBEAT_SECONDS must be less than WORKER_VISIBILITY_TIMEOUT_SECONDS - 10");
+                r.integer("WORKER_SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3_600),
+                r.integer("WORKER_RECEIVE_ERROR_BACKOFF_SECONDS", 5, 0, 3_600),
+                r.integer("WORKER_HEARTBEAT_INTERVAL_SECONDS", 60, 1, 86_400),
+                r.raw("WORKER_TENANT_BACKOFF_SECONDS") != null);
+        if (worker.visibilityHeartbeatSeconds() + 10 >= visibility) {
+            r.problem("WORKER_VISIBILITY_HEARTBEAT_SECONDS + 10 must be less than WORKER_VISIBILITY_TIMEOUT_SECONDS (got "
+                    + worker.visibilityHeartbeatSeconds() + " and " + visibility + ")");
         }
         Notify notify = new Notify(r.integer("NOTIFY_VISIBILITY_TIMEOUT_SECONDS", 180, 1, 43_200),
                 r.integer("NOTIFY_MAX_RECEIVES", 5, 1, 1000));
@@ -137,9 +146,12 @@ public record RelaySettings(
                 r.integer("API_ORPHAN_GRACE_SECONDS", 60, 0, 86_400),
                 r.integer("ARTIFACT_URL_TTL_SECONDS", 900, 1, 604_800),
                 r.string("JWT_ISSUER_URI", null));
+        Metrics metrics = new Metrics(r.bool("CLOUDWATCH_METRICS_ENABLED", false),
+                r.string("CLOUDWATCH_METRICS_NAMESPACE", "RelayInventory"),
+                r.integer("CLOUDWATCH_METRICS_STEP_SECONDS", 60, 1, 86_400));
         r.throwIfProblems();
         return new RelaySettings(mode, dataDir, endpoint, region, provision, environment, roles, resources,
-                worker, notify, engine, embedded, api);
+                worker, notify, engine, embedded, api, metrics);
     }
 
     static String lastSegment(String url) {

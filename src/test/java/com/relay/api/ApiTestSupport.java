@@ -18,23 +18,25 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "RELAY_EMBEDDED_PERSISTENT=false", "RELAY_EMBEDDED_SQS_PORT=0", "RELAY_EMBEDDED_DYNAMODB_PORT=0",
-        "RELAY_EMBEDDED_S3_PORT=0", "MANAGEMENT_PORT=0"})
-abstract class ApiTestSupport {
+        "RELAY_EMBEDDED_S3_PORT=0", "MANAGEMENT_PORT=0",
+        // these tests read the jobs queue themselves and stand in for the worker's terminal write
+        "WORKER_ENABLED=false"})
+public abstract class ApiTestSupport {
 
-    static final String DEV = "relay-dev-key";
-    @LocalServerPort int port;
-    final HttpClient http = HttpClient.newHttpClient();
+    protected static final String DEV = "relay-dev-key";
+    @LocalServerPort protected int port;
+    protected final HttpClient http = HttpClient.newHttpClient();
 
-    record Reply(int status, JsonNode json, HttpResponse<String> raw) {
-        String header(String name) { return raw.headers().firstValue(name).orElse(null); }
-        String code() { return json.path("error").path("code").asText(null); }
+    public record Reply(int status, JsonNode json, HttpResponse<String> raw) {
+        public String header(String name) { return raw.headers().firstValue(name).orElse(null); }
+        public String code() { return json.path("error").path("code").asText(null); }
     }
 
-    static String uniqueTenant(String base) {
+    protected static String uniqueTenant(String base) {
         return base + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static String config(String tenant) {
+    protected static String config(String tenant) {
         return """
                 {"schema_version": 1, "tenant_id": "%s", "timezone": "UTC", "default_currency": "USD",
                  "vendors": [{"vendor_id": "vendor-a", "required": false,
@@ -47,11 +49,11 @@ abstract class ApiTestSupport {
                 """.formatted(tenant, tenant);
     }
 
-    HttpRequest.Builder request(String path) {
+    protected HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
     }
 
-    Reply send(HttpRequest.Builder builder) {
+    protected Reply send(HttpRequest.Builder builder) {
         try {
             HttpResponse<String> r = http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             JsonNode json = r.body() == null || r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
@@ -64,34 +66,34 @@ abstract class ApiTestSupport {
         }
     }
 
-    Reply get(String path, String key) {
+    protected Reply get(String path, String key) {
         HttpRequest.Builder b = request(path).GET();
         if (key != null) b.header("X-API-Key", key);
         return send(b);
     }
 
-    Reply post(String path, String key, String body) {
+    protected Reply post(String path, String key, String body) {
         HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) b.header("X-API-Key", key);
         return send(b);
     }
 
-    Reply put(String path, String key, String body) {
+    protected Reply put(String path, String key, String body) {
         HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) b.header("X-API-Key", key);
         return send(b);
     }
 
-    Reply delete(String path, String key) {
+    protected Reply delete(String path, String key) {
         HttpRequest.Builder b = request(path).DELETE();
         if (key != null) b.header("X-API-Key", key);
         return send(b);
     }
 
     /** Creates a tenant (version 1) and returns its id. */
-    String createTenant(String base) {
+    protected String createTenant(String base) {
         String tenant = uniqueTenant(base);
         Reply r = post("/v1/tenants", DEV, config(tenant));
         if (r.status() != 201) throw new AssertionError("tenant not created: " + r.raw().body());
@@ -99,7 +101,7 @@ abstract class ApiTestSupport {
     }
 
     /** Issues a tenant-scoped key through the API. */
-    String tenantKey(String tenant) {
+    protected String tenantKey(String tenant) {
         Reply r = post("/v1/tenants/" + tenant + "/api-keys", DEV, "{\"description\": \"test\"}");
         if (r.status() != 201) throw new AssertionError("key not issued: " + r.raw().body());
         return r.json().get("api_key").asText();

@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "RELAY_EMBEDDED_PERSISTENT=false", "RELAY_EMBEDDED_SQS_PORT=0", "RELAY_EMBEDDED_DYNAMODB_PORT=0",
-        "RELAY_EMBEDDED_S3_PORT=0", "MANAGEMENT_PORT=0"})
+        "RELAY_EMBEDDED_S3_PORT=0", "MANAGEMENT_PORT=0",
+        // these tests read the jobs queue themselves and stand in for the worker's terminal write
+        "WORKER_ENABLED=false"})
 class EmbeddedFoundationIT {
 
     @Autowired SqsClient sqs;

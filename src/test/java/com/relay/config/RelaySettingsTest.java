@@ -81,6 +81,25 @@ class RelaySettingsTest {
         assertThat(RelaySettings.load(Map.of("WORKER_MAX_CONCURRENCY", "0")::get).worker().maxConcurrency()).isEqualTo(1);
         assertThatThrownBy(() -> RelaySettings.load(Map.of("WORKER_VISIBILITY_TIMEOUT_SECONDS", "60",
                 "WORKER_VISIBILITY_HEARTBEAT_SECONDS", "55")::get))
-                .hasMessageContaining("WORKER_VISIBILITY_HEARTBEAT_SECONDS must be less than WORKER_VISIBILITY_TIMEOUT_SECONDS - 10");
+                .hasMessageContaining("WORKER_VISIBILITY_HEARTBEAT_SECONDS + 10 must be less than WORKER_VISIBILITY_TIMEOUT_SECONDS (got 55 and 60)");
+        // RI §4.8: the bound is strict (50 + 10 = 60 is not less than 60)
+        assertThatThrownBy(() -> RelaySettings.load(Map.of("WORKER_VISIBILITY_TIMEOUT_SECONDS", "60",
+                "WORKER_VISIBILITY_HEARTBEAT_SECONDS", "50")::get))
+                .hasMessageContaining("WORKER_VISIBILITY_HEARTBEAT_SECONDS");
+        assertThat(RelaySettings.load(Map.of("WORKER_VISIBILITY_TIMEOUT_SECONDS", "60",
+                "WORKER_VISIBILITY_HEARTBEAT_SECONDS", "49")::get).worker().visibilityHeartbeatSeconds()).isEqualTo(49);
+    }
+
+    @Test
+    void workerAndMetricsDefaultsFollowTheSpec() {
+        RelaySettings s = RelaySettings.load(Map.<String, String>of()::get);
+        assertThat(s.worker().receiveErrorBackoffSeconds()).isEqualTo(5);
+        assertThat(s.worker().heartbeatIntervalSeconds()).isEqualTo(60);
+        assertThat(s.worker().tenantBackoffSet()).isFalse();
+        assertThat(s.metrics().cloudWatchEnabled()).isFalse();
+        assertThat(s.metrics().cloudWatchNamespace()).isEqualTo("RelayInventory");
+        assertThat(s.metrics().cloudWatchStepSeconds()).isEqualTo(60);
+        assertThat(RelaySettings.load(Map.of("CLOUDWATCH_METRICS_ENABLED", "TRUE")::get).metrics().cloudWatchEnabled()).isTrue();
+        assertThat(RelaySettings.load(Map.of("WORKER_TENANT_BACKOFF_SECONDS", "30")::get).worker().tenantBackoffSet()).isTrue();
     }
 }

@@ -27,6 +27,14 @@ public interface ArtifactSink {
         }
     }
 
+    /**
+     * Copies an inbound feed inside the store when the source lives there (S3 server-side copy),
+     * keeping it byte-identical; false when the caller must stream the bytes instead.
+     */
+    default boolean copyStored(String key, VendorInput input) throws IOException {
+        return false;
+    }
+
     /** How the artifact is named to the caller: a path for the CLI, the key for S3. */
     String locate(String key);
 }

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,17 +81,40 @@ public final class EngineRun {
         this.listener = listener;
     }
 
+    /** The JSON writer of reports (decimals written as they are, never in exponent form). */
+    public static ObjectMapper reportMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        return mapper;
+    }
+
     /** Timestamps in reports: TS of RI §1.4 (milliseconds, {@code Z}). */
     public static String ts(Instant instant) {
         return TS.format(instant.truncatedTo(ChronoUnit.MILLIS));
     }
 
     public RunResult execute(Request req) throws IOException {
-        return new Execution(req).run();
+        try (Execution run = begin(req)) {
+            Optional<RunResult> failed = run.fetchInputs();
+            if (failed.isEmpty()) failed = run.normalize();
+            if (failed.isEmpty()) failed = run.mergePrice();
+            return failed.isPresent() ? failed.get() : run.writeOutputs();
+        }
+    }
+
+    /**
+     * Starts a run whose stages the caller drives one by one (the worker route has one step per
+     * stage, RI §4.6): {@link Execution#fetchInputs}, {@link Execution#normalize},
+     * {@link Execution#mergePrice}, {@link Execution#writeOutputs}, each returning the FAILED result
+     * when the run ends there. Close it in every case: it owns temporary files.
+     */
+    public Execution begin(Request req) throws IOException {
+        Files.createDirectories(req.workDir());
+        return new Execution(req);
     }
 
     /** State of one execution; not shared between threads except where stated. */
-    private final class Execution {
+    public final class Execution implements AutoCloseable {
         final Request req;
         final TenantConfig config;
         final String prefix;
@@ -101,6 +125,14 @@ public final class EngineRun {
         final long startNanos = System.nanoTime();
         String stage = FETCH_INPUTS;
         long totalRows;
+        long ingestNanos;
+        long engineStart;
+        long engineNanos;
+        long invalid;
+        long records;
+        BestOfferMerger merger;
+        List<VendorJob> jobs = List.of();
+        Path merged;
 
         Execution(Request req) {
             this.req = req;
@@ -109,15 +141,25 @@ public final class EngineRun {
             for (VendorInput in : req.inputs()) inputs.put(in.vendorId(), in);
         }
 
-        RunResult run() throws IOException {
-            Files.createDirectories(req.workDir());
+        /** The stage this execution is in (the last one entered). */
+        public String stage() { return stage; }
+
+        /** Artifacts written so far (name → key), in write order. */
+        public Map<String, String> artifacts() {
+            return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(artifacts));
+        }
+
+        /** FETCH_INPUTS: config snapshot, inbound copies, input manifest, required-vendor check. */
+        public Optional<RunResult> fetchInputs() throws IOException {
             enter(FETCH_INPUTS);
             putJson("config_snapshot", "reports/config_snapshot.json", snapshot());
             for (TenantConfig.Vendor v : config.vendors()) {
                 VendorInput in = input(v);
                 if (!in.found()) continue;
                 String key = key("inbound/" + v.vendorId() + "/" + in.feedName());
-                if (in.localFile() != null) {
+                if (sink.copyStored(key, in)) {
+                    // copied inside the store (S3 server-side copy)
+                } else if (in.localFile() != null) {
                     sink.copyFile(key, in.feedContentType(), in.localFile());
                 } else {
                     try (InputStream bytes = in.feed().open()) {
@@ -129,58 +171,81 @@ public final class EngineRun {
             putJson("input_manifest", "reports/input_manifest.json", manifest());
             List<String> requiredMissing = collectMissingVendors();
             if (!requiredMissing.isEmpty()) {
-                return fail(new EngineFailure("REQUIRED_VENDOR_MISSING", FETCH_INPUTS,
-                        "required vendor inbound missing: " + String.join(", ", requiredMissing), null), List.of());
+                return Optional.of(fail(new EngineFailure("REQUIRED_VENDOR_MISSING", FETCH_INPUTS,
+                        "required vendor inbound missing: " + String.join(", ", requiredMissing), null), List.of()));
             }
-            long ingestNanos = System.nanoTime() - startNanos;
+            ingestNanos = System.nanoTime() - startNanos;
+            return Optional.empty();
+        }
 
+        /** NORMALIZE: decode, parse and map every found vendor; normalized files once all parsed. */
+        public Optional<RunResult> normalize() throws IOException {
             enter(NORMALIZE);
-            long engineStart = System.nanoTime();
-            TenantConfig.BestOffer bestOffer = config.merge().bestOffer();
-            try (BestOfferMerger merger = new BestOfferMerger(bestOffer, config.pricing(), req.workDir(), req.memoryBudgetBytes())) {
-                List<VendorJob> jobs = parseAll(merger);
+            engineStart = System.nanoTime();
+            merger = new BestOfferMerger(config.merge().bestOffer(), config.pricing(), req.workDir(), req.memoryBudgetBytes());
+            jobs = parseAll(merger);
+            VendorJob failed = jobs.stream().filter(j -> j.failure != null).findFirst().orElse(null);
+            if (failed != null) {
+                List<VendorJob> before = jobs.subList(0, jobs.indexOf(failed) + 1);
+                return Optional.of(fail(failed.failure, before));
+            }
+            for (VendorJob j : jobs) {
+                invalid += j.errors.count();
+                totalRows += j.result.validRecords() + j.errors.count();
+            }
+            for (VendorJob j : jobs) {
+                String key = key("normalized/" + j.vendor.vendorId() + "/normalized.csv");
+                sink.putFile(key, CSV, j.normalizedFile);
+                artifacts.put("normalized_" + j.vendor.vendorId(), key);
+            }
+            return Optional.empty();
+        }
+
+        /** MERGE_PRICE: thresholds, errors.json, the merged and priced file (written locally). */
+        public Optional<RunResult> mergePrice() throws IOException {
+            enter(MERGE_PRICE);
+            ErrorThresholds.Outcome outcome = ErrorThresholds.evaluate(invalid, totalRows, missingEntries.size(),
+                    config.errorPolicy());
+            if (outcome.failed()) return Optional.of(fail(outcome.toFailure(), jobs));
+            if (outcome.warning() != null) warnings.add(outcome.warning());
+            if (!missingEntries.isEmpty() || invalid > 0) writeErrors(null, jobs);
+            merged = Files.createTempFile(req.workDir(), "relay-merged-", ".csv");
+            try (OutputStream out = Files.newOutputStream(merged);
+                 CsvFeedWriter writer = CsvFeedWriter.merged(out, config.output())) {
+                records = merger.finish(writer);
+            }
+            engineNanos = System.nanoTime() - engineStart;
+            return Optional.empty();
+        }
+
+        /** WRITE_OUTPUTS: the merged CSV, then the run summary; the run succeeded. */
+        public RunResult writeOutputs() throws IOException {
+            enter(WRITE_OUTPUTS);
+            long outputStart = System.nanoTime();
+            String mergedKey = key("outputs/merged_inventory.csv");
+            sink.putFile(mergedKey, CSV, merged);
+            artifacts.put("merged_inventory", mergedKey);
+            putJson("run_summary", "reports/run_summary.json",
+                    summary(jobs, records, invalid, ingestNanos, engineNanos, System.nanoTime() - outputStart));
+            return new RunResult(RunResult.SUCCEEDED, COMPLETE, null, null, null, null,
+                    artifacts(), totalRows, records);
+        }
+
+        @Override
+        public void close() {
+            for (VendorJob j : jobs) j.close();
+            if (merger != null) {
                 try {
-                    VendorJob failed = jobs.stream().filter(j -> j.failure != null).findFirst().orElse(null);
-                    if (failed != null) {
-                        List<VendorJob> before = jobs.subList(0, jobs.indexOf(failed) + 1);
-                        return fail(failed.failure, before);
-                    }
-                    long invalid = 0;
-                    for (VendorJob j : jobs) {
-                        invalid += j.errors.count();
-                        totalRows += j.result.validRecords() + j.errors.count();
-                    }
-                    for (VendorJob j : jobs) {
-                        String key = key("normalized/" + j.vendor.vendorId() + "/normalized.csv");
-                        sink.putFile(key, CSV, j.normalizedFile);
-                        artifacts.put("normalized_" + j.vendor.vendorId(), key);
-                    }
-
-                    enter(MERGE_PRICE);
-                    ErrorThresholds.Outcome outcome = ErrorThresholds.evaluate(invalid, totalRows, missingEntries.size(),
-                            config.errorPolicy());
-                    if (outcome.failed()) return fail(outcome.toFailure(), jobs);
-                    if (outcome.warning() != null) warnings.add(outcome.warning());
-                    if (!missingEntries.isEmpty() || invalid > 0) writeErrors(null, jobs);
-                    Path merged = Files.createTempFile(req.workDir(), "relay-merged-", ".csv");
-                    long records;
-                    try (OutputStream out = Files.newOutputStream(merged);
-                         CsvFeedWriter writer = CsvFeedWriter.merged(out, config.output())) {
-                        records = merger.finish(writer);
-                    }
-                    long engineNanos = System.nanoTime() - engineStart;
-
-                    enter(WRITE_OUTPUTS);
-                    long outputStart = System.nanoTime();
-                    String mergedKey = key("outputs/merged_inventory.csv");
-                    sink.putFile(mergedKey, CSV, merged);
-                    artifacts.put("merged_inventory", mergedKey);
-                    putJson("run_summary", "reports/run_summary.json",
-                            summary(jobs, records, invalid, ingestNanos, engineNanos, System.nanoTime() - outputStart));
-                    return new RunResult(RunResult.SUCCEEDED, COMPLETE, null, null, null, null,
-                            java.util.Collections.unmodifiableMap(new LinkedHashMap<>(artifacts)), totalRows, records);
-                } finally {
-                    for (VendorJob j : jobs) j.close();
+                    merger.close();
+                } catch (Exception ignored) {
+                    // spill files only: the work dir is temporary
+                }
+            }
+            if (merged != null) {
+                try {
+                    Files.deleteIfExists(merged);
+                } catch (IOException ignored) {
+                    // best effort
                 }
             }
         }

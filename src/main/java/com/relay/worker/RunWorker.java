@@ -1,0 +1,622 @@
+package com.relay.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.relay.api.Timestamps;
+import com.relay.aws.ProvisionedResources;
+import com.relay.config.RelaySettings;
+import com.relay.engine.run.EngineRun;
+import com.relay.engine.run.RunResult;
+import com.relay.engine.run.StageListener;
+import com.relay.engine.run.VendorInput;
+import com.relay.notify.RunNotifications;
+import com.relay.runs.RunCompletion;
+import com.relay.tenants.TenantRepository;
+import com.relay.tenants.config.ConfigProblem;
+import com.relay.tenants.config.TenantConfig;
+import com.relay.tenants.config.TenantConfigParser;
+import com.relay.tenants.config.ValidationResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The worker role (RI §4.5–§4.8) as the beans behind {@code routes/run-worker.camel.yaml}: the
+ * route calls {@link #receive} for every poll, one method per stage step, {@link #complete} at the
+ * end and {@link #attemptFailed} from its error handler. The engine does the data work
+ * ({@link EngineRun}); this class owns the run record, the message and the attempt's lease.
+ */
+@Component("runWorker")
+public class RunWorker {
+
+    public static final String ATTEMPT = "relayAttempt";
+    static final String POISON_MESSAGE = "Job moved to DLQ after repeated failures";
+    static final String SHUTDOWN_ERROR = "worker shutdown";
+    private static final long PROGRESS_INTERVAL_NANOS = 2_000_000_000L;
+    private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
+
+    private final RunAttemptStore store;
+    private final TenantRepository tenants;
+    private final S3Inputs s3Inputs;
+    private final S3Client s3;
+    private final SqsClient sqs;
+    private final String bucket;
+    private final String queueUrl;
+    private final RelaySettings.Worker worker;
+    private final RelaySettings.Engine engine;
+    private final WorkerMetrics metrics;
+    private final RunNotifications notifications;
+    private final Clock clock;
+    private final TenantConfigParser parser = new TenantConfigParser();
+    private final TenantConfigParser.Context parseContext;
+    private final ObjectMapper mapper = EngineRun.reportMapper();
+    private final Set<RunAttempt> active = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "relay-worker-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RunWorker(RunAttemptStore store, TenantRepository tenants, S3Inputs s3Inputs, S3Client s3, SqsClient sqs,
+                     ProvisionedResources resources, RelaySettings settings, WorkerMetrics metrics,
+                     RunNotifications notifications, ObjectProvider<Clock> clock) {
+        this.store = store;
+        this.tenants = tenants;
+        this.s3Inputs = s3Inputs;
+        this.s3 = s3;
+        this.sqs = sqs;
+        this.bucket = resources.artifactBucket();
+        this.queueUrl = resources.jobsQueueUrl();
+        this.worker = settings.worker();
+        this.engine = settings.engine();
+        this.metrics = metrics;
+        this.notifications = notifications;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.parseContext = TenantConfigParser.Context.api(TenantConfigParser.RunMode.valueOf(settings.mode().name()));
+        if (worker.tenantBackoffSet()) {
+            log.warn("WORKER_TENANT_BACKOFF_SECONDS is set but no longer used (RI §4.5): the tenant lock replaces it");
+        }
+    }
+
+    private Instant now() {
+        return Timestamps.now(clock);
+    }
+
+    // ------------------------------------------------------------------ receive (RI §4.5)
+
+    /**
+     * Every receive call ends here: an empty poll (no body) only counts the heartbeat. A message is
+     * decided by the table of RI §4.5; when an attempt starts, it is put on the exchange for the
+     * stage steps. Never throws: one message must not stop the worker.
+     */
+    public void receive(Exchange exchange) {
+        metrics.heartbeat();
+        String body = exchange.getIn().getBody(String.class);
+        if (body == null) return;
+        String messageId = exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
+        String receipt = exchange.getIn().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class);
+        int rc = receiveCount(exchange);
+        try {
+            JobMessage.Parsed parsed = JobMessage.parse(body);
+            if (!parsed.ok()) {
+                badMessage(messageId, parsed.badReason());
+                return;
+            }
+            JobMessage job = parsed.job();
+            MDC.put("run_id", job.runId());
+            MDC.put("tenant_id", job.tenantId());
+            if (job.correlationId() != null) MDC.put("correlation_id", job.correlationId());
+            RunAttempt attempt = decide(job, messageId, receipt, rc);
+            if (attempt != null) exchange.setProperty(ATTEMPT, attempt);
+        } catch (RuntimeException e) {
+            boolean retryable = isRetryable(e);
+            metrics.error(retryable ? "run_retryable_error" : "run_unexpected_error");
+            log.error("{} message_id={} error={}", retryable ? "run_retryable_error" : "run_unexpected_error",
+                    messageId, describe(e), retryable ? null : e);
+        } finally {
+            if (exchange.getProperty(ATTEMPT) == null) MDC.clear();
+        }
+    }
+
+    private RunAttempt decide(JobMessage job, String messageId, String receipt, int rc) {
+        for (int pass = 0; pass < 2; pass++) {
+            Instant now = now();
+            Map<String, AttributeValue> run = store.read(job.runId()).orElse(null);
+            ReceiveDecision.Action action = ReceiveDecision.decide(job, run, rc, now, worker.poisonMaxReceives());
+            switch (action) {
+                case BAD_MESSAGE -> {
+                    badMessage(messageId, run == null ? "no run item for run_id" : "run item does not match the job");
+                    return null;
+                }
+                case POISON_ALREADY_FAILED -> {
+                    log.info("poison_job_already_failed receive_count={}", rc);
+                    return null;
+                }
+                case ALREADY_PROCESSED -> {
+                    log.info("run_already_processed status={}", text(run, "status"));
+                    delete(receipt);
+                    return null;
+                }
+                case DELIVERY_IGNORED -> {
+                    log.info("run_delivery_ignored status=RUNNING");
+                    return null;
+                }
+                case POISON -> {
+                    poison(job, run, rc, now);
+                    return null;
+                }
+                case START -> {
+                    RunAttempt attempt = start(job, messageId, receipt, rc, now);
+                    if (attempt != null) return attempt;
+                    // the start condition failed: read again and apply the rules once more
+                }
+            }
+        }
+        log.info("run_delivery_ignored reason=start_condition_failed_twice");
+        return null;
+    }
+
+    private RunAttempt start(JobMessage job, String messageId, String receipt, int rc, Instant now) {
+        String attemptId = UUID.randomUUID().toString();
+        Instant lease = now.plusSeconds(worker.visibilityTimeoutSeconds() - 10L);
+        Optional<Map<String, AttributeValue>> started = store.startAttempt(job.runId(), attemptId, now, lease, rc);
+        if (started.isEmpty()) return null;
+        Map<String, AttributeValue> item = started.get();
+        int number = Integer.parseInt(item.get("attempts").n());
+        Instant startedAt = Instant.parse(text(item, "started_at"));
+        String requestedAt = text(item, "requested_at");
+        if (number == 1 && requestedAt != null) {
+            metrics.runStartLatency(Duration.between(Instant.parse(requestedAt), startedAt));
+        }
+        String correlation = text(item, "correlation_id") != null ? text(item, "correlation_id") : job.correlationId();
+        if (correlation != null) MDC.put("correlation_id", correlation);
+        RunAttempt attempt = new RunAttempt(job, messageId, receipt, rc, attemptId, number, startedAt,
+                text(item, "created_by"), requestedAt, correlation);
+        active.add(attempt);
+        // RI §4.6: the heartbeat starts immediately and repeats every WORKER_VISIBILITY_HEARTBEAT_SECONDS
+        attempt.heartbeat = heartbeats.scheduleAtFixedRate(() -> heartbeat(attempt), 0,
+                worker.visibilityHeartbeatSeconds(), TimeUnit.SECONDS);
+        log.info("run_started attempt={} receive_count={}", number, rc);
+        return attempt;
+    }
+
+    private void heartbeat(RunAttempt attempt) {
+        if (attempt.ended || attempt.handedBack || attempt.superseded) return;
+        Instant now = now();
+        try {
+            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(attempt.receiptHandle)
+                    .visibilityTimeout(worker.visibilityTimeoutSeconds()));
+        } catch (SdkException e) {
+            metrics.error("queue_visibility_error");
+            log.warn("queue_visibility_error run_id={} error={}", attempt.runId(), describe(e));
+        }
+        try {
+            store.renewLease(attempt.runId(), attempt.attemptId, now.plusSeconds(worker.visibilityTimeoutSeconds() - 10L), now);
+        } catch (RunAttemptStore.Superseded e) {
+            attempt.superseded = true;
+        } catch (RuntimeException e) {
+            log.warn("lease renewal failed run_id={} error={}", attempt.runId(), describe(e));
+        }
+    }
+
+    /** Rule 6: the run is marked FAILED POISON_JOB; the message stays for the redrive to the DLQ. */
+    private void poison(JobMessage job, Map<String, AttributeValue> run, int rc, Instant now) {
+        String prefix = job.runId() + "/tenants/" + job.tenantId() + "/";
+        String errorsKey = prefix + "reports/errors.json";
+        putErrors(errorsKey, failureEntry("POISON_JOB", POISON_MESSAGE, null));
+        String stage = text(run, "stage") == null ? "QUEUE" : text(run, "stage");
+        String startedAt = text(run, "started_at");
+        Long duration = startedAt == null ? null : Duration.between(Instant.parse(startedAt), now).toMillis();
+        RunCompletion completion = new RunCompletion(job.runId(), job.tenantId(), job.configVersion(), "FAILED", stage,
+                text(run, "created_by"), text(run, "requested_at"), Timestamps.format(now), duration, 0, stage,
+                "POISON_JOB", POISON_MESSAGE, text(run, "correlation_id"));
+        TenantConfig pinned = loadConfigQuietly(job);
+        Map<String, AttributeValue> record = pinned == null ? null
+                : notifications.recordFor(pinned, completion, now).orElse(null);
+        RunAttemptStore.Outcome outcome = store.terminalForPoison(new RunAttemptStore.Terminal(job.runId(),
+                job.tenantId(), "FAILED", Timestamps.format(now), duration, 0, null, true, stage, "POISON_JOB",
+                POISON_MESSAGE, errorsKey, record, notifications.table()), now);
+        if (outcome != RunAttemptStore.Outcome.COMMITTED) {
+            log.info("run_delivery_ignored reason=poison_condition_failed");
+            return;
+        }
+        metrics.error("poison_job");
+        metrics.runEnded(job.tenantId(), false, duration, 0);
+        log.warn("poison_job_detected receive_count={}", rc);
+        log.warn("run_failed error_code=POISON_JOB failed_stage={} error_message=\"{}\"", stage, POISON_MESSAGE);
+        enqueueNotification(record);
+    }
+
+    private void badMessage(String messageId, String reason) {
+        metrics.error("bad_message");
+        log.warn("bad_message message_id={} reason=\"{}\"", messageId, reason);
+    }
+
+    // ------------------------------------------------------------------ stages (RI §4.6)
+
+    /** FETCH_INPUTS: the pinned config (re-validated), newest inbound objects, snapshot, copies, manifest. */
+    public void fetchInputs(Exchange exchange) throws IOException {
+        RunAttempt a = attempt(exchange);
+        if (a == null) return;
+        a.check();
+        Optional<TenantConfig> config = loadConfig(a);
+        if (config.isEmpty()) return;
+        a.config = config.get();
+        List<VendorInput> inputs = s3Inputs.inputs(a.config);
+        Files.createDirectories(engine.spillDir());
+        a.workDir = Files.createTempDirectory(engine.spillDir(), "relay-run-" + a.runId() + "-");
+        EngineRun run = new EngineRun(mapper, new S3ArtifactSink(s3, bucket), listener(a));
+        a.execution = run.begin(new EngineRun.Request(a.config, a.runId(), a.job.configVersion(), now(), inputs,
+                a.workDir, engine.memoryBudgetBytes(), parallelism()));
+        a.result = a.execution.fetchInputs().orElse(null);
+    }
+
+    public void normalize(Exchange exchange) throws IOException {
+        RunAttempt a = running(exchange);
+        if (a != null) a.result = a.execution.normalize().orElse(null);
+    }
+
+    public void mergePrice(Exchange exchange) throws IOException {
+        RunAttempt a = running(exchange);
+        if (a != null) a.result = a.execution.mergePrice().orElse(null);
+    }
+
+    public void writeOutputs(Exchange exchange) throws IOException {
+        RunAttempt a = running(exchange);
+        if (a != null) a.result = a.execution.writeOutputs();
+    }
+
+    /** COMPLETE: the terminal write (RI §4.7) with the lock release, metrics, notification, delete. */
+    public void complete(Exchange exchange) {
+        RunAttempt a = attempt(exchange);
+        if (a == null) return;
+        try {
+            a.check();
+            RunResult r = a.result;
+            if (r == null) throw new IllegalStateException("run " + a.runId() + " reached COMPLETE without a result");
+            Instant now = now();
+            Long duration = Duration.between(a.startedAt, now).toMillis();
+            boolean ok = r.succeeded();
+            RunCompletion completion = new RunCompletion(a.runId(), a.tenantId(), a.job.configVersion(), r.status(),
+                    ok ? EngineRun.COMPLETE : r.stage(), a.createdBy, a.requestedAt, Timestamps.format(now), duration,
+                    r.rowsProcessed(), r.failedStage(), r.errorCode(), r.errorMessage(), a.correlationId);
+            Map<String, AttributeValue> record = a.config == null ? null
+                    : notifications.recordFor(a.config, completion, now).orElse(null);
+            RunAttemptStore.Outcome outcome = store.terminalForAttempt(new RunAttemptStore.Terminal(a.runId(),
+                    a.tenantId(), r.status(), Timestamps.format(now), duration, r.rowsProcessed(), r.artifacts(), false,
+                    r.failedStage(), r.errorCode(), r.errorMessage(), r.errorsArtifactKey(), record,
+                    notifications.table()), a.attemptId);
+            if (outcome != RunAttemptStore.Outcome.COMMITTED) {
+                log.info("run_attempt_superseded status=unknown");
+                return;
+            }
+            a.ended = true;
+            metrics.runEnded(a.tenantId(), ok, duration, r.rowsProcessed());
+            if (ok) {
+                log.info("run_succeeded duration_ms={} rows_processed={} record_count={}", duration, r.rowsProcessed(),
+                        r.recordCount());
+            } else {
+                MDC.put("error_code", r.errorCode());
+                log.warn("run_failed error_code={} failed_stage={} error_message=\"{}\"", r.errorCode(),
+                        r.failedStage(), r.errorMessage());
+            }
+            enqueueNotification(record);
+            delete(a.receiptHandle);
+        } finally {
+            end(a);
+        }
+    }
+
+    /**
+     * The route's error handler (RI §4.7): superseded → nothing; handed back at shutdown → nothing
+     * more; otherwise a retryable or unexpected error: last_error, lease released, message visible
+     * again after the backoff.
+     */
+    public void attemptFailed(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        RunAttempt a = attempt(exchange);
+        if (a == null) {
+            metrics.error("run_unexpected_error");
+            log.error("run_unexpected_error error={}", describe(e), e);
+            return;
+        }
+        try {
+            if (causedBy(e, RunAttemptStore.Superseded.class) || a.superseded) {
+                log.info("run_attempt_superseded");
+                return;
+            }
+            if (a.handedBack || causedBy(e, RunAttempt.Aborted.class)) return;
+            boolean retryable = isRetryable(e);
+            String type = retryable ? "run_retryable_error" : "run_unexpected_error";
+            String lastError = retryable ? describe(e) : "unexpected error: " + describe(e);
+            if (!store.release(a.runId(), a.attemptId, lastError, a.artifacts(), now())) {
+                log.info("run_attempt_superseded");
+                return;
+            }
+            long backoff = backoffSeconds(a.attemptNumber);
+            changeVisibility(a.receiptHandle, (int) backoff);
+            metrics.error(type);
+            if (retryable) {
+                log.warn("run_retryable_error attempt={} error=\"{}\" backoff_seconds={}", a.attemptNumber, lastError, backoff);
+            } else {
+                log.error("run_unexpected_error attempt={} error=\"{}\" backoff_seconds={}", a.attemptNumber, lastError,
+                        backoff, e);
+            }
+        } finally {
+            end(a);
+        }
+    }
+
+    /** RI §4.7: min(base × 2^(attempts − 1), max). */
+    long backoffSeconds(int attempts) {
+        long base = worker.retryBackoffSeconds();
+        int shift = Math.max(0, Math.min(attempts - 1, 30));
+        return Math.min(base << shift, worker.retryBackoffMaxSeconds());
+    }
+
+    // ------------------------------------------------------------------ shutdown (RI §4.8)
+
+    /** Attempts running now. */
+    public int activeAttempts() {
+        return active.size();
+    }
+
+    /**
+     * Called once polling has stopped and the shutdown deadline passed: every attempt still running
+     * records {@code last_error = worker shutdown}, releases its lease and makes its message visible
+     * at once; its thread stops at the next safe point. Returns how many were handed back.
+     */
+    public int handBackAll() {
+        int released = 0;
+        for (RunAttempt a : List.copyOf(active)) {
+            if (a.ended || a.superseded) continue;
+            a.handedBack = true;
+            try {
+                if (store.release(a.runId(), a.attemptId, SHUTDOWN_ERROR, a.artifacts(), now())) {
+                    changeVisibility(a.receiptHandle, 0);
+                    released++;
+                }
+            } catch (RuntimeException e) {
+                log.warn("worker_shutdown release failed run_id={} error={}", a.runId(), describe(e));
+            }
+        }
+        return released;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private StageListener listener(RunAttempt a) {
+        return new StageListener() {
+            private long lastProgress = System.nanoTime();
+
+            @Override
+            public void stageStarted(String stage) {
+                a.check();
+                // FETCH_INPUTS was written by the attempt start itself
+                if (!EngineRun.FETCH_INPUTS.equals(stage)) {
+                    store.enterStage(a.runId(), a.attemptId, stage, a.artifacts(), now());
+                }
+                MDC.put("stage", stage);
+                log.info("run_stage stage={}", stage);
+            }
+
+            @Override
+            public void progress(long rowsSoFar) {
+                a.check();
+                long t = System.nanoTime();
+                synchronized (this) {
+                    if (t - lastProgress < PROGRESS_INTERVAL_NANOS) return;
+                    lastProgress = t;
+                }
+                store.progress(a.runId(), a.attemptId, rowsSoFar, now());
+            }
+        };
+    }
+
+    /** Step 2 of RI §4.6; a FAILED result (with errors.json) when the version is missing or unusable. */
+    private Optional<TenantConfig> loadConfig(RunAttempt a) {
+        Optional<TenantRepository.TenantVersion> version = tenants.version(a.tenantId(), a.job.configVersion());
+        if (version.isEmpty()) {
+            failEarly(a, "missing_tenant_config", "missing tenant config");
+            return Optional.empty();
+        }
+        ValidationResult parsed = parser.parse(version.get().configJson(), TenantConfigParser.Format.JSON, parseContext);
+        if (parsed instanceof ValidationResult.Valid valid) return Optional.of(valid.config());
+        if (parsed instanceof ValidationResult.Invalid invalid && invalid.unsupportedSchemaVersion()) {
+            failEarly(a, "unsupported_schema_version", invalid.problems().get(0).message());
+        } else if (parsed instanceof ValidationResult.Invalid invalid) {
+            ConfigProblem first = invalid.problems().get(0);
+            failEarly(a, "invalid_input", "invalid tenant config: " + first.path() + ": " + first.message());
+        } else {
+            failEarly(a, "invalid_input", "invalid tenant config: " + ((ValidationResult.SyntaxError) parsed).message());
+        }
+        return Optional.empty();
+    }
+
+    private TenantConfig loadConfigQuietly(JobMessage job) {
+        try {
+            return tenants.version(job.tenantId(), job.configVersion())
+                    .flatMap(v -> parser.parse(v.configJson(), TenantConfigParser.Format.JSON, parseContext).validConfig())
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            log.warn("pinned config not loaded for the poison notification decision: {}", describe(e));
+            return null;
+        }
+    }
+
+    private void failEarly(RunAttempt a, String code, String message) {
+        String key = a.runId() + "/tenants/" + a.tenantId() + "/reports/errors.json";
+        putErrors(key, failureEntry(code, message, null));
+        a.earlyArtifacts = Map.of("errors", key);
+        a.result = new RunResult(RunResult.FAILED, EngineRun.FETCH_INPUTS, EngineRun.FETCH_INPUTS, code, message, key,
+                a.earlyArtifacts, 0, 0);
+    }
+
+    private static Map<String, Object> failureEntry(String code, String message, String vendorId) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("error_code", code);
+        e.put("error_message", message);
+        if (vendorId != null) e.put("vendor_id", vendorId);
+        return e;
+    }
+
+    private void putErrors(String key, Map<String, Object> entry) {
+        try {
+            new S3ArtifactSink(s3, bucket).put(key, "application/json", mapper.writeValueAsBytes(List.of(entry)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private RunAttempt running(Exchange exchange) {
+        RunAttempt a = attempt(exchange);
+        if (a == null || a.result != null) return null;
+        a.check();
+        return a;
+    }
+
+    private static RunAttempt attempt(Exchange exchange) {
+        return exchange.getProperty(ATTEMPT, RunAttempt.class);
+    }
+
+    private void enqueueNotification(Map<String, AttributeValue> record) {
+        if (record == null) return;
+        try {
+            notifications.enqueue(record);
+        } catch (RuntimeException e) {
+            log.warn("notification_enqueue_failed error={}", describe(e));
+        }
+    }
+
+    private void delete(String receipt) {
+        try {
+            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receipt));
+        } catch (SdkException e) {
+            metrics.error("queue_delete_error");
+            log.warn("queue_delete_error error={}", describe(e));
+        }
+    }
+
+    private void changeVisibility(String receipt, int seconds) {
+        try {
+            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receipt).visibilityTimeout(seconds));
+        } catch (SdkException e) {
+            metrics.error("queue_visibility_error");
+            log.warn("queue_visibility_error error={}", describe(e));
+        }
+    }
+
+    private void end(RunAttempt a) {
+        a.ended = true;
+        if (a.heartbeat != null) a.heartbeat.cancel(false);
+        active.remove(a);
+        if (a.execution != null) a.execution.close();
+        deleteTree(a.workDir);
+        MDC.clear();
+    }
+
+    private int parallelism() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / worker.maxConcurrency());
+    }
+
+    private static int receiveCount(Exchange exchange) {
+        Object attrs = exchange.getIn().getHeader(Sqs2Constants.ATTRIBUTES);
+        if (attrs instanceof Map<?, ?> m) {
+            Object v = m.get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+            if (v == null) v = m.get("ApproximateReceiveCount");
+            if (v != null) {
+                try {
+                    return Integer.parseInt(v.toString());
+                } catch (NumberFormatException ignored) {
+                    // default below
+                }
+            }
+        }
+        return 1;
+    }
+
+    /**
+     * RI §4.7: AWS SDK errors (throttling, 5xx, timeouts, access denied, an inbound object that
+     * vanished) and network failures while streaming are retryable; anything else is unexpected.
+     */
+    static boolean isRetryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SdkException || t instanceof java.net.SocketException
+                    || t instanceof java.net.SocketTimeoutException || t instanceof org.apache.http.ConnectionClosedException
+                    || t instanceof org.apache.http.TruncatedChunkException) {
+                return true;
+            }
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) return true;
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
+    /** Error text for last_error and logs: the class and message, never credentials (SDK messages hold none). */
+    static String describe(Throwable e) {
+        if (e == null) return "unknown error";
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SdkException) {
+                root = t;
+                break;
+            }
+            if (t.getCause() == null || t.getCause() == t) root = t;
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("[\\r\\n]+", " ");
+        String text = root.getClass().getSimpleName() + message;
+        return text.length() > 1000 ? text.substring(0, 1000) : text;
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        if (item == null) return null;
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> paths = new ArrayList<>(walk.toList());
+            paths.sort(Comparator.reverseOrder());
+            for (Path p : paths) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // temporary files only
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package com.relay.worker;
+
+import com.relay.api.Timestamps;
+import com.relay.aws.ProvisionedResources;
+import com.relay.engine.run.VendorInput;
+import com.relay.tenants.config.TenantConfig;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * FETCH_INPUTS on S3 (RI §4.6 step 4, §4.9, §4.10): for each vendor of the pinned configuration,
+ * list its prefix (every page), select the newest object, and describe it for the engine and the
+ * input manifest; look up its SKU map. Bytes are never read here: the engine streams them from
+ * {@link S3Source} (GetObject pinned to the listed ETag) or copies them server-side.
+ */
+@Component("s3Inputs")
+public class S3Inputs {
+
+    private final S3Client s3;
+    private final String bucket;
+
+    public S3Inputs(S3Client s3, ProvisionedResources resources) {
+        this.s3 = s3;
+        this.bucket = resources.artifactBucket();
+    }
+
+    /** An S3 object as the engine's byte source; reading fails if the object changed since listing. */
+    public record S3Source(S3Client s3, String bucket, String key, String etag) implements VendorInput.Source {
+        @Override
+        public InputStream open() {
+            // If-Match: an object replaced or deleted since the listing is an error (retried), never a silent mix
+            return s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(etag));
+        }
+    }
+
+    public List<VendorInput> inputs(TenantConfig config) {
+        List<VendorInput> inputs = new ArrayList<>();
+        for (TenantConfig.Vendor v : config.vendors()) {
+            inputs.add(input(v));
+        }
+        return inputs;
+    }
+
+    private VendorInput input(TenantConfig.Vendor v) {
+        String prefix = v.inbound().s3Prefix();
+        InboundSelection selection = new InboundSelection();
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+            selection.offer(new InboundSelection.Candidate(o.key(), o.lastModified(), o.size(), o.eTag()));
+        }
+        Optional<InboundSelection.Candidate> newest = selection.selected();
+        if (newest.isEmpty()) return VendorInput.missing(v.vendorId(), "no_objects_found");
+        InboundSelection.Candidate c = newest.get();
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("s3_key", c.key());
+        manifest.put("etag", c.etag());
+        manifest.put("size", c.size());
+        manifest.put("last_modified", Timestamps.format(c.lastModified()));
+        manifest.put("selection", "latest_by_last_modified");
+
+        VendorInput.Source skuSource = null;
+        Map<String, Object> skuManifest = null;
+        if (v.skuMap() != null && v.skuMap().s3Key() != null) {
+            String mapKey = v.skuMap().s3Key();
+            Optional<HeadObjectResponse> head = head(mapKey);
+            skuManifest = new LinkedHashMap<>();
+            skuManifest.put("status", head.isPresent() ? "found" : "missing");
+            skuManifest.put("s3_key", mapKey);
+            skuManifest.put("etag", head.map(HeadObjectResponse::eTag).orElse(null));
+            skuManifest.put("size", head.map(HeadObjectResponse::contentLength).orElse(null));
+            skuManifest.put("last_modified", head.map(h -> Timestamps.format(h.lastModified())).orElse(null));
+            skuSource = head.isPresent() ? new S3Source(s3, bucket, mapKey, head.get().eTag()) : VendorInput.Source.MISSING;
+        }
+        String name = c.key().substring(c.key().lastIndexOf('/') + 1);
+        return new VendorInput(v.vendorId(), new S3Source(s3, bucket, c.key(), c.etag()), name, c.size(),
+                "application/octet-stream", manifest, skuSource, skuManifest, null, null);
+    }
+
+    private Optional<HeadObjectResponse> head(String key) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return Optional.empty();
+            throw e;
+        }
+    }
+}

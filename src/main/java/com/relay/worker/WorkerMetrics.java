@@ -1,0 +1,64 @@
+package com.relay.worker;
+
+import com.relay.config.RelaySettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * The run pipeline's meters (RI §6.1), with the dimension sets the alarms watch (§6.3): run
+ * outcomes per {@code TenantId}, {@code WorkerHeartbeat} and {@code WorkerError{ErrorType}} per
+ * {@code Environment} only. Run and correlation ids are never tags.
+ */
+@Component("workerMetrics")
+public class WorkerMetrics {
+
+    private final MeterRegistry registry;
+    private final String environment;
+
+    public WorkerMetrics(MeterRegistry registry, RelaySettings settings) {
+        this.registry = registry;
+        this.environment = settings.environment();
+        // Known series exist from start-up, so CloudWatch sees 0 in quiet steps instead of no data.
+        Counter.builder("WorkerHeartbeat").tag("Environment", environment).register(registry);
+        for (String type : new String[] {"bad_message", "poison_job", "run_retryable_error", "run_unexpected_error",
+                "queue_receive_error", "queue_delete_error", "queue_visibility_error"}) {
+            error(type, 0);
+        }
+    }
+
+    public void heartbeat() {
+        Counter.builder("WorkerHeartbeat").tag("Environment", environment).register(registry).increment();
+    }
+
+    public void error(String errorType) {
+        error(errorType, 1);
+    }
+
+    private void error(String errorType, double amount) {
+        Counter.builder("WorkerError").tag("ErrorType", errorType).tag("Environment", environment)
+                .register(registry).increment(amount);
+    }
+
+    /** At every terminal write (RI §4.7): both outcome counters move, so each tenant's series exists. */
+    public void runEnded(String tenantId, boolean succeeded, Long durationMs, long rowsProcessed) {
+        counter("RunSucceeded", tenantId).increment(succeeded ? 1 : 0);
+        counter("RunFailed", tenantId).increment(succeeded ? 0 : 1);
+        DistributionSummary.builder("RunDurationSeconds").baseUnit("seconds").tag("TenantId", tenantId)
+                .tag("Environment", environment).register(registry)
+                .record(durationMs == null ? 0 : durationMs / 1000.0);
+        counter("RowsProcessed", tenantId).increment(rowsProcessed);
+    }
+
+    /** First attempt start: {@code started_at − requested_at}. */
+    public void runStartLatency(Duration latency) {
+        Timer.builder("RunStartLatency").tag("Environment", environment).register(registry).record(latency);
+    }
+
+    private Counter counter(String name, String tenantId) {
+        return Counter.builder(name).tag("TenantId", tenantId).tag("Environment", environment).register(registry);
+    }
+}

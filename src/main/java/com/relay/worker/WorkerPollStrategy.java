@@ -1,0 +1,51 @@
+package com.relay.worker;
+
+import com.relay.config.RelaySettings;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * A failed receive on the jobs queue (RI §4.8): counted as {@code WorkerError{queue_receive_error}},
+ * logged, and the next receive waits {@code WORKER_RECEIVE_ERROR_BACKOFF_SECONDS} instead of
+ * looping at once (the earlier implementation's defect).
+ */
+@Component("workerPollStrategy")
+public class WorkerPollStrategy implements PollingConsumerPollStrategy {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerPollStrategy.class);
+
+    private final WorkerMetrics metrics;
+    private final long backoffMillis;
+
+    public WorkerPollStrategy(WorkerMetrics metrics, RelaySettings settings) {
+        this.metrics = metrics;
+        this.backoffMillis = settings.worker().receiveErrorBackoffSeconds() * 1000L;
+    }
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        return true;
+    }
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        // nothing to do: the heartbeat is counted by the route for every receive
+    }
+
+    @Override
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        metrics.error("queue_receive_error");
+        metrics.heartbeat();
+        log.warn("queue_receive_error error=\"{}\" backoff_seconds={}", RunWorker.describe(cause), backoffMillis / 1000);
+        try {
+            Thread.sleep(backoffMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+}
