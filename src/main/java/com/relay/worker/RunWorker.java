@@ -361,7 +361,7 @@ public class RunWorker {
                 log.info("run_attempt_superseded");
                 return;
             }
-            long backoff = backoffSeconds(a.attemptNumber);
+            long backoff = backoffSeconds(worker.retryBackoffSeconds(), worker.retryBackoffMaxSeconds(), a.attemptNumber);
             changeVisibility(a.receiptHandle, (int) backoff);
             metrics.error(type);
             if (retryable) {
@@ -376,10 +376,9 @@ public class RunWorker {
     }
 
     /** RI §4.7: min(base × 2^(attempts − 1), max). */
-    long backoffSeconds(int attempts) {
-        long base = worker.retryBackoffSeconds();
+    static long backoffSeconds(long base, long max, int attempts) {
         int shift = Math.max(0, Math.min(attempts - 1, 30));
-        return Math.min(base << shift, worker.retryBackoffMaxSeconds());
+        return Math.min(base << shift, max);
     }
 
     // ------------------------------------------------------------------ shutdown (RI §4.8)

@@ -3,47 +3,65 @@ package com.relay.worker;
 import com.relay.config.RelaySettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Graceful shutdown of the worker (RI §4.8), run when the Camel context starts stopping (before
- * its routes are shut down): stop receiving at once, give running attempts
+ * Graceful shutdown of the worker (RI §4.8): stop receiving at once, give running attempts
  * {@code WORKER_SHUTDOWN_TIMEOUT_SECONDS} to finish, then hand the rest back (last_error
- * {@code worker shutdown}, lease released, message visible at once) so another worker completes them.
+ * {@code worker shutdown}, lease released, message visible at once) so another worker completes
+ * them. Runs as a Spring lifecycle phase just before the Camel context stops (Camel's phase is
+ * {@code Integer.MAX_VALUE - 2049}), while the AWS clients are still open.
  */
 @Component("workerShutdown")
-public class WorkerShutdown extends EventNotifierSupport {
+public class WorkerShutdown implements SmartLifecycle {
 
     static final String ROUTE_ID = "worker-run";
     private static final Logger log = LoggerFactory.getLogger(WorkerShutdown.class);
 
     private final RunWorker worker;
+    private final ObjectProvider<CamelContext> camel;
     private final long timeoutMillis;
+    private volatile boolean running;
 
-    public WorkerShutdown(RunWorker worker, RelaySettings settings) {
+    /** The Camel context is looked up at stop time: asking for it at creation would build it too early. */
+    public WorkerShutdown(RunWorker worker, ObjectProvider<CamelContext> camel, RelaySettings settings) {
         this.worker = worker;
+        this.camel = camel;
         this.timeoutMillis = settings.worker().shutdownTimeoutSeconds() * 1000L;
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextStoppingEvent;
+    public int getPhase() {
+        return Integer.MAX_VALUE - 2048;
     }
 
     @Override
-    public void notify(CamelEvent event) {
-        CamelContext context = ((CamelEvent.CamelContextStoppingEvent) event).getContext();
-        Route route = context.getRoute(ROUTE_ID);
-        if (route == null || route.getConsumer() == null) return;
-        try {
-            ServiceHelper.suspendService(route.getConsumer());
-        } catch (RuntimeException e) {
-            log.warn("worker_shutdown could not suspend the jobs consumer: {}", e.toString());
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        CamelContext context = camel.getIfAvailable();
+        Route route = context == null ? null : context.getRoute(ROUTE_ID);
+        if (route != null && route.getConsumer() != null) {
+            try {
+                // no new receive from here on; a long poll already under way may still deliver one
+                ServiceHelper.suspendService(route.getConsumer());
+            } catch (RuntimeException e) {
+                log.warn("worker_shutdown could not suspend the jobs consumer: {}", e.toString());
+            }
         }
         int running = worker.activeAttempts();
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;

@@ -41,9 +41,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 abstract class WorkerTestSupport extends ApiTestSupport {
 
     @TestConfiguration(proxyBeanMethods = false)
-    static class Faults {
+    public static class Faults {
         @Bean
-        FaultInjector faultInjector() {
+        public FaultInjector faultInjector() {
             return new FaultInjector();
         }
     }

@@ -1,0 +1,42 @@
+package com.relay.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** RI §4.7: which errors are retried and how long the message waits. */
+class RetryAndClassificationTest {
+
+    @Test
+    void backoffDoublesFromTheBaseUpToTheCap() {
+        assertThat(RunWorker.backoffSeconds(30, 900, 1)).isEqualTo(30);
+        assertThat(RunWorker.backoffSeconds(30, 900, 2)).isEqualTo(60);
+        assertThat(RunWorker.backoffSeconds(30, 900, 3)).isEqualTo(120);
+        assertThat(RunWorker.backoffSeconds(30, 900, 6)).isEqualTo(900);
+        assertThat(RunWorker.backoffSeconds(30, 900, 60)).isEqualTo(900);
+        assertThat(RunWorker.backoffSeconds(0, 900, 4)).isZero();
+    }
+
+    @Test
+    void sdkAndNetworkErrorsAreRetryableOthersAreUnexpected() {
+        assertThat(RunWorker.isRetryable(S3Exception.builder().statusCode(503).build())).isTrue();
+        assertThat(RunWorker.isRetryable(SdkClientException.create("timeout"))).isTrue();
+        assertThat(RunWorker.isRetryable(new UncheckedIOException(new IOException(S3Exception.builder().statusCode(403).build()))))
+                .isTrue();
+        assertThat(RunWorker.isRetryable(new UncheckedIOException(new java.net.SocketException("reset")))).isTrue();
+        assertThat(RunWorker.isRetryable(new IOException("No space left on device"))).isFalse();
+        assertThat(RunWorker.isRetryable(new NullPointerException())).isFalse();
+    }
+
+    @Test
+    void errorTextNamesTheSdkErrorOnOneLine() {
+        String text = RunWorker.describe(new IllegalStateException("wrapper",
+                S3Exception.builder().statusCode(503).message("Slow Down\nplease").build()));
+        assertThat(text).startsWith("S3Exception: Slow Down please").doesNotContain("\n");
+        assertThat(RunWorker.describe(new IllegalArgumentException("bad"))).isEqualTo("IllegalArgumentException: bad");
+    }
+}
