@@ -64,6 +64,10 @@ public final class AwsClientFactory {
         }
         URI override = settings.endpointOverride();
         AwsEndpoints endpoints = override == null ? AwsEndpoints.sdkDefaults() : AwsEndpoints.all(override);
+        URI cloudWatch = settings.metrics().cloudWatchEndpoint();
+        if (cloudWatch != null) {
+            endpoints = new AwsEndpoints(endpoints.sqs(), endpoints.s3(), endpoints.dynamoDb(), cloudWatch);
+        }
         AwsCredentialsProvider creds = settings.mode() == RelayMode.LOCALSTACK
                 ? LOCALSTACK_CREDENTIALS : DefaultCredentialsProvider.builder().build();
         return new AwsClientFactory(settings, endpoints, creds);
@@ -108,6 +112,15 @@ public final class AwsClientFactory {
 
     public CloudWatchClient cloudWatch() {
         return configure(CloudWatchClient.builder(), endpoints.cloudWatch(), true).build();
+    }
+
+    /** Async CloudWatch client for the Micrometer CloudWatch registry (RI §6.1). */
+    public software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient cloudWatchAsync() {
+        var builder = software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient.builder()
+                .credentialsProvider(credentials);
+        if (settings.region() != null) builder.region(Region.of(settings.region()));
+        if (endpoints.cloudWatch() != null) builder.endpointOverride(endpoints.cloudWatch());
+        return builder.build();
     }
 
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>

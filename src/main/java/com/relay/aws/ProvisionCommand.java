@@ -27,9 +27,14 @@ public final class ProvisionCommand {
                    List<String> tenantIds, boolean skipAlarms) {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System::getenv);
+    }
+
+    /** The command with its environment given (the service's variables, RI §8). */
+    public static int run(String[] args, PrintStream out, PrintStream err, java.util.function.Function<String, String> env) {
         Options options;
         try {
-            options = parse(args);
+            options = parse(args, env);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.println(USAGE);
@@ -37,7 +42,7 @@ public final class ProvisionCommand {
         }
         RelaySettings settings;
         try {
-            settings = RelaySettings.fromEnvironment();
+            settings = RelaySettings.load(env);
         } catch (InvalidSettingsException e) {
             err.println(e.getMessage());
             return 2;
@@ -47,7 +52,7 @@ public final class ProvisionCommand {
         try (var sqs = factory.sqs(); var ddb = factory.dynamoDb(); var s3 = factory.s3()) {
             Provisioner.Result result = new Provisioner(sqs, ddb, s3, settings, options.dryRun())
                     .run(line -> out.println(line.render(options.dryRun())));
-            printAlarms(settings, options, out);
+            alarms(factory, settings, options, out);
             return result.hasConflict() ? 3 : 0;
         } catch (SdkException e) {
             err.println("provisioning failed: " + e.getMessage());
@@ -59,15 +64,24 @@ public final class ProvisionCommand {
         }
     }
 
-    /**
-     * Alarms (RI §6.3) are created together with the metrics the worker emits; until then this
-     * says so plainly instead of pretending.
-     */
-    private static void printAlarms(RelaySettings settings, Options options, PrintStream out) {
+    /** RI §6.3 alarms; none in embedded mode (no CloudWatch there) or with --skip-alarms. */
+    private static void alarms(AwsClientFactory factory, RelaySettings settings, Options options, PrintStream out) {
         String reason = options.skipAlarms() ? "--skip-alarms"
-                : settings.mode() == RelayMode.EMBEDDED ? "no CloudWatch in embedded mode"
-                : "alarm provisioning is not part of this release yet";
-        out.println("CloudWatch alarms " + options.prefix() + "-" + options.environment() + "-*: skipped (" + reason + ")");
+                : settings.mode() == RelayMode.EMBEDDED ? "no CloudWatch in embedded mode" : null;
+        if (reason != null) {
+            out.println("CloudWatch alarms " + options.prefix() + "-" + options.environment() + "-*: skipped (" + reason + ")");
+            return;
+        }
+        RelaySettings.Resources r = settings.resources();
+        AlarmProvisioner.Target target = new AlarmProvisioner.Target(options.prefix(), options.environment(),
+                settings.metrics().cloudWatchNamespace(), options.snsTopicArn(), options.tenantIds(),
+                r.jobsQueueName(), r.jobsDlqName(), r.notificationsDlqName());
+        try (var cloudWatch = factory.cloudWatch()) {
+            new AlarmProvisioner(cloudWatch, options.dryRun()).run(target, line -> out.println(line.render(options.dryRun())));
+        }
+        if (options.snsTopicArn() == null) {
+            out.println("warning: the alarms have no actions (no --sns-topic-arn): they change state but notify nobody");
+        }
     }
 
     /** The embedded emulators of a running service, on the configured loopback ports. */
@@ -84,10 +98,15 @@ public final class ProvisionCommand {
     }
 
     static Options parse(String[] args) {
+        return parse(args, System::getenv);
+    }
+
+    static Options parse(String[] args, java.util.function.Function<String, String> env) {
         boolean dryRun = false;
         boolean skipAlarms = false;
         String prefix = "relay-inventory";
-        String environment = System.getenv().getOrDefault("ENVIRONMENT", "unknown");
+        String environment = env.apply("ENVIRONMENT") == null || env.apply("ENVIRONMENT").isBlank()
+                ? "unknown" : env.apply("ENVIRONMENT").trim();
         String sns = null;
         List<String> tenants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {

@@ -50,7 +50,8 @@ public record RelaySettings(
                          int heartbeatIntervalSeconds, boolean tenantBackoffSet) {}
 
     /** RI §6.1, §8.5: CloudWatch publishing of the meters (Prometheus is always on). */
-    public record Metrics(boolean cloudWatchEnabled, String cloudWatchNamespace, int cloudWatchStepSeconds) {}
+    public record Metrics(boolean cloudWatchEnabled, String cloudWatchNamespace, int cloudWatchStepSeconds,
+                          URI cloudWatchEndpoint) {}
 
     public record Notify(int visibilityTimeoutSeconds, int maxReceives) {}
 
@@ -148,7 +149,10 @@ public record RelaySettings(
                 r.string("JWT_ISSUER_URI", null));
         Metrics metrics = new Metrics(r.bool("CLOUDWATCH_METRICS_ENABLED", false),
                 r.string("CLOUDWATCH_METRICS_NAMESPACE", "RelayInventory"),
-                r.integer("CLOUDWATCH_METRICS_STEP_SECONDS", 60, 1, 86_400));
+                r.integer("CLOUDWATCH_METRICS_STEP_SECONDS", 60, 1, 86_400),
+                // the SDK's service-specific endpoint variable: CloudWatch elsewhere than S3/SQS/DynamoDB
+                r.raw("AWS_ENDPOINT_URL_CLOUDWATCH") == null ? null
+                        : r.uri("AWS_ENDPOINT_URL_CLOUDWATCH", r.raw("AWS_ENDPOINT_URL_CLOUDWATCH")));
         r.throwIfProblems();
         return new RelaySettings(mode, dataDir, endpoint, region, provision, environment, roles, resources,
                 worker, notify, engine, embedded, api, metrics);

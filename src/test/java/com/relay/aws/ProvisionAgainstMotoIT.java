@@ -1,0 +1,178 @@
+package com.relay.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+
+/**
+ * {@code relay provision} in localstack mode against a CloudWatch-compatible endpoint: moto's
+ * server (present on our machines and CI's, started here on a free loopback port). Checks the
+ * PutMetricAlarm definitions of RI §6.3 as the endpoint stored them, idempotency and dry runs.
+ * If moto cannot start, this test fails: the alarms would otherwise go unchecked.
+ */
+class ProvisionAgainstMotoIT {
+
+    private static Process moto;
+    private static String endpoint;
+    private static CborJsonBridge bridge;
+    @TempDir static Path logDir;
+
+    @BeforeAll
+    static void startMoto() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        moto = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(logDir.resolve("moto.log").toFile()).start();
+        endpoint = "http://127.0.0.1:" + port;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!moto.isAlive()) break;
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                bridge = new CborJsonBridge(endpoint);
+                return;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("moto server did not start (python3 -m moto.server); log: "
+                + java.nio.file.Files.readString(logDir.resolve("moto.log")));
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        if (bridge != null) bridge.close();
+        if (moto != null) moto.destroy();
+    }
+
+    private static Map<String, String> env(String environment) {
+        return Map.of("RELAY_MODE", "localstack", "AWS_ENDPOINT_URL", endpoint, "AWS_REGION", "us-east-1",
+                "ENVIRONMENT", environment, "AWS_ENDPOINT_URL_CLOUDWATCH", bridge.endpoint());
+    }
+
+    private record Run(int exit, List<String> lines, String err) {}
+
+    private static Run provision(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = ProvisionCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env::get);
+        return new Run(exit, out.toString(StandardCharsets.UTF_8).lines().toList(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static CloudWatchClient cloudWatch() {
+        return CloudWatchClient.builder().endpointOverride(URI.create(bridge.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+    }
+
+    private static Map<String, MetricAlarm> alarms(String prefix) {
+        try (CloudWatchClient cw = cloudWatch()) {
+            return cw.describeAlarms(b -> b.alarmNamePrefix(prefix)).metricAlarms().stream()
+                    .collect(Collectors.toMap(MetricAlarm::alarmName, a -> a));
+        }
+    }
+
+    private static Map<String, String> dims(MetricAlarm a) {
+        return a.dimensions().stream().collect(Collectors.toMap(Dimension::name, Dimension::value));
+    }
+
+    @Test
+    void createsEveryResourceAndTheAlarmsOfTheSpecThenChangesNothing() {
+        Run first = provision(env("ci"), "--tenant-id", "acme");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.lines()).contains(
+                "SQS queue relay-inventory-jobs-dlq: created", "SQS queue relay-inventory-jobs: created",
+                "DynamoDB table relay-inventory-runs: created", "S3 bucket relay-inventory-artifacts: created",
+                "CloudWatch alarm relay-inventory-ci-consecutive-failures: created",
+                "CloudWatch alarm relay-inventory-ci-queue-backlog: created",
+                "CloudWatch alarm relay-inventory-ci-worker-errors: created",
+                "CloudWatch alarm relay-inventory-ci-worker-heartbeat-missing: created",
+                "CloudWatch alarm relay-inventory-ci-jobs-dlq-not-empty: created",
+                "CloudWatch alarm relay-inventory-ci-notifications-dlq-not-empty: created",
+                "CloudWatch alarm relay-inventory-ci-notification-circuit-open: created",
+                "CloudWatch alarm relay-inventory-ci-notification-failures: created",
+                "CloudWatch alarm relay-inventory-ci-acme-consecutive-failures: created");
+        assertThat(first.lines().get(first.lines().size() - 1)).startsWith("warning: the alarms have no actions");
+
+        Map<String, MetricAlarm> a = alarms("relay-inventory-ci-");
+        assertThat(a).hasSize(9);
+        MetricAlarm heartbeat = a.get("relay-inventory-ci-worker-heartbeat-missing");
+        assertThat(heartbeat.namespace()).isEqualTo("RelayInventory");
+        assertThat(heartbeat.metricName()).isEqualTo("WorkerHeartbeat");
+        assertThat(dims(heartbeat)).isEqualTo(Map.of("Environment", "ci"));
+        assertThat(heartbeat.statisticAsString()).isEqualTo("Sum");
+        assertThat(heartbeat.period()).isEqualTo(300);
+        assertThat(heartbeat.comparisonOperatorAsString()).isEqualTo("LessThanThreshold");
+        assertThat(heartbeat.threshold()).isEqualTo(1.0);
+        assertThat(heartbeat.treatMissingData()).isEqualTo("breaching");
+        assertThat(heartbeat.alarmDescription()).contains("docs/RUNBOOK.md#worker-heartbeat-missing");
+
+        MetricAlarm failures = a.get("relay-inventory-ci-consecutive-failures");
+        assertThat(failures.metrics()).hasSize(1);
+        assertThat(failures.metrics().get(0).expression()).isEqualTo(
+                "SELECT SUM(RunFailed) FROM SCHEMA(\"RelayInventory\", Environment, TenantId) WHERE Environment = 'ci'");
+        assertThat(failures.metrics().get(0).period()).isEqualTo(900);
+        assertThat(failures.threshold()).isEqualTo(3.0);
+        assertThat(failures.comparisonOperatorAsString()).isEqualTo("GreaterThanOrEqualToThreshold");
+        assertThat(a.get("relay-inventory-ci-worker-errors").metrics().get(0).period()).isEqualTo(300);
+
+        MetricAlarm backlog = a.get("relay-inventory-ci-queue-backlog");
+        assertThat(backlog.namespace()).isEqualTo("AWS/SQS");
+        assertThat(dims(backlog)).isEqualTo(Map.of("QueueName", "relay-inventory-jobs"));
+        assertThat(backlog.evaluationPeriods()).isEqualTo(2);
+        assertThat(backlog.datapointsToAlarm()).isEqualTo(2);
+        assertThat(backlog.threshold()).isEqualTo(5.0);
+        assertThat(dims(a.get("relay-inventory-ci-jobs-dlq-not-empty"))).isEqualTo(Map.of("QueueName", "relay-inventory-jobs-dlq"));
+        assertThat(a.get("relay-inventory-ci-jobs-dlq-not-empty").statisticAsString()).isEqualTo("Maximum");
+        assertThat(dims(a.get("relay-inventory-ci-notifications-dlq-not-empty")))
+                .isEqualTo(Map.of("QueueName", "relay-inventory-notifications-dlq"));
+        assertThat(dims(a.get("relay-inventory-ci-notification-failures")))
+                .isEqualTo(Map.of("Environment", "ci", "Status", "failure"));
+        MetricAlarm tenant = a.get("relay-inventory-ci-acme-consecutive-failures");
+        assertThat(tenant.metricName()).isEqualTo("RunFailed");
+        assertThat(dims(tenant)).isEqualTo(Map.of("TenantId", "acme", "Environment", "ci"));
+
+        Run second = provision(env("ci"), "--tenant-id", "acme");
+        assertThat(second.exit()).isZero();
+        assertThat(second.lines().stream().filter(l -> !l.startsWith("warning:")))
+                .allMatch(l -> l.endsWith(": unchanged"), "every resource unchanged on the second run");
+
+        // a dry run with an SNS topic would update every alarm, and changes nothing
+        Run dry = provision(env("ci"), "--dry-run", "--tenant-id", "acme", "--sns-topic-arn", "arn:aws:sns:us-east-1:123456789012:ops");
+        assertThat(dry.exit()).isZero();
+        assertThat(dry.lines()).contains("CloudWatch alarm relay-inventory-ci-worker-heartbeat-missing: would update");
+        assertThat(dry.lines()).noneMatch(l -> l.startsWith("warning:"));
+        assertThat(alarms("relay-inventory-ci-").get("relay-inventory-ci-worker-heartbeat-missing").alarmActions()).isEmpty();
+    }
+
+    @Test
+    void skipAlarmsProvisionsTheRestOnly() {
+        Run run = provision(env("skip"), "--skip-alarms");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.lines()).contains("CloudWatch alarms relay-inventory-skip-*: skipped (--skip-alarms)");
+        assertThat(alarms("relay-inventory-skip-")).isEmpty();
+    }
+}
