@@ -43,9 +43,11 @@ public class RelayJsonFormatter implements StructuredLogFormatter<ILoggingEvent>
     private final String environment;
     private final String version;
 
+    /** The {@code service} field: always this name (§8.1), whatever {@code OTEL_SERVICE_NAME} says. */
+    public static final String SERVICE = "relay-inventory";
+
     public RelayJsonFormatter(Environment env) {
-        this(env.getProperty("OTEL_SERVICE_NAME", env.getProperty("spring.application.name", "relay-inventory")),
-                env.getProperty("ENVIRONMENT", "unknown"), env.getProperty("relay.version", "unknown"));
+        this(SERVICE, nonBlank(env.getProperty("ENVIRONMENT"), "unknown"), nonBlank(env.getProperty("relay.version"), "unknown"));
     }
 
     public RelayJsonFormatter(String service, String environment, String version) {
@@ -103,6 +105,10 @@ public class RelayJsonFormatter implements StructuredLogFormatter<ILoggingEvent>
         } catch (JsonProcessingException e) {
             return "{\"level\":\"ERROR\",\"message\":\"log line could not be written as JSON\"}\n";
         }
+    }
+
+    private static String nonBlank(String value, String dflt) {
+        return value == null || value.isBlank() ? dflt : value.trim();
     }
 
     private static String level(Level level) {
