@@ -96,7 +96,10 @@ public class RunCreator {
                      .tenantId(request.tenantId()).runId(runId)) {
             Result result = createInScope(runId, request, now);
             if (result instanceof Created || result instanceof QueueUnavailable) metrics.runCreated(request.createdBy());
-            if (result instanceof QueueUnavailable) span.tag("relay.error_code", "QUEUE_UNAVAILABLE");
+            if (result instanceof QueueUnavailable) {
+                span.tag("relay.error_code", "QUEUE_UNAVAILABLE");
+                span.error(new IllegalStateException(QUEUE_UNAVAILABLE_MESSAGE)); // a failed run: error status
+            }
             if (!(result instanceof Created)) span.event(result.getClass().getSimpleName());
             return result;
         } catch (RuntimeException e) {

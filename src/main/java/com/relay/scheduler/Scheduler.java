@@ -162,9 +162,8 @@ public class Scheduler {
                     .tag("relay.correlation_id", correlationId).tag("relay.scheduler.fire_time", fireTime).start();
             try (Tracer.SpanInScope inScope = tracer.withSpan(span)) {
                 FireResult result = createRun(tenantId, fire, fireTime, correlationId, logScope);
-                if (result.outcome() == Outcome.ERROR || result.outcome() == Outcome.FAILED_ENQUEUE) {
-                    span.tag("relay.error_code", result.outcome().name());
-                }
+                span.tag("relay.scheduler.outcome", result.outcome().name());
+                if (result.outcome() == Outcome.FAILED_ENQUEUE) span.tag("relay.error_code", "QUEUE_UNAVAILABLE");
                 if (result.runId() != null) span.tag("relay.run_id", result.runId());
                 try {
                     if (!claims.recordOutcome(claimKey, instanceId, result.outcome(), result.runId())) {

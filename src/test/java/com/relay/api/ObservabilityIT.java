@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,7 +49,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "RELAY_EMBEDDED_PERSISTENT=false", "RELAY_EMBEDDED_SQS_PORT=0", "RELAY_EMBEDDED_DYNAMODB_PORT=0",
         "RELAY_EMBEDDED_S3_PORT=0", "MANAGEMENT_PORT=0", "ENVIRONMENT=obs-test", "OTEL_TRACES_EXPORTER=otlp",
-        "SCHEDULER_ENABLED=false"})
+        "SCHEDULER_ENABLED=FALSE"})
 class ObservabilityIT extends ApiTestSupport {
 
     static final List<byte[]> EXPORTS = new CopyOnWriteArrayList<>();
@@ -58,6 +59,7 @@ class ObservabilityIT extends ApiTestSupport {
     @Autowired SqsClient sqs;
     @Autowired ProvisionedResources resources;
     @Autowired MeterRegistry registry;
+    @Autowired CamelContext camel;
 
     static HttpServer receiver() {
         try {
@@ -214,6 +216,13 @@ class ObservabilityIT extends ApiTestSupport {
                 .tag("StatusCode", "200").counter()).isNotNull();
         assertThat(registry.find(RelayMetrics.API_REQUEST_COUNT).tag("Endpoint", RelayMetrics.UNMATCHED)
                 .tag("StatusCode", "404").counter()).isNotNull();
+    }
+
+    @Test
+    void scheduler_disabled_leaves_the_tick_route_stopped() {
+        // SCHEDULER_ENABLED=FALSE (case-insensitive, as RelaySettings reads it)
+        assertThat(camel.getRoute("scheduler-tick")).isNotNull();
+        assertThat(camel.getRouteController().getRouteStatus("scheduler-tick").isStarted()).isFalse();
     }
 
     private static byte[] bytes(String s) {
