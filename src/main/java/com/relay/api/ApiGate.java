@@ -1,6 +1,8 @@
 package com.relay.api;
 
 import com.relay.config.RelaySettings;
+import com.relay.logging.LogContext;
+import com.relay.observability.ApiRequestObserver;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -14,7 +16,6 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -55,7 +56,9 @@ public class ApiGate {
         String correlationId = http == null ? null : (String) http.getAttribute(RequestBodyFilter.CORRELATION_ID);
         if (correlationId == null) correlationId = CorrelationIds.resolve(List.of());
         exchange.setProperty("relayCorrelationId", correlationId);
-        MDC.put("correlation_id", correlationId);
+        // platform-http runs the route on a pooled thread: start from a clean logging context
+        LogContext.clear();
+        LogContext.set(LogContext.CORRELATION_ID, correlationId);
         Map<String, String> pathParams = new HashMap<>();
         Object vars = http == null ? null : http.getAttribute(URI_VARIABLES);
         if (vars instanceof Map<?, ?> map) map.forEach((k, v) -> pathParams.put(String.valueOf(k), String.valueOf(v)));
@@ -63,6 +66,7 @@ public class ApiGate {
         List<String> authorization = http == null ? List.of() : Collections.list(http.getHeaders("Authorization"));
         exchange.getIn().removeHeaders("*");
         Principal principal = authenticate ? authenticator.authenticate(keys, authorization) : null;
+        if (principal != null && http != null) http.setAttribute(ApiRequestObserver.PRINCIPAL, principal.id());
         boolean upload = http != null && http.getAttribute(RequestBodyFilter.UPLOAD_STREAM) != null;
         InputStream stream = http == null ? null : (InputStream) http.getAttribute(RequestBodyFilter.BODY_STREAM);
         byte[] body = null;
@@ -132,7 +136,7 @@ public class ApiGate {
             message.setHeader(Exchange.CONTENT_TYPE, JSON);
             message.setBody(Json.write(body));
         }
-        MDC.remove("correlation_id");
+        LogContext.clear();
     }
 
     /** Query string → names with every value (repeats kept for the strictness rule of RI §5.1). */

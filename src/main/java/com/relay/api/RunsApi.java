@@ -1,6 +1,7 @@
 package com.relay.api;
 
 import com.relay.aws.ProvisionedResources;
+import com.relay.logging.LogContext;
 import com.relay.config.RelaySettings;
 import com.relay.runs.RunCreator;
 import com.relay.runs.RunRepository;
@@ -81,11 +82,13 @@ public class RunsApi {
         if (!problems.isEmpty()) throw ApiException.invalidRequest(problems);
         String tenantId = tenant.asText();
         if (!request.principal().canSee(tenantId)) throw ApiException.tenantNotFound(tenantId);
+        LogContext.set(LogContext.TENANT_ID, tenantId); // ApiGate clears the context with the response
         long version = tenants.latest(tenantId).orElseThrow(() -> ApiException.tenantNotFound(tenantId)).configVersion();
         Instant now = Timestamps.now(clock);
         RunCreator.Result result = creator.create(new RunCreator.Request(tenantId, version, "api",
                 request.principal().id(), request.correlationId()), now);
         if (result instanceof RunCreator.Created c) {
+            LogContext.set(LogContext.RUN_ID, c.run().get("run_id").s());
             return ApiResponse.accepted(status(c.run()), "/v1/runs/" + c.run().get("run_id").s());
         }
         if (result instanceof RunCreator.AlreadyRunning a) {

@@ -30,7 +30,9 @@ public record RelaySettings(
         Engine engine,
         Embedded embedded,
         Api api,
-        Metrics metrics) {
+        Metrics metrics,
+        Scheduler scheduler,
+        Observability observability) {
 
     public record Roles(boolean api, boolean worker, boolean notifier, boolean scheduler) {}
 
@@ -73,6 +75,27 @@ public record RelaySettings(
             apiKeys = List.copyOf(apiKeys);
         }
     }
+
+    /**
+     * RI §8.6 / notifications.md §6.3: the claim's {@code claimed_by} and the claim item's lifetime.
+     */
+    public record Scheduler(String instanceId, int claimTtlDays) {}
+
+    /**
+     * RI §8.5 tracing settings and the log line format (notifications.md §8.1, §8.2).
+     * {@code logFormat} is {@code json} (the spec's format, default in every mode) or {@code text}
+     * (an opt-in for reading logs in a terminal during development; not in the spec).
+     */
+    public record Observability(String logFormat, String serviceName, String tracesExporter, URI otlpEndpoint,
+                                String otlpProtocol, String tracesSampler, double tracesSamplerArg) {
+        public boolean otlpExport() { return "otlp".equals(tracesExporter); }
+    }
+
+    public static final List<String> LOG_FORMATS = List.of("json", "text");
+    public static final List<String> TRACES_EXPORTERS = List.of("none", "otlp");
+    public static final List<String> OTLP_PROTOCOLS = List.of("http/protobuf", "grpc");
+    public static final List<String> TRACES_SAMPLERS = List.of("always_on", "always_off", "traceidratio",
+            "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio");
 
     public static final String DEFAULT_JOBS_QUEUE = "relay-inventory-jobs";
     public static final String DEFAULT_NOTIFICATIONS_QUEUE = "relay-inventory-notifications";
@@ -153,9 +176,30 @@ public record RelaySettings(
                 // the SDK's service-specific endpoint variable: CloudWatch elsewhere than S3/SQS/DynamoDB
                 r.raw("AWS_ENDPOINT_URL_CLOUDWATCH") == null ? null
                         : r.uri("AWS_ENDPOINT_URL_CLOUDWATCH", r.raw("AWS_ENDPOINT_URL_CLOUDWATCH")));
+        Scheduler scheduler = new Scheduler(r.string("SCHEDULER_INSTANCE_ID", hostName()),
+                r.integer("SCHEDULER_CLAIM_TTL_DAYS", 7, 1, 3_650));
+        Observability observability = new Observability(
+                r.oneOf("LOG_FORMAT", "json", LOG_FORMATS),
+                r.string("OTEL_SERVICE_NAME", "relay-inventory"),
+                r.oneOf("OTEL_TRACES_EXPORTER", "none", TRACES_EXPORTERS),
+                r.uri("OTEL_EXPORTER_OTLP_ENDPOINT", r.string("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318")),
+                r.oneOf("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", OTLP_PROTOCOLS),
+                r.oneOf("OTEL_TRACES_SAMPLER", "parentbased_traceidratio", TRACES_SAMPLERS),
+                r.ratio("OTEL_TRACES_SAMPLER_ARG", 1.0));
         r.throwIfProblems();
         return new RelaySettings(mode, dataDir, endpoint, region, provision, environment, roles, resources,
-                worker, notify, engine, embedded, api, metrics);
+                worker, notify, engine, embedded, api, metrics, scheduler, observability);
+    }
+
+    /** SCHEDULER_INSTANCE_ID default (RI §8.6): the host name, else a random id. */
+    static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) return env.trim();
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "scheduler-" + java.util.UUID.randomUUID();
+        }
     }
 
     static String lastSegment(String url) {
@@ -225,6 +269,33 @@ public record RelaySettings(
                 return n;
             } catch (NumberFormatException e) {
                 problems.add(name + " must be an integer (got '" + v + "')");
+                return dflt;
+            }
+        }
+
+        /** A value from a fixed list, compared case-insensitively and returned in lower case. */
+        String oneOf(String name, String dflt, List<String> allowed) {
+            String v = raw(name);
+            if (v == null) return dflt;
+            String lower = v.toLowerCase(Locale.ROOT);
+            if (allowed.contains(lower)) return lower;
+            problems.add(name + " must be one of " + String.join(", ", allowed) + " (got '" + v + "')");
+            return dflt;
+        }
+
+        /** A decimal number in [0, 1]. */
+        double ratio(String name, double dflt) {
+            String v = raw(name);
+            if (v == null) return dflt;
+            try {
+                double d = Double.parseDouble(v);
+                if (!(d >= 0 && d <= 1)) {
+                    problems.add(name + " must be a number between 0 and 1 (got " + v + ")");
+                    return dflt;
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                problems.add(name + " must be a number between 0 and 1 (got '" + v + "')");
                 return dflt;
             }
         }

@@ -3,6 +3,11 @@ package com.relay.runs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelaySettings;
+import com.relay.logging.LogContext;
+import com.relay.metrics.RelayMetrics;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -51,6 +57,9 @@ public class RunCreator {
                           String correlationId) {}
 
     private final RunRepository runs;
+    private final RelayMetrics metrics;
+    private final Tracer tracer;
+    private final Propagator propagator;
     private final SqsClient sqs;
     private final S3Client s3;
     private final String jobsQueueUrl;
@@ -58,8 +67,12 @@ public class RunCreator {
     private final long orphanGraceMillis;
 
     public RunCreator(RunRepository runs, SqsClient sqs, S3Client s3, ProvisionedResources resources,
-                      RelaySettings settings) {
+                      RelaySettings settings, RelayMetrics metrics, ObjectProvider<Tracer> tracer,
+                      ObjectProvider<Propagator> propagator) {
         this.runs = runs;
+        this.metrics = metrics;
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
+        this.propagator = propagator.getIfAvailable(() -> Propagator.NOOP);
         this.sqs = sqs;
         this.s3 = s3;
         this.jobsQueueUrl = resources.jobsQueueUrl();
@@ -67,9 +80,38 @@ public class RunCreator {
         this.orphanGraceMillis = settings.api().orphanGraceSeconds() * 1000L;
     }
 
+    /**
+     * Creates the run, inside the span {@code relay.run.create} (notifications.md §8.2) and with
+     * {@code run_id}, {@code tenant_id} and {@code correlation_id} in the logging context. Counts
+     * {@code RunsCreated{CreatedBy}} for every run item written, including one whose job could not
+     * be sent (it exists, FAILED; notifications.md §6.4 counts that case).
+     */
     public Result create(Request request, Instant now) {
-        String nowTs = TS.format(now);
         String runId = UUID.randomUUID().toString();
+        Span span = tracer.nextSpan().name("relay.run.create")
+                .tag("relay.run_id", runId).tag("relay.tenant_id", request.tenantId())
+                .tag("relay.correlation_id", request.correlationId()).start();
+        try (Tracer.SpanInScope inScope = tracer.withSpan(span);
+             LogContext.Scope logScope = LogContext.open().correlationId(request.correlationId())
+                     .tenantId(request.tenantId()).runId(runId)) {
+            Result result = createInScope(runId, request, now);
+            if (result instanceof Created || result instanceof QueueUnavailable) metrics.runCreated(request.createdBy());
+            if (result instanceof QueueUnavailable) {
+                span.tag("relay.error_code", "QUEUE_UNAVAILABLE");
+                span.error(new IllegalStateException(QUEUE_UNAVAILABLE_MESSAGE)); // a failed run: error status
+            }
+            if (!(result instanceof Created)) span.event(result.getClass().getSimpleName());
+            return result;
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Result createInScope(String runId, Request request, Instant now) {
+        String nowTs = TS.format(now);
         Map<String, AttributeValue> run = newRunItem(runId, request, nowTs);
         boolean takeoverRetried = false;
         for (int attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
@@ -133,10 +175,7 @@ public class RunCreator {
             body.put("config_version", request.configVersion());
             body.put("correlation_id", request.correlationId());
             String json = JSON.writeValueAsString(body);
-            sqs.sendMessage(b -> b.queueUrl(jobsQueueUrl).messageBody(json).messageAttributes(Map.of(
-                    "correlation_id", attr(request.correlationId()),
-                    "run_id", attr(runId),
-                    "tenant_id", attr(request.tenantId()))));
+            send(json, runId, request);
         } catch (SdkException | com.fasterxml.jackson.core.JsonProcessingException e) {
             log.warn("job send failed for run {}: {}", runId, e.getClass().getSimpleName());
             String errorsKey = writeQueueErrors(runId, request.tenantId());
@@ -153,8 +192,37 @@ public class RunCreator {
         } catch (SdkException e) {
             log.warn("enqueued_at not recorded for run {}: {}", runId, e.getClass().getSimpleName());
         }
-        log.info("run_created run_id={} tenant_id={} config_version={}", runId, request.tenantId(), request.configVersion());
+        log.atInfo().addKeyValue("event", "run_created").addKeyValue("run_id", runId)
+                .addKeyValue("tenant_id", request.tenantId()).addKeyValue("config_version", request.configVersion())
+                .addKeyValue("created_by", request.createdBy())
+                .log("Run {} created for tenant {}", runId, request.tenantId());
         return new Created(run);
+    }
+
+    /**
+     * The job message (RI §4.4) inside the producer span {@code SQS send}, whose W3C context
+     * ({@code traceparent}, and {@code tracestate} when there is one) is written into the message
+     * attributes by the tracer's propagator.
+     */
+    private void send(String json, String runId, Request request) {
+        Span span = tracer.spanBuilder().name("SQS send").kind(Span.Kind.PRODUCER)
+                .tag("relay.run_id", runId).tag("relay.tenant_id", request.tenantId())
+                .tag("messaging.system", "aws_sqs").start();
+        try (Tracer.SpanInScope inScope = tracer.withSpan(span)) {
+            Map<String, MessageAttributeValue> attributes = new HashMap<>();
+            attributes.put("correlation_id", attr(request.correlationId()));
+            attributes.put("run_id", attr(runId));
+            attributes.put("tenant_id", attr(request.tenantId()));
+            propagator.inject(span.context(), attributes, (carrier, key, value) -> {
+                if (carrier != null && value != null && !value.isEmpty()) carrier.put(key, attr(value));
+            });
+            sqs.sendMessage(b -> b.queueUrl(jobsQueueUrl).messageBody(json).messageAttributes(attributes));
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /** errors.json with the failure entry only (RI §4.7); null when the write failed (logged at WARN). */

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * Tenant configuration versions in the tenants table (RI §2.4, §2.5). Versions are immutable and
@@ -71,6 +72,29 @@ public class TenantRepository {
                 .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId)))
                 .scanIndexForward(false).limit(1));
         return r.items().stream().findFirst().map(TenantRepository::toVersion);
+    }
+
+    /**
+     * The latest version of every tenant from one paginated Scan of the table, keeping the greatest
+     * {@code config_version} per tenant (notifications.md §6.2: the scheduler's one scan per tick).
+     * Eventually consistent: a version written moments ago may be seen at the next tick.
+     */
+    public List<TenantVersion> latestOfEach() {
+        Map<String, TenantVersion> latest = new java.util.TreeMap<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse r = dynamoDb.scan(b -> b.tableName(table)
+                    .projectionExpression("#t, #v, #c")
+                    .expressionAttributeNames(Map.of("#t", "tenant_id", "#v", "config_version", "#c", "config"))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : r.items()) {
+                TenantVersion v = toVersion(item);
+                latest.merge(v.tenantId(), v, (a, b) -> a.configVersion() >= b.configVersion() ? a : b);
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return new ArrayList<>(latest.values());
     }
 
     public Optional<TenantVersion> version(String tenantId, long version) {

@@ -8,6 +8,8 @@ import com.relay.engine.run.EngineRun;
 import com.relay.engine.run.RunResult;
 import com.relay.engine.run.StageListener;
 import com.relay.engine.run.VendorInput;
+import com.relay.logging.LogContext;
+import com.relay.logging.LogEvents;
 import com.relay.notify.RunNotifications;
 import com.relay.runs.RunCompletion;
 import com.relay.tenants.TenantRepository;
@@ -39,7 +41,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -131,18 +132,19 @@ public class RunWorker {
                 return;
             }
             JobMessage job = parsed.job();
-            MDC.put("run_id", job.runId());
-            MDC.put("tenant_id", job.tenantId());
-            if (job.correlationId() != null) MDC.put("correlation_id", job.correlationId());
+            LogContext.set(LogContext.RUN_ID, job.runId());
+            LogContext.set(LogContext.TENANT_ID, job.tenantId());
+            LogContext.set(LogContext.CORRELATION_ID, LogContext.correlationIdOf(attribute(exchange, "correlation_id"),
+                    job.correlationId()));
             RunAttempt attempt = decide(job, messageId, receipt, rc);
             if (attempt != null) exchange.setProperty(ATTEMPT, attempt);
         } catch (RuntimeException e) {
             boolean retryable = isRetryable(e);
             metrics.error(retryable ? "run_retryable_error" : "run_unexpected_error");
-            log.error("{} message_id={} error={}", retryable ? "run_retryable_error" : "run_unexpected_error",
-                    messageId, describe(e), retryable ? null : e);
+            LogEvents.error(log, retryable ? "run_retryable_error" : "run_unexpected_error", retryable ? null : e,
+                    "message_id", messageId, "error", describe(e));
         } finally {
-            if (exchange.getProperty(ATTEMPT) == null) MDC.clear();
+            if (exchange.getProperty(ATTEMPT) == null) LogContext.clear();
         }
     }
 
@@ -157,16 +159,16 @@ public class RunWorker {
                     return null;
                 }
                 case POISON_ALREADY_FAILED -> {
-                    log.info("poison_job_already_failed receive_count={}", rc);
+                    LogEvents.info(log, "poison_job_already_failed", "receive_count", rc);
                     return null;
                 }
                 case ALREADY_PROCESSED -> {
-                    log.info("run_already_processed status={}", text(run, "status"));
+                    LogEvents.info(log, "run_already_processed", "status", text(run, "status"));
                     delete(receipt);
                     return null;
                 }
                 case DELIVERY_IGNORED -> {
-                    log.info("run_delivery_ignored status=RUNNING");
+                    LogEvents.info(log, "run_delivery_ignored", "status", "RUNNING");
                     return null;
                 }
                 case POISON -> {
@@ -180,7 +182,7 @@ public class RunWorker {
                 }
             }
         }
-        log.info("run_delivery_ignored reason=start_condition_failed_twice");
+        LogEvents.info(log, "run_delivery_ignored", "reason", "start condition failed twice");
         return null;
     }
 
@@ -197,14 +199,14 @@ public class RunWorker {
             metrics.runStartLatency(Duration.between(Instant.parse(requestedAt), startedAt));
         }
         String correlation = text(item, "correlation_id") != null ? text(item, "correlation_id") : job.correlationId();
-        if (correlation != null) MDC.put("correlation_id", correlation);
+        if (correlation != null) LogContext.set(LogContext.CORRELATION_ID, correlation);
         RunAttempt attempt = new RunAttempt(job, messageId, receipt, rc, attemptId, number, startedAt,
                 text(item, "created_by"), requestedAt, correlation);
         active.add(attempt);
         // RI §4.6: the heartbeat starts immediately and repeats every WORKER_VISIBILITY_HEARTBEAT_SECONDS
         attempt.heartbeat = heartbeats.scheduleAtFixedRate(() -> heartbeat(attempt), 0,
                 worker.visibilityHeartbeatSeconds(), TimeUnit.SECONDS);
-        log.info("run_started attempt={} receive_count={}", number, rc);
+        LogEvents.info(log, "run_started", "attempt", number, "receive_count", rc);
         return attempt;
     }
 
@@ -216,14 +218,14 @@ public class RunWorker {
                     .visibilityTimeout(worker.visibilityTimeoutSeconds()));
         } catch (SdkException e) {
             metrics.error("queue_visibility_error");
-            log.warn("queue_visibility_error run_id={} error={}", attempt.runId(), describe(e));
+            LogEvents.warn(log, "queue_visibility_error", "run_id", attempt.runId(), "error", describe(e));
         }
         try {
             store.renewLease(attempt.runId(), attempt.attemptId, now.plusSeconds(worker.visibilityTimeoutSeconds() - 10L), now);
         } catch (RunAttemptStore.Superseded e) {
             attempt.superseded = true;
         } catch (RuntimeException e) {
-            log.warn("lease renewal failed run_id={} error={}", attempt.runId(), describe(e));
+            LogEvents.warn(log, "lease_renewal_failed", "run_id", attempt.runId(), "error", describe(e));
         }
     }
 
@@ -245,19 +247,20 @@ public class RunWorker {
                 job.tenantId(), "FAILED", Timestamps.format(now), duration, 0, null, true, stage, "POISON_JOB",
                 POISON_MESSAGE, errorsKey, record, notifications.table()), now);
         if (outcome != RunAttemptStore.Outcome.COMMITTED) {
-            log.info("run_delivery_ignored reason=poison_condition_failed");
+            LogEvents.info(log, "run_delivery_ignored", "reason", "poison condition failed");
             return;
         }
         metrics.error("poison_job");
         metrics.runEnded(job.tenantId(), false, duration, 0);
-        log.warn("poison_job_detected receive_count={}", rc);
-        log.warn("run_failed error_code=POISON_JOB failed_stage={} error_message=\"{}\"", stage, POISON_MESSAGE);
+        LogEvents.warn(log, "poison_job_detected", "receive_count", rc);
+        LogEvents.warn(log, "run_failed", "error_code", "POISON_JOB", "failed_stage", stage, "error_message", POISON_MESSAGE,
+                "duration_ms", duration);
         enqueueNotification(record);
     }
 
     private void badMessage(String messageId, String reason) {
         metrics.error("bad_message");
-        log.warn("bad_message message_id={} reason=\"{}\"", messageId, reason);
+        LogEvents.warn(log, "bad_message", "message_id", messageId, "reason", reason);
     }
 
     // ------------------------------------------------------------------ stages (RI §4.6)
@@ -315,18 +318,17 @@ public class RunWorker {
                     r.failedStage(), r.errorCode(), r.errorMessage(), r.errorsArtifactKey(), record,
                     notifications.table()), a.attemptId);
             if (outcome != RunAttemptStore.Outcome.COMMITTED) {
-                log.info("run_attempt_superseded status=unknown");
+                LogEvents.info(log, "run_attempt_superseded");
                 return;
             }
             a.ended = true;
             metrics.runEnded(a.tenantId(), ok, duration, r.rowsProcessed());
             if (ok) {
-                log.info("run_succeeded duration_ms={} rows_processed={} record_count={}", duration, r.rowsProcessed(),
-                        r.recordCount());
+                LogEvents.info(log, "run_succeeded", "duration_ms", duration, "rows_processed", r.rowsProcessed(),
+                        "record_count", r.recordCount());
             } else {
-                MDC.put("error_code", r.errorCode());
-                log.warn("run_failed error_code={} failed_stage={} error_message=\"{}\"", r.errorCode(),
-                        r.failedStage(), r.errorMessage());
+                LogEvents.warn(log, "run_failed", "error_code", r.errorCode(), "failed_stage", r.failedStage(),
+                        "error_message", r.errorMessage(), "duration_ms", duration);
             }
             enqueueNotification(record);
             delete(a.receiptHandle);
@@ -345,12 +347,12 @@ public class RunWorker {
         RunAttempt a = attempt(exchange);
         if (a == null) {
             metrics.error("run_unexpected_error");
-            log.error("run_unexpected_error error={}", describe(e), e);
+            LogEvents.error(log, "run_unexpected_error", e, "error", describe(e));
             return;
         }
         try {
             if (causedBy(e, RunAttemptStore.Superseded.class) || a.superseded) {
-                log.info("run_attempt_superseded");
+                LogEvents.info(log, "run_attempt_superseded");
                 return;
             }
             if (a.handedBack || causedBy(e, RunAttempt.Aborted.class)) return;
@@ -358,17 +360,18 @@ public class RunWorker {
             String type = retryable ? "run_retryable_error" : "run_unexpected_error";
             String lastError = retryable ? describe(e) : "unexpected error: " + describe(e);
             if (!store.release(a.runId(), a.attemptId, lastError, a.artifacts(), now())) {
-                log.info("run_attempt_superseded");
+                LogEvents.info(log, "run_attempt_superseded");
                 return;
             }
             long backoff = backoffSeconds(worker.retryBackoffSeconds(), worker.retryBackoffMaxSeconds(), a.attemptNumber);
             changeVisibility(a.receiptHandle, (int) backoff);
             metrics.error(type);
             if (retryable) {
-                log.warn("run_retryable_error attempt={} error=\"{}\" backoff_seconds={}", a.attemptNumber, lastError, backoff);
+                LogEvents.warn(log, "run_retryable_error", "attempt", a.attemptNumber, "error", lastError,
+                        "backoff_seconds", backoff, "stage", a.stage());
             } else {
-                log.error("run_unexpected_error attempt={} error=\"{}\" backoff_seconds={}", a.attemptNumber, lastError,
-                        backoff, e);
+                LogEvents.error(log, "run_unexpected_error", e, "attempt", a.attemptNumber, "error", lastError,
+                        "backoff_seconds", backoff, "stage", a.stage());
             }
         } finally {
             end(a);
@@ -404,7 +407,7 @@ public class RunWorker {
                     released++;
                 }
             } catch (RuntimeException e) {
-                log.warn("worker_shutdown release failed run_id={} error={}", a.runId(), describe(e));
+                LogEvents.warn(log, "worker_shutdown_release_failed", "run_id", a.runId(), "error", describe(e));
             }
         }
         return released;
@@ -423,8 +426,7 @@ public class RunWorker {
                 if (!EngineRun.FETCH_INPUTS.equals(stage)) {
                     store.enterStage(a.runId(), a.attemptId, stage, a.artifacts(), now());
                 }
-                MDC.put("stage", stage);
-                log.info("run_stage stage={}", stage);
+                LogEvents.info(log, "run_stage", "stage", stage);
             }
 
             @Override
@@ -466,7 +468,7 @@ public class RunWorker {
                     .flatMap(v -> parser.parse(v.configJson(), TenantConfigParser.Format.JSON, parseContext).validConfig())
                     .orElse(null);
         } catch (RuntimeException e) {
-            log.warn("pinned config not loaded for the poison notification decision: {}", describe(e));
+            LogEvents.warn(log, "pinned_config_not_loaded", "error", describe(e));
             return null;
         }
     }
@@ -511,7 +513,7 @@ public class RunWorker {
         try {
             notifications.enqueue(record);
         } catch (RuntimeException e) {
-            log.warn("notification_enqueue_failed error={}", describe(e));
+            LogEvents.warn(log, "notification_enqueue_failed", "error", describe(e));
         }
     }
 
@@ -520,7 +522,7 @@ public class RunWorker {
             sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receipt));
         } catch (SdkException e) {
             metrics.error("queue_delete_error");
-            log.warn("queue_delete_error error={}", describe(e));
+            LogEvents.warn(log, "queue_delete_error", "error", describe(e));
         }
     }
 
@@ -529,7 +531,7 @@ public class RunWorker {
             sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receipt).visibilityTimeout(seconds));
         } catch (SdkException e) {
             metrics.error("queue_visibility_error");
-            log.warn("queue_visibility_error error={}", describe(e));
+            LogEvents.warn(log, "queue_visibility_error", "error", describe(e));
         }
     }
 
@@ -539,11 +541,16 @@ public class RunWorker {
         active.remove(a);
         if (a.execution != null) a.execution.close();
         deleteTree(a.workDir);
-        MDC.clear();
+        LogContext.clear();
     }
 
     private int parallelism() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / worker.maxConcurrency());
+    }
+
+    private static String attribute(Exchange exchange, String name) {
+        Object v = exchange.getIn().getHeader(name);
+        return v == null ? null : v.toString();
     }
 
     private static int receiveCount(Exchange exchange) {

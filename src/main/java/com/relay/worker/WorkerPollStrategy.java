@@ -1,6 +1,7 @@
 package com.relay.worker;
 
 import com.relay.config.RelaySettings;
+import com.relay.logging.LogEvents;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
@@ -40,7 +41,7 @@ public class WorkerPollStrategy implements PollingConsumerPollStrategy {
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
         metrics.error("queue_receive_error");
         metrics.heartbeat();
-        log.warn("queue_receive_error error=\"{}\" backoff_seconds={}", RunWorker.describe(cause), backoffMillis / 1000);
+        LogEvents.warn(log, "queue_receive_error", "error", RunWorker.describe(cause), "backoff_seconds", backoffMillis / 1000);
         try {
             Thread.sleep(backoffMillis);
         } catch (InterruptedException e) {

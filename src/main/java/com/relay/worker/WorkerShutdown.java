@@ -1,6 +1,7 @@
 package com.relay.worker;
 
 import com.relay.config.RelaySettings;
+import com.relay.logging.LogEvents;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.support.service.ServiceHelper;
@@ -74,7 +75,7 @@ public class WorkerShutdown implements SmartLifecycle {
         while (worker.activeAttempts() > 0 && System.nanoTime() < settle) {
             sleep(50);
         }
-        log.info("worker_shutdown finished={} released={}", Math.max(0, running - released), released);
+        LogEvents.info(log, "worker_shutdown", "finished", Math.max(0, running - released), "released", released);
     }
 
     private static void sleep(long millis) {

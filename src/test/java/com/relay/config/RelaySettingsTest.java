@@ -102,4 +102,36 @@ class RelaySettingsTest {
         assertThat(RelaySettings.load(Map.of("CLOUDWATCH_METRICS_ENABLED", "TRUE")::get).metrics().cloudWatchEnabled()).isTrue();
         assertThat(RelaySettings.load(Map.of("WORKER_TENANT_BACKOFF_SECONDS", "30")::get).worker().tenantBackoffSet()).isTrue();
     }
+
+    @Test
+    void schedulerAndObservabilityDefaultsFollowTheSpec() {
+        RelaySettings s = RelaySettings.load(Map.<String, String>of()::get);
+        assertThat(s.scheduler().instanceId()).isNotBlank();
+        assertThat(s.scheduler().claimTtlDays()).isEqualTo(7);
+        assertThat(s.observability()).isEqualTo(new RelaySettings.Observability("json", "relay-inventory", "none",
+                URI.create("http://localhost:4318"), "http/protobuf", "parentbased_traceidratio", 1.0));
+        assertThat(s.observability().otlpExport()).isFalse();
+        RelaySettings set = RelaySettings.load(Map.of("SCHEDULER_INSTANCE_ID", "sched-a", "SCHEDULER_CLAIM_TTL_DAYS", "30",
+                "LOG_FORMAT", "TEXT", "OTEL_TRACES_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318",
+                "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "OTEL_TRACES_SAMPLER", "always_on", "OTEL_TRACES_SAMPLER_ARG", "0.05",
+                "OTEL_SERVICE_NAME", "relay-prod")::get);
+        assertThat(set.scheduler()).isEqualTo(new RelaySettings.Scheduler("sched-a", 30));
+        assertThat(set.observability()).isEqualTo(new RelaySettings.Observability("text", "relay-prod", "otlp",
+                URI.create("http://collector:4318"), "grpc", "always_on", 0.05));
+    }
+
+    @Test
+    void badSchedulerAndObservabilityValuesAreListedTogether() {
+        assertThatThrownBy(() -> RelaySettings.load(Map.of("SCHEDULER_CLAIM_TTL_DAYS", "0", "LOG_FORMAT", "xml",
+                "OTEL_TRACES_EXPORTER", "zipkin", "OTEL_TRACES_SAMPLER_ARG", "1.5", "OTEL_EXPORTER_OTLP_PROTOCOL", "http/json",
+                "OTEL_TRACES_SAMPLER", "sometimes", "OTEL_EXPORTER_OTLP_ENDPOINT", "collector")::get))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "SCHEDULER_CLAIM_TTL_DAYS must be between 1 and 3650 (got 0)",
+                        "LOG_FORMAT must be one of json, text (got 'xml')",
+                        "OTEL_TRACES_EXPORTER must be one of none, otlp (got 'zipkin')",
+                        "OTEL_TRACES_SAMPLER_ARG must be a number between 0 and 1 (got 1.5)",
+                        "OTEL_EXPORTER_OTLP_PROTOCOL must be one of http/protobuf, grpc (got 'http/json')",
+                        "OTEL_TRACES_SAMPLER must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio (got 'sometimes')",
+                        "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute URL (got 'collector')"));
+    }
 }

@@ -1,26 +1,35 @@
-package com.relay.config;
+package com.relay.metrics;
 
 import com.relay.aws.AwsRuntime;
+import com.relay.config.RelaySettings;
 import io.micrometer.cloudwatch2.CloudWatchConfig;
 import io.micrometer.cloudwatch2.CloudWatchMeterRegistry;
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.autoconfigure.metrics.MeterRegistryCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * CloudWatch publishing of every meter when {@code CLOUDWATCH_METRICS_ENABLED=true} (RI §6.1), in
- * {@code CLOUDWATCH_METRICS_NAMESPACE} every {@code CLOUDWATCH_METRICS_STEP_SECONDS}. Spring Boot
- * combines it with the Prometheus registry, which is always on. Failed publishes are logged by
- * the registry and never touch processing.
+ * RI §6.1: every meter carries the tag {@code Environment} = {@code ENVIRONMENT}; Prometheus is
+ * always on, and with {@code CLOUDWATCH_METRICS_ENABLED=true} the same meters are also published
+ * to CloudWatch in {@code CLOUDWATCH_METRICS_NAMESPACE} every {@code CLOUDWATCH_METRICS_STEP_SECONDS}
+ * (Spring Boot combines the two registries). Failed publishes are logged by the registry and never
+ * touch processing.
  */
 @Configuration(proxyBeanMethods = false)
 public class MetricsConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MetricsConfiguration.class);
+
+    @Bean
+    public MeterRegistryCustomizer<MeterRegistry> relayEnvironmentTag(RelaySettings settings) {
+        return registry -> registry.config().commonTags("Environment", settings.environment());
+    }
 
     @Bean
     @ConditionalOnExpression("'${CLOUDWATCH_METRICS_ENABLED:false}'.equalsIgnoreCase('true')")
