@@ -83,7 +83,7 @@ public class RunsApi {
         if (!request.principal().canSee(tenantId)) throw ApiException.tenantNotFound(tenantId);
         long version = tenants.latest(tenantId).orElseThrow(() -> ApiException.tenantNotFound(tenantId)).configVersion();
         Instant now = Timestamps.now(clock);
-        RunCreator.Result result = creator.create(new RunCreator.Request(tenantId, version, "api",
+        RunCreator.Result result = creator.create(new RunCreator.Request(tenantId, version, request.principal().createdBy(),
                 request.principal().id(), request.correlationId()), now);
         if (result instanceof RunCreator.Created c) {
             return ApiResponse.accepted(status(c.run()), "/v1/runs/" + c.run().get("run_id").s());
