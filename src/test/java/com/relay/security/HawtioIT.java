@@ -120,5 +120,8 @@ class HawtioIT {
         assertThat(onApiPort.statusCode()).isEqualTo(404);
         assertThat(onApiPort.body()).contains("\"NOT_FOUND\"");
         assertThat(context.getBeansOfType(UserDetailsService.class)).containsOnlyKeys("consoleUserDetailsService");
+        // the management server keeps Spring Security's strict firewall (the API's paths are exempt)
+        assertThat(send(management("/actuator/hawtio/a%2Fb").header("Authorization", ADMIN).GET()).statusCode())
+                .isEqualTo(400);
     }
 }
