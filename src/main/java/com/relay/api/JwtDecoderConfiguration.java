@@ -77,11 +77,21 @@ public class JwtDecoderConfiguration {
         }
     }
 
-    /** Matches when {@code JWT_ISSUER_URI} is set (the same rule as RelaySettings). */
+    /**
+     * Matches when {@code JWT_ISSUER_URI} is set (the same rule as RelaySettings) and tokens can be
+     * presented at all: not when the API role or authentication is switched off, so a worker-only
+     * process never depends on the issuer's discovery document.
+     */
     static final class JwtIssuerConfigured implements Condition {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return StringUtils.hasText(context.getEnvironment().getProperty("JWT_ISSUER_URI"));
+            var env = context.getEnvironment();
+            return StringUtils.hasText(env.getProperty("JWT_ISSUER_URI"))
+                    && !isFalse(env.getProperty("API_ENABLED")) && !isFalse(env.getProperty("AUTH_ENABLED"));
+        }
+
+        private static boolean isFalse(String value) {
+            return value != null && value.trim().equalsIgnoreCase("false");
         }
     }
 }

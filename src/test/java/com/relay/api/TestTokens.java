@@ -20,10 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * Test issuer for notifications.md §9: RSA keys generated per run, tokens signed here, and the
@@ -79,11 +76,6 @@ final class TestTokens {
                 .expirationTime(Date.from(now.plusSeconds(300))).claim("token_use", "access");
     }
 
-    static JWTClaimsSet.Builder with(JWTClaimsSet.Builder builder, Consumer<JWTClaimsSet.Builder> change) {
-        change.accept(builder);
-        return builder;
-    }
-
     String sign(JWTClaimsSet.Builder claims) {
         return sign(key, claims.build());
     }
@@ -127,15 +119,5 @@ final class TestTokens {
         String header = b64.encodeToString("{\"alg\":\"none\",\"kid\":\"k1\"}".getBytes(StandardCharsets.UTF_8));
         String payload = b64.encodeToString(claims.build().toString().getBytes(StandardCharsets.UTF_8));
         return header + "." + payload + "." + signaturePart;
-    }
-
-    static List<String> list(Object... values) {
-        return java.util.Arrays.stream(values).map(String::valueOf).toList();
-    }
-
-    static Map<String, Object> map(Object... kv) {
-        java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return m;
     }
 }
