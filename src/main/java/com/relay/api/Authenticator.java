@@ -17,7 +17,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * RI §5.3 API-key authentication. A presented key is hashed and compared in constant time with
+ * RI §5.3 authentication: bearer tokens go to {@link BearerTokenAuthenticator}; API keys are
+ * handled here. A presented key is hashed and compared in constant time with
  * every configured hash; keys issued through the API are looked up by hash in {@link ApiKeyStore}
  * (cached for {@value #CACHE_SECONDS} s, so a revoked key is refused within a minute everywhere).
  */
@@ -34,17 +35,20 @@ public class Authenticator {
     private final List<ApiKeyEntry> configured;
     private final List<byte[]> configuredHashes = new ArrayList<>();
     private final ApiKeyStore store;
+    private final BearerTokenAuthenticator bearer;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
 
-    public Authenticator(RelaySettings settings, ApiKeyStore store, ObjectProvider<Clock> clock) {
+    public Authenticator(RelaySettings settings, ApiKeyStore store, BearerTokenAuthenticator bearer,
+                         ObjectProvider<Clock> clock) {
         this.store = store;
+        this.bearer = bearer;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
         RelaySettings.Api api = settings.api();
         this.enabled = api.authEnabled();
         List<ApiKeyEntry> keys = new ArrayList<>(api.apiKeys());
-        boolean jwt = api.jwtIssuerUri() != null;
+        boolean jwt = api.jwt().enabled();
         if (!enabled) {
             log.warn("auth_disabled: AUTH_ENABLED=false, every request acts as the admin principal 'anonymous'");
         } else if (keys.isEmpty() && !jwt) {
@@ -67,8 +71,10 @@ public class Authenticator {
      */
     public Principal authenticate(List<String> apiKeys, List<String> authorization) {
         if (!enabled) return Principal.ANONYMOUS;
-        // both kinds of credential, a repeated key, or a bearer token (JWT not implemented) → 401
-        if (!authorization.isEmpty() || apiKeys.size() != 1) throw ApiException.unauthorized();
+        // both kinds of credential → 401, whatever either of them holds
+        if (!authorization.isEmpty() && !apiKeys.isEmpty()) throw ApiException.unauthorized();
+        if (!authorization.isEmpty()) return bearer.authenticate(authorization);
+        if (apiKeys.size() != 1) throw ApiException.unauthorized();
         String presented = apiKeys.get(0).trim();
         if (presented.isEmpty()) throw ApiException.unauthorized();
         byte[] hash = ApiKeyHashing.sha256(presented);

@@ -85,7 +85,7 @@ public class RunsApi {
         LogContext.set(LogContext.TENANT_ID, tenantId); // ApiGate clears the context with the response
         long version = tenants.latest(tenantId).orElseThrow(() -> ApiException.tenantNotFound(tenantId)).configVersion();
         Instant now = Timestamps.now(clock);
-        RunCreator.Result result = creator.create(new RunCreator.Request(tenantId, version, "api",
+        RunCreator.Result result = creator.create(new RunCreator.Request(tenantId, version, request.principal().createdBy(),
                 request.principal().id(), request.correlationId()), now);
         if (result instanceof RunCreator.Created c) {
             LogContext.set(LogContext.RUN_ID, c.run().get("run_id").s());

@@ -32,7 +32,8 @@ public record RelaySettings(
         Api api,
         Metrics metrics,
         Scheduler scheduler,
-        Observability observability) {
+        Observability observability,
+        Console console) {
 
     public record Roles(boolean api, boolean worker, boolean notifier, boolean scheduler) {}
 
@@ -65,12 +66,9 @@ public record RelaySettings(
      */
     public record Embedded(String bindHost, int sqsPort, int dynamoDbPort, int s3Port, boolean persistent) {}
 
-    /**
-     * RI §8.4 API and authentication settings (JWT itself is not implemented yet; its issuer is
-     * read only so the development key rule of §5.3 can tell whether JWT is configured).
-     */
+    /** RI §8.4 API and authentication settings; {@code jwt} is {@link Jwt#OFF} unless JWT_ISSUER_URI is set. */
     public record Api(boolean authEnabled, List<ApiKeyEntry> apiKeys, long maxBodyBytes, long inboundMaxBytes,
-                      int orphanGraceSeconds, int artifactUrlTtlSeconds, String jwtIssuerUri) {
+                      int orphanGraceSeconds, int artifactUrlTtlSeconds, Jwt jwt) {
         public Api {
             apiKeys = List.copyOf(apiKeys);
         }
@@ -96,6 +94,33 @@ public record RelaySettings(
     public static final List<String> OTLP_PROTOCOLS = List.of("http/protobuf", "grpc");
     public static final List<String> TRACES_SAMPLERS = List.of("always_on", "always_off", "traceidratio",
             "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio");
+
+    /**
+     * JWT bearer tokens (notifications.md §9.1, RI §8.4). {@code jwksUri} null = read from the
+     * issuer's discovery document; {@code audience}/{@code clientId} null = not checked (at least
+     * one is set when enabled); {@code requiredTokenUse} empty = not checked.
+     */
+    public record Jwt(String issuerUri, URI jwksUri, String audience, String clientId, String requiredTokenUse,
+                      String tenantClaim, String adminScope, int clockSkewSeconds, int jwksCacheSeconds) {
+        public static final Jwt OFF = new Jwt(null, null, null, null, "access", "tenant_id", "relay:admin", 60, 3600);
+
+        public boolean enabled() { return issuerUri != null; }
+    }
+
+    /**
+     * The Hawtio console on the management port (docs/HAWTIO.md). {@code password} null = console
+     * locked; {@code developmentPassword} = the embedded-mode default is in use. Never printed.
+     */
+    public record Console(String username, String password, boolean developmentPassword) {
+        public static final String DEV_PASSWORD = "relay-dev-hawtio";
+
+        public boolean enabled() { return password != null; }
+
+        @Override
+        public String toString() {
+            return "Console[username=" + username + ", password=" + (password == null ? "unset" : "***") + "]";
+        }
+    }
 
     public static final String DEFAULT_JOBS_QUEUE = "relay-inventory-jobs";
     public static final String DEFAULT_NOTIFICATIONS_QUEUE = "relay-inventory-notifications";
@@ -169,7 +194,7 @@ public record RelaySettings(
                 r.longInteger("INBOUND_MAX_BYTES", 536_870_912L, 1, 5L * 1024 * 1024 * 1024),
                 r.integer("API_ORPHAN_GRACE_SECONDS", 60, 0, 86_400),
                 r.integer("ARTIFACT_URL_TTL_SECONDS", 900, 1, 604_800),
-                r.string("JWT_ISSUER_URI", null));
+                jwt(r));
         Metrics metrics = new Metrics(r.bool("CLOUDWATCH_METRICS_ENABLED", false),
                 r.string("CLOUDWATCH_METRICS_NAMESPACE", "RelayInventory"),
                 r.integer("CLOUDWATCH_METRICS_STEP_SECONDS", 60, 1, 86_400),
@@ -186,9 +211,13 @@ public record RelaySettings(
                 r.oneOf("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", OTLP_PROTOCOLS),
                 r.oneOf("OTEL_TRACES_SAMPLER", "parentbased_traceidratio", TRACES_SAMPLERS),
                 r.ratio("OTEL_TRACES_SAMPLER_ARG", 1.0));
+        String consolePassword = r.raw("HAWTIO_PASSWORD");
+        boolean devConsolePassword = consolePassword == null && mode == RelayMode.EMBEDDED;
+        Console console = new Console(r.string("HAWTIO_USERNAME", "admin"),
+                devConsolePassword ? Console.DEV_PASSWORD : consolePassword, devConsolePassword);
         r.throwIfProblems();
         return new RelaySettings(mode, dataDir, endpoint, region, provision, environment, roles, resources,
-                worker, notify, engine, embedded, api, metrics, scheduler, observability);
+                worker, notify, engine, embedded, api, metrics, scheduler, observability, console);
     }
 
     /** SCHEDULER_INSTANCE_ID default (RI §8.6): the host name, else a random id. */
@@ -200,6 +229,28 @@ public record RelaySettings(
         } catch (java.io.IOException e) {
             return "scheduler-" + java.util.UUID.randomUUID();
         }
+    }
+
+    /** notifications.md §9.1: the issuer is used verbatim (no normalisation, §9.2 rule 4). */
+    private static Jwt jwt(Reader r) {
+        String issuer = r.raw("JWT_ISSUER_URI");
+        if (issuer != null) r.uri("JWT_ISSUER_URI", issuer);
+        String jwksText = r.raw("JWT_JWKS_URI");
+        URI jwks = jwksText == null ? null : r.uri("JWT_JWKS_URI", jwksText);
+        String audience = r.raw("JWT_AUDIENCE");
+        String clientId = r.raw("JWT_CLIENT_ID");
+        // set-but-empty switches the token_use check off; unset keeps the default
+        String tokenUse = r.stringOrEmpty("JWT_REQUIRED_TOKEN_USE", "access");
+        String tenantClaim = r.string("JWT_TENANT_CLAIM", "tenant_id");
+        String adminScope = r.string("JWT_ADMIN_SCOPE", "relay:admin");
+        if (adminScope.contains(" ")) r.problem("JWT_ADMIN_SCOPE must be a single scope without spaces");
+        int skew = r.integer("JWT_CLOCK_SKEW_SECONDS", 60, 0, 600);
+        int cache = r.integer("JWT_JWKS_CACHE_SECONDS", 3600, 60, 86_400);
+        if (issuer != null && audience == null && clientId == null) {
+            r.problem("JWT_AUDIENCE or JWT_CLIENT_ID must be set when JWT_ISSUER_URI is set "
+                    + "(otherwise tokens the issuer made for other applications would be accepted)");
+        }
+        return new Jwt(issuer, jwks, audience, clientId, tokenUse, tenantClaim, adminScope, skew, cache);
     }
 
     static String lastSegment(String url) {
@@ -231,6 +282,13 @@ public record RelaySettings(
         String string(String name, String dflt) {
             String v = raw(name);
             return v == null ? dflt : v;
+        }
+
+        /** Like {@link #string} but a variable set to an empty value yields "" instead of the default. */
+        String stringOrEmpty(String name, String dflt) {
+            String v = env.apply(name);
+            if (v == null) return dflt;
+            return v.trim();
         }
 
         String required(String name, boolean required, String dflt) {

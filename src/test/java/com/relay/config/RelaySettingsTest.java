@@ -134,4 +134,68 @@ class RelaySettingsTest {
                         "OTEL_TRACES_SAMPLER must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio (got 'sometimes')",
                         "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute URL (got 'collector')"));
     }
+
+    @Test
+    void jwtIsOffByDefaultWithTheSpecDefaults() {
+        RelaySettings.Jwt jwt = RelaySettings.load(Map.<String, String>of()::get).api().jwt();
+        assertThat(jwt.enabled()).isFalse();
+        assertThat(jwt.requiredTokenUse()).isEqualTo("access");
+        assertThat(jwt.tenantClaim()).isEqualTo("tenant_id");
+        assertThat(jwt.adminScope()).isEqualTo("relay:admin");
+        assertThat(jwt.clockSkewSeconds()).isEqualTo(60);
+        assertThat(jwt.jwksCacheSeconds()).isEqualTo(3600);
+        assertThat(jwt.jwksUri()).isNull();
+    }
+
+    @Test
+    void jwtSettingsAreReadVerbatimAndAnEmptyTokenUseSwitchesThatCheckOff() {
+        RelaySettings.Jwt jwt = RelaySettings.load(Map.of("JWT_ISSUER_URI", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc/",
+                "JWT_JWKS_URI", "https://idp.example/jwks.json", "JWT_CLIENT_ID", "relay-client",
+                "JWT_REQUIRED_TOKEN_USE", "", "JWT_TENANT_CLAIM", "custom:tenant", "JWT_ADMIN_SCOPE", "relay/admin",
+                "JWT_CLOCK_SKEW_SECONDS", "5", "JWT_JWKS_CACHE_SECONDS", "600")::get).api().jwt();
+        assertThat(jwt.enabled()).isTrue();
+        assertThat(jwt.issuerUri()).isEqualTo("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc/");
+        assertThat(jwt.jwksUri()).isEqualTo(URI.create("https://idp.example/jwks.json"));
+        assertThat(jwt.clientId()).isEqualTo("relay-client");
+        assertThat(jwt.audience()).isNull();
+        assertThat(jwt.requiredTokenUse()).isEmpty();
+        assertThat(jwt.tenantClaim()).isEqualTo("custom:tenant");
+        assertThat(jwt.adminScope()).isEqualTo("relay/admin");
+        assertThat(jwt.clockSkewSeconds()).isEqualTo(5);
+        assertThat(jwt.jwksCacheSeconds()).isEqualTo(600);
+    }
+
+    @Test
+    void jwtNeedsAnAudienceOrClientIdAndValidValues() {
+        assertThatThrownBy(() -> RelaySettings.load(Map.of("JWT_ISSUER_URI", "not a url", "JWT_JWKS_URI", "jwks.json",
+                "JWT_CLOCK_SKEW_SECONDS", "-1", "JWT_JWKS_CACHE_SECONDS", "10", "JWT_ADMIN_SCOPE", "a b")::get))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "JWT_ISSUER_URI must be an absolute URL (got 'not a url')",
+                        "JWT_JWKS_URI must be an absolute URL (got 'jwks.json')",
+                        "JWT_ADMIN_SCOPE must be a single scope without spaces",
+                        "JWT_CLOCK_SKEW_SECONDS must be between 0 and 600 (got -1)",
+                        "JWT_JWKS_CACHE_SECONDS must be between 60 and 86400 (got 10)",
+                        "JWT_AUDIENCE or JWT_CLIENT_ID must be set when JWT_ISSUER_URI is set "
+                                + "(otherwise tokens the issuer made for other applications would be accepted)"));
+    }
+
+    @Test
+    void hawtioConsoleHasADevelopmentPasswordOnlyInEmbeddedMode() {
+        RelaySettings.Console embedded = RelaySettings.load(Map.<String, String>of()::get).console();
+        assertThat(embedded.username()).isEqualTo("admin");
+        assertThat(embedded.password()).isEqualTo("relay-dev-hawtio");
+        assertThat(embedded.developmentPassword()).isTrue();
+        assertThat(embedded.enabled()).isTrue();
+
+        RelaySettings.Console localstack = RelaySettings.load(Map.of("RELAY_MODE", "localstack")::get).console();
+        assertThat(localstack.enabled()).isFalse();
+        assertThat(localstack.password()).isNull();
+
+        RelaySettings.Console configured = RelaySettings.load(Map.of("RELAY_MODE", "localstack",
+                "HAWTIO_USERNAME", "ops", "HAWTIO_PASSWORD", "s3cret")::get).console();
+        assertThat(configured.enabled()).isTrue();
+        assertThat(configured.developmentPassword()).isFalse();
+        assertThat(configured.username()).isEqualTo("ops");
+        assertThat(configured.toString()).doesNotContain("s3cret");
+    }
 }

@@ -1,0 +1,69 @@
+package com.relay.security;
+
+import com.relay.config.RelaySettings;
+import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+
+/**
+ * Spring Security's filter chains. Spring Security is here for the management console only (and its
+ * JOSE support decodes bearer tokens inside {@code Authenticator}): the API keeps its own
+ * authentication and its one error shape (RI §5.2, §5.3), so everything but Hawtio and Jolokia
+ * passes through untouched — including health, prometheus, info and metrics.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WebSecurityConfiguration {
+
+    public static final String CONSOLE_ROLE = "CONSOLE_ADMIN";
+
+    /**
+     * {@code /actuator/hawtio/**} and {@code /actuator/jolokia/**} on the management port: the console
+     * admin over HTTP Basic (the browser's sign-in prompt; the session then keeps the login, so the
+     * password is not re-hashed for every Jolokia call). CSRF stays on because a browser resends
+     * Basic credentials cross-site; the token travels in the {@code XSRF-TOKEN} cookie that Hawtio
+     * echoes as {@code X-XSRF-TOKEN}. Without a configured password nobody gets in.
+     */
+    @Bean
+    @Order(1)
+    public SecurityFilterChain consoleSecurity(HttpSecurity http, RelaySettings settings) throws Exception {
+        boolean enabled = settings.console().enabled();
+        // sent on every response (not deferred), so the console has the cookie before its first POST
+        CsrfTokenRequestAttributeHandler eagerCsrfToken = new CsrfTokenRequestAttributeHandler();
+        eagerCsrfToken.setCsrfRequestAttributeName(null);
+        http.securityMatcher(EndpointRequest.to("hawtio", "jolokia"))
+                .authorizeHttpRequests(requests -> {
+                    if (enabled) requests.anyRequest().hasRole(CONSOLE_ROLE);
+                    else requests.anyRequest().denyAll();
+                })
+                .httpBasic(basic -> basic.realmName("hawtio")
+                        .securityContextRepository(new HttpSessionSecurityContextRepository()))
+                .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(eagerCsrfToken));
+        return http.build();
+    }
+
+    /**
+     * Everything else (the API on SERVER_PORT, the open actuator endpoints): no Spring Security
+     * authentication, session, CSRF, logout URL, request cache or extra headers — the API is authenticated by
+     * {@code ApiGate}/{@code Authenticator} with credentials in headers, never cookies.
+     */
+    @Bean
+    @Order(2)
+    public SecurityFilterChain passThrough(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .headers(headers -> headers.disable())
+                .requestCache(cache -> cache.disable())
+                .securityContext(context -> context.disable())
+                .logout(logout -> logout.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        return http.build();
+    }
+}
