@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -55,10 +56,21 @@ public class NotificationDelivery {
     private final RandomSource random;
     private final Sleeper sleeper;
 
+    @Autowired
     public NotificationDelivery(NotificationRepository repository, CircuitBreakers breakers, NtfyClient client,
                                 TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
                                 ProvisionedResources resources, RelaySettings settings, ObjectProvider<Clock> clock,
                                 ObjectProvider<RandomSource> random, ObjectProvider<Sleeper> sleeper) {
+        this(repository, breakers, client, tokens, destinations, metrics, sqs, resources.notificationsQueueUrl(),
+                settings.notifier(), clock.getIfAvailable(Clock::systemUTC), random.getIfAvailable(() -> RandomSource.DEFAULT),
+                sleeper.getIfAvailable(() -> Sleeper.REAL));
+    }
+
+    /** The plain constructor (unit tests inject a fake clock, random source and sleeper). */
+    public NotificationDelivery(NotificationRepository repository, CircuitBreakers breakers, NtfyClient client,
+                                TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
+                                String queueUrl, RelaySettings.Notify settings, Clock clock, RandomSource random,
+                                Sleeper sleeper) {
         this.repository = repository;
         this.breakers = breakers;
         this.client = client;
@@ -66,12 +78,12 @@ public class NotificationDelivery {
         this.destinations = destinations;
         this.metrics = metrics;
         this.sqs = sqs;
-        this.queueUrl = resources.notificationsQueueUrl();
-        this.settings = settings.notifier();
-        this.retry = RetryPolicy.of(settings.notifier());
-        this.clock = clock.getIfAvailable(Clock::systemUTC);
-        this.random = random.getIfAvailable(() -> RandomSource.DEFAULT);
-        this.sleeper = sleeper.getIfAvailable(() -> Sleeper.REAL);
+        this.queueUrl = queueUrl;
+        this.settings = settings;
+        this.retry = RetryPolicy.of(settings);
+        this.clock = clock;
+        this.random = random;
+        this.sleeper = sleeper;
     }
 
     /** The received message: body, receipt handle and message attributes (may be null). */

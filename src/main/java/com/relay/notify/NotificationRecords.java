@@ -55,7 +55,8 @@ public final class NotificationRecords {
                 run.correlationId(), ntfy, now);
         m.put("run_id", AttributeValue.fromS(run.runId()));
         m.put("run_status", AttributeValue.fromS(status));
-        content(m, title, runBody(run), priority, tags, click);
+        content(m, title, runBody(run.correlationId() == null ? withCorrelation(run, m.get("correlation_id").s()) : run),
+                priority, tags, click);
         return m;
     }
 
@@ -72,6 +73,12 @@ public final class NotificationRecords {
     }
 
     public static String newId() { return UUID.randomUUID().toString(); }
+
+    private static RunCompletion withCorrelation(RunCompletion r, String id) {
+        return new RunCompletion(r.runId(), r.tenantId(), r.configVersion(), r.status(), r.stage(), r.createdBy(),
+                r.requestedAt(), r.finishedAt(), r.durationMs(), r.rowsProcessed(), r.failedStage(), r.errorCode(),
+                r.errorMessage(), id);
+    }
 
     /** The run body of §4.4: lines joined by LF, no trailing LF, a line omitted when its value is null. */
     static String runBody(RunCompletion r) {
@@ -123,7 +130,7 @@ public final class NotificationRecords {
         m.put("updated_at", AttributeValue.fromS(ts));
         m.put("created_by", AttributeValue.fromS(createdBy));
         if (requestedBy != null) m.put("requested_by", AttributeValue.fromS(requestedBy));
-        m.put("correlation_id", AttributeValue.fromS(correlationId));
+        m.put("correlation_id", AttributeValue.fromS(correlationId == null ? UUID.randomUUID().toString() : correlationId));
         m.put("server_url", AttributeValue.fromS(stripSlash(ntfy.url())));
         m.put("topic", AttributeValue.fromS(ntfy.topic()));
         if (ntfy.tokenSecretRef() != null) m.put("token_secret_ref", AttributeValue.fromS(ntfy.tokenSecretRef()));
