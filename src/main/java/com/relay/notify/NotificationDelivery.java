@@ -305,7 +305,8 @@ public class NotificationDelivery {
         if (!repository.finish(record, fence, token, false, fields, now)) return false;
         metrics.sent("failure");
         if (leaseAt != null) metrics.duration(Duration.between(leaseAt, now));
-        log.warn("notification_failed Notification failed notification_id={} error_code={} error_message=\"{}\"",
+        // §8.1: the message text of this event starts with "Notification failed"
+        log.warn("Notification failed event=notification_failed notification_id={} error_code={} error_message=\"{}\"",
                 s(record, "notification_id"), code, message);
         return true;
     }

@@ -185,7 +185,7 @@ class NotificationDeliveryIT extends NotifyTestSupport {
     @Test
     void n1AnOutcomeOutsideOnCreatesNoRecord() {
         String tenant = "none-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        assertThat(post("/v1/tenants", DEV, config(tenant, "https://ntfy.sh", "[\"FAILED\"]")).status()).isEqualTo(201);
+        assertThat(post("/v1/tenants", DEV, config(tenant, "http://127.0.0.1:9", "[\"FAILED\"]")).status()).isEqualTo(201);
         var completion = new com.relay.runs.RunCompletion(java.util.UUID.randomUUID().toString(), tenant, 1, "SUCCEEDED",
                 "COMPLETE", "api", "2026-11-22T14:00:00.000Z", "2026-11-22T14:00:01.000Z", 1000L, 5, null, null, null, "c");
         assertThat(runNotifications.recordFor(pinnedConfigs.load(tenant, 1), completion, java.time.Instant.now())).isEmpty();

@@ -76,9 +76,22 @@ class NotificationsApiIT extends NotifyTestSupport {
         }
     }
 
+    /** Loopback ntfy for tests that create notifications but do not look at their delivery (never the real ntfy.sh). */
+    private static FakeNtfyServer sink;
+
+    private static synchronized String sinkUrl() throws java.io.IOException {
+        if (sink == null) sink = new FakeNtfyServer();
+        return sink.url();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void closeSink() {
+        if (sink != null) sink.close();
+    }
+
     @Test
-    void manualMessageValidationAndConfiguration() {
-        String tenant = createTenant("valid", "https://ntfy.sh");
+    void manualMessageValidationAndConfiguration() throws Exception {
+        String tenant = createTenant("valid", sinkUrl());
         String longMessage = "x".repeat(3901);
         Reply tooLong = postManual(DEV, null, "{\"tenant_id\": \"" + tenant + "\", \"message\": \"" + longMessage + "\"}");
         assertThat(tooLong.status()).isEqualTo(422);
@@ -97,7 +110,7 @@ class NotificationsApiIT extends NotifyTestSupport {
         assertThat(send(request("/v1/notifications").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))).status()).isEqualTo(401);
 
-        String other = createTenant("other", "https://ntfy.sh");
+        String other = createTenant("other", sinkUrl());
         Reply foreign = postManual(tenantKey(other), null, "{\"tenant_id\": \"" + tenant + "\", \"message\": \"m\"}");
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.code()).isEqualTo("TENANT_NOT_FOUND");
@@ -114,9 +127,9 @@ class NotificationsApiIT extends NotifyTestSupport {
     }
 
     @Test
-    void getAndListAreScopedToTheTenant() {
-        String a = createTenant("list-a", "https://ntfy.sh");
-        String b = createTenant("list-b", "https://ntfy.sh");
+    void getAndListAreScopedToTheTenant() throws Exception {
+        String a = createTenant("list-a", sinkUrl());
+        String b = createTenant("list-b", sinkUrl());
         String keyA = tenantKey(a);
         String keyB = tenantKey(b);
         Map<String, AttributeValue> runA = failedRun(a, "FAILED");
@@ -192,9 +205,9 @@ class NotificationsApiIT extends NotifyTestSupport {
     }
 
     @Test
-    void metricsOfAWindow() {
+    void metricsOfAWindow() throws Exception {
         String tenant = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(post("/v1/tenants", DEV, config(tenant, "https://ntfy.sh", "[\"FAILED\"]")).status()).isEqualTo(201);
+        assertThat(post("/v1/tenants", DEV, config(tenant, sinkUrl(), "[\"FAILED\"]")).status()).isEqualTo(201);
         Instant now = Instant.now();
         putRun(tenant, "SUCCEEDED", now.minusSeconds(4000), 10_000L);
         putRun(tenant, "SUCCEEDED", now.minusSeconds(3000), 20_000L);
@@ -233,7 +246,7 @@ class NotificationsApiIT extends NotifyTestSupport {
         Reply invalid = get("/v1/metrics?hours=5", key);
         assertThat(invalid.status()).isEqualTo(422);
         assertThat(invalid.json().at("/error/details/0/message").asText()).isEqualTo("must be one of 1, 6, 24, 168");
-        String other = createTenant("metrics-other", "https://ntfy.sh");
+        String other = createTenant("metrics-other", sinkUrl());
         assertThat(get("/v1/metrics?tenant_id=" + other, key).code()).isEqualTo("TENANT_NOT_FOUND");
 
         JsonNode empty = get("/v1/metrics?hours=1", tenantKey(other)).json();
