@@ -192,6 +192,19 @@ class NotificationDeliveryIT extends NotifyTestSupport {
         assertThat(runNotifications.recordFor(null, completion, java.time.Instant.now())).isEmpty();
     }
 
+    @Autowired org.apache.camel.CamelContext camel;
+
+    @Test
+    void theNotifierRoutesRunWithTheirErrorConfiguration() {
+        assertThat(camel.getRouteController().getRouteStatus("notification-deliver").isStarted()).isTrue();
+        assertThat(camel.getRouteController().getRouteStatus("notification-sweeper").isStarted()).isTrue();
+        org.apache.camel.model.Model model = camel.getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class);
+        assertThat(model.getRouteConfigurationDefinition("notifications-errors")).isNotNull();
+        assertThat(model.getRouteDefinition("notification-deliver").getRouteConfigurationId()).isEqualTo("notifications-errors");
+        String uri = camel.getRoute("notification-deliver").getEndpoint().getEndpointUri();
+        assertThat(uri).contains("deleteAfterRead=false").contains("concurrentConsumers=4");
+    }
+
     private void awaitQueueEmpty() {
         await(Duration.ofSeconds(10), () -> {
             Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(resources.notificationsQueueUrl())
