@@ -183,6 +183,35 @@ class NotificationDeliveryIT extends NotifyTestSupport {
     }
 
     @Test
+    void anOrphanFailedByStaleLockRecoveryNotifies() throws Exception {
+        try (FakeNtfyServer ntfy = new FakeNtfyServer()) {
+            String tenant = createTenant("orphan", ntfy.url());
+            String orphan = java.util.UUID.randomUUID().toString();
+            String old = com.relay.api.Timestamps.format(java.time.Instant.now().minusSeconds(61));
+            Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of("run_id", AttributeValue.fromS(orphan),
+                    "item_type", AttributeValue.fromS("RUN"), "tenant_id", AttributeValue.fromS(tenant),
+                    "config_version", AttributeValue.fromN("1"), "status", AttributeValue.fromS("QUEUED"),
+                    "stage", AttributeValue.fromS("QUEUE"), "requested_at", AttributeValue.fromS(old),
+                    "created_by", AttributeValue.fromS("scheduler"), "correlation_id", AttributeValue.fromS("orphan-c1")));
+            item.put("attempts", AttributeValue.fromN("0"));
+            item.put("artifacts", AttributeValue.fromM(Map.of()));
+            dynamoDb.putItem(b -> b.tableName(resources.runsTable()).item(item));
+            dynamoDb.putItem(b -> b.tableName(resources.runsTable()).item(Map.of("run_id", AttributeValue.fromS("lock#" + tenant),
+                    "item_type", AttributeValue.fromS("TENANT_LOCK"), "active_run_id", AttributeValue.fromS(orphan),
+                    "locked_at", AttributeValue.fromS(old))));
+            assertThat(post("/v1/runs", DEV, "{\"tenant_id\": \"" + tenant + "\"}").status()).isEqualTo(202);
+            Map<String, AttributeValue> failed = run(orphan);
+            assertThat(failed.get("status").s()).isEqualTo("FAILED");
+            assertThat(failed.get("error_code").s()).isEqualTo("QUEUE_UNAVAILABLE");
+            String id = failed.get("notification_id").s();
+            awaitStatus(id, "completed", WAIT);
+            assertThat(run(orphan).get("notification_status").s()).isEqualTo("SENT");
+            assertThat(notification(id).get("correlation_id").s()).isEqualTo("orphan-c1");
+            assertThat(ntfy.received.get(0).body()).contains("\ncreated_by: scheduler\n").endsWith("correlation_id: orphan-c1");
+        }
+    }
+
+    @Test
     void n1AnOutcomeOutsideOnCreatesNoRecord() {
         String tenant = "none-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         assertThat(post("/v1/tenants", DEV, config(tenant, "http://127.0.0.1:9", "[\"FAILED\"]")).status()).isEqualTo(201);
