@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -342,6 +341,4 @@ public class NotificationsApi {
         AttributeValue v = m.get(k);
         return v == null ? null : v.s();
     }
-
-    Optional<Map<String, AttributeValue>> record(String id) { return repository.get(id); }
 }

@@ -222,6 +222,24 @@ class NotificationDeliveryIT extends NotifyTestSupport {
     }
 
     @Autowired org.apache.camel.CamelContext camel;
+    @Autowired io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Test
+    void n11ABadMessageIsLeftForTheRedriveAndCounted() {
+        java.util.function.DoubleSupplier badMessages = () -> {
+            var c = registry.find("WorkerError").tag("ErrorType", "notification_bad_message").tag("Environment", "test").counter();
+            return c == null ? 0 : c.count();
+        };
+        double before = badMessages.getAsDouble();
+        sqs.sendMessage(b -> b.queueUrl(resources.notificationsQueueUrl()).messageBody("{}"));
+        await(WAIT, () -> badMessages.getAsDouble() > before, "notification_bad_message to be counted");
+        // received and left (not deleted): in flight until its visibility timeout, then received again
+        // until NOTIFY_MAX_RECEIVES moves it to the DLQ
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(resources.notificationsQueueUrl())
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        assertThat(Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))).isGreaterThanOrEqualTo(1);
+        sqs.purgeQueue(b -> b.queueUrl(resources.notificationsQueueUrl())); // keep the queue clean for the other tests
+    }
 
     @Test
     void theNotifierRoutesRunWithTheirErrorConfiguration() {
