@@ -306,8 +306,9 @@ public final class Provisioner {
                     attrs("notification_id", ScalarAttributeType.S, "tenant_id", ScalarAttributeType.S,
                             "status", ScalarAttributeType.S, "created_at", ScalarAttributeType.S), "ttl"));
             if (r.circuitBreakerTable() != null) {
+                // ttl: idle breakers disappear (updated_at + 7 days; absent = CLOSED, notifications.md §4.7)
                 specs.add(new TableSpec(r.circuitBreakerTable(), List.of(hash("service_name")), List.of(),
-                        attrs("service_name", ScalarAttributeType.S), null));
+                        attrs("service_name", ScalarAttributeType.S), "ttl"));
             }
             return specs;
         }

@@ -56,7 +56,22 @@ public record RelaySettings(
     public record Metrics(boolean cloudWatchEnabled, String cloudWatchNamespace, int cloudWatchStepSeconds,
                           URI cloudWatchEndpoint) {}
 
-    public record Notify(int visibilityTimeoutSeconds, int maxReceives) {}
+    /**
+     * Notifier settings (RI §8.6, notifications.md §4). Times in the unit of their name;
+     * {@code allowedPrivateHosts} lower-case host names exempt from the destination policy.
+     */
+    public record Notify(int visibilityTimeoutSeconds, int maxReceives,
+                         int connectTimeoutMs, int requestTimeoutMs, int maxRetries, int retryBaseMs,
+                         int retryMultiplier, int retryMaxDelayMs, int retryJitterMaxMs, int maxDeliveries,
+                         int redeliveryDelaySeconds, int maxAgeSeconds, int deferJitterMaxSeconds,
+                         int sweepIntervalSeconds, int sweepAgeSeconds, boolean allowInsecureHttp,
+                         List<String> allowedPrivateHosts, int maxConcurrency, int ttlDays, int secretCacheSeconds,
+                         int cbFailureThreshold, int cbFailureWindowSeconds, int cbOpenSeconds,
+                         int cbHalfOpenSuccesses) {
+        public Notify {
+            allowedPrivateHosts = List.copyOf(allowedPrivateHosts);
+        }
+    }
 
     public record Engine(long memoryBudgetBytes, Path spillDir) {}
 
@@ -177,8 +192,7 @@ public record RelaySettings(
             r.problem("WORKER_VISIBILITY_HEARTBEAT_SECONDS + 10 must be less than WORKER_VISIBILITY_TIMEOUT_SECONDS (got "
                     + worker.visibilityHeartbeatSeconds() + " and " + visibility + ")");
         }
-        Notify notify = new Notify(r.integer("NOTIFY_VISIBILITY_TIMEOUT_SECONDS", 180, 1, 43_200),
-                r.integer("NOTIFY_MAX_RECEIVES", 5, 1, 1000));
+        Notify notify = notify(r);
         String spill = r.string("ENGINE_SPILL_DIR", System.getProperty("java.io.tmpdir"));
         Engine engine = new Engine(r.integer("ENGINE_MEMORY_BUDGET_MB", 256, 1, 1_048_576) * 1024L * 1024L, Path.of(spill));
         Embedded embedded = new Embedded(
@@ -251,6 +265,51 @@ public record RelaySettings(
                     + "(otherwise tokens the issuer made for other applications would be accepted)");
         }
         return new Jwt(issuer, jwks, audience, clientId, tokenUse, tenantClaim, adminScope, skew, cache);
+    }
+
+    /** RI §8.6 plus the start-up check of notifications.md §4.6. */
+    private static Notify notify(Reader r) {
+        List<String> privateHosts = new ArrayList<>();
+        String hosts = r.raw("NOTIFY_ALLOWED_PRIVATE_HOSTS");
+        if (hosts != null) {
+            for (String h : hosts.split(",")) {
+                if (!h.isBlank()) privateHosts.add(h.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        Notify n = new Notify(
+                r.integer("NOTIFY_VISIBILITY_TIMEOUT_SECONDS", 180, 11, 43_200),
+                r.integer("NOTIFY_MAX_RECEIVES", 5, 1, 1000),
+                r.integer("NOTIFY_CONNECT_TIMEOUT_MS", 5_000, 1, 600_000),
+                r.integer("NOTIFY_REQUEST_TIMEOUT_MS", 10_000, 1, 600_000),
+                r.integer("NOTIFY_MAX_RETRIES", 3, 0, 20),
+                r.integer("NOTIFY_RETRY_BASE_MS", 1_000, 0, 3_600_000),
+                r.integer("NOTIFY_RETRY_MULTIPLIER", 2, 1, 10),
+                r.integer("NOTIFY_RETRY_MAX_DELAY_MS", 32_000, 0, 3_600_000),
+                r.integer("NOTIFY_RETRY_JITTER_MAX_MS", 500, 0, 60_000),
+                r.integer("NOTIFY_MAX_DELIVERIES", 3, 1, 100),
+                r.integer("NOTIFY_REDELIVERY_DELAY_SECONDS", 60, 0, 43_200),
+                r.integer("NOTIFY_MAX_AGE_SECONDS", 86_400, 1, 1_209_600),
+                r.integer("NOTIFY_DEFER_JITTER_MAX_SECONDS", 5, 0, 300),
+                r.integer("NOTIFY_SWEEP_INTERVAL_SECONDS", 60, 1, 86_400),
+                r.integer("NOTIFY_SWEEP_AGE_SECONDS", 120, 0, 86_400),
+                r.bool("NOTIFY_ALLOW_INSECURE_HTTP", false),
+                privateHosts,
+                r.integer("NOTIFIER_MAX_CONCURRENCY", 4, 1, 64),
+                r.integer("NOTIFICATIONS_TTL_DAYS", 90, 1, 3_650),
+                r.integer("SECRET_CACHE_SECONDS", 300, 0, 86_400),
+                r.integer("CB_FAILURE_THRESHOLD", 5, 1, 100_000),
+                r.integer("CB_FAILURE_WINDOW_SECONDS", 60, 1, 86_400),
+                r.integer("CB_OPEN_SECONDS", 30, 1, 86_400),
+                r.integer("CB_HALF_OPEN_SUCCESSES", 2, 1, 100));
+        long longest = (1L + n.maxRetries()) * n.requestTimeoutMs()
+                + (long) n.maxRetries() * (n.retryMaxDelayMs() + n.retryJitterMaxMs()) + 10_000L;
+        if (longest >= n.visibilityTimeoutSeconds() * 1000L) {
+            r.problem("(1 + NOTIFY_MAX_RETRIES) x NOTIFY_REQUEST_TIMEOUT_MS + NOTIFY_MAX_RETRIES x "
+                    + "(NOTIFY_RETRY_MAX_DELAY_MS + NOTIFY_RETRY_JITTER_MAX_MS) + 10000 ms (" + longest
+                    + " ms) must be less than NOTIFY_VISIBILITY_TIMEOUT_SECONDS x 1000 (" + n.visibilityTimeoutSeconds() * 1000L
+                    + " ms): the longest delivery must finish before its lease expires");
+        }
+        return n;
     }
 
     static String lastSegment(String url) {

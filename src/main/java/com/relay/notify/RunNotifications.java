@@ -1,10 +1,13 @@
 package com.relay.notify;
 
+import com.relay.config.RelaySettings;
 import com.relay.runs.RunCompletion;
 import com.relay.tenants.config.TenantConfig;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -17,6 +20,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @Component("runNotifications")
 public class RunNotifications {
 
+    private static final Logger log = LoggerFactory.getLogger(RunNotifications.class);
+
+    private final NotificationRecords records;
+    private final NotificationRepository repository;
+    private final NotificationEnqueuer enqueuer;
+
+    public RunNotifications(RelaySettings settings, NotificationRepository repository, NotificationEnqueuer enqueuer) {
+        this.records = new NotificationRecords(settings.environment(), settings.notifier().ttlDays());
+        this.repository = repository;
+        this.enqueuer = enqueuer;
+    }
+
     /**
      * The run-completion notification item (status {@code created}) to Put in the terminal
      * transaction with {@code attribute_not_exists(notification_id)}, or empty when the pinned
@@ -25,12 +40,13 @@ public class RunNotifications {
      * @param pinnedConfig the run's pinned configuration, or null when it could not be loaded
      */
     public Optional<Map<String, AttributeValue>> recordFor(TenantConfig pinnedConfig, RunCompletion run, Instant now) {
-        return Optional.empty();
+        if (!NotificationRecords.subscribes(pinnedConfig, run.status())) return Optional.empty();
+        return Optional.of(records.runCompletion(pinnedConfig.notifications().ntfy(), run, now, NotificationRecords.newId()));
     }
 
     /** Table the record goes to (the notifications table). */
     public String table() {
-        return null;
+        return repository.table();
     }
 
     /**
@@ -38,5 +54,10 @@ public class RunNotifications {
      * {@code created → queued}. Never throws: failures are logged and counted, the sweeper retries.
      */
     public void enqueue(Map<String, AttributeValue> record) {
+        AttributeValue runId = record.get("run_id");
+        log.info("notification_created notification_id={} kind={} tenant_id={} run_id={}",
+                record.get("notification_id").s(), record.get("kind").s(), record.get("tenant_id").s(),
+                runId == null ? null : runId.s());
+        enqueuer.enqueue(record);
     }
 }

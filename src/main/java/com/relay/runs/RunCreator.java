@@ -8,6 +8,8 @@ import com.relay.metrics.RelayMetrics;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import com.relay.notify.PinnedConfigs;
+import com.relay.notify.RunNotifications;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -65,14 +67,19 @@ public class RunCreator {
     private final String jobsQueueUrl;
     private final String bucket;
     private final long orphanGraceMillis;
+    private final RunNotifications notifications;
+    private final PinnedConfigs pinnedConfigs;
 
     public RunCreator(RunRepository runs, SqsClient sqs, S3Client s3, ProvisionedResources resources,
                       RelaySettings settings, RelayMetrics metrics, ObjectProvider<Tracer> tracer,
-                      ObjectProvider<Propagator> propagator) {
+                      ObjectProvider<Propagator> propagator, RunNotifications notifications,
+                      PinnedConfigs pinnedConfigs) {
         this.runs = runs;
         this.metrics = metrics;
         this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
         this.propagator = propagator.getIfAvailable(() -> Propagator.NOOP);
+        this.notifications = notifications;
+        this.pinnedConfigs = pinnedConfigs;
         this.sqs = sqs;
         this.s3 = s3;
         this.jobsQueueUrl = resources.jobsQueueUrl();
@@ -128,15 +135,19 @@ public class RunCreator {
             Staleness staleness = staleness(activeRun, now);
             if (staleness == Staleness.ACTIVE) return new AlreadyRunning(staleId);
             Map<String, AttributeValue> orphanFailure = null;
+            Map<String, AttributeValue> orphanNotification = null;
             if (staleness == Staleness.ORPHAN) {
                 String errorsKey = writeQueueErrors(staleId, request.tenantId());
-                orphanFailure = queueFailure(errorsKey, nowTs);
+                orphanNotification = queueFailureNotification(activeRun.get(), now).orElse(null);
+                orphanFailure = queueFailure(errorsKey, nowTs, orphanNotification);
             }
-            RunRepository.TxOutcome took = runs.takeOver(staleId, orphanFailure, run, nowTs);
+            RunRepository.TxOutcome took = runs.takeOver(staleId, orphanFailure, run, nowTs,
+                    notifications.table(), orphanNotification);
             if (took == RunRepository.TxOutcome.COMMITTED) {
                 if (orphanFailure != null) {
                     log.warn("run_failed: orphaned run {} of tenant {} marked FAILED QUEUE_UNAVAILABLE (stale lock taken over)",
                             staleId, request.tenantId());
+                    if (orphanNotification != null) notifications.enqueue(orphanNotification);
                 }
                 return enqueue(run, request, now);
             }
@@ -179,10 +190,13 @@ public class RunCreator {
         } catch (SdkException | com.fasterxml.jackson.core.JsonProcessingException e) {
             log.warn("job send failed for run {}: {}", runId, e.getClass().getSimpleName());
             String errorsKey = writeQueueErrors(runId, request.tenantId());
+            Map<String, AttributeValue> notification = queueFailureNotification(run, now).orElse(null);
             RunRepository.TxOutcome failed = runs.failQueued(runId, request.tenantId(),
-                    queueFailure(errorsKey, TS.format(now)));
+                    queueFailure(errorsKey, TS.format(now), notification), notifications.table(), notification);
             if (failed != RunRepository.TxOutcome.COMMITTED) {
                 log.error("run {} could not be marked FAILED after the failed send ({})", runId, failed);
+            } else if (notification != null) {
+                notifications.enqueue(notification);
             }
             return new QueueUnavailable(runId);
         }
@@ -241,8 +255,35 @@ public class RunCreator {
         }
     }
 
-    /** Attributes of the QUEUE_UNAVAILABLE terminal write (stage and failed_stage QUEUE). */
+    /**
+     * The run-completion notification of a QUEUE_UNAVAILABLE terminal write, decided by the run's
+     * pinned configuration (RI §4.7 step 3; empty = {@code notification_status NONE}).
+     */
+    private Optional<Map<String, AttributeValue>> queueFailureNotification(Map<String, AttributeValue> run, Instant now) {
+        String tenantId = run.get("tenant_id").s();
+        long version = Long.parseLong(run.get("config_version").n());
+        RunCompletion completion = new RunCompletion(run.get("run_id").s(), tenantId, version, "FAILED", "QUEUE",
+                text(run, "created_by"), text(run, "requested_at"), TS.format(now), null, 0, "QUEUE",
+                "QUEUE_UNAVAILABLE", QUEUE_UNAVAILABLE_MESSAGE, text(run, "correlation_id"));
+        try {
+            return notifications.recordFor(pinnedConfigs.load(tenantId, version), completion, now);
+        } catch (RuntimeException e) {
+            log.warn("notification of run {} not prepared: {}", completion.runId(), e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
     static Map<String, AttributeValue> queueFailure(String errorsKey, String now) {
+        return queueFailure(errorsKey, now, null);
+    }
+
+    /** Attributes of the QUEUE_UNAVAILABLE terminal write (stage and failed_stage QUEUE). */
+    static Map<String, AttributeValue> queueFailure(String errorsKey, String now, Map<String, AttributeValue> notification) {
         Map<String, AttributeValue> m = new HashMap<>();
         m.put("status", AttributeValue.fromS("FAILED"));
         m.put("stage", AttributeValue.fromS("QUEUE"));
@@ -251,7 +292,8 @@ public class RunCreator {
         m.put("error_message", AttributeValue.fromS(QUEUE_UNAVAILABLE_MESSAGE));
         m.put("finished_at", AttributeValue.fromS(now));
         m.put("rows_processed", AttributeValue.fromN("0"));
-        m.put("notification_status", AttributeValue.fromS("NONE"));
+        m.put("notification_status", AttributeValue.fromS(notification == null ? "NONE" : "PENDING"));
+        if (notification != null) m.put("notification_id", notification.get("notification_id"));
         m.put("updated_at", AttributeValue.fromS(now));
         m.put("artifacts", AttributeValue.fromM(errorsKey == null ? Map.of() : Map.of("errors", AttributeValue.fromS(errorsKey))));
         if (errorsKey != null) m.put("errors_artifact_key", AttributeValue.fromS(errorsKey));

@@ -56,10 +56,22 @@ public class RunRepository {
      */
     public TxOutcome takeOver(String staleRunId, Map<String, AttributeValue> orphanFailure,
                               Map<String, AttributeValue> run, String now) {
+        return takeOver(staleRunId, orphanFailure, run, now, null, null);
+    }
+
+    /**
+     * As {@link #takeOver(String, Map, Map, String)}, with the orphan's run-completion notification
+     * record Put in the same transaction ({@code attribute_not_exists(notification_id)}) when not null
+     * (RI §4.7 step 3).
+     */
+    public TxOutcome takeOver(String staleRunId, Map<String, AttributeValue> orphanFailure,
+                              Map<String, AttributeValue> run, String now,
+                              String notificationsTable, Map<String, AttributeValue> notification) {
         String runId = run.get("run_id").s();
         String tenantId = run.get("tenant_id").s();
         List<TransactWriteItem> items = new ArrayList<>();
         if (orphanFailure != null) items.add(terminalQueueFailure(staleRunId, orphanFailure));
+        if (orphanFailure != null && notification != null) items.add(notificationPut(notificationsTable, notification));
         items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(lockItem(tenantId, runId, now))
                 .conditionExpression("active_run_id = :stale")
                 .expressionAttributeValues(Map.of(":stale", AttributeValue.fromS(staleRunId)))).build());
@@ -74,11 +86,25 @@ public class RunRepository {
      * (condition {@code attribute_not_exists(run_id) OR active_run_id = :run_id}).
      */
     public TxOutcome failQueued(String runId, String tenantId, Map<String, AttributeValue> failure) {
-        return transact(List.of(terminalQueueFailure(runId, failure),
-                TransactWriteItem.builder().delete(d -> d.tableName(table)
-                        .key(Map.of("run_id", AttributeValue.fromS(lockKey(tenantId))))
-                        .conditionExpression("attribute_not_exists(run_id) OR active_run_id = :r")
-                        .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(runId)))).build()));
+        return failQueued(runId, tenantId, failure, null, null);
+    }
+
+    /** As {@link #failQueued(String, String, Map)}, plus the notification record's Put when not null. */
+    public TxOutcome failQueued(String runId, String tenantId, Map<String, AttributeValue> failure,
+                                String notificationsTable, Map<String, AttributeValue> notification) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(terminalQueueFailure(runId, failure));
+        items.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
+                .key(Map.of("run_id", AttributeValue.fromS(lockKey(tenantId))))
+                .conditionExpression("attribute_not_exists(run_id) OR active_run_id = :r")
+                .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(runId)))).build());
+        if (notification != null) items.add(notificationPut(notificationsTable, notification));
+        return transact(items);
+    }
+
+    private static TransactWriteItem notificationPut(String notificationsTable, Map<String, AttributeValue> notification) {
+        return TransactWriteItem.builder().put(p -> p.tableName(notificationsTable).item(notification)
+                .conditionExpression("attribute_not_exists(notification_id)")).build();
     }
 
     /** Sets {@code enqueued_at} after the job was sent (RI §5.4 step 6). */

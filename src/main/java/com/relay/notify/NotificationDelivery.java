@@ -1,0 +1,392 @@
+package com.relay.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.relay.api.Ids;
+import com.relay.api.Json;
+import com.relay.api.Timestamps;
+import com.relay.aws.ProvisionedResources;
+import com.relay.config.RelaySettings;
+import com.relay.notify.Classification.Verdict;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Processes one received notifications-queue message (notifications.md §4.3): the rules 1–7 in
+ * order, the lease with its fencing token, up to {@code 1 + NOTIFY_MAX_RETRIES} attempts with the
+ * §4.6 waits, breaker permission before and outcome after every attempt, and the delivery outcome.
+ * The message is deleted, left or replaced by a delayed copy here (the route consumes with
+ * {@code deleteAfterRead=false}). Never throws: a message never stops the notifier.
+ */
+@Component("notificationDelivery")
+public class NotificationDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationDelivery.class);
+    static final String USER_AGENT = "relay-inventory/" + version();
+
+    /** What happened to the message. */
+    public enum Outcome { DELETED, LEFT, DEFERRED, REDELIVERY_SCHEDULED }
+
+    private final NotificationRepository repository;
+    private final CircuitBreakers breakers;
+    private final NtfyClient client;
+    private final TokenResolver tokens;
+    private final DestinationPolicy destinations;
+    private final NotifyMetrics metrics;
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final RelaySettings.Notify settings;
+    private final RetryPolicy retry;
+    private final Clock clock;
+    private final RandomSource random;
+    private final Sleeper sleeper;
+
+    @Autowired
+    public NotificationDelivery(NotificationRepository repository, CircuitBreakers breakers, NtfyClient client,
+                                TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
+                                ProvisionedResources resources, RelaySettings settings, ObjectProvider<Clock> clock,
+                                ObjectProvider<RandomSource> random, ObjectProvider<Sleeper> sleeper) {
+        this(repository, breakers, client, tokens, destinations, metrics, sqs, resources.notificationsQueueUrl(),
+                settings.notifier(), clock.getIfAvailable(Clock::systemUTC), random.getIfAvailable(() -> RandomSource.DEFAULT),
+                sleeper.getIfAvailable(() -> Sleeper.REAL));
+    }
+
+    /** The plain constructor (unit tests inject a fake clock, random source and sleeper). */
+    public NotificationDelivery(NotificationRepository repository, CircuitBreakers breakers, NtfyClient client,
+                                TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
+                                String queueUrl, RelaySettings.Notify settings, Clock clock, RandomSource random,
+                                Sleeper sleeper) {
+        this.repository = repository;
+        this.breakers = breakers;
+        this.client = client;
+        this.tokens = tokens;
+        this.destinations = destinations;
+        this.metrics = metrics;
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.settings = settings;
+        this.retry = RetryPolicy.of(settings);
+        this.clock = clock;
+        this.random = random;
+        this.sleeper = sleeper;
+    }
+
+    /** The received message: body, receipt handle and message attributes (may be null). */
+    public Outcome handle(String body, String receiptHandle, Map<String, MessageAttributeValue> attributes) {
+        String id = null;
+        String token = null;
+        try {
+            JsonNode json = parse(body);
+            JsonNode idNode = json == null ? null : json.get("notification_id");
+            if (idNode == null || !idNode.isTextual() || !Ids.isRunId(idNode.asText())) {
+                badMessage("body is not a notification message");
+                return Outcome.LEFT;
+            }
+            id = idNode.asText();
+            MDC.put("notification_id", id);
+            String correlation = attribute(attributes, "correlation_id");
+            if (correlation == null && json.path("correlation_id").isTextual()) correlation = json.get("correlation_id").asText();
+            if (correlation != null) MDC.put("correlation_id", correlation);
+            for (int pass = 0; pass < 2; pass++) {
+                Optional<Map<String, AttributeValue>> found = repository.get(id);
+                if (found.isEmpty()) {
+                    badMessage("no record for notification " + id);
+                    return Outcome.LEFT;
+                }
+                Map<String, AttributeValue> record = found.get();
+                MDC.put("correlation_id", s(record, "correlation_id"));
+                if (s(record, "tenant_id") != null) MDC.put("tenant_id", s(record, "tenant_id"));
+                String status = s(record, "status");
+                if ("completed".equals(status) || "failed".equals(status)) {
+                    log.info("notification_already_final notification_id={} status={}", id, status);
+                    delete(receiptHandle);
+                    return Outcome.DELETED;
+                }
+                Instant now = Timestamps.now(clock);
+                boolean processing = "processing".equals(status);
+                Instant lease = instant(record, "lease_expires_at");
+                if (processing && lease != null && lease.isAfter(now)) {
+                    log.info("notification_delivery_ignored notification_id={} status={}", id, status);
+                    return Outcome.LEFT;
+                }
+                Instant created = Instant.parse(s(record, "created_at"));
+                if (created.plusSeconds(settings.maxAgeSeconds()).isBefore(now)) {
+                    long age = Duration.between(created, now).getSeconds();
+                    String message = "notification expired after " + age + " seconds without delivery";
+                    if (fail(record, processing ? NotificationRepository.Fence.EXPIRED_LEASE : NotificationRepository.Fence.PRE_LEASE,
+                            null, "EXPIRED", message, now, null)) {
+                        delete(receiptHandle);
+                        return Outcome.DELETED;
+                    }
+                    continue; // the record changed: re-read and apply the rules again
+                }
+                String service = serviceName(URI.create(s(record, "server_url")));
+                BreakerState breaker = breakers.peek(service);
+                if (breakers.rules().blocked(breaker, now)) {
+                    return defer(record, null, service, breaker, now, body, receiptHandle, attributes);
+                }
+                token = UUID.randomUUID().toString();
+                Optional<Map<String, AttributeValue>> leased = repository.takeLease(id, token,
+                        now.plusSeconds(settings.visibilityTimeoutSeconds() - 10L), now);
+                if (leased.isEmpty()) {
+                    token = null;
+                    continue;
+                }
+                return deliver(leased.get(), token, service, now, body, receiptHandle, attributes);
+            }
+            return Outcome.LEFT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release(id, token);
+            return Outcome.LEFT;
+        } catch (RuntimeException e) {
+            log.error("notification_unexpected_error notification_id={} error=\"{}: {}\"", id, e.getClass().getName(), e.getMessage(), e);
+            metrics.workerError("notification_unexpected_error");
+            release(id, token);
+            return Outcome.LEFT;
+        } finally {
+            MDC.remove("notification_id");
+            MDC.remove("correlation_id");
+            MDC.remove("tenant_id");
+        }
+    }
+
+    private Outcome deliver(Map<String, AttributeValue> record, String token, String service, Instant leaseAt, String body,
+                            String receiptHandle, Map<String, MessageAttributeValue> attributes) throws InterruptedException {
+        String id = s(record, "notification_id");
+        String correlation = s(record, "correlation_id");
+        String secret = null;
+        String ref = s(record, "token_secret_ref");
+        if (ref != null) {
+            try {
+                secret = tokens.resolve(ref);
+            } catch (TokenResolver.Unresolvable e) {
+                return failAndDelete(record, token, "CONFIG_ERROR", "token secret could not be resolved: " + e.getMessage(),
+                        receiptHandle, null);
+            }
+        }
+        NtfyRequest request = NtfyRequest.from(record, secret, USER_AGENT);
+        Optional<String> refused = destinations.refusal(request.uri());
+        if (refused.isPresent()) return failAndDelete(record, token, "CONFIG_ERROR", refused.get(), receiptHandle, null);
+
+        long attempts = n(record, "attempts");
+        AttemptResult last = null;
+        int made = 0;
+        for (int i = 0; i < retry.maxAttempts(); i++) {
+            if (i > 0) {
+                sleeper.sleep(retry.waitBeforeRetryMs(i, Classification.retryAfterSeconds(last), random.nextInt(retry.jitterMaxMs())));
+            }
+            Instant t = Timestamps.now(clock);
+            BreakerRules.Permission permission = breakers.permission(service, t, correlation);
+            if (!permission.granted()) {
+                if (made > 0) metrics.duration(Duration.between(leaseAt, t));
+                return defer(record, token, service, permission.state(), t, body, receiptHandle, attributes);
+            }
+            Instant started = Timestamps.now(clock);
+            AttemptResult result = client.send(request);
+            made++;
+            attempts++;
+            Instant after = Timestamps.now(clock);
+            long ms = Duration.between(started, after).toMillis();
+            if (Classification.verdict(result) == Verdict.SUCCESS) {
+                log.info("notification_attempt notification_id={} attempt={} http_status={} duration_ms={}", id, attempts,
+                        result.httpStatus(), ms);
+            } else if (result.transportError()) {
+                log.warn("notification_attempt notification_id={} attempt={} error=\"{}\" duration_ms={}", id, attempts,
+                        result.describe(), ms);
+            } else {
+                log.warn("notification_attempt notification_id={} attempt={} http_status={} duration_ms={}", id, attempts,
+                        result.httpStatus(), ms);
+            }
+            breakers.report(service, after, Classification.breakerOutcome(result), correlation);
+            if (!repository.recordAttempt(id, token, result, after)) return superseded(id);
+            switch (Classification.verdict(result)) {
+                case SUCCESS -> {
+                    Map<String, AttributeValue> fields = new HashMap<>();
+                    fields.put("http_status", AttributeValue.fromN(Integer.toString(result.httpStatus())));
+                    String ntfyId = ntfyMessageId(result.body());
+                    if (ntfyId != null) fields.put("ntfy_message_id", AttributeValue.fromS(ntfyId));
+                    if (!repository.finish(record, NotificationRepository.Fence.LEASE, token, true, fields, after)) {
+                        return superseded(id);
+                    }
+                    metrics.sent("success");
+                    metrics.duration(Duration.between(leaseAt, after));
+                    log.info("notification_sent notification_id={} ntfy_message_id={} attempts={} duration_ms={}", id, ntfyId,
+                            attempts, Duration.between(Instant.parse(s(record, "created_at")), after).toMillis());
+                    delete(receiptHandle);
+                    return Outcome.DELETED;
+                }
+                case REJECTED -> {
+                    return failAndDelete(record, token, "NTFY_REJECTED", "ntfy rejected the message: " + result.describe(),
+                            receiptHandle, leaseAt);
+                }
+                default -> last = result;
+            }
+        }
+        Instant now = Timestamps.now(clock);
+        long deliveries = n(record, "deliveries");
+        if (deliveries >= settings.maxDeliveries()) {
+            return failAndDelete(record, token, "RETRIES_EXHAUSTED",
+                    "ntfy unavailable after " + attempts + " attempts: " + last.describe(), receiptHandle, leaseAt);
+        }
+        long delay = Math.min(43_200L, (long) settings.redeliveryDelaySeconds() << Math.min(20, deliveries - 1));
+        if (!repository.releaseForRedelivery(id, token, now.plusSeconds(delay), now)) return superseded(id);
+        metrics.duration(Duration.between(leaseAt, now));
+        log.warn("notification_retry_scheduled notification_id={} deliveries={} delay_seconds={}", id, deliveries, delay);
+        try {
+            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) delay));
+        } catch (RuntimeException e) {
+            log.warn("notification visibility change failed notification_id={}: {}", id, e.getClass().getSimpleName());
+            metrics.workerError("queue_visibility_error");
+        }
+        return Outcome.REDELIVERY_SCHEDULED;
+    }
+
+    /** §4.8: replace the message by a delayed copy (or, if that send fails, delay the received one). */
+    private Outcome defer(Map<String, AttributeValue> record, String token, String service, BreakerState breaker, Instant now,
+                          String body, String receiptHandle, Map<String, MessageAttributeValue> attributes) {
+        String id = s(record, "notification_id");
+        long delay = breakers.rules().deferralSeconds(breaker, now, random.nextInt(settings.deferJitterMaxSeconds()));
+        if (!repository.defer(id, token, delay, now)) {
+            if (token != null) return superseded(id);
+            log.info("notification_delivery_ignored notification_id={} status={}", id, s(record, "status"));
+            return Outcome.LEFT;
+        }
+        try {
+            Map<String, MessageAttributeValue> copyAttributes = attributes == null || attributes.isEmpty()
+                    ? NotificationEnqueuer.attributes(record) : attributes;
+            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).messageAttributes(copyAttributes)
+                    .delaySeconds((int) delay));
+            delete(receiptHandle);
+        } catch (RuntimeException e) {
+            log.warn("notification deferral copy not sent notification_id={}: {}; delaying the received message instead", id,
+                    e.getClass().getSimpleName());
+            try {
+                sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) delay));
+            } catch (RuntimeException e2) {
+                metrics.workerError("queue_visibility_error");
+            }
+        }
+        metrics.sent("deferred");
+        log.warn("notification_deferred notification_id={} service_name={} delay_seconds={}", id, service, delay);
+        return Outcome.DEFERRED;
+    }
+
+    private Outcome failAndDelete(Map<String, AttributeValue> record, String token, String code, String message,
+                                  String receiptHandle, Instant leaseAt) {
+        Instant now = Timestamps.now(clock);
+        if (!fail(record, NotificationRepository.Fence.LEASE, token, code, message, now, leaseAt)) {
+            return superseded(s(record, "notification_id"));
+        }
+        delete(receiptHandle);
+        return Outcome.DELETED;
+    }
+
+    private boolean fail(Map<String, AttributeValue> record, NotificationRepository.Fence fence, String token, String code,
+                         String message, Instant now, Instant leaseAt) {
+        Map<String, AttributeValue> fields = new HashMap<>();
+        fields.put("error_code", AttributeValue.fromS(code));
+        fields.put("error_message", AttributeValue.fromS(message));
+        if (!repository.finish(record, fence, token, false, fields, now)) return false;
+        metrics.sent("failure");
+        if (leaseAt != null) metrics.duration(Duration.between(leaseAt, now));
+        // §8.1: the message text of this event starts with "Notification failed"
+        log.warn("Notification failed event=notification_failed notification_id={} error_code={} error_message=\"{}\"",
+                s(record, "notification_id"), code, message);
+        return true;
+    }
+
+    private Outcome superseded(String id) {
+        log.info("notification_delivery_superseded notification_id={} status=processing", id);
+        return Outcome.LEFT;
+    }
+
+    private void release(String id, String token) {
+        if (id == null || token == null) return;
+        try {
+            repository.releaseLease(id, token, Timestamps.now(clock));
+        } catch (RuntimeException e) {
+            log.warn("lease of notification {} not released: {}", id, e.getClass().getSimpleName());
+        }
+    }
+
+    private void badMessage(String why) {
+        log.warn("bad_message {}", why);
+        metrics.workerError("notification_bad_message");
+    }
+
+    private void delete(String receiptHandle) {
+        try {
+            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle));
+        } catch (RuntimeException e) {
+            log.warn("notification message not deleted: {}", e.getClass().getSimpleName());
+            metrics.workerError("queue_delete_error");
+        }
+    }
+
+    /** {@code ntfy:<lower-case host>} plus {@code :<port>} when not the scheme's default (§4.7). */
+    public static String serviceName(URI server) {
+        String host = server.getHost() == null ? "" : server.getHost().toLowerCase(Locale.ROOT);
+        int port = server.getPort();
+        boolean defaultPort = port == -1 || ("https".equalsIgnoreCase(server.getScheme()) && port == 443)
+                || ("http".equalsIgnoreCase(server.getScheme()) && port == 80);
+        return "ntfy:" + host + (defaultPort ? "" : ":" + port);
+    }
+
+    /** {@code id} of a JSON response body, when it is a string; null otherwise (still a success). */
+    static String ntfyMessageId(String body) {
+        JsonNode json = parse(body);
+        return json != null && json.path("id").isTextual() ? json.get("id").asText() : null;
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) return null;
+        try {
+            JsonNode n = Json.MAPPER.readTree(body);
+            return n != null && n.isObject() ? n : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String attribute(Map<String, MessageAttributeValue> attributes, String name) {
+        if (attributes == null) return null;
+        MessageAttributeValue v = attributes.get(name);
+        return v == null ? null : v.stringValue();
+    }
+
+    private static String s(Map<String, AttributeValue> m, String k) {
+        AttributeValue v = m.get(k);
+        return v == null ? null : v.s();
+    }
+
+    private static long n(Map<String, AttributeValue> m, String k) {
+        AttributeValue v = m.get(k);
+        return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
+    }
+
+    private static Instant instant(Map<String, AttributeValue> m, String k) {
+        String v = s(m, k);
+        return v == null ? null : Instant.parse(v);
+    }
+
+    private static String version() {
+        String v = NotificationDelivery.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}

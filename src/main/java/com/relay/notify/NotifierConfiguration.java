@@ -1,0 +1,41 @@
+package com.relay.notify;
+
+import com.relay.config.RelayMode;
+import com.relay.config.RelaySettings;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Wires the notifier's plain-Java pieces from {@link RelaySettings}. */
+@Configuration(proxyBeanMethods = false)
+public class NotifierConfiguration {
+
+    /** Shared through {@code CIRCUIT_BREAKER_TABLE} when set, else per process (notifications.md §4.7). */
+    @Bean
+    public CircuitBreakers circuitBreakers(RelaySettings settings, DynamoDbClient dynamoDb, NotifyMetrics metrics,
+                                           ObjectProvider<Clock> clock) {
+        String table = settings.resources().circuitBreakerTable();
+        BreakerStore store = table == null ? null : new DynamoBreakerStore(dynamoDb, table, clock.getIfAvailable(Clock::systemUTC));
+        return new CircuitBreakers(BreakerRules.of(settings.notifier()), store, metrics);
+    }
+
+    @Bean
+    public NtfyClient ntfyClient(RelaySettings settings) {
+        return new JdkNtfyClient(Duration.ofMillis(settings.notifier().connectTimeoutMs()),
+                Duration.ofMillis(settings.notifier().requestTimeoutMs()));
+    }
+
+    @Bean
+    public TokenResolver tokenResolver(RelaySettings settings, ObjectProvider<Clock> clock) {
+        return new TokenResolver(settings.mode(), System::getenv, Duration.ofSeconds(settings.notifier().secretCacheSeconds()),
+                clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    public DestinationPolicy destinationPolicy(RelaySettings settings) {
+        return new DestinationPolicy(settings.mode() == RelayMode.AWS, settings.notifier().allowedPrivateHosts());
+    }
+}

@@ -1,0 +1,102 @@
+package com.relay.notify;
+
+import static com.relay.notify.BreakerTestSupport.RULES;
+import static com.relay.notify.BreakerTestSupport.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.relay.notify.BreakerState.State;
+import com.relay.notify.Classification.BreakerOutcome;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** §10.3 B13 (shared state) and B14 (store unreachable), and the gauge. */
+class CircuitBreakersTest {
+
+    private static final String SERVICE = "ntfy:ntfy.example.com";
+
+    /** An in-memory stand-in for the table with the same version conditions. */
+    static final class VersionedStore implements BreakerStore {
+        final Map<String, BreakerState> items = new HashMap<>();
+        int conflicts;
+
+        @Override
+        public synchronized BreakerState read(String service) {
+            return items.getOrDefault(service, BreakerState.INITIAL);
+        }
+
+        @Override
+        public synchronized boolean write(String service, BreakerState read, BreakerState next) {
+            BreakerState current = items.getOrDefault(service, BreakerState.INITIAL);
+            if (current.version() != read.version()) {
+                conflicts++;
+                return false;
+            }
+            items.put(service, next.withVersion(read.version() + 1));
+            return true;
+        }
+    }
+
+    @Test
+    void b13TwoInstancesShareTheTable() {
+        VersionedStore table = new VersionedStore();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CircuitBreakers a = new CircuitBreakers(RULES, table, BreakerTestSupport.metrics(registry));
+        CircuitBreakers b = new CircuitBreakers(RULES, table, BreakerTestSupport.metrics(new SimpleMeterRegistry()));
+        for (int i = 0; i < 3; i++) a.report(SERVICE, at(i), BreakerOutcome.FAILURE, "c");
+        for (int i = 3; i < 5; i++) b.report(SERVICE, at(i), BreakerOutcome.FAILURE, "c");
+        assertThat(a.peek(SERVICE).state()).isEqualTo(State.OPEN);
+        assertThat(b.peek(SERVICE).state()).isEqualTo(State.OPEN);
+        assertThat(a.permission(SERVICE, at(6), "c").granted()).isFalse();
+        assertThat(table.read(SERVICE).version()).isEqualTo(5);
+        assertThat(registry.find("CircuitBreakerState").tag("Service", SERVICE).tag("Environment", "test").gauge().value())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void b13WithoutTheTableEachInstanceStaysClosed() {
+        CircuitBreakers a = new CircuitBreakers(RULES, null, BreakerTestSupport.metrics(new SimpleMeterRegistry()));
+        CircuitBreakers b = new CircuitBreakers(RULES, null, BreakerTestSupport.metrics(new SimpleMeterRegistry()));
+        for (int i = 0; i < 3; i++) a.report(SERVICE, at(i), BreakerOutcome.FAILURE, "c");
+        for (int i = 3; i < 5; i++) b.report(SERVICE, at(i), BreakerOutcome.FAILURE, "c");
+        assertThat(a.peek(SERVICE).state()).isEqualTo(State.CLOSED);
+        assertThat(b.peek(SERVICE).state()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
+    void b14AnUnreachableStoreFallsBackToTheLocalBreaker() {
+        BreakerStore broken = new BreakerStore() {
+            @Override public BreakerState read(String service) { throw new IllegalStateException("unreachable"); }
+            @Override public boolean write(String service, BreakerState read, BreakerState next) { throw new IllegalStateException(); }
+        };
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        NotifyMetrics metrics = BreakerTestSupport.metrics(registry);
+        CircuitBreakers breakers = new CircuitBreakers(RULES, broken, metrics);
+        assertThat(breakers.permission(SERVICE, at(0), "c").granted()).isTrue();
+        assertThat(metrics.counter("WorkerError", "ErrorType", "circuit_store_error")).isEqualTo(1.0);
+        for (int i = 0; i < 5; i++) breakers.report(SERVICE, at(i), BreakerOutcome.FAILURE, "c");
+        assertThat(breakers.permission(SERVICE, at(5), "c").granted()).isFalse(); // the local breaker opened
+    }
+
+    @Test
+    void conflictsAreReReadAndReApplied() {
+        VersionedStore table = new VersionedStore();
+        CircuitBreakers a = new CircuitBreakers(RULES, table, BreakerTestSupport.metrics(new SimpleMeterRegistry()));
+        BreakerStore racing = new BreakerStore() {
+            boolean raced;
+            @Override public BreakerState read(String service) { return table.read(service); }
+            @Override public boolean write(String service, BreakerState read, BreakerState next) {
+                if (!raced) { // another instance writes between our read and write
+                    raced = true;
+                    table.write(service, read, RULES.outcome(read, at(0), BreakerOutcome.FAILURE));
+                }
+                return table.write(service, read, next);
+            }
+        };
+        CircuitBreakers b = new CircuitBreakers(RULES, racing, BreakerTestSupport.metrics(new SimpleMeterRegistry()));
+        b.report(SERVICE, at(1), BreakerOutcome.FAILURE, "c");
+        assertThat(table.conflicts).isEqualTo(1);
+        assertThat(a.peek(SERVICE).failureTimes()).containsExactly(at(0), at(1));
+    }
+}
