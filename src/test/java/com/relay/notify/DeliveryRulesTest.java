@@ -10,9 +10,13 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** §4.3 rules, §10.1 delivery budget and timing, §10.2 classification, §10.6 N5 N6 N8 N9 N10 on fakes. */
+/** §4.3 rules, §10.1 delivery budget and timing, §10.2 classification, §10.6 N5 N6 N8 N9 N10 on the emulators. */
 class DeliveryRulesTest {
+
+    @RegisterExtension
+    static final AwsEmulatorsExtension aws = new AwsEmulatorsExtension();
 
     private static Deque<AttemptResult> script(AttemptResult... results) {
         return new ArrayDeque<>(List.of(results));
@@ -21,7 +25,7 @@ class DeliveryRulesTest {
     private static AttemptResult http(int status) { return AttemptResult.http(status, "", null); }
 
     private DeliveryHarness harness(Deque<AttemptResult> answers) {
-        DeliveryHarness h = new DeliveryHarness(Map.of("CB_FAILURE_THRESHOLD", "1000"));
+        DeliveryHarness h = new DeliveryHarness(aws, Map.of("CB_FAILURE_THRESHOLD", "1000"));
         h.ntfy = t -> answers.isEmpty() ? http(200) : answers.poll();
         return h;
     }
@@ -36,7 +40,9 @@ class DeliveryRulesTest {
         assertThat(h.n(id, "http_status")).isEqualTo(200);
         assertThat(h.n(id, "attempts")).isEqualTo(1);
         assertThat(h.n(id, "deliveries")).isEqualTo(1);
-        assertThat(h.sqs.deleted).containsExactly("r1");
+        assertThat(h.deleted()).containsExactly(h.receipt(1));
+        assertThat(h.depth()).isEqualTo(new DeliveryHarness.Depth(0, 0, 0));
+        assertThat(h.runNotificationStatus(id)).isEqualTo("SENT");
         assertThat(h.sent("success")).isEqualTo(1.0);
         assertThat(h.breakerFailures()).isZero();
     }
@@ -67,11 +73,15 @@ class DeliveryRulesTest {
         String id = h.record();
         assertThat(h.receive(id)).isEqualTo(Outcome.REDELIVERY_SCHEDULED);
         assertThat(h.s(id, "status")).isEqualTo("processing");
-        assertThat(h.sqs.visibility).singleElement().satisfies(v -> assertThat(v.visibilityTimeout()).isEqualTo(60));
+        assertThat(h.visibility()).singleElement().satisfies(v -> {
+            assertThat(v.visibilityTimeout()).isEqualTo(60);
+            assertThat(v.receiptHandle()).isEqualTo(h.receipt(1));
+        });
         assertThat(h.s(id, "lease_expires_at")).isEqualTo("2026-11-22T14:00:07.000Z"); // released at the outcome
         assertThat(h.s(id, "next_attempt_at")).isEqualTo("2026-11-22T14:01:07.000Z");
         assertThat(h.breakerFailures()).isEqualTo(4);
-        assertThat(h.sqs.deleted).isEmpty();
+        assertThat(h.deleted()).isEmpty();
+        assertThat(h.depth()).isEqualTo(new DeliveryHarness.Depth(0, 1, 0)); // in flight until the redelivery
     }
 
     @Test
@@ -82,6 +92,7 @@ class DeliveryRulesTest {
         assertThat(h.s(id, "status")).isEqualTo("failed");
         assertThat(h.s(id, "error_code")).isEqualTo("NTFY_REJECTED");
         assertThat(h.s(id, "error_message")).isEqualTo("ntfy rejected the message: HTTP 400");
+        assertThat(h.runNotificationStatus(id)).isEqualTo("FAILED");
         assertThat(h.n(id, "attempts")).isEqualTo(3);
         assertThat(h.breakerFailures()).isEqualTo(2);
         assertThat(h.sent("failure")).isEqualTo(1.0);
@@ -106,7 +117,7 @@ class DeliveryRulesTest {
 
     @Test
     void connectionRefusedFourTimesSchedulesARedelivery() {
-        DeliveryHarness h = new DeliveryHarness(Map.of("CB_FAILURE_THRESHOLD", "1000"));
+        DeliveryHarness h = new DeliveryHarness(aws, Map.of("CB_FAILURE_THRESHOLD", "1000"));
         h.ntfy = t -> AttemptResult.transport(new ConnectException("Connection refused"));
         String id = h.record();
         assertThat(h.receive(id)).isEqualTo(Outcome.REDELIVERY_SCHEDULED);
@@ -118,14 +129,15 @@ class DeliveryRulesTest {
 
     @Test
     void deliveryBudgetOfThreeDeliveries() {
-        DeliveryHarness h = new DeliveryHarness(Map.of("CB_FAILURE_THRESHOLD", "1000"));
+        DeliveryHarness h = new DeliveryHarness(aws, Map.of("CB_FAILURE_THRESHOLD", "1000"));
         h.ntfy = t -> http(503);
         String id = h.record();
         assertThat(h.receive(id)).isEqualTo(Outcome.REDELIVERY_SCHEDULED);
-        assertThat(h.sqs.visibility.get(0).visibilityTimeout()).isEqualTo(60);
+        assertThat(h.visibility().get(0).visibilityTimeout()).isEqualTo(60);
         h.clock.advance(60_000);
         assertThat(h.receive(id)).isEqualTo(Outcome.REDELIVERY_SCHEDULED);
-        assertThat(h.sqs.visibility.get(1).visibilityTimeout()).isEqualTo(120);
+        assertThat(h.visibility().get(1).visibilityTimeout()).isEqualTo(120);
+        assertThat(h.visibility().get(1).receiptHandle()).isEqualTo(h.receipt(2));
         h.clock.advance(120_000);
         assertThat(h.receive(id)).isEqualTo(Outcome.DELETED);
         assertThat(h.s(id, "status")).isEqualTo("failed");
@@ -134,12 +146,13 @@ class DeliveryRulesTest {
         assertThat(h.n(id, "deliveries")).isEqualTo(3);
         assertThat(h.n(id, "attempts")).isEqualTo(12);
         assertThat(h.sent("failure")).isEqualTo(1.0);
-        assertThat(h.sqs.deleted).containsExactly("r3");
+        assertThat(h.deleted()).containsExactly(h.receipt(3));
+        assertThat(h.depth()).isEqualTo(new DeliveryHarness.Depth(0, 0, 0));
     }
 
     @Test
     void attemptsThatTimeOutTakeTheirTime() {
-        DeliveryHarness h = new DeliveryHarness(Map.of("CB_FAILURE_THRESHOLD", "1000"));
+        DeliveryHarness h = new DeliveryHarness(aws, Map.of("CB_FAILURE_THRESHOLD", "1000"));
         h.attemptMillis = 10_000;
         h.ntfy = t -> AttemptResult.transport(new java.net.http.HttpTimeoutException("request timed out"));
         String id = h.record();
@@ -155,8 +168,9 @@ class DeliveryRulesTest {
         assertThat(h.repository.takeLease(id, "other", h.instant(170), h.instant(0))).isPresent();
         assertThat(h.receive(id)).isEqualTo(Outcome.LEFT);
         assertThat(h.requests).isEmpty();
-        assertThat(h.sqs.deleted).isEmpty();
-        assertThat(h.sqs.visibility).isEmpty();
+        assertThat(h.deleted()).isEmpty();
+        assertThat(h.visibility()).isEmpty();
+        assertThat(h.depth()).isEqualTo(new DeliveryHarness.Depth(0, 1, 0)); // left in flight
     }
 
     @Test
@@ -182,11 +196,12 @@ class DeliveryRulesTest {
     @Test
     void badMessagesAreLeftAndCounted() {
         DeliveryHarness h = harness(script());
-        assertThat(h.delivery.handle("{}", "r", null)).isEqualTo(Outcome.LEFT);
-        assertThat(h.delivery.handle("not json", "r", null)).isEqualTo(Outcome.LEFT);
+        assertThat(h.receiveRaw("{}")).isEqualTo(Outcome.LEFT);
+        assertThat(h.receiveRaw("not json")).isEqualTo(Outcome.LEFT);
         assertThat(h.receive("7d0c6b8e-1f2a-4b3c-8d4e-5f6a7b8c9d0e")).isEqualTo(Outcome.LEFT); // no record
         assertThat(h.metrics.counter("WorkerError", "ErrorType", "notification_bad_message")).isEqualTo(3.0);
-        assertThat(h.sqs.deleted).isEmpty();
+        assertThat(h.deleted()).isEmpty();
+        assertThat(h.depth()).isEqualTo(new DeliveryHarness.Depth(0, 3, 0)); // all left in flight
     }
 
     @Test
@@ -227,7 +242,7 @@ class DeliveryRulesTest {
 
     @Test
     void n10APrivateDestinationIsRefusedInAwsMode() {
-        DeliveryHarness h = new DeliveryHarness(Map.of("RELAY_MODE", "aws", "ARTIFACT_BUCKET", "b", "TENANTS_TABLE", "t",
+        DeliveryHarness h = new DeliveryHarness(aws, Map.of("RELAY_MODE", "aws", "ARTIFACT_BUCKET", "b", "TENANTS_TABLE", "t",
                 "RUNS_TABLE", "r", "NOTIFICATIONS_TABLE", "n", "SQS_QUEUE_URL", "http://q/j", "NOTIFICATIONS_QUEUE_URL", "http://q/n",
                 "AWS_REGION", "us-east-1"), RelayMode.AWS);
         String id = h.record("https://10.0.0.5", null);
