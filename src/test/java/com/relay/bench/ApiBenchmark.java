@@ -173,7 +173,7 @@ public final class ApiBenchmark {
             List<Long> latencies = new ArrayList<>();
             for (int i = 0; i < args.smallRuns(); i++) {
                 long t0 = System.nanoTime();
-                JsonNode done = awaitEnd(post(smallTenant), 5);
+                JsonNode done = awaitEnd(post(smallTenant), 20);
                 if (!"SUCCEEDED".equals(done.get("status").asText())) throw new BenchmarkException("small run failed: " + done);
                 latencies.add((System.nanoTime() - t0) / 1_000_000);
             }
