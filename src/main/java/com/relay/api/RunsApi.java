@@ -22,7 +22,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Run endpoints (RI §5.4): create, read, list, artifacts. */
@@ -165,30 +164,15 @@ public class RunsApi {
             names.put("#s", "status");
             values.put(":s", AttributeValue.fromS(q.status()));
         }
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        boolean more = false;
-        Map<String, AttributeValue> next = start;
-        while (true) {
-            QueryRequest.Builder b = QueryRequest.builder().indexName(byTenant ? RunRepository.TENANT_INDEX : RunRepository.STATUS_INDEX)
-                    .keyConditionExpression(keyCondition).expressionAttributeNames(names)
-                    .expressionAttributeValues(values).scanIndexForward(false)
-                    .limit(q.limit() - items.size() + 1).exclusiveStartKey(next);
-            if (filter != null) b.filterExpression(filter);
-            QueryResponse r = runs.query(b.build());
-            for (Map<String, AttributeValue> item : r.items()) {
-                if (items.size() == q.limit()) {
-                    more = true;
-                    break;
-                }
-                items.add(item);
-            }
-            if (more) break;
-            if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) break;
-            next = r.lastEvaluatedKey();
-        }
+        QueryRequest.Builder b = QueryRequest.builder().indexName(byTenant ? RunRepository.TENANT_INDEX : RunRepository.STATUS_INDEX)
+                .keyConditionExpression(keyCondition).expressionAttributeNames(names)
+                .expressionAttributeValues(values).scanIndexForward(false);
+        if (filter != null) b.filterExpression(filter);
+        Pagination.Page page = Pagination.collect(runs::query, b, q.limit(), start);
+        List<Map<String, AttributeValue>> items = page.items();
         String cursor = null;
-        if (more) {
-            Map<String, AttributeValue> last = items.get(items.size() - 1);
+        if (page.more()) {
+            Map<String, AttributeValue> last = page.last();
             cursor = Cursors.encode(Map.of("run_id", last.get("run_id"), partitionName, last.get(partitionName),
                     "requested_at", last.get("requested_at")), q.filters());
         }

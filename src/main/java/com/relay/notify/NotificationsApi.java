@@ -33,7 +33,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /** Notification endpoints (notifications.md §5.1–§5.4): list, get, manual message. */
 @Component("notificationsApi")
@@ -129,31 +128,16 @@ public class NotificationsApi {
             names.put("#s", "status");
             values.put(":s", AttributeValue.fromS(status));
         }
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        boolean more = false;
-        Map<String, AttributeValue> next = start;
-        while (true) {
-            QueryRequest.Builder b = QueryRequest.builder()
-                    .indexName(byTenant ? NotificationRepository.TENANT_INDEX : NotificationRepository.STATUS_INDEX)
-                    .keyConditionExpression(keyCondition).expressionAttributeNames(names)
-                    .expressionAttributeValues(values).scanIndexForward(false)
-                    .limit(limit - items.size() + 1).exclusiveStartKey(next);
-            if (filter != null) b.filterExpression(filter);
-            QueryResponse r = repository.query(b.build());
-            for (Map<String, AttributeValue> item : r.items()) {
-                if (items.size() == limit) {
-                    more = true;
-                    break;
-                }
-                items.add(item);
-            }
-            if (more) break;
-            if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) break;
-            next = r.lastEvaluatedKey();
-        }
+        QueryRequest.Builder b = QueryRequest.builder()
+                .indexName(byTenant ? NotificationRepository.TENANT_INDEX : NotificationRepository.STATUS_INDEX)
+                .keyConditionExpression(keyCondition).expressionAttributeNames(names)
+                .expressionAttributeValues(values).scanIndexForward(false);
+        if (filter != null) b.filterExpression(filter);
+        Pagination.Page found = Pagination.collect(repository::query, b, limit, start);
+        List<Map<String, AttributeValue>> items = found.items();
         String cursor = null;
-        if (more) {
-            Map<String, AttributeValue> last = items.get(items.size() - 1);
+        if (found.more()) {
+            Map<String, AttributeValue> last = found.last();
             cursor = Cursors.encode(Map.of("notification_id", last.get("notification_id"), partitionName, last.get(partitionName),
                     "created_at", last.get("created_at")), filters);
         }
