@@ -2,6 +2,7 @@ package com.relay.cli;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class DlqPurge {
     }
 
     int run(DlqArguments args) {
-        Instant cutoff = clock.instant().minus(args.olderThan());
+        Instant cutoff = clock.instant().minus(args.olderThan()).truncatedTo(ChronoUnit.MILLIS);
         List<Message> messages = dlq.receive(DlqArguments.MAX_LIMIT);
         List<Message> left = new ArrayList<>(messages);
         int selected = 0;
