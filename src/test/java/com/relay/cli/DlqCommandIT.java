@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * {@code relay dlq} against a running service: the real application with the worker on and the
@@ -45,7 +47,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
         "RELAY_EMBEDDED_S3_PORT=0", "MANAGEMENT_PORT=0",
         "WORKER_ENABLED=true", "WORKER_MAX_CONCURRENCY=2", "WORKER_RECEIVE_WAIT_SECONDS=1",
         "WORKER_VISIBILITY_TIMEOUT_SECONDS=15", "WORKER_VISIBILITY_HEARTBEAT_SECONDS=4",
-        "WORKER_RETRY_BACKOFF_SECONDS=1", "WORKER_RETRY_BACKOFF_MAX_SECONDS=2", "WORKER_HEARTBEAT_INTERVAL_SECONDS=1"})
+        "WORKER_RETRY_BACKOFF_SECONDS=1", "WORKER_RETRY_BACKOFF_MAX_SECONDS=2", "WORKER_HEARTBEAT_INTERVAL_SECONDS=1",
+        // the active-run test stops the worker's receives for a while: resume quickly afterwards
+        "WORKER_RECEIVE_ERROR_BACKOFF_SECONDS=1"})
 @Import(DlqCommandIT.Faults.class)
 class DlqCommandIT extends ApiTestSupport {
 
@@ -117,6 +121,39 @@ class DlqCommandIT extends ApiTestSupport {
         Result again = dlq("redrive", "--run-id", runId);
         assertThat(again.exit()).isEqualTo(3);
         assertThat(dlq("peek").exit()).isEqualTo(3);
+    }
+
+    @Test
+    void jobsOfAnActiveRunOrOfATenantWithAnActiveRunAreLeftAlone() {
+        // a tenant whose required vendor never delivers: its first run FAILs at once
+        String tenant = uniqueTenant("dlqbusy");
+        Reply created = post("/v1/tenants", DEV, config(tenant).replace("\"required\": false", "\"required\": true"));
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        String failedRun = startRun(tenant);
+        JsonNode failed = awaitRun(failedRun, r -> r.get("status").asText().equals("FAILED"), Duration.ofSeconds(60));
+        assertThat(failed.get("error_code").asText()).isEqualTo("REQUIRED_VENDOR_MISSING");
+        // the worker cannot receive for now, so the tenant's next run stays QUEUED and holds the lock
+        faults.fail(r -> r instanceof ReceiveMessageRequest q && resources.jobsQueueUrl().equals(q.queueUrl()), -1,
+                () -> (RuntimeException) SqsException.builder().statusCode(500).message("Internal (injected)").build());
+        String activeRun = startRun(tenant);
+        for (String run : List.of(failedRun, activeRun)) {
+            sqs.sendMessage(b -> b.queueUrl(resources.jobsDlqUrl()).messageBody("{\"run_id\": \"" + run
+                    + "\", \"tenant_id\": \"" + tenant + "\", \"config_version\": 1}"));
+        }
+        try {
+            Result redrive = dlq("redrive", "--all");
+            assertThat(redrive.exit()).as(redrive.lines() + redrive.err()).isEqualTo(3);
+            assertThat(redrive.lineWith("run_id=" + failedRun)).contains("result=left",
+                    "detail=\"tenant has an active run " + activeRun + " (lock held)\"");
+            assertThat(redrive.lineWith("run_id=" + activeRun)).contains("status=QUEUED", "result=left",
+                    "detail=\"run is still active (QUEUED); the worker owns it\"");
+            assertThat(visible(resources.jobsDlqUrl())).isEqualTo(2);
+            assertThat(getRun(activeRun).get("status").asText()).isEqualTo("QUEUED");
+        } finally {
+            faults.clear();
+            assertThat(dlq("purge", "--older-than", "0s", "--yes").exit()).isZero();
+        }
+        awaitRun(activeRun, r -> r.get("status").asText().equals("FAILED"), Duration.ofSeconds(60));
     }
 
     @Test
