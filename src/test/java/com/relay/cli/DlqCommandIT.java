@@ -135,6 +135,7 @@ class DlqCommandIT extends ApiTestSupport {
         // the worker cannot receive for now, so the tenant's next run stays QUEUED and holds the lock
         faults.fail(r -> r instanceof ReceiveMessageRequest q && resources.jobsQueueUrl().equals(q.queueUrl()), -1,
                 () -> (RuntimeException) SqsException.builder().statusCode(500).message("Internal (injected)").build());
+        sleep(3000); // a long poll already in flight (1 s) could still take the job: let it end first
         String activeRun = startRun(tenant);
         for (String run : List.of(failedRun, activeRun)) {
             sqs.sendMessage(b -> b.queueUrl(resources.jobsDlqUrl()).messageBody("{\"run_id\": \"" + run
