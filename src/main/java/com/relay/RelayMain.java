@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Entry point of the jar. Sub-commands that must start fast or run without a server
- * ({@code local-run}, {@code provision}) are dispatched here before any Spring context exists;
+ * ({@code local-run}, {@code provision}, {@code dlq}) are dispatched here before any Spring context exists;
  * everything else starts the service.
  */
 public final class RelayMain {
@@ -17,6 +17,7 @@ public final class RelayMain {
             switch (args[0]) {
                 case "local-run" -> System.exit(com.relay.cli.LocalRunCommand.run(rest, System.out, System.err));
                 case "provision" -> System.exit(com.relay.aws.ProvisionCommand.run(rest, System.out, System.err));
+                case "dlq" -> System.exit(com.relay.cli.DlqCommand.run(rest, System.out, System.err));
                 default -> { }
             }
         }

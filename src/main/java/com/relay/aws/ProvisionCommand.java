@@ -4,11 +4,8 @@ import com.relay.config.InvalidSettingsException;
 import com.relay.config.RelayMode;
 import com.relay.config.RelaySettings;
 import java.io.PrintStream;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -47,8 +44,13 @@ public final class ProvisionCommand {
             err.println(e.getMessage());
             return 2;
         }
-        AwsClientFactory factory = settings.mode() == RelayMode.EMBEDDED
-                ? embeddedFactory(settings) : AwsClientFactory.forRemote(settings);
+        AwsClientFactory factory;
+        try {
+            factory = CommandClients.forCommand(settings, env);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         try (var sqs = factory.sqs(); var ddb = factory.dynamoDb(); var s3 = factory.s3()) {
             Provisioner.Result result = new Provisioner(sqs, ddb, s3, settings, options.dryRun())
                     .run(line -> out.println(line.render(options.dryRun())));
@@ -82,19 +84,6 @@ public final class ProvisionCommand {
         if (options.snsTopicArn() == null) {
             out.println("warning: the alarms have no actions (no --sns-topic-arn): they change state but notify nobody");
         }
-    }
-
-    /** The embedded emulators of a running service, on the configured loopback ports. */
-    static AwsClientFactory embeddedFactory(RelaySettings settings) {
-        RelaySettings.Embedded e = settings.embedded();
-        if (e.sqsPort() == 0 || e.dynamoDbPort() == 0 || e.s3Port() == 0) {
-            throw new IllegalArgumentException("embedded ports must be fixed to provision a running service");
-        }
-        String host = e.bindHost();
-        AwsEndpoints endpoints = new AwsEndpoints(URI.create("http://" + host + ":" + e.sqsPort()),
-                URI.create("http://" + host + ":" + e.s3Port()), URI.create("http://" + host + ":" + e.dynamoDbPort()), null);
-        return new AwsClientFactory(settings, endpoints, StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                EmbeddedAws.ACCESS_KEY_ID, EmbeddedAws.SECRET_ACCESS_KEY)));
     }
 
     static Options parse(String[] args) {

@@ -102,6 +102,11 @@ final class ConfigValidator {
                 output, errorPolicy, notificationsConfig, schedule));
     }
 
+    /** The field paths the last {@link #validate} read (list indexes included), for ConfigSpecDocTest. */
+    java.util.Set<String> fieldPathsRead() {
+        return fields.pathsRead();
+    }
+
     private static boolean isIntegerOne(DocumentNode node) {
         return node instanceof DocumentNode.Number n && n.integral() && n.value() != null && n.value().compareTo(BigDecimal.ONE) == 0;
     }

@@ -24,6 +24,8 @@ final class FieldReader {
     record Element(DocumentNode node, String path) {}
 
     private final List<ConfigProblem> problems = new ArrayList<>();
+    /** Every key path a rule asked for, present or not: the set of accepted fields (ConfigSpecDocTest). */
+    private final Set<String> pathsRead = new java.util.LinkedHashSet<>();
 
     void problem(String path, String message) {
         problems.add(ConfigProblem.of(path, message));
@@ -31,6 +33,10 @@ final class FieldReader {
 
     List<ConfigProblem> problems() {
         return Collections.unmodifiableList(problems);
+    }
+
+    Set<String> pathsRead() {
+        return Collections.unmodifiableSet(pathsRead);
     }
 
     Obj root(DocumentNode.Mapping mapping) {
@@ -160,6 +166,7 @@ final class FieldReader {
         /** The value of a known key (null when absent). */
         DocumentNode take(String key) {
             known.add(key);
+            pathsRead.add(child(key));
             return entries.get(key);
         }
 
@@ -170,6 +177,7 @@ final class FieldReader {
         /** All entries of a free-form map, in document order; its keys are checked by the caller. */
         Map<String, DocumentNode> takeAll() {
             known.addAll(entries.keySet());
+            entries.keySet().forEach(key -> pathsRead.add(child(key)));
             return new LinkedHashMap<>(entries);
         }
 
