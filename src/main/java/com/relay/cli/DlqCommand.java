@@ -7,6 +7,11 @@ import com.relay.config.InvalidSettingsException;
 import com.relay.config.RelayMode;
 import com.relay.config.RelaySettings;
 import com.relay.metrics.RelayMetrics;
+import com.relay.notify.NotificationEnqueuer;
+import com.relay.notify.NotificationRepository;
+import com.relay.notify.NotifyMetrics;
+import com.relay.notify.PinnedConfigs;
+import com.relay.notify.RunNotifications;
 import com.relay.runs.RunCreator;
 import com.relay.runs.RunRepository;
 import com.relay.tenants.TenantRepository;
@@ -120,21 +125,28 @@ public final class DlqCommand {
             case PURGE -> new DlqPurge(dlq, printer, clock).run(args);
             case REDRIVE -> jobs
                     ? new DlqRedrive(dlq, runs, new TenantRepository(dynamoDb, resources),
-                            runCreator(runs, sqs, s3, resources, settings), printer, clock).run(args)
+                            runCreator(runs, sqs, s3, dynamoDb, resources, settings), printer, clock).run(args)
                     : new DlqNotificationRedrive(dlq, sqs, resources.notificationsQueueUrl(), printer).run(args);
         };
     }
 
     /**
-     * The service's RunCreator, built by hand: its only Spring types are the optional tracer and
-     * propagator, given here as empty providers (it then uses the no-op ones), and the run metric
-     * goes to a throw-away registry (a one-shot command has nothing to export it to).
+     * The service's RunCreator, built by hand: its only Spring types are the optional tracer,
+     * propagator and clock, given here as empty providers (it then uses the no-op ones and the
+     * system clock); metrics go to a throw-away registry (a one-shot command has nothing to export
+     * them to). Its notification side is the real one: a run it fails still notifies (RI §4.7).
      */
-    static RunCreator runCreator(RunRepository runs, SqsClient sqs, S3Client s3, ProvisionedResources resources,
-                                 RelaySettings settings) {
+    static RunCreator runCreator(RunRepository runs, SqsClient sqs, S3Client s3, DynamoDbClient dynamoDb,
+                                 ProvisionedResources resources, RelaySettings settings) {
         StaticListableBeanFactory none = new StaticListableBeanFactory();
-        return new RunCreator(runs, sqs, s3, resources, settings, new RelayMetrics(new SimpleMeterRegistry()),
-                none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        NotificationRepository notifications = new NotificationRepository(dynamoDb, resources);
+        NotificationEnqueuer enqueuer = new NotificationEnqueuer(sqs, notifications, new NotifyMetrics(registry, settings),
+                resources, none.getBeanProvider(java.time.Clock.class));
+        return new RunCreator(runs, sqs, s3, resources, settings, new RelayMetrics(registry),
+                none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class),
+                new RunNotifications(settings, notifications, enqueuer),
+                new PinnedConfigs(new TenantRepository(dynamoDb, resources), settings));
     }
 
     /** Queue URLs as configured, else looked up by name (RI §6.4 defaults), as the service does. */

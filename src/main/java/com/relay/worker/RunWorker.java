@@ -10,6 +10,7 @@ import com.relay.engine.run.StageListener;
 import com.relay.engine.run.VendorInput;
 import com.relay.logging.LogContext;
 import com.relay.logging.LogEvents;
+import com.relay.notify.PinnedConfigs;
 import com.relay.notify.RunNotifications;
 import com.relay.runs.RunCompletion;
 import com.relay.tenants.TenantRepository;
@@ -75,6 +76,7 @@ public class RunWorker {
     private final RelaySettings.Engine engine;
     private final WorkerMetrics metrics;
     private final RunNotifications notifications;
+    private final PinnedConfigs pinnedConfigs;
     private final Clock clock;
     private final TenantConfigParser parser = new TenantConfigParser();
     private final TenantConfigParser.Context parseContext;
@@ -88,7 +90,7 @@ public class RunWorker {
 
     public RunWorker(RunAttemptStore store, TenantRepository tenants, S3Inputs s3Inputs, S3Client s3, SqsClient sqs,
                      ProvisionedResources resources, RelaySettings settings, WorkerMetrics metrics,
-                     RunNotifications notifications, ObjectProvider<Clock> clock) {
+                     RunNotifications notifications, PinnedConfigs pinnedConfigs, ObjectProvider<Clock> clock) {
         this.store = store;
         this.tenants = tenants;
         this.s3Inputs = s3Inputs;
@@ -100,8 +102,11 @@ public class RunWorker {
         this.engine = settings.engine();
         this.metrics = metrics;
         this.notifications = notifications;
+        this.pinnedConfigs = pinnedConfigs;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
-        this.parseContext = TenantConfigParser.Context.api(TenantConfigParser.RunMode.valueOf(settings.mode().name()));
+        // the same rules as the API that stored the version (NOTIFY_ALLOW_INSECURE_HTTP included)
+        this.parseContext = TenantConfigParser.Context.api(TenantConfigParser.RunMode.valueOf(settings.mode().name()))
+                .withAllowInsecureHttp(settings.notifier().allowInsecureHttp());
         if (worker.tenantBackoffSet()) {
             log.warn("WORKER_TENANT_BACKOFF_SECONDS is set but no longer used (RI §4.5): the tenant lock replaces it");
         }
@@ -240,7 +245,7 @@ public class RunWorker {
         RunCompletion completion = new RunCompletion(job.runId(), job.tenantId(), job.configVersion(), "FAILED", stage,
                 text(run, "created_by"), text(run, "requested_at"), Timestamps.format(now), duration, 0, stage,
                 "POISON_JOB", POISON_MESSAGE, text(run, "correlation_id"));
-        TenantConfig pinned = loadConfigQuietly(job);
+        TenantConfig pinned = pinnedConfigs.load(job.tenantId(), job.configVersion());
         Map<String, AttributeValue> record = pinned == null ? null
                 : notifications.recordFor(pinned, completion, now).orElse(null);
         RunAttemptStore.Outcome outcome = store.terminalForPoison(new RunAttemptStore.Terminal(job.runId(),
@@ -460,17 +465,6 @@ public class RunWorker {
             failEarly(a, "invalid_input", "invalid tenant config: " + ((ValidationResult.SyntaxError) parsed).message());
         }
         return Optional.empty();
-    }
-
-    private TenantConfig loadConfigQuietly(JobMessage job) {
-        try {
-            return tenants.version(job.tenantId(), job.configVersion())
-                    .flatMap(v -> parser.parse(v.configJson(), TenantConfigParser.Format.JSON, parseContext).validConfig())
-                    .orElse(null);
-        } catch (RuntimeException e) {
-            LogEvents.warn(log, "pinned_config_not_loaded", "error", describe(e));
-            return null;
-        }
     }
 
     private void failEarly(RunAttempt a, String code, String message) {
