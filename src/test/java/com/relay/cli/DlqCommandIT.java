@@ -49,7 +49,9 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
         "WORKER_VISIBILITY_TIMEOUT_SECONDS=15", "WORKER_VISIBILITY_HEARTBEAT_SECONDS=4",
         "WORKER_RETRY_BACKOFF_SECONDS=1", "WORKER_RETRY_BACKOFF_MAX_SECONDS=2", "WORKER_HEARTBEAT_INTERVAL_SECONDS=1",
         // the active-run test stops the worker's receives for a while: resume quickly afterwards
-        "WORKER_RECEIVE_ERROR_BACKOFF_SECONDS=1"})
+        "WORKER_RECEIVE_ERROR_BACKOFF_SECONDS=1",
+        // the notification test reads the notifications queue itself: no notifier competing for it
+        "NOTIFIER_ENABLED=false"})
 @Import(DlqCommandIT.Faults.class)
 class DlqCommandIT extends ApiTestSupport {
 
