@@ -152,6 +152,8 @@ class RunbookWalkthroughIT extends ApiTestSupport {
         assertThat(succeeded.get("tenant_id").asText()).isEqualTo(tenant);
         assertThat(output.getOut()).contains("\"correlation_id\":\"" + correlationId + "\"");
 
+        // readiness on the management port (S3, SQS, DynamoDB included)
+        assertThat(management("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
         // /actuator/prometheus on the management port
         HttpResponse<String> prometheus = management("/actuator/prometheus", null);
         assertThat(prometheus.statusCode()).isEqualTo(200);
@@ -182,6 +184,12 @@ class RunbookWalkthroughIT extends ApiTestSupport {
         // GET /v1/runs?tenant_id=<t>&status=FAILED finds it
         Reply failedRuns = get("/v1/runs?tenant_id=" + tenant + "&status=FAILED&limit=20", DEV);
         assertThat(failedRuns.json().get("data").get(0).get("run_id").asText()).isEqualTo(failed.get("run_id").asText());
+        // GET /v1/runs?status=FAILED&limit=20 (admin, every tenant): newest first
+        Reply allFailed = get("/v1/runs?status=FAILED&limit=20", DEV);
+        assertThat(allFailed.status()).isEqualTo(200);
+        assertThat(allFailed.json().get("data")).isNotEmpty();
+        assertThat(get("/v1/runs?status=QUEUED&limit=20", DEV).status()).isEqualTo(200);
+        assertThat(get("/v1/runs?status=RUNNING&limit=20", DEV).status()).isEqualTo(200);
 
         upload(tenant, "feed.csv", GOOD_FEED.getBytes(StandardCharsets.UTF_8));
         assertSucceeds(tenant, 1);
@@ -213,6 +221,13 @@ class RunbookWalkthroughIT extends ApiTestSupport {
         Reply put = put("/v1/tenants/" + tenant + "/config", DEV, fixed);
         assertThat(put.status()).as(put.raw().body()).isEqualTo(200);
         assertThat(put.json().get("config_version").asInt()).isEqualTo(2);
+        Reply versions = get("/v1/tenants/" + tenant + "/versions", DEV);
+        assertThat(versions.status()).isEqualTo(200);
+        assertThat(versions.json().get("data").get(0).get("config_version").asInt()).isEqualTo(2);
+        // an earlier version: GET /v1/tenants/{id}?config_version=1
+        Reply v1 = get("/v1/tenants/" + tenant + "?config_version=1", DEV);
+        assertThat(v1.status()).isEqualTo(200);
+        assertThat(v1.json().get("config_version").asInt()).isEqualTo(1);
         assertSucceeds(tenant, 2);
     }
 
@@ -322,8 +337,11 @@ class RunbookWalkthroughIT extends ApiTestSupport {
         assertThat(replayed.get("correlation_id").asText()).isNotEqualTo(poisoned.get("correlation_id").asText());
         assertThat(getRun(runId).get("error_code").asText()).isEqualTo("POISON_JOB"); // the old run stays as it was
         awaitVisible(resources.jobsDlqUrl(), n -> n == 0, Duration.ofSeconds(5));
-        // nothing left: peek exits 3
+        // nothing left: peek exits 3; the notifications DLQ is looked at the same way
         assertThat(dlq("peek").exit()).isEqualTo(3);
+        Dlq notifications = dlq("peek", "--queue", "notifications");
+        assertThat(notifications.exit()).as(notifications.err()).isEqualTo(3);
+        assertThat(notifications.lines()).contains("0 message(s) shown (the DLQ is empty)");
     }
 
     // ------------------------------------------------------------------ "ntfy down or circuit open"
@@ -358,6 +376,11 @@ class RunbookWalkthroughIT extends ApiTestSupport {
         assertThat(n.get("last_error").isNull()).as(n.toString()).isFalse();
         assertThat(n.get("status").asText()).isIn("queued", "processing");
         assertThat(n.get("server_url").asText()).isEqualTo("http://127.0.0.1:" + deadPort);
+        assertThat(n.get("correlation_id").asText()).isEqualTo(run.get("correlation_id").asText());
+        // GET /v1/notifications?tenant_id=<t>&status=failed: nothing was given up on
+        Reply failed = get("/v1/notifications?tenant_id=" + tenant + "&status=failed", DEV);
+        assertThat(failed.status()).isEqualTo(200);
+        assertThat(failed.json().get("data")).isEmpty();
         // the run's own outcome is not changed by the notification
         assertThat(getRun(run.get("run_id").asText()).get("status").asText()).isEqualTo("SUCCEEDED");
     }
