@@ -109,7 +109,8 @@ public final class ApiLoadBenchmark {
                 HttpClient http = HttpClient.newHttpClient();
                 List<Long> own = new ArrayList<>();
                 for (int i = 0; i < requests; i++) {
-                    own.add(timed(() -> send(http, "GET", "/runs/" + readable.get((c + i) % readable.size()), null)));
+                    String runId = readable.get((c + i) % readable.size());
+                    own.add(timed(() -> send(http, "GET", "/runs/" + runId, null)));
                 }
                 return own;
             })) gets.addAll(part);
