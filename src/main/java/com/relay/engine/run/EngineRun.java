@@ -153,9 +153,9 @@ public final class EngineRun {
         public Optional<RunResult> fetchInputs() throws IOException {
             enter(FETCH_INPUTS);
             putJson("config_snapshot", "reports/config_snapshot.json", snapshot());
-            for (TenantConfig.Vendor v : config.vendors()) {
+            List<TenantConfig.Vendor> found = config.vendors().stream().filter(v -> input(v).found()).toList();
+            inParallel(found, v -> {
                 VendorInput in = input(v);
-                if (!in.found()) continue;
                 String key = key("inbound/" + v.vendorId() + "/" + in.feedName());
                 if (sink.copyStored(key, in)) {
                     // copied inside the store (S3 server-side copy)
@@ -166,7 +166,10 @@ public final class EngineRun {
                         sink.copy(key, in.feedContentType(), bytes, in.feedSize());
                     }
                 }
-                artifacts.put("inbound_" + v.vendorId(), key);
+            });
+            // the artifacts map keeps configuration order whatever order the copies finished in
+            for (TenantConfig.Vendor v : found) {
+                artifacts.put("inbound_" + v.vendorId(), key("inbound/" + v.vendorId() + "/" + input(v).feedName()));
             }
             putJson("input_manifest", "reports/input_manifest.json", manifest());
             List<String> requiredMissing = collectMissingVendors();
@@ -193,10 +196,9 @@ public final class EngineRun {
                 invalid += j.errors.count();
                 totalRows += j.result.validRecords() + j.errors.count();
             }
+            inParallel(jobs, j -> sink.putFile(key("normalized/" + j.vendor.vendorId() + "/normalized.csv"), CSV, j.normalizedFile));
             for (VendorJob j : jobs) {
-                String key = key("normalized/" + j.vendor.vendorId() + "/normalized.csv");
-                sink.putFile(key, CSV, j.normalizedFile);
-                artifacts.put("normalized_" + j.vendor.vendorId(), key);
+                artifacts.put("normalized_" + j.vendor.vendorId(), key("normalized/" + j.vendor.vendorId() + "/normalized.csv"));
             }
             return Optional.empty();
         }
@@ -247,6 +249,45 @@ public final class EngineRun {
                 } catch (IOException ignored) {
                     // best effort
                 }
+            }
+        }
+
+        /** One artifact write per item, {@code parallelism} at a time (stores are I/O bound); the first failure wins. */
+        private <T> void inParallel(List<T> items, ArtifactWrite<T> write) throws IOException {
+            int threads = Math.max(1, Math.min(req.parallelism(), items.size()));
+            if (threads == 1) {
+                for (T item : items) write.apply(item);
+                return;
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "relay-engine-artifacts");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (T item : items) {
+                    futures.add(pool.submit(() -> {
+                        write.apply(item);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    try {
+                        f.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while writing artifacts", e);
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof IOException io) throw io;
+                        if (cause instanceof RuntimeException re) throw re;
+                        if (cause instanceof Error err) throw err;
+                        throw new IOException(cause);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
 
@@ -579,6 +620,12 @@ public final class EngineRun {
 
     private static BigDecimal seconds(long nanos) {
         return BigDecimal.valueOf(nanos / 1_000_000, 3);
+    }
+
+    /** One artifact write of {@link Execution#inParallel}. */
+    @FunctionalInterface
+    private interface ArtifactWrite<T> {
+        void apply(T item) throws IOException;
     }
 
     /** Thrown inside a vendor's parse when an earlier vendor already failed the run. */
