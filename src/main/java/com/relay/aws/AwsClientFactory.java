@@ -114,6 +114,17 @@ public final class AwsClientFactory {
         return configure(CloudWatchClient.builder(), endpoints.cloudWatch(), true).build();
     }
 
+    /** SSM Parameter Store (ntfy token references; localstack/aws modes only). */
+    public software.amazon.awssdk.services.ssm.SsmClient ssm() {
+        return configure(software.amazon.awssdk.services.ssm.SsmClient.builder(), settings.endpointOverride(), true).build();
+    }
+
+    /** Secrets Manager (ntfy token references; localstack/aws modes only). */
+    public software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsManager() {
+        return configure(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder(),
+                settings.endpointOverride(), true).build();
+    }
+
     /** Async CloudWatch client for the Micrometer CloudWatch registry (RI §6.1). */
     public software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient cloudWatchAsync() {
         var builder = software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient.builder()

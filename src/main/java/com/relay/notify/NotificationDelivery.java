@@ -178,6 +178,11 @@ public class NotificationDelivery {
             } catch (TokenResolver.Unresolvable e) {
                 return failAndDelete(record, token, "CONFIG_ERROR", "token secret could not be resolved: " + e.getMessage(),
                         receiptHandle, null);
+            } catch (TokenResolver.StoreUnavailable e) {
+                // §4.3 step 1: the delivery ends as retryable, no HTTP request, no breaker outcome
+                log.warn("notification_token_store_unavailable notification_id={} reason=\"{}\"", id, e.getMessage());
+                return retryLater(record, token, n(record, "attempts"), "token secret store unavailable: " + e.getMessage(),
+                        receiptHandle, Timestamps.now(clock));
             }
         }
         NtfyRequest request = NtfyRequest.from(record, secret, USER_AGENT);
@@ -238,11 +243,18 @@ public class NotificationDelivery {
                 default -> last = result;
             }
         }
+        return retryLater(record, token, attempts, last.describe(), receiptHandle, leaseAt);
+    }
+
+    /** End of a delivery whose attempts were all retryable: redelivery later, or RETRIES_EXHAUSTED. */
+    private Outcome retryLater(Map<String, AttributeValue> record, String token, long attempts, String lastError,
+                               String receiptHandle, Instant leaseAt) {
+        String id = s(record, "notification_id");
         Instant now = Timestamps.now(clock);
         long deliveries = n(record, "deliveries");
         if (deliveries >= settings.maxDeliveries()) {
             return failAndDelete(record, token, "RETRIES_EXHAUSTED",
-                    "ntfy unavailable after " + attempts + " attempts: " + last.describe(), receiptHandle, leaseAt);
+                    "ntfy unavailable after " + attempts + " attempts: " + lastError, receiptHandle, leaseAt);
         }
         long delay = Math.min(43_200L, (long) settings.redeliveryDelaySeconds() << Math.min(20, deliveries - 1));
         if (!repository.releaseForRedelivery(id, token, now.plusSeconds(delay), now)) return superseded(id);

@@ -29,9 +29,16 @@ public class NotifierConfiguration {
     }
 
     @Bean
-    public TokenResolver tokenResolver(RelaySettings settings, ObjectProvider<Clock> clock) {
+    public TokenResolver tokenResolver(RelaySettings settings, ObjectProvider<Clock> clock, SecretStores stores) {
         return new TokenResolver(settings.mode(), System::getenv, Duration.ofSeconds(settings.notifier().secretCacheSeconds()),
-                clock.getIfAvailable(Clock::systemUTC));
+                clock.getIfAvailable(Clock::systemUTC), stores);
+    }
+
+    /** SSM and Secrets Manager outside embedded mode (neither is emulated there, RI §1.3). */
+    @Bean(destroyMethod = "close")
+    public SecretStores secretStores(RelaySettings settings, com.relay.aws.AwsRuntime aws) {
+        return settings.mode() == RelayMode.EMBEDDED ? SecretStores.NONE
+                : new AwsSecretStores(aws.clients()::ssm, aws.clients()::secretsManager);
     }
 
     @Bean

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,39 +30,22 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
  */
 class ProvisionAgainstMotoIT {
 
-    private static Process moto;
+    private static MotoServer moto;
     private static String endpoint;
     private static CborJsonBridge bridge;
     @TempDir static Path logDir;
 
     @BeforeAll
     static void startMoto() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        moto = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(logDir.resolve("moto.log").toFile()).start();
-        endpoint = "http://127.0.0.1:" + port;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!moto.isAlive()) break;
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                bridge = new CborJsonBridge(endpoint);
-                return;
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("moto server did not start (python3 -m moto.server); log: "
-                + java.nio.file.Files.readString(logDir.resolve("moto.log")));
+        moto = MotoServer.start(logDir);
+        endpoint = moto.endpoint();
+        bridge = new CborJsonBridge(endpoint);
     }
 
     @AfterAll
     static void stopMoto() {
         if (bridge != null) bridge.close();
-        if (moto != null) moto.destroy();
+        if (moto != null) moto.close();
     }
 
     private static Map<String, String> env(String environment) {

@@ -1,0 +1,40 @@
+package com.relay.notify;
+
+/**
+ * Where {@code ssm:} and {@code secretsmanager:} token references are read (notifications.md §2.3).
+ * Implementations say why a value is unusable without ever including it.
+ */
+public interface SecretStores extends AutoCloseable {
+
+    /** The store answered, but there is no usable value: not found, empty, access denied. */
+    final class Unusable extends Exception {
+        public Unusable(String reason) { super(reason, null, false, false); }
+    }
+
+    /** Throttling, 5xx, timeouts: try again later (no breaker outcome, §4.3 step 1). */
+    final class Unavailable extends Exception {
+        public Unavailable(String reason) { super(reason, null, false, false); }
+    }
+
+    /** SSM {@code GetParameter} with decryption. */
+    String parameter(String name) throws Unusable, Unavailable;
+
+    /** Secrets Manager {@code GetSecretValue} → {@code SecretString}. */
+    String secret(String id) throws Unusable, Unavailable;
+
+    @Override
+    default void close() { }
+
+    /** No secret store reachable (embedded mode: neither service is emulated, RI §1.3). */
+    SecretStores NONE = new SecretStores() {
+        @Override
+        public String parameter(String name) throws Unusable {
+            throw new Unusable("SSM Parameter Store is not available in embedded mode");
+        }
+
+        @Override
+        public String secret(String id) throws Unusable {
+            throw new Unusable("Secrets Manager is not available in embedded mode");
+        }
+    };
+}
