@@ -39,6 +39,19 @@ public class InboundApi {
         this.maxBytes = settings.api().inboundMaxBytes();
     }
 
+    /**
+     * The uploaded file's content type. A form type is what {@code curl --data-binary @file} sends
+     * by default, not a property of the file: it is stored as {@code application/octet-stream}.
+     */
+    static String storedContentType(String given) {
+        if (given == null || given.isBlank()) return "application/octet-stream";
+        String type = given.toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+            return "application/octet-stream";
+        }
+        return given;
+    }
+
     public ApiResponse upload(ApiRequest request) throws IOException {
         String tenantId = TenantsApi.visibleTenant(request);
         request.query(Set.of());
@@ -52,7 +65,7 @@ public class InboundApi {
         String prefix = s3Prefix(Json.tree(latest.configJson()), vendorId);
         if (prefix == null) throw vendorNotFound(tenantId, vendorId);
         String key = prefix + filename;
-        String contentType = request.contentType() == null ? "application/octet-stream" : request.contentType();
+        String contentType = storedContentType(request.contentType());
         long length = request.contentLength();
         if (length > maxBytes) throw ApiException.payloadTooLarge(maxBytes);
         InputStream in = request.uploadStream();

@@ -305,6 +305,16 @@ class RunsApiIT extends ApiTestSupport {
         assertThat(small.json().get("size").asLong()).isEqualTo("sku,quantity_available,price\nSKU1,10,5.00\n".length());
         assertThat(small.json().get("etag").asText()).startsWith("\"");
 
+        // what `curl --data-binary @feed.csv` sends: a form content type; the body is the file, not a form
+        String feed = "sku,quantity_available,price\nSKU2,3,7.00\n";
+        Reply curlLike = send(request("/v1/tenants/" + t + "/vendors/vendor-a/inbound/curl.csv").header("X-API-Key", DEV)
+                .header("Content-Type", "application/x-www-form-urlencoded").PUT(HttpRequest.BodyPublishers.ofString(feed)));
+        assertThat(curlLike.status()).as(curlLike.raw().body()).isEqualTo(201);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(resources.artifactBucket()).key("tenants/" + t + "/inbound/vendor-a/curl.csv"))
+                .asUtf8String()).isEqualTo(feed);
+        assertThat(s3.headObject(b -> b.bucket(resources.artifactBucket()).key("tenants/" + t + "/inbound/vendor-a/curl.csv"))
+                .contentType()).isEqualTo("application/octet-stream");
+
         // 64 MiB generated on the fly, known length (streamed straight to S3) and chunked (spooled to a file)
         long size = 64L * 1024 * 1024;
         Reply big = send(request("/v1/tenants/" + t + "/vendors/vendor-a/inbound/big.csv").header("X-API-Key", DEV)
