@@ -254,13 +254,18 @@ public final class EngineRun {
 
         /** One artifact write per item, {@code parallelism} at a time (stores are I/O bound); the first failure wins. */
         private <T> void inParallel(List<T> items, ArtifactWrite<T> write) throws IOException {
-            int threads = Math.max(1, Math.min(req.parallelism(), items.size()));
+            inParallel(items, req.parallelism(), "relay-engine-artifacts", write);
+        }
+
+        /** {@code work} for every item on up to {@code parallelism} daemon threads; the first failure is rethrown. */
+        private <T> void inParallel(List<T> items, int parallelism, String threadName, ArtifactWrite<T> write) throws IOException {
+            int threads = Math.max(1, Math.min(parallelism, items.size()));
             if (threads == 1) {
                 for (T item : items) write.apply(item);
                 return;
             }
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "relay-engine-artifacts");
+                Thread t = new Thread(r, threadName);
                 t.setDaemon(true);
                 return t;
             });
@@ -281,6 +286,7 @@ public final class EngineRun {
                     } catch (ExecutionException e) {
                         Throwable cause = e.getCause();
                         if (cause instanceof IOException io) throw io;
+                        if (cause instanceof UncheckedIOException uio) throw uio.getCause();
                         if (cause instanceof RuntimeException re) throw re;
                         if (cause instanceof Error err) throw err;
                         throw new IOException(cause);
@@ -372,41 +378,11 @@ public final class EngineRun {
 
         private void parseWith(MergeFeeder merger, List<VendorJob> jobs, int threads, long sorterBudget,
                                AtomicInteger firstFailed, AtomicLong rowsSoFar) throws IOException {
-            if (threads == 1) {
-                for (VendorJob j : jobs) j.run(merger, sorterBudget, firstFailed, rowsSoFar);
-                return;
-            }
-            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "relay-engine-vendor");
-                t.setDaemon(true);
-                return t;
-            });
             try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (VendorJob j : jobs) {
-                    futures.add(pool.submit(() -> {
-                        j.run(merger, sorterBudget, firstFailed, rowsSoFar);
-                        return null;
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    try {
-                        f.get();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("interrupted while parsing vendors", e);
-                    } catch (ExecutionException e) {
-                        Throwable cause = e.getCause();
-                        for (VendorJob j : jobs) j.close();
-                        if (cause instanceof IOException io) throw io;
-                        if (cause instanceof UncheckedIOException uio) throw uio.getCause();
-                        if (cause instanceof RuntimeException re) throw re;
-                        if (cause instanceof Error err) throw err;
-                        throw new IOException(cause);
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
+                inParallel(jobs, threads, "relay-engine-vendor", j -> j.run(merger, sorterBudget, firstFailed, rowsSoFar));
+            } catch (IOException | RuntimeException | Error e) {
+                for (VendorJob j : jobs) j.close();
+                throw e;
             }
         }
 
@@ -622,7 +598,7 @@ public final class EngineRun {
         return BigDecimal.valueOf(nanos / 1_000_000, 3);
     }
 
-    /** One artifact write of {@link Execution#inParallel}. */
+    /** One unit of {@link Execution#inParallel}: an artifact write or a vendor's parse. */
     @FunctionalInterface
     private interface ArtifactWrite<T> {
         void apply(T item) throws IOException;
