@@ -59,14 +59,8 @@ public class RunsApi {
         request.query(Set.of());
         ObjectNode body = request.jsonObject();
         List<ApiException.Detail> problems = new ArrayList<>();
-        body.fieldNames().forEachRemaining(f -> {
-            if (!CREATE_FIELDS.contains(f)) problems.add(new ApiException.Detail(f, "unknown field", null));
-        });
+        QueryRules.checkTenantBody(body, CREATE_FIELDS, problems);
         JsonNode tenant = body.get("tenant_id");
-        if (tenant == null || tenant.isNull()) problems.add(new ApiException.Detail("tenant_id", "required", null));
-        else if (!tenant.isTextual() || !Ids.isIdentifier(tenant.asText())) {
-            problems.add(new ApiException.Detail("tenant_id", "must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", null));
-        }
         JsonNode vendors = body.get("vendors");
         if (vendors != null && !vendors.isNull()) {
             if (!vendors.isArray()) problems.add(new ApiException.Detail("vendors", "must be a list of strings", null));

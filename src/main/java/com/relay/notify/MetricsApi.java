@@ -5,6 +5,7 @@ import com.relay.api.ApiRequest;
 import com.relay.api.ApiResponse;
 import com.relay.api.Ids;
 import com.relay.api.Principal;
+import com.relay.api.QueryRules;
 import com.relay.api.Timestamps;
 import com.relay.runs.RunRepository;
 import java.math.BigDecimal;
@@ -50,12 +51,7 @@ public class MetricsApi {
     public ApiResponse metrics(ApiRequest request) {
         Map<String, String> q = request.query(PARAMS);
         Principal principal = request.principal();
-        String tenantId = q.get("tenant_id");
-        if (tenantId != null && !Ids.isIdentifier(tenantId)) throw ApiException.invalid("query.tenant_id", "invalid tenant id");
-        if (!principal.admin()) {
-            if (tenantId == null) tenantId = principal.tenantId();
-            else if (!principal.canSee(tenantId)) throw ApiException.tenantNotFound(tenantId);
-        }
+        String tenantId = QueryRules.tenantScope(q.get("tenant_id"), principal);
         int hours = 24;
         String h = q.get("hours");
         if (h != null) {

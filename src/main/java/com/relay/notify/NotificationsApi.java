@@ -9,6 +9,7 @@ import com.relay.api.Cursors;
 import com.relay.api.Ids;
 import com.relay.api.Pagination;
 import com.relay.api.Principal;
+import com.relay.api.QueryRules;
 import com.relay.api.Timestamps;
 import com.relay.config.RelaySettings;
 import com.relay.runs.RunRepository;
@@ -84,21 +85,14 @@ public class NotificationsApi {
     public ApiResponse list(ApiRequest request) {
         Map<String, String> q = request.query(LIST_PARAMS);
         Principal principal = request.principal();
-        String tenantId = q.get("tenant_id");
-        if (tenantId != null && !Ids.isIdentifier(tenantId)) throw ApiException.invalid("query.tenant_id", "invalid tenant id");
-        if (!principal.admin()) {
-            if (tenantId == null) tenantId = principal.tenantId();
-            else if (!principal.canSee(tenantId)) throw ApiException.tenantNotFound(tenantId);
-        }
+        String tenantId = QueryRules.tenantScope(q.get("tenant_id"), principal);
         String status = q.get("status");
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.invalid("query.status", "must be one of created, queued, processing, completed, failed");
         }
         Instant after = time(q, "created_after");
         Instant before = time(q, "created_before");
-        if (after != null && before != null && !before.isAfter(after)) {
-            throw ApiException.invalid("query.created_before", "must be later than created_after");
-        }
+        QueryRules.checkRange(after, before);
         int limit = Pagination.limit(q.get("limit"));
         String runId = q.get("run_id");
         if (tenantId == null && status == null && runId == null) {
@@ -149,14 +143,8 @@ public class NotificationsApi {
         request.query(Set.of());
         ObjectNode body = request.jsonObject();
         List<ApiException.Detail> problems = new ArrayList<>();
-        body.fieldNames().forEachRemaining(f -> {
-            if (!CREATE_FIELDS.contains(f)) problems.add(new ApiException.Detail(f, "unknown field", null));
-        });
+        QueryRules.checkTenantBody(body, CREATE_FIELDS, problems);
         JsonNode tenant = body.get("tenant_id");
-        if (tenant == null || tenant.isNull()) problems.add(new ApiException.Detail("tenant_id", "required", null));
-        else if (!tenant.isTextual() || !Ids.isIdentifier(tenant.asText())) {
-            problems.add(new ApiException.Detail("tenant_id", "must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", null));
-        }
         JsonNode message = body.get("message");
         if (message == null || message.isNull()) problems.add(new ApiException.Detail("message", "required", null));
         else if (!message.isTextual() || message.asText().isEmpty()
@@ -300,8 +288,7 @@ public class NotificationsApi {
     private static Instant time(Map<String, String> q, String name) {
         String v = q.get(name);
         if (v == null) return null;
-        Instant t = Timestamps.parseQuery(v).orElseThrow(() ->
-                ApiException.invalid("query." + name, "must be an ISO-8601 timestamp with Z or an offset"));
+        Instant t = QueryRules.time(q, name);
         Instant floor = t.truncatedTo(ChronoUnit.MILLIS);
         return floor.equals(t) ? t : floor.plusMillis(1);
     }
