@@ -5,16 +5,14 @@ import com.relay.tenants.config.TenantConfig;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 
 /**
  * The {@code best_offer} merge (RI §3.8) as a streaming accumulator. {@link #accept} keeps only the
- * best record per SKU, so memory is bounded by distinct SKUs; above the memory budget the held
+ * best record per SKU, packed in {@link HeldOffers}, so memory is bounded by distinct SKUs; above the memory budget the held
  * records are spilled as a run sorted by SKU and {@link #finish} merges the runs (RI §3.7). The
  * result is identical with and without spilling because the offer order is total.
  *
@@ -22,9 +20,6 @@ import java.util.PriorityQueue;
  * with the fallback lead time applied and the price computed (RI §3.9). Not thread-safe.
  */
 public final class BestOfferMerger implements RecordConsumer, Closeable {
-
-    /** HashMap node and table slot per held SKU, on top of the record itself. */
-    private static final long ENTRY_BYTES = 48;
 
     static final Comparator<InventoryRecord> BY_SKU =
             (a, b) -> CodePointOrder.compareStrings(skuOf(a), skuOf(b));
@@ -35,8 +30,7 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
     private final long memoryBudgetBytes;
     private final SpillRuns spill;
 
-    private HashMap<String, InventoryRecord> best = new HashMap<>();
-    private long heldBytes;
+    private HeldOffers best = new HeldOffers();
     private long acceptedCount;
     private boolean finished;
 
@@ -62,31 +56,15 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
         if (finished) throw new IllegalStateException("merger already finished");
         acceptedCount++;
         String sku = skuOf(record);
-        // one hash lookup per offer: merge() calls keepBetter only when the SKU is already held
-        compared = false;
-        displaced = null;
-        best.merge(sku, record, keepBetter);
-        if (!compared) {
-            heldBytes += RecordSizes.estimate(record) + ENTRY_BYTES;
-            if (heldBytes > memoryBudgetBytes) spillHeld();
-        } else if (displaced != null) {
-            heldBytes += RecordSizes.estimate(record) - RecordSizes.estimate(displaced);
+        int row = best.find(sku);
+        if (row < 0) {
+            best.insert(row, record, sku);
+        } else if (offerOrder.compare(record, best, row) < 0) {
+            best.replace(row, record);
+        } else {
+            return;
         }
-    }
-
-    /** Set by {@link #keepBetter} for the offer being accepted (the merger is single-threaded). */
-    private boolean compared;
-    private InventoryRecord displaced;
-    private final java.util.function.BiFunction<InventoryRecord, InventoryRecord, InventoryRecord> keepBetter =
-            this::keepBetter;
-
-    private InventoryRecord keepBetter(InventoryRecord held, InventoryRecord offer) {
-        compared = true;
-        if (offerOrder.compare(offer, held) < 0) {
-            displaced = held;
-            return offer;
-        }
-        return held;
+        if (best.heldBytes() > memoryBudgetBytes) spillHeld();
     }
 
     /** Records offered so far. */
@@ -107,8 +85,7 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
         if (finished) throw new IllegalStateException("merger already finished");
         finished = true;
         try {
-            List<InventoryRecord> tail = sortedHeld();
-            best = new HashMap<>();
+            List<InventoryRecord> tail = best.sortedRecords();
             long[] count = new long[1];
             RecordConsumer priced = r -> {
                 count[0]++;
@@ -132,26 +109,8 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
     }
 
     private void spillHeld() throws IOException {
-        spill.addRun(sortedHeld());
+        spill.addRun(best.sortedRecords());
         best.clear();
-        heldBytes = 0;
-    }
-
-    /** SKUs are unique here, so an unstable order would do; parallelSort uses the idle cores. */
-    private List<InventoryRecord> sortedHeld() {
-        int n = best.size();
-        InventoryRecord[] records = best.values().toArray(new InventoryRecord[0]);
-        long[] key1 = new long[n];
-        long[] key2 = new long[n];
-        for (int i = 0; i < n; i++) {
-            String sku = skuOf(records[i]);
-            key1[i] = CodePointOrder.prefixKey(sku);
-            key2[i] = CodePointOrder.prefixKey2(sku);
-        }
-        int[] order = KeySort.order(key1, key2, n, (a, b) -> BY_SKU.compare(records[a], records[b]));
-        InventoryRecord[] held = new InventoryRecord[n];
-        for (int i = 0; i < n; i++) held[i] = records[order[i]];
-        return Arrays.asList(held);
     }
 
     /** Merge step over SKU-sorted sources: all records of one SKU meet; the best one is kept. */
@@ -182,11 +141,12 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
         return r.sku() == null ? "" : r.sku();
     }
 
+
     /** Deletes any spill files; safe to call more than once and after {@link #finish}. */
     @Override
     public void close() {
         finished = true;
-        best = new HashMap<>();
+        best = new HeldOffers();
         spill.close();
     }
 }

@@ -51,6 +51,21 @@ public final class CodePointOrder implements Comparator<String> {
         return a.length() - b.length();
     }
 
+    /**
+     * {@link #compareStrings} on two ranges of char arrays ({@code a[aFrom..aTo)} and
+     * {@code b[bFrom..bTo)}), for callers that keep SKUs as characters instead of strings.
+     */
+    public static int compareChars(char[] a, int aFrom, int aTo, char[] b, int bFrom, int bTo) {
+        int mismatch = java.util.Arrays.mismatch(a, aFrom, aTo, b, bFrom, bTo);
+        if (mismatch < 0) return 0;
+        int aLength = aTo - aFrom;
+        int bLength = bTo - bFrom;
+        if (mismatch == aLength || mismatch == bLength) return aLength - bLength;
+        char c1 = a[aFrom + mismatch];
+        char c2 = b[bFrom + mismatch];
+        return c1 >= 0xD800 && c2 >= 0xD800 ? fixUp(c1) - fixUp(c2) : c1 - c2;
+    }
+
     private static int fixUp(char c) {
         return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
@@ -77,13 +92,23 @@ public final class CodePointOrder implements Comparator<String> {
         return streamBytes(s, 8);
     }
 
-    private static long streamBytes(String s, int skip) {
+    /** {@link #prefixKey(String)} of characters held outside a string. */
+    public static long prefixKey(CharSequence s) {
+        return streamBytes(s, 0);
+    }
+
+    /** {@link #prefixKey2(String)} of characters held outside a string. */
+    public static long prefixKey2(CharSequence s) {
+        return streamBytes(s, 8);
+    }
+
+    private static long streamBytes(CharSequence s, int skip) {
         long key = 0;
         int produced = 0; // bytes of the stream seen so far
         int wanted = skip + 8;
         int n = s.length();
         for (int i = 0; i < n && produced < wanted; ) {
-            int cp = s.codePointAt(i);
+            int cp = Character.codePointAt(s, i);
             i += Character.charCount(cp);
             if (cp < 0xFF) {
                 if (produced++ >= skip) key = (key << 8) | cp;

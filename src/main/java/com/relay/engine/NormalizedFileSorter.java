@@ -22,16 +22,17 @@ import java.util.PriorityQueue;
  * input order among equal SKUs ({@code vendor_id} is the same for every row). Records must be
  * offered in input order.
  *
- * <p>Each record is formatted into its CSV line as it arrives and only the line is kept (with its
- * SKU and a sort key), so the record itself becomes garbage at once: far fewer long-lived objects
- * than holding records, which keeps garbage collection cheap. Above the memory budget, stably
- * sorted runs of lines are spilled and merged at the end (RI §3.7): memory does not grow with the
- * file size. Not thread-safe.
+ * <p>Each record is formatted into its CSV line as it arrives, and only the line, the SKU's
+ * characters and two sort keys are kept, appended to a few growing primitive arrays: no object
+ * per row stays alive, so the garbage collector has nothing to trace or copy for the rows held
+ * (with one object per row a vendor's rows survived several young collections and then filled
+ * the old generation). Above the memory budget, stably sorted runs of lines are spilled and
+ * merged at the end (RI §3.7): memory does not grow with the file size. Not thread-safe.
  */
 public final class NormalizedFileSorter implements RecordConsumer, Closeable {
 
-    /** Line object, its array header, the SKU string and the array slot. */
-    private static final long ENTRY_OVERHEAD = 96;
+    /** Per row: two sort keys, three offsets (and array growth slack). */
+    private static final long ENTRY_OVERHEAD = 48;
     static final int DEFAULT_FAN_IN = 64;
 
     private final Path spillDir;
@@ -41,7 +42,11 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
     private final CsvFeedWriter formatter;
     private final List<Path> runs = new ArrayList<>();
 
-    private Line[] buffer = new Line[1024];
+    // row i: line bytes lineBytes[lineStart[i] .. lineStart[i + 1]), SKU chars likewise
+    private byte[] lineBytes = new byte[1 << 16];
+    private char[] skuChars = new char[1 << 12];
+    private int[] lineStart = new int[1025];
+    private int[] skuStart = new int[1025];
     private long[] key1 = new long[1024];
     private long[] key2 = new long[1024];
     private int size;
@@ -70,17 +75,31 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         formatter.writeRow(record);
         formatter.flush();
         String sku = record.sku() == null ? "" : record.sku();
-        Line line = new Line(CodePointOrder.prefixKey(sku), CodePointOrder.prefixKey2(sku), sku, capture.take());
-        if (size == buffer.length) {
-            buffer = Arrays.copyOf(buffer, size * 2);
-            key1 = Arrays.copyOf(key1, size * 2);
-            key2 = Arrays.copyOf(key2, size * 2);
+        if (size == key1.length) {
+            int grown = size * 2;
+            key1 = Arrays.copyOf(key1, grown);
+            key2 = Arrays.copyOf(key2, grown);
+            lineStart = Arrays.copyOf(lineStart, grown + 1);
+            skuStart = Arrays.copyOf(skuStart, grown + 1);
         }
-        key1[size] = line.key;
-        key2[size] = line.key2;
-        buffer[size++] = line;
+        key1[size] = CodePointOrder.prefixKey(sku);
+        key2[size] = CodePointOrder.prefixKey2(sku);
+        int lineAt = lineStart[size];
+        int lineLength = capture.size;
+        if (lineAt + lineLength > lineBytes.length) {
+            lineBytes = Arrays.copyOf(lineBytes, Math.max(lineBytes.length * 2, lineAt + lineLength));
+        }
+        capture.moveTo(lineBytes, lineAt);
+        lineStart[size + 1] = lineAt + lineLength;
+        int skuAt = skuStart[size];
+        if (skuAt + sku.length() > skuChars.length) {
+            skuChars = Arrays.copyOf(skuChars, Math.max(skuChars.length * 2, skuAt + sku.length()));
+        }
+        sku.getChars(0, sku.length(), skuChars, skuAt);
+        skuStart[size + 1] = skuAt + sku.length();
+        size++;
         count++;
-        heldBytes += line.bytes.length + sku.length() + ENTRY_OVERHEAD;
+        heldBytes += lineLength + 2L * sku.length() + ENTRY_OVERHEAD;
         if (heldBytes > memoryBudgetBytes) spill();
     }
 
@@ -103,15 +122,15 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         try {
             BufferedOutputStream target = new BufferedOutputStream(out, 1 << 16);
             target.write(CsvFeedWriter.headerLine(CsvFeedWriter.CANONICAL_COLUMNS));
-            sortHeld();
+            int[] order = sortHeld();
             if (runs.isEmpty()) {
-                for (int i = 0; i < size; i++) target.write(buffer[i].bytes);
+                for (int i : order) target.write(lineBytes, lineStart[i], lineStart[i + 1] - lineStart[i]);
             } else {
                 while (runs.size() >= fanIn) mergeRuns(); // bound the open files
                 List<Source> sources = new ArrayList<>();
                 try {
                     for (Path run : runs) sources.add(new RunSource(run));
-                    sources.add(new BufferSource(buffer, size));
+                    sources.add(new BufferSource(order));
                     merge(sources, line -> target.write(line.bytes));
                 } finally {
                     for (Source s : sources) s.close();
@@ -125,15 +144,20 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
     }
 
     private void spill() throws IOException {
-        sortHeld();
+        int[] order = sortHeld();
         Path run = Files.createTempFile(spillDir, "relay-normalized-", ".run");
         runs.add(run);
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
-            for (int i = 0; i < size; i++) write(out, buffer[i]);
+            for (int i : order) write(out, held(i));
         }
-        Arrays.fill(buffer, 0, size, null);
         size = 0;
         heldBytes = 0;
+    }
+
+    /** Row {@code i} of the held rows as a {@link Line} (spill paths only). */
+    private Line held(int i) {
+        String sku = new String(skuChars, skuStart[i], skuStart[i + 1] - skuStart[i]);
+        return new Line(key1[i], key2[i], sku, Arrays.copyOfRange(lineBytes, lineStart[i], lineStart[i + 1]));
     }
 
     /** Merges the oldest {@code fanIn} runs into one, keeping run order (and so stability). */
@@ -152,13 +176,10 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         runs.add(0, merged);
     }
 
-    /** Stable: equal SKUs keep input order. */
-    private void sortHeld() {
-        Line[] held = buffer;
-        int[] order = KeySort.order(key1, key2, size, (a, b) -> CodePointOrder.compareStrings(held[a].sku, held[b].sku));
-        Line[] sorted = new Line[buffer.length];
-        for (int i = 0; i < size; i++) sorted[i] = held[order[i]];
-        buffer = sorted;
+    /** Positions of the held rows in output order. Stable: equal SKUs keep input order. */
+    private int[] sortHeld() {
+        return KeySort.order(key1, key2, size, (a, b) -> CodePointOrder.compareChars(
+                skuChars, skuStart[a], skuStart[a + 1], skuChars, skuStart[b], skuStart[b + 1]));
     }
 
     private interface LineSink {
@@ -196,7 +217,10 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
     @Override
     public void close() {
         finished = true;
-        buffer = new Line[0];
+        lineBytes = new byte[0];
+        skuChars = new char[0];
+        lineStart = new int[1];
+        skuStart = new int[1];
         key1 = new long[0];
         key2 = new long[0];
         size = 0;
@@ -235,21 +259,25 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         public void close() throws IOException { }
     }
 
-    private static final class BufferSource extends Source {
-        private final Line[] lines;
-        private final int size;
+    /** The held rows in sorted order. */
+    private final class BufferSource extends Source {
+        private final int[] order;
         private int pos;
+        private Line current;
 
-        BufferSource(Line[] lines, int size) {
-            this.lines = lines;
-            this.size = size;
+        BufferSource(int[] order) {
+            this.order = order;
+            current = order.length > 0 ? held(order[0]) : null;
         }
 
         @Override
-        Line peek() { return pos < size ? lines[pos] : null; }
+        Line peek() { return current; }
 
         @Override
-        void advance() { pos++; }
+        void advance() {
+            pos++;
+            current = pos < order.length ? held(order[pos]) : null;
+        }
     }
 
     private static final class RunSource extends Source {
@@ -304,10 +332,10 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
             if (size + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
         }
 
-        byte[] take() {
-            byte[] line = Arrays.copyOf(buf, size);
+        /** Copies the captured row into {@code target} at {@code at} and starts the next one. */
+        void moveTo(byte[] target, int at) {
+            System.arraycopy(buf, 0, target, at, size);
             size = 0;
-            return line;
         }
 
         void reset() { size = 0; }

@@ -33,23 +33,37 @@ public final class OfferComparator implements Comparator<InventoryRecord> {
 
     @Override
     public int compare(InventoryRecord a, InventoryRecord b) {
+        return compare(a.quantityAvailable(), a.leadTimeDays(), a.cost(), a.vendorId(), a.vendorIndex(), a.rowNumber(),
+                b.quantityAvailable(), b.leadTimeDays(), b.cost(), b.vendorId(), b.vendorIndex(), b.rowNumber());
+    }
+
+    /** An offer against the one the merger holds at {@code row} of {@code held}. */
+    int compare(InventoryRecord a, HeldOffers held, int row) {
+        return compare(a.quantityAvailable(), a.leadTimeDays(), a.cost(), a.vendorId(), a.vendorIndex(), a.rowNumber(),
+                held.quantity(row), held.lead(row), held.cost(row), held.vendorId(row), held.vendorIndex(row),
+                held.rowNumber(row));
+    }
+
+    /** The order on the fields it reads, whatever holds them. */
+    private int compare(long quantityA, Long leadA, BigDecimal costA, String vendorA, int indexA, long rowA,
+                        long quantityB, Long leadB, BigDecimal costB, String vendorB, int indexB, long rowB) {
         for (TenantConfig.SortKey key : keys) {
             int c = switch (key) {
-                case IN_STOCK_DESC -> Boolean.compare(b.quantityAvailable() > 0, a.quantityAvailable() > 0);
+                case IN_STOCK_DESC -> Boolean.compare(quantityB > 0, quantityA > 0);
                 // The flat shipping amount is the same for every offer, so landed cost orders
                 // exactly like cost (RI §3.8); comparing cost avoids an addition per comparison.
-                case LOWEST_LANDED_COST, LOWEST_COST -> compareCost(a.cost(), b.cost());
-                case SHORTEST_LEAD_TIME -> Long.compare(leadTime(a), leadTime(b));
-                case HIGHEST_QUANTITY -> Long.compare(b.quantityAvailable(), a.quantityAvailable());
-                case VENDOR_PRIORITY -> Integer.compare(a.vendorIndex(), b.vendorIndex());
+                case LOWEST_LANDED_COST, LOWEST_COST -> compareCost(costA, costB);
+                case SHORTEST_LEAD_TIME -> Long.compare(leadTime(leadA), leadTime(leadB));
+                case HIGHEST_QUANTITY -> Long.compare(quantityB, quantityA);
+                case VENDOR_PRIORITY -> Integer.compare(indexA, indexB);
             };
             if (c != 0) return c;
         }
-        int c = CodePointOrder.compareStrings(a.vendorId(), b.vendorId());
+        int c = vendorA == vendorB ? 0 : CodePointOrder.compareStrings(vendorA, vendorB);
         if (c != 0) return c;
-        c = Integer.compare(a.vendorIndex(), b.vendorIndex());
+        c = Integer.compare(indexA, indexB);
         if (c != 0) return c;
-        return Long.compare(a.rowNumber(), b.rowNumber());
+        return Long.compare(rowA, rowB);
     }
 
     /** Fixed in RI §3.8: an offer without a cost sorts after every offer with one; two tie. */
@@ -59,8 +73,7 @@ public final class OfferComparator implements Comparator<InventoryRecord> {
         return a.compareTo(b);
     }
 
-    private long leadTime(InventoryRecord r) {
-        Long lead = r.leadTimeDays();
+    private long leadTime(Long lead) {
         return lead == null ? fallbackLeadTimeDays : lead;
     }
 }

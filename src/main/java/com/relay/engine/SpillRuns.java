@@ -180,19 +180,21 @@ final class SpillRuns implements Closeable {
         void advance() throws IOException;
     }
 
-    /** A sorted in-memory list as a source. */
+    /** A sorted in-memory list as a source; each element is read once (the list may build it on {@code get}). */
     static RecordSource ofList(List<InventoryRecord> sorted) {
         return new RecordSource() {
             private int index;
+            private InventoryRecord current = sorted.isEmpty() ? null : sorted.get(0);
 
             @Override
             public InventoryRecord peek() {
-                return index < sorted.size() ? sorted.get(index) : null;
+                return current;
             }
 
             @Override
             public void advance() {
                 index++;
+                current = index < sorted.size() ? sorted.get(index) : null;
             }
         };
     }

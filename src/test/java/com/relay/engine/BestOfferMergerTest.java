@@ -210,7 +210,7 @@ class BestOfferMergerTest {
         }
 
         List<InventoryRecord> spilled = new ArrayList<>();
-        try (BestOfferMerger merger = new BestOfferMerger(bo, p, spillDir, 1 << 20)) {
+        try (BestOfferMerger merger = new BestOfferMerger(bo, p, spillDir, 1 << 16)) {
             for (InventoryRecord r : input) merger.accept(r);
             assertThat(merger.spilledRuns()).isGreaterThan(SpillRuns.DEFAULT_FAN_IN);
             assertThat(listSpillDir()).isNotEmpty();

@@ -54,6 +54,23 @@ class CodePointOrderTest {
         }
     }
 
+    @Test
+    void compareCharsAgreesWithCompareStringsOnRanges() {
+        Random random = new Random(13);
+        int[] pool = {0x41, 0x61, 0xC4, 0xD7FF, 0xE000, 0xFFFD, 0x1F600};
+        for (int i = 0; i < 5_000; i++) {
+            String a = randomString(random, pool);
+            String b = random.nextInt(3) == 0 ? a + randomString(random, pool) : randomString(random, pool);
+            // embedded at different offsets of one array, like the sorter's SKU arena
+            char[] arena = ("xy" + a + "z" + b + "w").toCharArray();
+            int aFrom = 2;
+            int bFrom = 3 + a.length();
+            int byChars = CodePointOrder.compareChars(arena, aFrom, aFrom + a.length(), arena, bFrom, bFrom + b.length());
+            assertThat(Integer.signum(byChars)).as("%s vs %s", a, b)
+                    .isEqualTo(Integer.signum(CodePointOrder.compareStrings(a, b)));
+        }
+    }
+
     /** A differing prefix key must agree with code point order; long strings and NULs included. */
     @Test
     void prefixKeyNeverContradictsCodePointOrder() {
