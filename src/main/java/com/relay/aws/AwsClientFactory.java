@@ -14,7 +14,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -91,10 +94,18 @@ public final class AwsClientFactory {
     }
 
     public S3Client s3() {
-        return configure(S3Client.builder(), endpoints.s3(), false)
+        S3ClientBuilder builder = configure(S3Client.builder(), endpoints.s3(), false)
                 // emulators and LocalStack serve buckets by path, not by virtual host
-                .forcePathStyle(endpoints.s3() != null)
-                .build();
+                .forcePathStyle(endpoints.s3() != null);
+        if (settings.mode() == RelayMode.EMBEDDED) {
+            // The embedded emulator is in this process, over loopback: no network to guard against.
+            // By default the SDK sends every upload aws-chunked with a CRC32 trailer and asks for
+            // checksums on every download; on two cores shared with the emulator (which hashes every
+            // upload itself) that is CPU the run needs. LocalStack and AWS keep the SDK defaults.
+            builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        }
+        return builder.build();
     }
 
     public S3Presigner s3Presigner() {

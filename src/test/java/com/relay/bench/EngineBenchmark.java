@@ -151,7 +151,9 @@ public final class EngineBenchmark {
         RelayCli relay = new RelayCli(javaExe, args.jar(), args.heap(), args.launcher());
         if (!args.skipRelay()) {
             relay.preflight(dataDir.resolve("scratch"), Duration.ofSeconds(120));
-            warmUp(relay, dataDir);
+            MeasuredProcess.Result warm = relay.warmUp(dataDir, args.seed(), args.timeout());
+            requireSuccess("Relay local-run (warm-up)", warm);
+            out.printf("warm-up relay : %s s (2 x 1000 rows, untimed)%n", BenchReport.seconds(warm.wall()));
         }
         Path runsDir = dataDir.resolve("runs");
         Path logs = dataDir.resolve("logs");
@@ -219,23 +221,6 @@ public final class EngineBenchmark {
             System.err.println(verdict);
         }
         return status;
-    }
-
-    /**
-     * One untimed local-run on a small dataset, as a user's earlier runs would have done: the first
-     * batch command of a new build through bin/relay unpacks the jar and records its class-data
-     * archive (see bin/relay), and the timed runs should measure the steady state, not that.
-     */
-    private void warmUp(RelayCli relay, Path dataDir) throws IOException, InterruptedException {
-        FeedGenerator.Params small = new FeedGenerator.Params(2, 1000, 2000, args.seed());
-        FeedGenerator.Dataset warm = new FeedGenerator(small).generateIfAbsent(dataDir.resolve(small.dirName()));
-        Path output = dataDir.resolve("runs").resolve("warm-up");
-        RelayCli.deleteTree(output);
-        MeasuredProcess.Result r = MeasuredProcess.run(relay.localRunCommand(warm.config(), warm.vendorFiles(), output, NOW),
-                dataDir, dataDir.resolve("logs").resolve("relay-warm-up"), args.timeout(), null);
-        requireSuccess("Relay local-run (warm-up)", r);
-        RelayCli.deleteTree(output);
-        out.printf("warm-up relay : %s s (2 x 1000 rows, untimed)%n", BenchReport.seconds(r.wall()));
     }
 
     private List<String> duckDbCommand(FeedGenerator.Dataset data, Path output) {

@@ -63,6 +63,23 @@ public final class RelayCli {
         return command;
     }
 
+    /**
+     * One untimed local-run on a small dataset (2 × 1,000 rows, generated under {@code dataDir}), as
+     * a user's earlier runs would have done: the first batch command of a new build through
+     * bin/relay unpacks the jar and records its class-data archive (see bin/relay), and timed runs
+     * should measure the steady state, not that. The caller checks the result.
+     */
+    public MeasuredProcess.Result warmUp(Path dataDir, long seed, Duration timeout) throws IOException, InterruptedException {
+        FeedGenerator.Params small = new FeedGenerator.Params(2, 1000, 2000, seed);
+        FeedGenerator.Dataset warm = new FeedGenerator(small).generateIfAbsent(dataDir.resolve(small.dirName()));
+        Path output = dataDir.resolve("runs").resolve("warm-up");
+        deleteTree(output);
+        MeasuredProcess.Result r = MeasuredProcess.run(localRunCommand(warm.config(), warm.vendorFiles(), output,
+                EngineBenchmark.NOW), dataDir, dataDir.resolve("logs").resolve("relay-warm-up"), timeout, null);
+        deleteTree(output);
+        return r;
+    }
+
     /** RI §7: {@code <output-dir>/<run_id>/tenants/<tenant_id>/outputs/merged_inventory.csv}. */
     public static Path mergedFile(Path outputDir, String tenantId) {
         return outputDir.resolve(RUN_ID).resolve("tenants").resolve(tenantId).resolve("outputs")
