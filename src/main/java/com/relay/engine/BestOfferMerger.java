@@ -110,7 +110,7 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
 
     private void spillHeld() throws IOException {
         spill.addRun(best.sortedRecords());
-        best.clear();
+        best = new HeldOffers(); // a fresh, small table: the budget counts allocated arrays
     }
 
     /** Merge step over SKU-sorted sources: all records of one SKU meet; the best one is kept. */

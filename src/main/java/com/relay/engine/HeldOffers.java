@@ -30,8 +30,10 @@ final class HeldOffers {
     private static final byte BIG_DECIMAL = 2;
     private static final byte INSTANT = 1;
 
-    /** Per held SKU: the table slots (at most half full) and the array columns, in bytes. */
-    static final long ENTRY_BYTES = 2 * 4 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 1 + 4 + 4 + 4 + 8 + 40;
+    /** Bytes of one row across the column arrays (ints, longs, flags, two references). */
+    private static final int COLUMN_BYTES = 5 * 4 + 3 * 8 + 2 + 2 * 4 + 4;
+    /** A {@code BigDecimal} cost object (compact: no {@code BigInteger} behind it). */
+    private static final int DECIMAL_BYTES = 40;
 
     private int[] slots = new int[1 << 10]; // entry + 1; 0 = free
     private int size;
@@ -64,9 +66,13 @@ final class HeldOffers {
         return size;
     }
 
-    /** Bytes the held offers take (the memory budget's measure). */
+    /**
+     * Heap bytes the table has allocated (the memory budget's measure, RI §3.7): array capacities,
+     * not just the used part, so growth by doubling and dead packed bytes count too.
+     */
     long heldBytes() {
-        return size * ENTRY_BYTES + 2L * skuUsed + packedLive;
+        return 4L * slots.length + (long) COLUMN_BYTES * hashes.length + (long) DECIMAL_BYTES * size
+                + 2L * skuChars.length + packed.length;
     }
 
     /** A view of the fields the offer order reads, for the entry at {@code row}. */
@@ -117,17 +123,6 @@ final class HeldOffers {
     /** Replaces the offer held at {@code row} by {@code r} (same SKU). */
     void replace(int row, InventoryRecord r) {
         set(row, r, true);
-    }
-
-    /** Drops every held offer (after a spill); keeps the allocated arrays. */
-    void clear() {
-        Arrays.fill(slots, 0);
-        Arrays.fill(cost, 0, size, null);
-        Arrays.fill(vendorId, 0, size, null);
-        size = 0;
-        skuUsed = 0;
-        packedUsed = 0;
-        packedLive = 0;
     }
 
     /** The held offers as records in SKU order; a view whose {@code get} unpacks (read each once). */

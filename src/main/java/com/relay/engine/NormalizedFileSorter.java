@@ -31,8 +31,6 @@ import java.util.PriorityQueue;
  */
 public final class NormalizedFileSorter implements RecordConsumer, Closeable {
 
-    /** Per row: two sort keys, three offsets (and array growth slack). */
-    private static final long ENTRY_OVERHEAD = 48;
     static final int DEFAULT_FAN_IN = 64;
 
     private final Path spillDir;
@@ -43,14 +41,13 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
     private final List<Path> runs = new ArrayList<>();
 
     // row i: line bytes lineBytes[lineStart[i] .. lineStart[i + 1]), SKU chars likewise
-    private byte[] lineBytes = new byte[1 << 16];
-    private char[] skuChars = new char[1 << 12];
-    private int[] lineStart = new int[1025];
-    private int[] skuStart = new int[1025];
-    private long[] key1 = new long[1024];
-    private long[] key2 = new long[1024];
+    private byte[] lineBytes;
+    private char[] skuChars;
+    private int[] lineStart;
+    private int[] skuStart;
+    private long[] key1;
+    private long[] key2;
     private int size;
-    private long heldBytes;
     private long count;
     private boolean finished;
 
@@ -67,6 +64,30 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         this.formatter = CsvFeedWriter.normalized(capture);
         formatter.flush();
         capture.reset(); // the header is written once, by writeCsv
+        emptyArrays();
+    }
+
+    /** Small arrays to start (again) from: the budget counts allocated capacity (see {@link #heldBytes}). */
+    private void emptyArrays() {
+        lineBytes = new byte[4096];
+        skuChars = new char[512];
+        lineStart = new int[129];
+        skuStart = new int[129];
+        key1 = new long[128];
+        key2 = new long[128];
+        size = 0;
+    }
+
+    /** Heap bytes the held rows take: the arrays' capacities, growth slack included. */
+    private long heldBytes() {
+        return lineBytes.length + 2L * skuChars.length + 8L * (key1.length + key2.length)
+                + 4L * (lineStart.length + skuStart.length);
+    }
+
+    /** Grown capacity: doubling, but never past what the budget leaves (at least {@code needed}). */
+    private int grown(int current, int needed, int bytesPerItem) {
+        long room = (memoryBudgetBytes - heldBytes()) / bytesPerItem + current;
+        return (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, Math.min(2L * current, room)));
     }
 
     @Override
@@ -76,31 +97,31 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         formatter.flush();
         String sku = record.sku() == null ? "" : record.sku();
         if (size == key1.length) {
-            int grown = size * 2;
-            key1 = Arrays.copyOf(key1, grown);
-            key2 = Arrays.copyOf(key2, grown);
-            lineStart = Arrays.copyOf(lineStart, grown + 1);
-            skuStart = Arrays.copyOf(skuStart, grown + 1);
+            int rows = grown(key1.length, size + 1, 2 * 8 + 2 * 4);
+            key1 = Arrays.copyOf(key1, rows);
+            key2 = Arrays.copyOf(key2, rows);
+            lineStart = Arrays.copyOf(lineStart, rows + 1);
+            skuStart = Arrays.copyOf(skuStart, rows + 1);
         }
         key1[size] = CodePointOrder.prefixKey(sku);
         key2[size] = CodePointOrder.prefixKey2(sku);
         int lineAt = lineStart[size];
         int lineLength = capture.size;
         if (lineAt + lineLength > lineBytes.length) {
-            lineBytes = Arrays.copyOf(lineBytes, Math.max(lineBytes.length * 2, lineAt + lineLength));
+            lineBytes = Arrays.copyOf(lineBytes, grown(lineBytes.length, lineAt + lineLength, 1));
         }
         capture.moveTo(lineBytes, lineAt);
         lineStart[size + 1] = lineAt + lineLength;
         int skuAt = skuStart[size];
         if (skuAt + sku.length() > skuChars.length) {
-            skuChars = Arrays.copyOf(skuChars, Math.max(skuChars.length * 2, skuAt + sku.length()));
+            skuChars = Arrays.copyOf(skuChars, grown(skuChars.length, skuAt + sku.length(), 2));
         }
         sku.getChars(0, sku.length(), skuChars, skuAt);
         skuStart[size + 1] = skuAt + sku.length();
         size++;
         count++;
-        heldBytes += lineLength + 2L * sku.length() + ENTRY_OVERHEAD;
-        if (heldBytes > memoryBudgetBytes) spill();
+        // full: an array reached what the budget leaves it
+        if (heldBytes() >= memoryBudgetBytes) spill();
     }
 
     /** Records offered so far (the vendor's valid record count). */
@@ -150,8 +171,7 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
             for (int i : order) write(out, held(i));
         }
-        size = 0;
-        heldBytes = 0;
+        emptyArrays();
     }
 
     /** Row {@code i} of the held rows as a {@link Line} (spill paths only). */

@@ -185,7 +185,10 @@ public final class EngineRun {
         public Optional<RunResult> normalize() throws IOException {
             enter(NORMALIZE);
             engineStart = System.nanoTime();
-            merger = new BestOfferMerger(config.merge().bestOffer(), config.pricing(), req.workDir(), req.memoryBudgetBytes());
+            // three quarters of ENGINE_MEMORY_BUDGET_MB for the best offer per SKU (alive all run
+            // long), a quarter for the normalized sorts of the vendors being parsed (parseAll)
+            merger = new BestOfferMerger(config.merge().bestOffer(), config.pricing(), req.workDir(),
+                    Math.max(1L << 20, req.memoryBudgetBytes() / 4 * 3));
             jobs = parseAll(merger);
             VendorJob failed = jobs.stream().filter(j -> j.failure != null).findFirst().orElse(null);
             if (failed != null) {
@@ -364,9 +367,9 @@ public final class EngineRun {
                 index++;
             }
             int threads = Math.max(1, Math.min(req.parallelism(), jobs.size()));
-            // Half the budget for the merger's best-per-SKU map, the other half shared by the
-            // vendors being sorted at the same time; each side spills when it runs over.
-            long sorterBudget = Math.max(1L << 20, req.memoryBudgetBytes() / (2L * threads));
+            // A quarter of the budget shared by the vendors being sorted at the same time, the rest
+            // for the merger's best-per-SKU table (normalize); each side spills when it runs over.
+            long sorterBudget = Math.max(1L << 20, req.memoryBudgetBytes() / (4L * threads));
             AtomicInteger firstFailed = new AtomicInteger(Integer.MAX_VALUE);
             AtomicLong rowsSoFar = new AtomicLong();
             try (MergeFeeder feeder = new MergeFeeder(merger)) {

@@ -20,7 +20,7 @@ final class MergeFeeder implements AutoCloseable {
 
     private static final List<InventoryRecord> END = new ArrayList<>(0);
 
-    private final BlockingQueue<List<InventoryRecord>> queue = new ArrayBlockingQueue<>(8);
+    private final BlockingQueue<List<InventoryRecord>> queue = new ArrayBlockingQueue<>(4);
     private final Thread thread;
     private volatile Throwable failure;
 
