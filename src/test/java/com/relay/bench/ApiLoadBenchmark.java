@@ -2,6 +2,9 @@ package com.relay.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.RelayApplication;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +33,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  *   <li>{@code POST /v1/runs} + {@code GET}: every client creates runs for its own tenants (one
  *       tenant per iteration, onboarded beforehand, so the tenant lock never answers 409) and reads
  *       each back. The worker is off: this measures the API, not the runs.</li>
+ *   <li>{@code --cost-requests} (5000) sequential GETs by one client: CPU time per request by
+ *       thread group, to show where a request's cost goes (0 skips it).</li>
  * </ol>
  * Latencies p50/p95/p99 and throughput, printed as a Markdown table and written to
  * {@code <data-dir>/api-load-results.md}. See bench/README.md.
@@ -42,13 +47,15 @@ public final class ApiLoadBenchmark {
     private final int clients;
     private final int requests;
     private final int creates;
+    private final int costRequests;
     private final Path dataDir;
     private String base;
 
-    ApiLoadBenchmark(int clients, int requests, int creates, Path dataDir) {
+    ApiLoadBenchmark(int clients, int requests, int creates, int costRequests, Path dataDir) {
         this.clients = clients;
         this.requests = requests;
         this.creates = creates;
+        this.costRequests = costRequests;
         this.dataDir = dataDir;
     }
 
@@ -56,20 +63,22 @@ public final class ApiLoadBenchmark {
         int clients = 50;
         int requests = 200;
         int creates = 10;
+        int cost = 5000;
         Path dataDir = Path.of("bench-data");
         for (int i = 0; i + 1 < argv.length; i += 2) {
             switch (argv[i]) {
                 case "--clients" -> clients = Integer.parseInt(argv[i + 1]);
                 case "--requests" -> requests = Integer.parseInt(argv[i + 1]);
                 case "--creates" -> creates = Integer.parseInt(argv[i + 1]);
+                case "--cost-requests" -> cost = Integer.parseInt(argv[i + 1]);
                 case "--data-dir" -> dataDir = Path.of(argv[i + 1]);
                 default -> {
-                    System.err.println("usage: ApiLoadBenchmark [--clients 50] [--requests 200] [--creates 10] [--data-dir bench-data]");
+                    System.err.println("usage: ApiLoadBenchmark [--clients 50] [--requests 200] [--creates 10] [--cost-requests 5000] [--data-dir bench-data]");
                     System.exit(2);
                 }
             }
         }
-        System.exit(new ApiLoadBenchmark(clients, requests, creates, dataDir.toAbsolutePath()).run());
+        System.exit(new ApiLoadBenchmark(clients, requests, creates, cost, dataDir.toAbsolutePath()).run());
     }
 
     int run() throws Exception {
@@ -147,11 +156,50 @@ public final class ApiLoadBenchmark {
             t.append(row("`GET /v1/runs/{id}`", gets, gets.size() / getSeconds));
             t.append(row("`POST /v1/runs` (of POST+GET)", posts, posts.size() / createSeconds));
             t.append(row("`GET /v1/runs/{id}` (of POST+GET)", readBacks, readBacks.size() / createSeconds));
+            if (costRequests > 0) t.append("\n").append(cpuPerRequest(readable.get(0)));
             System.out.println();
             System.out.println(t);
             Files.writeString(dataDir.resolve("api-load-results.md"), t.toString(), StandardCharsets.UTF_8);
         }
         return 0;
+    }
+
+    /**
+     * Where one request's CPU goes: {@code costRequests} sequential GETs (one client, after the load
+     * phases, so the JIT is warm), CPU time per request of each thread group of this JVM (service,
+     * emulators and the client alike), and the process total (the difference is GC, JIT and VM).
+     */
+    private String cpuPerRequest(String runId) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Map<Long, Long> before = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) before.put(id, threads.getThreadCpuTime(id));
+        long process0 = os.getProcessCpuTime();
+        for (int i = 0; i < costRequests; i++) send(http, "GET", "/runs/" + runId, null);
+        long process = os.getProcessCpuTime() - process0;
+        Map<String, Long> byGroup = new HashMap<>();
+        long javaThreads = 0;
+        for (long id : threads.getAllThreadIds()) {
+            long now = threads.getThreadCpuTime(id);
+            ThreadInfo info = threads.getThreadInfo(id);
+            if (now < 0 || info == null) continue;
+            long used = now - before.getOrDefault(id, 0L);
+            byGroup.merge(info.getThreadName().replaceAll("\\d+", "N"), used, Long::sum);
+            javaThreads += used;
+        }
+        StringBuilder t = new StringBuilder(String.format("| CPU per sequential `GET /v1/runs/{id}` (%d requests) | ms | share |%n",
+                costRequests));
+        t.append("|---|---:|---:|\n");
+        long total = process;
+        byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(e -> t.append(String.format("| threads `%s` | %.3f | %.0f %% |%n", e.getKey(),
+                        e.getValue() / 1e6 / costRequests, 100.0 * e.getValue() / total)));
+        t.append(String.format("| the rest: GC, JIT and VM threads, threads that ended | %.3f | %.0f %% |%n", (process - javaThreads) / 1e6 / costRequests,
+                100.0 * (process - javaThreads) / total));
+        t.append(String.format("| **process total** | **%.3f** | |%n", process / 1e6 / costRequests));
+        return t.toString();
     }
 
     private static String tenant(String kind, int client, int i) {
