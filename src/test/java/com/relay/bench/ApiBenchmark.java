@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,17 +128,7 @@ public final class ApiBenchmark {
         }
 
         Path appData = dataDir.resolve("api-bench-service");
-        RelayCli.deleteTree(appData);
-        Map<String, Object> props = new HashMap<>();
-        props.put("RELAY_DATA_DIR", appData.toString());
-        props.put("RELAY_EMBEDDED_SQS_PORT", "0");
-        props.put("RELAY_EMBEDDED_DYNAMODB_PORT", "0");
-        props.put("RELAY_EMBEDDED_S3_PORT", "0");
-        props.put("SERVER_PORT", "0");
-        props.put("MANAGEMENT_PORT", "0");
-        props.put("SCHEDULER_ENABLED", "false");
-        props.put("LOG_LEVEL", "WARN");
-        props.put("LOG_FORMAT", "text");
+        Map<String, Object> props = BenchService.properties(appData);
         int status = 0;
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(RelayApplication.class).properties(props).run()) {
             base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port") + "/v1";

@@ -83,19 +83,9 @@ public final class ApiLoadBenchmark {
 
     int run() throws Exception {
         Path appData = dataDir.resolve("api-load-service");
-        RelayCli.deleteTree(appData);
-        Map<String, Object> props = new HashMap<>();
-        props.put("RELAY_DATA_DIR", appData.toString());
-        props.put("RELAY_EMBEDDED_SQS_PORT", "0");
-        props.put("RELAY_EMBEDDED_DYNAMODB_PORT", "0");
-        props.put("RELAY_EMBEDDED_S3_PORT", "0");
-        props.put("SERVER_PORT", "0");
-        props.put("MANAGEMENT_PORT", "0");
+        Map<String, Object> props = BenchService.properties(appData);
         props.put("WORKER_ENABLED", "false");
         props.put("NOTIFIER_ENABLED", "false");
-        props.put("SCHEDULER_ENABLED", "false");
-        props.put("LOG_LEVEL", "WARN");
-        props.put("LOG_FORMAT", "text");
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(RelayApplication.class).properties(props).run()) {
             base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port") + "/v1";
             HttpClient setup = HttpClient.newHttpClient();
