@@ -41,6 +41,7 @@ public final class JdkNtfyClient implements NtfyClient {
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri()).timeout(requestTimeout)
                 .POST(HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
         request.headers().forEach(b::header);
+        long started = System.nanoTime();
         CompletableFuture<HttpResponse<String>> future =
                 client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {
@@ -53,6 +54,14 @@ public final class JdkNtfyClient implements NtfyClient {
             return AttemptResult.transport(new HttpTimeoutException("request timed out"));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            // The client's own request timeout races the connection teardown it causes: the future
+            // may fail with "connection closed locally" instead of the HttpTimeoutException. An
+            // attempt that failed at or after its deadline timed out, whatever the wrapper says.
+            HttpTimeoutException timeout = timeoutIn(cause); // a connect timeout keeps its own type
+            if (timeout != null) return AttemptResult.transport(timeout);
+            if (System.nanoTime() - started >= requestTimeout.toNanos()) {
+                return AttemptResult.transport(new HttpTimeoutException("request timed out"));
+            }
             if (cause instanceof IOException || cause instanceof IllegalArgumentException) {
                 return AttemptResult.transport(rootIo(cause));
             }
@@ -61,6 +70,13 @@ public final class JdkNtfyClient implements NtfyClient {
             future.cancel(true);
             throw e;
         }
+    }
+
+    private static HttpTimeoutException timeoutIn(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpTimeoutException h) return h;
+        }
+        return null;
     }
 
     /** The most specific I/O cause (ConnectException rather than its wrapper). */
