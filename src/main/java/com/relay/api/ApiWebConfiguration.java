@@ -1,19 +1,38 @@
 package com.relay.api;
 
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
-/**
- * Tomcat would reject an encoded slash ({@code %2F}) in a path with a bare 400 before any Relay
- * code runs; passing it through lets the id checks answer in the API's own terms (RI §5.1).
- */
+/** How the API's HTTP requests reach the Camel REST routes. */
 @Configuration(proxyBeanMethods = false)
 public class ApiWebConfiguration {
 
+    /**
+     * Tomcat would reject an encoded slash ({@code %2F}) in a path with a bare 400 before any Relay
+     * code runs; passing it through lets the id checks answer in the API's own terms (RI §5.1).
+     */
     @Bean
     public WebServerFactoryCustomizer<TomcatServletWebServerFactory> relayEncodedSlash() {
         return factory -> factory.addConnectorCustomizers(c -> c.setEncodedSolidusHandling("passthrough"));
+    }
+
+    /**
+     * platform-http's default engine hands every exchange to Spring's task executor (8 threads,
+     * unbounded queue) and answers through an asynchronous servlet request. The routes block on
+     * DynamoDB, S3 and SQS anyway, so that hop buys nothing and costs a thread switch per request,
+     * queues requests behind the 8 threads, and puts each request under the container's async
+     * timeout (30 s by default): an inbound upload slower than that was cut off. Here the exchange
+     * runs on the request's own Tomcat thread (Tomcat's pool bounds concurrency) and the response
+     * is complete before the handler returns. The bean name is the one platform-http looks up.
+     */
+    @Bean(name = PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME)
+    public PlatformHttpEngine springBootPlatformHttpEngine(Environment environment) {
+        return new SpringBootPlatformHttpEngine(environment.getProperty("server.port", Integer.class, 8080), Runnable::run);
     }
 }

@@ -7,7 +7,9 @@ import com.relay.aws.ProvisionedResources;
 import com.relay.aws.Provisioner;
 import com.relay.config.RelaySettings;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -337,6 +339,49 @@ class RunsApiIT extends ApiTestSupport {
                 .PUT(HttpRequest.BodyPublishers.noBody())).status()).isEqualTo(422);
         assertThat(send(request("/v1/tenants/" + t + "/vendors/nobody/inbound/f.csv").header("X-API-Key", DEV)
                 .PUT(HttpRequest.BodyPublishers.ofString("x"))).code()).isEqualTo("VENDOR_NOT_FOUND");
+    }
+
+    @Test
+    void healthAndReadsAnswerWhileManyUploadsAreOpen() throws Exception {
+        String t = createTenant("open");
+        // more than the 8 threads of Spring's task executor, which platform-http used to run every
+        // exchange on: a health check then waited for the uploads to finish
+        int uploads = 12;
+        byte[] half = "SKU0000001,10,5.00\n".repeat(50).getBytes(StandardCharsets.US_ASCII);
+        List<Socket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < uploads; i++) {
+                // raw HTTP/1.1: headers and half the body are on the wire, the rest comes later
+                Socket socket = new Socket("127.0.0.1", port);
+                open.add(socket);
+                socket.setSoTimeout(30_000);
+                var out = socket.getOutputStream();
+                out.write(("PUT /v1/tenants/" + t + "/vendors/vendor-a/inbound/open-" + i + ".csv HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\nX-API-Key: " + DEV + "\r\nContent-Type: text/csv\r\n"
+                        + "Content-Length: " + 2 * half.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(half);
+                out.flush();
+            }
+            Thread.sleep(500); // let the service pick them all up
+
+            HttpResponse<String> health = http.send(request("/v1/health").timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(get("/v1/tenants/" + t, DEV).status()).isEqualTo(200);
+
+            for (Socket socket : open) {
+                socket.getOutputStream().write(half);
+                socket.getOutputStream().flush();
+            }
+            for (Socket socket : open) {
+                String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertThat(status).isEqualTo("HTTP/1.1 201");
+            }
+            assertThat(s3.headObject(b -> b.bucket(resources.artifactBucket()).key("tenants/" + t + "/inbound/vendor-a/open-0.csv"))
+                    .contentLength()).isEqualTo(2L * half.length);
+        } finally {
+            for (Socket socket : open) socket.close();
+        }
     }
 
     static InputStream generated(long size) {
