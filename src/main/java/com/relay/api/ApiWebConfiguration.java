@@ -3,11 +3,13 @@ package com.relay.api;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /** How the API's HTTP requests reach the Camel REST routes. */
 @Configuration(proxyBeanMethods = false)
@@ -34,5 +36,17 @@ public class ApiWebConfiguration {
     @Bean(name = PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME)
     public PlatformHttpEngine springBootPlatformHttpEngine(Environment environment) {
         return new SpringBootPlatformHttpEngine(environment.getProperty("server.port", Integer.class, 8080), Runnable::run);
+    }
+
+    /** With the exchange complete on return, no second (asynchronous) dispatch either. */
+    @Bean
+    public static BeanPostProcessor relayCompletedFutureHandler() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof RequestMappingHandlerAdapter adapter) CompletedFutureReturnValueHandler.install(adapter);
+                return bean;
+            }
+        };
     }
 }

@@ -115,7 +115,8 @@ public class RequestBodyFilter extends OncePerRequestFilter {
 
         @Override
         public java.io.BufferedReader getReader() {
-            return new java.io.BufferedReader(java.io.Reader.nullReader());
+            // a one-char buffer: the default one is 16 KB, allocated for every request's empty body
+            return new java.io.BufferedReader(java.io.Reader.nullReader(), 1);
         }
     }
 }
