@@ -58,9 +58,9 @@ public class TracingConfiguration {
     }
 
     /**
-     * platform-http runs each route on Boot's task executor, off the servlet thread that opened the
-     * request's server span: the decorator carries the current observation (and so the span and
-     * its MDC ids) to that thread.
+     * Work handed to Boot's task executor continues the current observation (and so the span and
+     * its MDC ids). The API's routes no longer go there (they run on the request's own thread,
+     * {@code ApiWebConfiguration}); anything else that uses the executor keeps its trace.
      */
     @Bean
     public ContextPropagatingTaskDecorator relayContextPropagatingTaskDecorator() {

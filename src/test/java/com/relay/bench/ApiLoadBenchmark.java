@@ -26,7 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * concurrent clients (50), each a {@link LoadClient} on its own keep-alive connection.
  * <ol>
  *   <li>warm-up: windows of {@code --window} GETs (10,000) by all clients until the JIT has settled
- *       (compilation under a tenth of a window's wall time), at most {@code --max-warm-up} windows
+ *       (compilation under a twentieth of a window's wall time), at most {@code --max-warm-up} windows
  *       (40; 0 measures a cold service); every window is reported, so the cold start is visible;</li>
  *   <li>{@code GET /v1/runs/{id}}: every client reads existing runs, {@code --requests} each;</li>
  *   <li>{@code POST /v1/runs} + {@code GET}: every client creates runs for its own tenants (one
@@ -173,8 +173,8 @@ public final class ApiLoadBenchmark {
                     ms(pct(window, 50)), ms(pct(window, 99)), jitMillis / 1000.0);
             System.out.print("warm-up " + line);
             t.append(line);
-            // compiler threads' time, summed: under a tenth of the wall time means the hot paths are compiled
-            if (jitMillis < seconds * 100) break;
+            // compiler threads' time, summed: under a twentieth of the wall time means the hot paths are compiled
+            if (jitMillis < seconds * 50) break;
         }
         return t.toString();
     }
