@@ -3,12 +3,12 @@ package com.relay.api;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.method.support.ModelAndViewContainer;
+import org.springframework.web.servlet.mvc.method.annotation.DeferredResultMethodReturnValueHandler;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
@@ -22,21 +22,15 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  */
 final class CompletedFutureReturnValueHandler implements HandlerMethodReturnValueHandler {
 
-    private final HandlerMethodReturnValueHandler pending;
+    /** Spring's own handler for futures (stateless), for one that is still pending. */
+    private final HandlerMethodReturnValueHandler pending = new DeferredResultMethodReturnValueHandler();
 
-    private CompletedFutureReturnValueHandler(HandlerMethodReturnValueHandler pending) {
-        this.pending = pending;
-    }
-
-    /** Puts this handler in front of the adapter's own future handler (which it falls back to). */
+    /** Puts this handler in front of the adapter's own ones. */
     static void install(RequestMappingHandlerAdapter adapter) {
         List<HandlerMethodReturnValueHandler> handlers = adapter.getReturnValueHandlers();
         if (handlers == null) throw new IllegalStateException("RequestMappingHandlerAdapter is not initialized yet");
-        MethodParameter futureType = futureReturnType();
-        HandlerMethodReturnValueHandler springs = handlers.stream().filter(h -> h.supportsReturnType(futureType)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("Spring MVC has no handler for CompletableFuture results"));
         List<HandlerMethodReturnValueHandler> ordered = new ArrayList<>(handlers.size() + 1);
-        ordered.add(new CompletedFutureReturnValueHandler(springs));
+        ordered.add(new CompletedFutureReturnValueHandler());
         ordered.addAll(handlers);
         adapter.setReturnValueHandlers(ordered);
     }
@@ -55,25 +49,12 @@ final class CompletedFutureReturnValueHandler implements HandlerMethodReturnValu
         }
         try {
             future.get();
-        } catch (ExecutionException | CompletionException e) {
+        } catch (ExecutionException e) {
             // what the asynchronous path would hand to the exception resolvers
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof Exception exception) throw exception;
-            throw (Error) cause;
+            if (cause instanceof Error error) throw error;
+            throw cause instanceof Exception exception ? exception : e;
         }
         mavContainer.setRequestHandled(true);
-    }
-
-    private static MethodParameter futureReturnType() {
-        try {
-            return new MethodParameter(CompletedFutureReturnValueHandler.class.getDeclaredMethod("sample"), -1);
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @SuppressWarnings("unused") // its return type is what Spring's handlers are asked about
-    private static CompletableFuture<Void> sample() {
-        return null;
     }
 }

@@ -104,18 +104,8 @@ public final class ApiLoadBenchmark {
             StringBuilder report = new StringBuilder();
             report.append(warmUp(List.of(readable)));
 
-            List<Long> gets = new ArrayList<>();
             long t0 = System.nanoTime();
-            for (List<Long> part : parallel(c -> {
-                List<Long> own = new ArrayList<>();
-                try (LoadClient http = client()) {
-                    for (int i = 0; i < options.requests(); i++) {
-                        String runId = readable[(c + i) % readable.length];
-                        own.add(timed(() -> send(http, "GET", "/runs/" + runId, null)));
-                    }
-                }
-                return own;
-            })) gets.addAll(part);
+            List<Long> gets = gets(List.of(readable), options.requests());
             double getSeconds = (System.nanoTime() - t0) / 1e9;
 
             creates(0, options.createWarmUp(), new ArrayList<>(), new ArrayList<>()); // unmeasured: the POST path's JIT
@@ -154,17 +144,7 @@ public final class ApiLoadBenchmark {
         for (int w = 1; w <= options.maxWarmUp(); w++) {
             long jit0 = compilation.getTotalCompilationTime();
             long t0 = System.nanoTime();
-            List<Long> window = new ArrayList<>();
-            for (List<Long> part : parallel(c -> {
-                List<Long> own = new ArrayList<>();
-                try (LoadClient http = client()) {
-                    for (int i = 0; i < perClient; i++) {
-                        String runId = readable.get((c + i) % readable.size());
-                        own.add(timed(() -> send(http, "GET", "/runs/" + runId, null)));
-                    }
-                }
-                return own;
-            })) window.addAll(part);
+            List<Long> window = gets(readable, perClient);
             double seconds = (System.nanoTime() - t0) / 1e9;
             long jitMillis = compilation.getTotalCompilationTime() - jit0;
             done += window.size();
@@ -177,6 +157,22 @@ public final class ApiLoadBenchmark {
             if (jitMillis < seconds * 50) break;
         }
         return t.toString();
+    }
+
+    /** {@code perClient} GETs by every client, each client cycling through the runs; the latencies. */
+    private List<Long> gets(List<String> readable, int perClient) throws Exception {
+        List<Long> all = new ArrayList<>();
+        for (List<Long> part : parallel(c -> {
+            List<Long> own = new ArrayList<>();
+            try (LoadClient http = client()) {
+                for (int i = 0; i < perClient; i++) {
+                    String runId = readable.get((c + i) % readable.size());
+                    own.add(timed(() -> send(http, "GET", "/runs/" + runId, null)));
+                }
+            }
+            return own;
+        })) all.addAll(part);
+        return all;
     }
 
     /** {@code count} POST+GET iterations per client on tenants {@code from..from+count-1}; returns the seconds. */
