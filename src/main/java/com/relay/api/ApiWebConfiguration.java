@@ -3,7 +3,7 @@ package com.relay.api;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
-import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.web.servlet.WebMvcRegistrations;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -38,14 +38,16 @@ public class ApiWebConfiguration {
         return new SpringBootPlatformHttpEngine(environment.getProperty("server.port", Integer.class, 8080), Runnable::run);
     }
 
-    /** With the exchange complete on return, no second (asynchronous) dispatch either. */
+    /**
+     * With the exchange complete on return, no second (asynchronous) dispatch either, and no
+     * validation-group scan for handlers that validate nothing ({@link ApiHandlerAdapter}).
+     */
     @Bean
-    public static BeanPostProcessor relayCompletedFutureHandler() {
-        return new BeanPostProcessor() {
+    public WebMvcRegistrations relayHandlerAdapter() {
+        return new WebMvcRegistrations() {
             @Override
-            public Object postProcessAfterInitialization(Object bean, String beanName) {
-                if (bean instanceof RequestMappingHandlerAdapter adapter) CompletedFutureReturnValueHandler.install(adapter);
-                return bean;
+            public RequestMappingHandlerAdapter getRequestMappingHandlerAdapter() {
+                return new ApiHandlerAdapter();
             }
         };
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.AsyncHandlerMethodReturnValueHandler;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.mvc.method.annotation.DeferredResultMethodReturnValueHandler;
@@ -20,7 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * future to Spring's own handler. The second dispatch was about a third of the servlet threads'
  * time per {@code GET /v1/runs/{id}}.
  */
-final class CompletedFutureReturnValueHandler implements HandlerMethodReturnValueHandler {
+final class CompletedFutureReturnValueHandler implements AsyncHandlerMethodReturnValueHandler {
 
     /** Spring's own handler for futures (stateless), for one that is still pending. */
     private final HandlerMethodReturnValueHandler pending = new DeferredResultMethodReturnValueHandler();
@@ -38,6 +39,15 @@ final class CompletedFutureReturnValueHandler implements HandlerMethodReturnValu
     @Override
     public boolean supportsReturnType(MethodParameter returnType) {
         return CompletableFuture.class.isAssignableFrom(returnType.getParameterType());
+    }
+
+    /**
+     * Marking futures as asynchronous makes Spring pick this handler without asking the other
+     * fifteen first; it is the first handler anyway.
+     */
+    @Override
+    public boolean isAsyncReturnValue(Object returnValue, MethodParameter returnType) {
+        return returnValue instanceof CompletableFuture;
     }
 
     @Override

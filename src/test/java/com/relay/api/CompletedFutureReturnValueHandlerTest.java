@@ -47,6 +47,10 @@ class CompletedFutureReturnValueHandlerTest {
         assertThat(first).isInstanceOf(CompletedFutureReturnValueHandler.class);
         assertThat(first.supportsReturnType(futureType())).isTrue();
         assertThat(first.supportsReturnType(new MethodParameter(List.class.getMethod("size"), -1))).isFalse();
+        // an "async" value to Spring, so its handler selection stops at this handler
+        var async = (org.springframework.web.method.support.AsyncHandlerMethodReturnValueHandler) first;
+        assertThat(async.isAsyncReturnValue(new CompletableFuture<>(), futureType())).isTrue();
+        assertThat(async.isAsyncReturnValue("body", futureType())).isFalse();
     }
 
     @Test
