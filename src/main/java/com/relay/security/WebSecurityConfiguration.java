@@ -2,6 +2,8 @@ package com.relay.security;
 
 import com.relay.config.RelaySettings;
 import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
+import jakarta.servlet.Filter;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -11,6 +13,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.context.AbstractSecurityWebApplicationInitializer;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 
 /**
@@ -56,11 +59,27 @@ public class WebSecurityConfiguration {
      * credentials in headers, never cookies, and answers in its own error shape. An empty chain
      * (what {@code WebSecurity#ignoring} builds, without its start-up warning) instead of a
      * permit-all one: the dozen filters of an {@code HttpSecurity} chain were a large share of an
-     * API request's CPU time under load (docs/PERFORMANCE.md). The firewall still applies.
+     * API request's CPU time under load (docs/PERFORMANCE.md). API requests on the API server skip
+     * Spring Security altogether ({@link #apiRequestsSkipSecurity()}); everything else still passes
+     * the firewall.
      */
     @Bean
     @Order(2)
     public SecurityFilterChain passThrough() {
         return new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE);
+    }
+
+    /** API requests skip Spring Security altogether ({@link ApiRequestsSkipSecurityFilter}). */
+    @Bean
+    public static BeanPostProcessor apiRequestsSkipSecurity() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (AbstractSecurityWebApplicationInitializer.DEFAULT_FILTER_NAME.equals(beanName) && bean instanceof Filter filter) {
+                    return new ApiRequestsSkipSecurityFilter(filter);
+                }
+                return bean;
+            }
+        };
     }
 }

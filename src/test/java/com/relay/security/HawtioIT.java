@@ -123,5 +123,7 @@ class HawtioIT {
         // the management server keeps Spring Security's strict firewall (the API's paths are exempt)
         assertThat(send(management("/actuator/hawtio/a%2Fb").header("Authorization", ADMIN).GET()).statusCode())
                 .isEqualTo(400);
+        // API requests skip Spring Security; the wrapper is what both servers' filter registration finds
+        assertThat(context.getBean("springSecurityFilterChain")).isInstanceOf(ApiRequestsSkipSecurityFilter.class);
     }
 }
