@@ -32,4 +32,18 @@ class CorrelationIdVectorsTest {
         if (expected != null) assertThat(used).isEqualTo(expected);
         else assertThat(used).matches(UUID_V4).isNotEqualTo(CorrelationIds.resolve(headerValues));
     }
+
+    @org.junit.jupiter.api.Test
+    void newIdsAreDistinctVersion4Uuids() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = CorrelationIds.newId();
+            java.util.UUID uuid = java.util.UUID.fromString(id);
+            assertThat(uuid.version()).isEqualTo(4);
+            assertThat(uuid.variant()).isEqualTo(2);
+            assertThat(id).matches(UUID_V4);
+            ids.add(id);
+        }
+        assertThat(ids).hasSize(10_000);
+    }
 }
