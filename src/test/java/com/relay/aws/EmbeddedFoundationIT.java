@@ -3,6 +3,8 @@ package com.relay.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -172,6 +174,28 @@ class EmbeddedFoundationIT {
         assertThat(deep.body()).contains("\"tenants_table\":\"ok\"", "\"runs_table\":\"ok\"", "\"notifications_table\":\"ok\"",
                 "\"jobs_queue\":\"ok\"", "\"notifications_queue\":\"ok\"", "\"artifact_bucket\":\"ok\"");
         assertThat(deep.headers().map()).doesNotContainKey("x-secret-looking-header");
+    }
+
+    /**
+     * Every emulator listens on the bind host (127.0.0.1) only. On Linux all of 127/8 reaches
+     * the loopback interface, so a server bound to every interface would accept 127.0.0.2 too.
+     */
+    @Test
+    void emulatorsListenOnTheBindHostOnly() throws Exception {
+        List<URI> endpoints = List.of(sqs.serviceClientConfiguration().endpointOverride().orElseThrow(),
+                dynamoDb.serviceClientConfiguration().endpointOverride().orElseThrow(),
+                s3.serviceClientConfiguration().endpointOverride().orElseThrow());
+        for (URI endpoint : endpoints) {
+            assertThat(endpoint.getHost()).isEqualTo("127.0.0.1");
+            try (Socket reached = new Socket()) {
+                reached.connect(new InetSocketAddress("127.0.0.1", endpoint.getPort()), 2000);
+            }
+            assertThatThrownBy(() -> {
+                try (Socket other = new Socket()) {
+                    other.connect(new InetSocketAddress("127.0.0.2", endpoint.getPort()), 2000);
+                }
+            }).as("%s answers on 127.0.0.2", endpoint).isInstanceOf(java.io.IOException.class);
+        }
     }
 
     @Test

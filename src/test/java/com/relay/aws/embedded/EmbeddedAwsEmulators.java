@@ -1,7 +1,8 @@
 package com.relay.aws.embedded;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.main.CommandLineInput;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import com.relay.aws.AwsEndpoints;
 import com.relay.aws.EmbeddedAws;
 import com.relay.config.RelaySettings;
@@ -17,6 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.elasticmq.server.ElasticMQServer;
 import org.elasticmq.server.config.ElasticMQServerConfig;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -64,8 +70,7 @@ public final class EmbeddedAwsEmulators implements EmbeddedAws {
 
         int sqsPort = port(cfg.sqsPort(), host);
         URI sqs = startSqs(host, sqsPort, cfg.persistent() ? dataDir.resolve("sqs") : null);
-        int ddbPort = port(cfg.dynamoDbPort(), host);
-        URI ddb = startDynamoDb(host, ddbPort, cfg.persistent() ? dataDir.resolve("dynamodb") : null);
+        URI ddb = startDynamoDb(host, cfg.dynamoDbPort(), cfg.persistent() ? dataDir.resolve("dynamodb") : null);
         URI s3 = startS3(host, cfg.s3Port(), cfg.persistent() ? dataDir.resolve("s3") : null);
         endpoints = new AwsEndpoints(sqs, s3, ddb, null);
         log.info("embedded AWS emulators started in {} ms: sqs={} dynamodb={} s3={} data={}",
@@ -93,19 +98,39 @@ public final class EmbeddedAwsEmulators implements EmbeddedAws {
         return URI.create("http://" + host + ":" + port);
     }
 
+    /**
+     * DynamoDB Local's request handler on a Jetty server of our own: {@code ServerRunner} builds
+     * one that listens on every interface, and this one binds to the configured host like the
+     * other emulators. A configured port of 0 is resolved by the connector itself (no probe race).
+     */
     private URI startDynamoDb(String host, int port, Path dir) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
+        // the port is the connector's (CommandLineInput refuses 0)
+        List<String> args = new ArrayList<>(List.of("-disableTelemetry"));
         if (dir != null) {
             Files.createDirectories(dir);
             args.addAll(List.of("-sharedDb", "-dbPath", dir.toString()));
         } else {
             args.addAll(List.of("-sharedDb", "-inMemory"));
         }
-        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-        server.start();
-        stoppers.add(server::stop);
-        // DynamoDB Local has no bind option; it is reached through loopback only.
-        return URI.create("http://" + host + ":" + port);
+        CommandLineInput input = new CommandLineInput(args.toArray(String[]::new));
+        if (!input.init()) throw new IllegalStateException("DynamoDB Local refused its arguments " + args);
+        LocalDynamoDBServerHandler handler = new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0,
+                input.isInMemory(), input.getDbPath(), input.getSharedDb(), input.shouldDelayTransientStatuses()),
+                input.getCorsParams());
+        stoppers.add(handler::close);
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("dynamodb-local");
+        Server jetty = new Server(threads);
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost(host);
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        ContextHandler context = new ContextHandler();
+        context.setHandler(handler);
+        jetty.setHandler(new ContextHandlerCollection(context));
+        stoppers.add(jetty::stop);
+        jetty.start();
+        return URI.create("http://" + host + ":" + connector.getLocalPort());
     }
 
     private URI startS3(String host, int port, Path dir) throws Exception {
