@@ -7,6 +7,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -34,6 +36,16 @@ public final class AwsClientFactory {
     /** LocalStack accepts any key pair; these are its documented defaults. */
     private static final AwsCredentialsProvider LOCALSTACK_CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+
+    /**
+     * The timer of every SDK client's attempt timeouts. The SDK's own (five threads per client)
+     * keeps a cancelled timeout queued until it would have fired: at 35 s and a few thousand calls
+     * a second that is a heap of ~100,000 dead tasks, and every call sifts through it under the
+     * queue's one lock. Here a cancelled timeout leaves the queue at once. Daemon, one thread for
+     * the process: a timeout only interrupts the calling thread. The SDK never shuts down an
+     * executor it was given.
+     */
+    private static final ScheduledExecutorService SDK_TIMEOUTS = sdkTimeouts();
 
     private final RelaySettings settings;
     private final AwsEndpoints endpoints;
@@ -145,6 +157,21 @@ public final class AwsClientFactory {
         return builder.build();
     }
 
+    /** Timeouts waiting to fire: one per SDK call in flight (for tests and diagnostics). */
+    static int pendingSdkTimeouts() {
+        return ((ScheduledThreadPoolExecutor) SDK_TIMEOUTS).getQueue().size();
+    }
+
+    private static ScheduledExecutorService sdkTimeouts() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "sdk-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
             B configure(B builder, URI endpoint, boolean boundedAttempts) {
         builder.credentialsProvider(credentials)
@@ -154,6 +181,7 @@ public final class AwsClientFactory {
                         .socketTimeout(Duration.ofSeconds(30))
                         .maxConnections(64));
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder();
+        override.scheduledExecutorService(SDK_TIMEOUTS);
         interceptors.forEach(override::addExecutionInterceptor);
         if (boundedAttempts) {
             // longer than SQS's 20 s long poll; S3 is left unbounded: a 500 MB feed upload is slow

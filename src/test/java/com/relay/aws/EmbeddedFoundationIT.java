@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -50,6 +54,7 @@ class EmbeddedFoundationIT {
     @Autowired S3Presigner presigner;
     @Autowired ProvisionedResources resources;
     @Autowired CamelContext camel;
+    @Autowired AwsRuntime aws;
     @LocalServerPort int port;
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -174,6 +179,35 @@ class EmbeddedFoundationIT {
         assertThat(deep.body()).contains("\"tenants_table\":\"ok\"", "\"runs_table\":\"ok\"", "\"notifications_table\":\"ok\"",
                 "\"jobs_queue\":\"ok\"", "\"notifications_queue\":\"ok\"", "\"artifact_bucket\":\"ok\"");
         assertThat(deep.headers().map()).doesNotContainKey("x-secret-looking-header");
+    }
+
+    /**
+     * A client's attempt timeout is queued on Relay's one SDK timer while its call is in flight
+     * and leaves the queue when the call ends (the SDK's own timer, five threads per client,
+     * keeps every cancelled timeout queued for the full 35 s).
+     */
+    @Test
+    void attemptTimeoutsLeaveTheSdkTimerWhenTheCallEnds() {
+        AtomicInteger before = new AtomicInteger();
+        List<Integer> inFlight = new CopyOnWriteArrayList<>();
+        ExecutionInterceptor sees = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                inFlight.add(AwsClientFactory.pendingSdkTimeouts() - before.get());
+            }
+        };
+        int pendingAtStart = AwsClientFactory.pendingSdkTimeouts();
+        try (DynamoDbClient client = aws.clients().withInterceptors(List.of(sees)).dynamoDb()) {
+            for (int i = 0; i < 300; i++) {
+                String runId = "no-such-run-" + i;
+                before.set(AwsClientFactory.pendingSdkTimeouts());
+                client.getItem(b -> b.tableName(resources.runsTable()).key(Map.of("run_id", AttributeValue.fromS(runId))));
+            }
+        }
+        // other clients' calls (the SQS consumers' long polls) start and end now and then
+        assertThat(inFlight).hasSize(300);
+        assertThat(inFlight.stream().filter(d -> d == 1).count()).isGreaterThan(290);
+        assertThat(AwsClientFactory.pendingSdkTimeouts()).isLessThan(pendingAtStart + 10);
     }
 
     /**
