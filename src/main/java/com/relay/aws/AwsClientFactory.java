@@ -39,9 +39,9 @@ public final class AwsClientFactory {
 
     /**
      * The timer of every SDK client's attempt timeouts. The SDK's own (five threads per client)
-     * keeps a cancelled timeout queued until it would have fired: at 35 s and a few thousand calls
-     * a second that is a heap of ~100,000 dead tasks, and every call sifts through it under the
-     * queue's one lock. Here a cancelled timeout leaves the queue at once. Daemon, one thread for
+     * keeps a cancelled timeout queued until it would have fired: at 35 s that is ~19,000 dead
+     * tasks at 600 calls a second and 60,000+ at full speed, and every call sifts through the
+     * heap under the queue's one lock. Here a cancelled timeout leaves the queue at once. Daemon, one thread for
      * the process: a timeout only interrupts the calling thread. The SDK never shuts down an
      * executor it was given.
      */
