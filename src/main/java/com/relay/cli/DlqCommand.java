@@ -118,7 +118,7 @@ public final class DlqCommand {
                            ProvisionedResources resources, RelaySettings settings) {
         boolean jobs = args.queue() == DlqArguments.Queue.JOBS;
         DlqQueue dlq = new DlqQueue(sqs, jobs ? resources.jobsDlqUrl() : resources.notificationsDlqUrl());
-        RunRepository runs = new RunRepository(dynamoDb, resources);
+        RunRepository runs = new RunRepository(dynamoDb, resources, settings);
         Clock clock = Clock.systemUTC();
         return switch (args.action()) {
             case PEEK -> new DlqPeek(dlq, runs, printer).run(args);
