@@ -35,10 +35,22 @@ public class ApiGate {
 
     private final Authenticator authenticator;
     private final long maxBodyBytes;
+    private final boolean enabled;
 
     public ApiGate(Authenticator authenticator, RelaySettings settings) {
         this.authenticator = authenticator;
         this.maxBodyBytes = settings.api().maxBodyBytes();
+        this.enabled = settings.roles().api();
+    }
+
+    /** Whether this process runs the API role ({@code API_ENABLED}): the API routes' autoStartup. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The opposite, for the REST DSL's {@code disabled} (routes/api.camel.yaml). */
+    public boolean disabled() {
+        return !enabled;
     }
 
     /** Builds the request of an endpoint that requires a credential. */
