@@ -158,10 +158,7 @@ public final class CoalescingItemReader {
         for (Read r : batch) keys.computeIfAbsent(r.key, k -> Map.of(keyName, AttributeValue.fromS(k)));
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
         if (keys.size() == 1) {
-            String key = keys.keySet().iterator().next();
-            Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
-                    .key(keys.get(key))).item();
-            if (item != null && !item.isEmpty()) found.put(key, item);
+            getOne(keys.values().iterator().next(), found);
             return found;
         }
         List<Map<String, AttributeValue>> ask = new ArrayList<>(keys.values());
@@ -178,11 +175,7 @@ public final class CoalescingItemReader {
             ask = unprocessed == null ? List.of() : unprocessed.keys();
             if (!ask.isEmpty() && attempt + 1 >= UNPROCESSED_RETRIES) {
                 // throttled more than a few times: one GetItem each, with the SDK's own retries
-                for (Map<String, AttributeValue> k : ask) {
-                    Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
-                            .key(k)).item();
-                    if (item != null && !item.isEmpty()) found.put(k.get(keyName).s(), item);
-                }
+                for (Map<String, AttributeValue> k : ask) getOne(k, found);
                 break;
             }
             if (!ask.isEmpty()) {
@@ -191,6 +184,12 @@ public final class CoalescingItemReader {
             }
         }
         return found;
+    }
+
+    /** One consistent {@code GetItem}; the item, if any, goes into {@code found} under its key. */
+    private void getOne(Map<String, AttributeValue> key, Map<String, Map<String, AttributeValue>> found) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(key)).item();
+        if (item != null && !item.isEmpty()) found.put(key.get(keyName).s(), item);
     }
 
     private static void sleep(Duration d) {

@@ -98,24 +98,16 @@ class CoalescingItemReaderIT {
     void readsArrivingWhileTheCallsAreOutGoTogetherAndEachGetsItsOwnItem() throws Exception {
         for (int i = 0; i < 40; i++) put("together-" + i, "value-" + i);
         CoalescingItemReader reader = new CoalescingItemReader(gated, TABLE, "run_id", 1);
-        gate.holdNextCall(false);
-        Future<Optional<Map<String, AttributeValue>>> first = read(reader, "together-0");
-        gate.awaitHeld();
-
-        // 39 other keys, a key with no item, and a second read of 20 of the keys
-        List<String> keys = new ArrayList<>();
+        // behind the held first read: 39 other keys, a key with no item, and a second read of 20 of the keys
+        List<String> keys = new ArrayList<>(List.of("together-0"));
         for (int i = 1; i < 40; i++) keys.add("together-" + i);
         keys.add("together-missing");
         for (int i = 1; i <= 20; i++) keys.add("together-" + i);
-        List<Future<Optional<Map<String, AttributeValue>>>> waiting = new ArrayList<>();
-        for (String key : keys) waiting.add(read(reader, key));
-        awaitBacklog(reader, 1 + keys.size());
-        gate.releaseHeld();
+        List<Future<Optional<Map<String, AttributeValue>>>> reads = readBehindAHeldCall(reader, keys);
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).map(i -> i.get("value").s()).contains("value-0");
         for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
-            Optional<Map<String, AttributeValue>> item = waiting.get(i).get(10, TimeUnit.SECONDS);
+            Optional<Map<String, AttributeValue>> item = reads.get(i).get(10, TimeUnit.SECONDS);
             if (key.endsWith("missing")) assertThat(item).as(key).isEmpty();
             else assertThat(item).as(key).map(m -> m.get("value").s()).contains("value-" + key.substring(9));
         }
@@ -131,13 +123,11 @@ class CoalescingItemReaderIT {
     void aBatchAsksForAtMostOneHundredKeys() throws Exception {
         for (int i = 0; i < 150; i++) put("many-" + i, "value-" + i);
         CoalescingItemReader reader = new CoalescingItemReader(gated, TABLE, "run_id", 1);
-        gate.holdNextCall(false);
-        Future<Optional<Map<String, AttributeValue>>> first = read(reader, "many-0");
-        gate.awaitHeld();
-        List<Future<Optional<Map<String, AttributeValue>>>> waiting = new ArrayList<>();
-        for (int i = 1; i < 150; i++) waiting.add(read(reader, "many-" + i));
-        awaitBacklog(reader, 150);
-        gate.releaseHeld();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 150; i++) keys.add("many-" + i);
+        List<Future<Optional<Map<String, AttributeValue>>>> reads = readBehindAHeldCall(reader, keys);
+        Future<Optional<Map<String, AttributeValue>>> first = reads.get(0);
+        List<Future<Optional<Map<String, AttributeValue>>>> waiting = reads.subList(1, reads.size());
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isPresent();
         for (int i = 1; i < 150; i++) {
@@ -173,13 +163,11 @@ class CoalescingItemReaderIT {
         for (int i = 0; i < 6; i++) put("failing-" + i, "value-" + i);
         CoalescingItemReader reader = new CoalescingItemReader(gated, TABLE, "run_id", 1);
         gate.failNextBatch(() -> DynamoDbException.builder().message("injected batch failure").statusCode(500).build());
-        gate.holdNextCall(false);
-        Future<Optional<Map<String, AttributeValue>>> first = read(reader, "failing-0");
-        gate.awaitHeld();
-        List<Future<Optional<Map<String, AttributeValue>>>> waiting = new ArrayList<>();
-        for (int i = 1; i < 6; i++) waiting.add(read(reader, "failing-" + i));
-        awaitBacklog(reader, 6);
-        gate.releaseHeld();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 6; i++) keys.add("failing-" + i);
+        List<Future<Optional<Map<String, AttributeValue>>>> reads = readBehindAHeldCall(reader, keys);
+        Future<Optional<Map<String, AttributeValue>>> first = reads.get(0);
+        List<Future<Optional<Map<String, AttributeValue>>>> waiting = reads.subList(1, reads.size());
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isPresent();
         for (Future<Optional<Map<String, AttributeValue>>> f : waiting) {
@@ -200,13 +188,11 @@ class CoalescingItemReaderIT {
                     "value", AttributeValue.fromS("value-" + n), "padding", AttributeValue.fromS(big))));
         }
         CoalescingItemReader reader = new CoalescingItemReader(gated, TABLE, "run_id", 1);
-        gate.holdNextCall(false);
-        Future<Optional<Map<String, AttributeValue>>> first = read(reader, "big-0");
-        gate.awaitHeld();
-        List<Future<Optional<Map<String, AttributeValue>>>> waiting = new ArrayList<>();
-        for (int i = 1; i < 45; i++) waiting.add(read(reader, "big-" + i));
-        awaitBacklog(reader, 45);
-        gate.releaseHeld();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 45; i++) keys.add("big-" + i);
+        List<Future<Optional<Map<String, AttributeValue>>>> reads = readBehindAHeldCall(reader, keys);
+        Future<Optional<Map<String, AttributeValue>>> first = reads.get(0);
+        List<Future<Optional<Map<String, AttributeValue>>>> waiting = reads.subList(1, reads.size());
 
         assertThat(first.get(30, TimeUnit.SECONDS)).isPresent();
         for (int i = 1; i < 45; i++) {
@@ -215,6 +201,22 @@ class CoalescingItemReaderIT {
         BatchGetItemResponse firstBatch = (BatchGetItemResponse) gate.responses.get(1);
         assertThat(firstBatch.unprocessedKeys()).as("the emulator capped the answer").containsKey(TABLE);
         assertThat(gate.requests).hasSizeGreaterThanOrEqualTo(3).element(2).isInstanceOf(BatchGetItemRequest.class);
+    }
+
+    /**
+     * Reads {@code keys} with the first one's call held before it is sent, so every other read is
+     * waiting when it is released; the answers, in the order of {@code keys}.
+     */
+    private List<Future<Optional<Map<String, AttributeValue>>>> readBehindAHeldCall(CoalescingItemReader reader, List<String> keys)
+            throws InterruptedException {
+        gate.holdNextCall(false);
+        List<Future<Optional<Map<String, AttributeValue>>>> reads = new ArrayList<>();
+        reads.add(read(reader, keys.get(0)));
+        gate.awaitHeld();
+        for (String key : keys.subList(1, keys.size())) reads.add(read(reader, key));
+        awaitBacklog(reader, keys.size());
+        gate.releaseHeld();
+        return reads;
     }
 
     private Future<Optional<Map<String, AttributeValue>>> read(CoalescingItemReader reader, String key) {
