@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelaySettings;
 import com.relay.tenants.TenantRepository;
+import com.relay.tenants.config.TenantKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,6 +66,7 @@ public class InboundApi {
         String prefix = s3Prefix(Json.tree(latest.configJson()), vendorId);
         if (prefix == null) throw vendorNotFound(tenantId, vendorId);
         String key = prefix + filename;
+        checkTenantKey(key, tenantId, vendorId);
         String contentType = storedContentType(request.contentType());
         long length = request.contentLength();
         if (length > maxBytes) throw ApiException.payloadTooLarge(maxBytes);
@@ -92,6 +94,18 @@ public class InboundApi {
         body.put("size", head.contentLength());
         body.put("last_modified", head.lastModified() == null ? null : Timestamps.format(head.lastModified()));
         return ApiResponse.created(body, null);
+    }
+
+    /**
+     * The destination must be a safe key of this tenant (TenantKeys). Configurations are validated
+     * when stored, but one stored before the rule existed (or edited by hand) may still name a
+     * prefix such as {@code tenants/acme/../globex/}: refuse it rather than write anywhere.
+     */
+    private static void checkTenantKey(String key, String tenantId, String vendorId) {
+        if (!TenantKeys.isSafe(key, tenantId)) {
+            throw ApiException.invalid("vendors." + vendorId + ".inbound.s3_prefix",
+                    "the stored configuration's s3_prefix is not a safe key of this tenant; store a corrected configuration");
+        }
     }
 
     /** Copies at most INBOUND_MAX_BYTES; one byte more → 413 (nothing was written to S3 yet). */

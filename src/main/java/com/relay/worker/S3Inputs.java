@@ -4,6 +4,7 @@ import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
 import com.relay.engine.run.VendorInput;
 import com.relay.tenants.config.TenantConfig;
+import com.relay.tenants.config.TenantKeys;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,15 +47,18 @@ public class S3Inputs {
     public List<VendorInput> inputs(TenantConfig config) {
         List<VendorInput> inputs = new ArrayList<>();
         for (TenantConfig.Vendor v : config.vendors()) {
-            inputs.add(input(v));
+            inputs.add(input(config, v));
         }
         return inputs;
     }
 
-    private VendorInput input(TenantConfig.Vendor v) {
+    private VendorInput input(TenantConfig config, TenantConfig.Vendor v) {
         String prefix = v.inbound().s3Prefix();
         InboundSelection selection = new InboundSelection();
         for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+            // An object written past the API with a key such as <prefix>../x is not this vendor's feed
+            // on a store that resolves dot-segments (the embedded one does): never select it.
+            if (!TenantKeys.isSafe(o.key(), config.tenantId())) continue;
             selection.offer(new InboundSelection.Candidate(o.key(), o.lastModified(), o.size(), o.eTag()));
         }
         Optional<InboundSelection.Candidate> newest = selection.selected();

@@ -7,11 +7,9 @@ import com.relay.runs.RunCreator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -169,13 +167,6 @@ class RunFailuresIT extends WorkerTestSupport {
         run = awaitTerminal(startRun(t));
         assertThat(run.get("error_code").asText()).isEqualTo("invalid_input");
         assertThat(run.get("error_message").asText()).startsWith("invalid tenant config: timezone: ");
-    }
-
-    private void handWrittenVersion(String tenant, int version, String json) {
-        dynamoDb.putItem(b -> b.tableName(resources.tenantsTable()).item(Map.of(
-                "tenant_id", AttributeValue.fromS(tenant), "config_version", AttributeValue.fromN(Integer.toString(version)),
-                "config", AttributeValue.fromS(json), "created_at", AttributeValue.fromS("2026-01-01T00:00:00.000Z"),
-                "created_by", AttributeValue.fromS("key:dev"))));
     }
 
     @Test

@@ -106,6 +106,14 @@ abstract class WorkerTestSupport extends ApiTestSupport {
         upload(tenant, vendor, filename, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A config version written to the table directly, as if stored before a rule existed or edited by hand. */
+    void handWrittenVersion(String tenant, int version, String json) {
+        dynamoDb.putItem(b -> b.tableName(resources.tenantsTable()).item(Map.of(
+                "tenant_id", AttributeValue.fromS(tenant), "config_version", AttributeValue.fromN(Integer.toString(version)),
+                "config", AttributeValue.fromS(json), "created_at", AttributeValue.fromS("2026-01-01T00:00:00.000Z"),
+                "created_by", AttributeValue.fromS("key:dev"))));
+    }
+
     String startRun(String tenant) {
         Reply r = post("/v1/runs", DEV, "{\"tenant_id\": \"" + tenant + "\"}");
         assertThat(r.status()).as(r.raw().body()).isEqualTo(202);

@@ -182,10 +182,10 @@ final class ConfigValidator {
         return new Inbound(type, s3 ? prefixValue : null);
     }
 
+    /** The key rules of {@link TenantKeys}: under the tenant's root, with no way out of it. */
     private void checkTenantPrefix(String path, String value) {
-        if (tenantId != null && !value.startsWith("tenants/" + tenantId + "/")) {
-            fields.problem(path, "must start with 'tenants/" + tenantId + "/'");
-        }
+        (tenantId != null ? TenantKeys.problem(value, tenantId) : TenantKeys.shapeProblem(value))
+                .ifPresent(message -> fields.problem(path, message));
     }
 
     private Parser parser(FieldReader.Obj o) {
