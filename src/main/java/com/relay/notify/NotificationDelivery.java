@@ -174,7 +174,7 @@ public class NotificationDelivery {
         String ref = s(record, "token_secret_ref");
         if (ref != null) {
             try {
-                secret = tokens.resolve(ref);
+                secret = tokens.resolve(s(record, "tenant_id"), ref);
             } catch (TokenResolver.Unresolvable e) {
                 return failAndDelete(record, token, "CONFIG_ERROR", "token secret could not be resolved: " + e.getMessage(),
                         receiptHandle, null);

@@ -1,22 +1,24 @@
 package com.relay.notify;
 
 import com.relay.config.RelayMode;
+import com.relay.tenants.config.SecretReferences;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Resolves {@code token_secret_ref} (notifications.md §2.3) when a delivery needs it; values are
  * trimmed, cached for {@code SECRET_CACHE_SECONDS} and never logged or stored.
  *
- * <p>{@code env:RELAY_NTFY_TOKEN_<SUFFIX>} works in embedded and localstack modes;
+ * <p>{@code env:RELAY_SECRET_<TENANT>_<NAME>} works in embedded and localstack modes;
  * {@code ssm:<name>} (SecureString, decrypted) and {@code secretsmanager:<name>} are read from the
  * {@link SecretStores} in localstack and aws modes (the embedded emulators have neither service).
- * The tenant-scoped prefixes are enforced when the configuration is validated.
+ * The tenant scoping ({@link SecretReferences}, {@code /relay/ntfy/<tenant>/}) is enforced when the
+ * configuration is validated and again here, for versions stored before a rule existed: a secret is
+ * only ever resolved for the tenant whose record asks for it.
  */
 public final class TokenResolver {
 
@@ -30,7 +32,12 @@ public final class TokenResolver {
         public StoreUnavailable(String reason) { super(reason, null, false, false); }
     }
 
-    private static final Pattern ENV_REF = Pattern.compile("^env:(RELAY_NTFY_TOKEN_[A-Z0-9_]+)$");
+    /**
+     * One answer for another tenant's variable, an unset one and an empty one, so a reference
+     * cannot be used to learn which variables exist.
+     */
+    static final String ENV_UNAVAILABLE = "the env: reference is not a set variable of this tenant (RELAY_SECRET_<TENANT_ID>_<NAME>)";
+    static final String OUT_OF_SCOPE = "the reference is not under this tenant's path";
 
     private record Cached(String value, Instant until) {}
 
@@ -54,28 +61,31 @@ public final class TokenResolver {
     }
 
     /** The token, or {@link Unresolvable} with a reason that never contains a secret value. */
-    public String resolve(String ref) throws Unresolvable, StoreUnavailable {
+    public String resolve(String tenantId, String ref) throws Unresolvable, StoreUnavailable {
+        if (tenantId == null) throw new Unresolvable(OUT_OF_SCOPE);
         Instant now = clock.instant();
-        Cached c = cache.get(ref);
+        String cacheKey = tenantId + '\u0000' + ref; // a cached value is only ever served to its own tenant
+        Cached c = cache.get(cacheKey);
         if (c != null && now.isBefore(c.until())) return c.value();
-        String value = lookUp(ref);
-        if (!cacheFor.isZero()) cache.put(ref, new Cached(value, now.plus(cacheFor)));
+        String value = lookUp(tenantId, ref);
+        if (!cacheFor.isZero()) cache.put(cacheKey, new Cached(value, now.plus(cacheFor)));
         return value;
     }
 
-    private String lookUp(String ref) throws Unresolvable, StoreUnavailable {
-        var m = ENV_REF.matcher(ref);
-        if (m.matches()) {
+    private String lookUp(String tenantId, String ref) throws Unresolvable, StoreUnavailable {
+        if (ref.startsWith(SecretReferences.ENV_SCHEME)) {
             if (mode == RelayMode.AWS) throw new Unresolvable("env: references are only allowed in embedded and localstack modes");
-            String v = env.apply(m.group(1));
-            if (v == null || v.trim().isEmpty()) throw new Unresolvable("environment variable " + m.group(1) + " is not set or empty");
+            String variable = SecretReferences.envVariable(ref, tenantId).orElseThrow(() -> new Unresolvable(ENV_UNAVAILABLE));
+            String v = env.apply(variable);
+            if (v == null || v.trim().isEmpty()) throw new Unresolvable(ENV_UNAVAILABLE);
             return v.trim();
         }
         try {
             String v;
-            if (ref.startsWith("ssm:")) v = stores.parameter(ref.substring("ssm:".length()));
-            else if (ref.startsWith("secretsmanager:")) v = stores.secret(ref.substring("secretsmanager:".length()));
-            else throw new Unresolvable("unsupported reference form");
+            if (ref.startsWith("ssm:")) v = stores.parameter(scoped(ref.substring("ssm:".length()), "/relay/ntfy/" + tenantId + "/"));
+            else if (ref.startsWith("secretsmanager:")) {
+                v = stores.secret(scoped(ref.substring("secretsmanager:".length()), "relay/ntfy/" + tenantId + "/"));
+            } else throw new Unresolvable("unsupported reference form");
             if (v == null || v.trim().isEmpty()) throw new Unresolvable("the referenced value is empty");
             return v.trim();
         } catch (SecretStores.Unusable e) {
@@ -83,5 +93,10 @@ public final class TokenResolver {
         } catch (SecretStores.Unavailable e) {
             throw new StoreUnavailable(e.getMessage());
         }
+    }
+
+    private static String scoped(String name, String tenantRoot) throws Unresolvable {
+        if (!name.startsWith(tenantRoot) || name.length() == tenantRoot.length()) throw new Unresolvable(OUT_OF_SCOPE);
+        return name;
     }
 }

@@ -119,7 +119,8 @@ final class DeliveryHarness {
             clock.advance(attemptMillis);
             return ntfy.apply(t);
         };
-        TokenResolver tokens = new TokenResolver(mode, Map.of("RELAY_NTFY_TOKEN_ACME", "tk_example0000000000000000000000")::get,
+        TokenResolver tokens = new TokenResolver(mode, Map.of("RELAY_SECRET_ACME_PARTS_NTFY", "tk_example0000000000000000000000",
+                "RELAY_SECRET_GLOBEX_NTFY", "tk_globex000000000000000000000000")::get,
                 Duration.ofSeconds(300), clock);
         delivery = new NotificationDelivery(repository, breakers, client, tokens,
                 new DestinationPolicy(mode == RelayMode.AWS, settings.notifier().allowedPrivateHosts()), metrics,

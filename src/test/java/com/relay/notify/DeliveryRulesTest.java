@@ -207,7 +207,7 @@ class DeliveryRulesTest {
     @Test
     void n8AMissingTokenIsAConfigErrorWithoutTheSecret() {
         DeliveryHarness h = harness(script());
-        String id = h.record("https://ntfy.example.com", "env:RELAY_NTFY_TOKEN_MISSING");
+        String id = h.record("https://ntfy.example.com", "env:RELAY_SECRET_ACME_PARTS_MISSING");
         assertThat(h.receive(id)).isEqualTo(Outcome.DELETED);
         assertThat(h.s(id, "status")).isEqualTo("failed");
         assertThat(h.s(id, "error_code")).isEqualTo("CONFIG_ERROR");
@@ -219,9 +219,24 @@ class DeliveryRulesTest {
     }
 
     @Test
+    void anotherTenantsVariableIsRefusedLikeAMissingOneAndNeverSent() {
+        // issue 17 #6: a record of acme_parts naming globex's variable (set, with a value)
+        DeliveryHarness h = harness(script());
+        String foreign = h.record("https://ntfy.example.com", "env:RELAY_SECRET_GLOBEX_NTFY");
+        String legacy = h.record("https://ntfy.example.com", "env:RELAY_NTFY_TOKEN_GLOBEX");
+        String missing = h.record("https://ntfy.example.com", "env:RELAY_SECRET_ACME_PARTS_MISSING");
+        for (String id : List.of(foreign, legacy, missing)) {
+            assertThat(h.receive(id)).isEqualTo(Outcome.DELETED);
+            assertThat(h.s(id, "error_code")).isEqualTo("CONFIG_ERROR");
+            assertThat(h.s(id, "error_message")).isEqualTo("token secret could not be resolved: " + TokenResolver.ENV_UNAVAILABLE);
+        }
+        assertThat(h.requests).isEmpty();
+    }
+
+    @Test
     void aResolvedTokenIsSentAsBearerAndStoredNowhere() {
         DeliveryHarness h = harness(script());
-        String id = h.record("https://ntfy.example.com", "env:RELAY_NTFY_TOKEN_ACME");
+        String id = h.record("https://ntfy.example.com", "env:RELAY_SECRET_ACME_PARTS_NTFY");
         h.receive(id);
         assertThat(h.requests.get(0).headers()).containsEntry("Authorization", "Bearer tk_example0000000000000000000000");
         assertThat(h.item(id).toString()).doesNotContain("tk_example");

@@ -77,18 +77,18 @@ class SecretReferencesIT {
     @Test
     void ssmAndSecretsManagerReferencesResolveTrimmed() throws Exception {
         TokenResolver r = resolver(moto.endpoint(), new AtomicInteger(), Duration.ZERO);
-        assertThat(r.resolve("ssm:/relay/ntfy/acme/publisher")).isEqualTo("tk_from_ssm_0000");
-        assertThat(r.resolve("secretsmanager:relay/ntfy/acme/publisher")).isEqualTo("tk_from_secrets_0000");
+        assertThat(r.resolve("acme", "ssm:/relay/ntfy/acme/publisher")).isEqualTo("tk_from_ssm_0000");
+        assertThat(r.resolve("acme", "secretsmanager:relay/ntfy/acme/publisher")).isEqualTo("tk_from_secrets_0000");
     }
 
     @Test
     void missingOrEmptyValuesAreUnusableWithoutTheValueInTheReason() {
         TokenResolver r = resolver(moto.endpoint(), new AtomicInteger(), Duration.ZERO);
-        assertThatThrownBy(() -> r.resolve("ssm:/relay/ntfy/acme/nothing"))
+        assertThatThrownBy(() -> r.resolve("acme", "ssm:/relay/ntfy/acme/nothing"))
                 .isInstanceOf(TokenResolver.Unresolvable.class).hasMessageContaining("ParameterNotFound");
-        assertThatThrownBy(() -> r.resolve("secretsmanager:relay/ntfy/acme/nothing"))
+        assertThatThrownBy(() -> r.resolve("acme", "secretsmanager:relay/ntfy/acme/nothing"))
                 .isInstanceOf(TokenResolver.Unresolvable.class).hasMessageContaining("ResourceNotFound");
-        assertThatThrownBy(() -> r.resolve("secretsmanager:relay/ntfy/acme/blank"))
+        assertThatThrownBy(() -> r.resolve("acme", "secretsmanager:relay/ntfy/acme/blank"))
                 .isInstanceOf(TokenResolver.Unresolvable.class).hasMessage("the referenced value is empty");
     }
 
@@ -99,7 +99,7 @@ class SecretReferencesIT {
             closed = s.getLocalPort();
         }
         TokenResolver r = resolver("http://127.0.0.1:" + closed, new AtomicInteger(), Duration.ZERO);
-        assertThatThrownBy(() -> r.resolve("ssm:/relay/ntfy/acme/publisher"))
+        assertThatThrownBy(() -> r.resolve("acme", "ssm:/relay/ntfy/acme/publisher"))
                 .isInstanceOf(TokenResolver.StoreUnavailable.class).hasMessageContaining("unreachable");
     }
 
@@ -108,12 +108,12 @@ class SecretReferencesIT {
         AtomicInteger opened = new AtomicInteger();
         TokenResolver r = resolver(moto.endpoint(), opened, Duration.ofMinutes(5));
         assertThat(opened).hasValue(0);
-        assertThat(r.resolve("ssm:/relay/ntfy/acme/publisher")).isEqualTo("tk_from_ssm_0000");
+        assertThat(r.resolve("acme", "ssm:/relay/ntfy/acme/publisher")).isEqualTo("tk_from_ssm_0000");
         try (SsmClient ssm = ssm(moto.endpoint())) {
             ssm.putParameter(b -> b.name("/relay/ntfy/acme/publisher").value("tk_rotated").type(ParameterType.SECURE_STRING)
                     .overwrite(true));
         }
-        assertThat(r.resolve("ssm:/relay/ntfy/acme/publisher")).isEqualTo("tk_from_ssm_0000");
+        assertThat(r.resolve("acme", "ssm:/relay/ntfy/acme/publisher")).isEqualTo("tk_from_ssm_0000");
         assertThat(opened).hasValue(1);
         try (SsmClient ssm = ssm(moto.endpoint())) {
             ssm.putParameter(b -> b.name("/relay/ntfy/acme/publisher").value("  tk_from_ssm_0000  ")
@@ -125,9 +125,9 @@ class SecretReferencesIT {
     void embeddedModeHasNoSecretStore() {
         TokenResolver r = new TokenResolver(RelayMode.EMBEDDED, Map.<String, String>of()::get, Duration.ZERO,
                 Clock.systemUTC(), SecretStores.NONE);
-        assertThatThrownBy(() -> r.resolve("ssm:/relay/ntfy/acme/publisher"))
+        assertThatThrownBy(() -> r.resolve("acme", "ssm:/relay/ntfy/acme/publisher"))
                 .isInstanceOf(TokenResolver.Unresolvable.class).hasMessage("SSM Parameter Store is not available in embedded mode");
-        assertThatThrownBy(() -> r.resolve("secretsmanager:relay/ntfy/acme/publisher"))
+        assertThatThrownBy(() -> r.resolve("acme", "secretsmanager:relay/ntfy/acme/publisher"))
                 .isInstanceOf(TokenResolver.Unresolvable.class).hasMessage("Secrets Manager is not available in embedded mode");
     }
 }

@@ -35,7 +35,8 @@ final class NotificationsValidator {
     static final String CRON_SECONDS_MESSAGE = "seconds field must be 0";
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern ENV_REF = Pattern.compile("env:RELAY_NTFY_TOKEN_[A-Z0-9_]+");
+    /** The env: form when the tenant id itself is invalid (its own problem is reported). */
+    private static final Pattern ANY_TENANT_ENV_REF = Pattern.compile("env:RELAY_SECRET_[A-Z0-9_]+");
     /** SSM parameter name characters after the tenant prefix. */
     private static final Pattern SSM_NAME = Pattern.compile("[A-Za-z0-9_.\\-/]+");
     /** Secrets Manager secret name characters after the tenant prefix. */
@@ -259,11 +260,15 @@ final class NotificationsValidator {
     /** null when the reference is acceptable in this context (notifications.md §2.3), else the message. */
     String tokenReferenceProblem(String ref) {
         String tenant = tenantId != null ? tenantId : "<tenant_id>";
+        String envPrefix = tenantId != null ? SecretReferences.envPrefix(tenantId) : "RELAY_SECRET_<TENANT_ID>_";
         String formMessage = "must be ssm:/relay/ntfy/" + tenant + "/…, secretsmanager:relay/ntfy/" + tenant
-                + "/… or env:RELAY_NTFY_TOKEN_…";
-        if (ref.startsWith("env:")) {
-            if (!ENV_REF.matcher(ref).matches()) {
-                return formMessage;
+                + "/… or env:" + envPrefix + "…";
+        if (ref.startsWith(SecretReferences.ENV_SCHEME)) {
+            // one rule for every env: secret (SecretReferences): the variable's name says whose it is
+            String problem = tenantId != null ? SecretReferences.envProblem(ref, tenantId)
+                    : ANY_TENANT_ENV_REF.matcher(ref).matches() ? null : formMessage;
+            if (problem != null) {
+                return problem;
             }
             return context.runMode() == TenantConfigParser.RunMode.AWS ? ENV_MODE_MESSAGE : null;
         }

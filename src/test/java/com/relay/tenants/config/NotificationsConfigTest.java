@@ -29,7 +29,9 @@ class NotificationsConfigTest {
 
     static final String URL = "must be an absolute https URL without user info, query or fragment";
     static final String TOPIC = "must match ^[A-Za-z0-9_-]{1,64}$";
-    static final String TOKEN = "must be ssm:/relay/ntfy/acme/…, secretsmanager:relay/ntfy/acme/… or env:RELAY_NTFY_TOKEN_…";
+    static final String TOKEN = "must be ssm:/relay/ntfy/acme/…, secretsmanager:relay/ntfy/acme/… or env:RELAY_SECRET_ACME_…";
+    static final String ENV_NAME = "must name a variable RELAY_SECRET_ACME_<NAME> (<NAME>: A-Z, 0-9 and single '_')";
+    static final String ENV_LEGACY = "env:RELAY_NTFY_TOKEN_… is no longer read: name the variable RELAY_SECRET_ACME_<NAME> and reference env:RELAY_SECRET_ACME_<NAME>";
     static final String ENV_MODE = "env: references are only allowed in embedded and localstack modes";
     static final String ON = "must be a non-empty list of SUCCEEDED, FAILED without duplicates";
     static final String PRIORITY = "must be 1-5 or one of min, low, default, high, max, urgent";
@@ -142,10 +144,18 @@ class NotificationsConfigTest {
                 Arguments.of("token_secret_ref", quoted("ssm:/relay/ntfy/acme/publisher"), API_AWS, null),
                 Arguments.of("token_secret_ref", quoted("ssm:/relay/ntfy/acme/team/publisher"), API_AWS, null),
                 Arguments.of("token_secret_ref", quoted("secretsmanager:relay/ntfy/acme/publisher"), API_AWS, null),
-                Arguments.of("token_secret_ref", quoted("env:RELAY_NTFY_TOKEN_ACME"), API, null),
-                Arguments.of("token_secret_ref", quoted("env:RELAY_NTFY_TOKEN_ACME_2"), Context.api(RunMode.LOCALSTACK), null),
-                Arguments.of("token_secret_ref", quoted("env:RELAY_NTFY_TOKEN_ACME"), CLI, null),
-                Arguments.of("token_secret_ref", quoted("env:RELAY_NTFY_TOKEN_ACME"), API_AWS, ENV_MODE),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_SECRET_ACME_NTFY"), API, null),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_SECRET_ACME_NTFY_2"), Context.api(RunMode.LOCALSTACK), null),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_SECRET_ACME_NTFY"), CLI, null),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_SECRET_ACME_NTFY"), API_AWS, ENV_MODE),
+                // issue 17 #6: another tenant's variable, and today's names, with one message each
+                Arguments.of("token_secret_ref", quoted("env:RELAY_SECRET_GLOBEX_NTFY"), API, ENV_NAME),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_SECRET_ACMEX_NTFY"), API, ENV_NAME),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_SECRET_ACME_"), API, ENV_NAME),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_SECRET_ACME__X"), API, ENV_NAME),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_SECRET_ACME_ntfy"), API, ENV_NAME),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_NTFY_TOKEN_GLOBEX"), API, ENV_LEGACY),
+                Arguments.of("token_secret_ref", quoted("env:RELAY_NTFY_TOKEN_ACME"), API_AWS, ENV_LEGACY),
                 Arguments.of("token_secret_ref", quoted("ssm:/relay/ntfy/beta/publisher"), API_AWS, TOKEN),
                 Arguments.of("token_secret_ref", quoted("ssm:/relay/ntfy/acme/"), API_AWS, TOKEN),
                 Arguments.of("token_secret_ref", quoted("ssm:/relay/ntfy/acme"), API_AWS, TOKEN),
@@ -153,9 +163,7 @@ class NotificationsConfigTest {
                 Arguments.of("token_secret_ref", quoted("secretsmanager:relay/ntfy/beta/x"), API_AWS, TOKEN),
                 Arguments.of("token_secret_ref",
                         quoted("secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:relay/ntfy/acme/x"), API_AWS, TOKEN),
-                Arguments.of("token_secret_ref", quoted("env:HOME"), API, TOKEN),
-                Arguments.of("token_secret_ref", quoted("env:RELAY_NTFY_TOKEN_"), API, TOKEN),
-                Arguments.of("token_secret_ref", quoted("env:RELAY_NTFY_TOKEN_acme"), API_AWS, TOKEN),
+                Arguments.of("token_secret_ref", quoted("env:HOME"), API, ENV_NAME),
                 Arguments.of("token_secret_ref", quoted("tk_abcdef0123456789"), API, TOKEN),
                 // on
                 Arguments.of("on", "[\"FAILED\"]", API, null),
@@ -209,7 +217,7 @@ class NotificationsConfigTest {
                 set("notifications", "{\"ntfy\": {\"topic\": \"t\", \"token_secret_ref\": \"plain-token\"}}"));
 
         assertThat(problemsOf(parseJson(config, API))).contains(problem(P + "token_secret_ref",
-                "must be ssm:/relay/ntfy/<tenant_id>/…, secretsmanager:relay/ntfy/<tenant_id>/… or env:RELAY_NTFY_TOKEN_…"));
+                "must be ssm:/relay/ntfy/<tenant_id>/…, secretsmanager:relay/ntfy/<tenant_id>/… or env:RELAY_SECRET_<TENANT_ID>_…"));
     }
 
     static Stream<Arguments> priorities() {

@@ -64,7 +64,7 @@ class TenantConfigJsonTest {
                 enabled: false
                 url: https://ntfy.example.com/base/
                 topic: acme_parts
-                token_secret_ref: env:RELAY_NTFY_TOKEN_ACME
+                token_secret_ref: env:RELAY_SECRET_ACME_PARTS_NTFY
                 on: [FAILED]
                 priority: {FAILED: urgent}
                 click_url: "https://console.example.com/{tenant_id}/runs/{run_id}"
@@ -119,7 +119,7 @@ class TenantConfigJsonTest {
                  "error_policy": {"max_invalid_rows": 12, "max_invalid_row_pct": "0.125",
                                   "fail_on_missing_required_columns": false, "missing_required_vendor_policy": "warn_only"},
                  "notifications": {"ntfy": {"enabled": false, "url": "https://ntfy.example.com/base", "topic": "acme_parts",
-                                   "token_secret_ref": "env:RELAY_NTFY_TOKEN_ACME", "on": ["FAILED"],
+                                   "token_secret_ref": "env:RELAY_SECRET_ACME_PARTS_NTFY", "on": ["FAILED"],
                                    "priority": {"SUCCEEDED": 3, "FAILED": 5},
                                    "click_url": "https://console.example.com/{tenant_id}/runs/{run_id}"}},
                  "schedule": {"cron": "0 30 5 ? * MON-FRI", "enabled": false}}

@@ -55,7 +55,7 @@ class TenantConfigParserProperties {
             node("\"NaN\""), node("\"s3\""), node("\"local\""), node("\"tenants/acme/\""), node("\"tenants/test_tenant/x/\""),
             node("\"utf8\""), node("\"cp1252\""), node("\"\\t\""), node("\"best_offer\""), node("\"sku\""),
             node("\"lowest_cost\""), node("\"SUCCEEDED\""), node("\"high\""), node("\"0 0 6 * * ?\""), node("\"*/5 * * * * ?\""),
-            node("\"0 0 6 * * *\""), node("\"env:RELAY_NTFY_TOKEN_X\""), node("\"ssm:/relay/ntfy/acme/p\""),
+            node("\"0 0 6 * * *\""), node("\"env:RELAY_SECRET_ACME_X\""), node("\"ssm:/relay/ntfy/acme/p\""),
             node("\"https://ntfy.sh/\""), node("\"http://10.0.0.1\""), node("\"https://x/{run_id}/{y}\""), node("\"UTC\""),
             node("\"+01:00\""), node("\"usd\""), node("[]"), node("{}"), node("[\"sku\", \"sku\"]"), node("{\"sku\": \"\"}"),
             node("{\"ntfy\": {\"topic\": \"t\"}}"), node("{\"cron\": \"0 0 6 * * ?\"}"), node("[{}]"), node("[null]"));
