@@ -191,7 +191,7 @@ public class RunsApi {
     }
 
     /** RunStatus (RI §5.4): every key, in order, absent values null. */
-    static Map<String, Object> status(Map<String, AttributeValue> item) {
+    public static Map<String, Object> status(Map<String, AttributeValue> item) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String key : STATUS_KEYS) {
             AttributeValue v = item.get(key);

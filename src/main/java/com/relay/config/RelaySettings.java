@@ -175,12 +175,14 @@ public record RelaySettings(
                 aws ? r.required("NOTIFICATIONS_QUEUE_URL", true, null) : notifUrl, notifName,
                 notifDlqUrl, notifDlqUrl != null ? lastSegment(notifDlqUrl) : notifName + "-dlq");
 
-        int visibility = r.integer("WORKER_VISIBILITY_TIMEOUT_SECONDS", 300, 11, 43_200);
+        // Short and extended by the heartbeat while the attempt lives: after a crash (kill -9) the job
+        // is visible again, and its lease expired, within a minute instead of five (issue 17 #13).
+        int visibility = r.integer("WORKER_VISIBILITY_TIMEOUT_SECONDS", 60, 11, 43_200);
         Worker worker = new Worker(
                 Math.max(1, r.integer("WORKER_MAX_CONCURRENCY", 1, Integer.MIN_VALUE, 64)),
                 r.integer("WORKER_POISON_MAX_RECEIVES", 3, 1, 1000),
                 visibility,
-                r.integer("WORKER_VISIBILITY_HEARTBEAT_SECONDS", 60, 1, 43_200),
+                r.integer("WORKER_VISIBILITY_HEARTBEAT_SECONDS", 20, 1, 43_200),
                 r.integer("WORKER_RETRY_BACKOFF_SECONDS", 30, 0, 43_200),
                 r.integer("WORKER_RETRY_BACKOFF_MAX_SECONDS", 900, 0, 43_200),
                 r.integer("WORKER_RECEIVE_WAIT_SECONDS", 20, 0, 20),

@@ -163,9 +163,10 @@ public class RunAttemptStore {
     }
 
     /**
-     * Poison terminal write: condition {@code status IN (QUEUED, RUNNING) AND (no lease OR lease < now)}.
+     * Terminal write without an attempt (poison, abandon): condition
+     * {@code status IN (QUEUED, RUNNING) AND (no lease OR lease < now)}.
      */
-    public Outcome terminalForPoison(Terminal t, Instant now) {
+    public Outcome terminalWithoutLiveAttempt(Terminal t, Instant now) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":queued", s("QUEUED"));
         values.put(":running", s("RUNNING"));

@@ -10,7 +10,6 @@ import com.relay.engine.run.StageListener;
 import com.relay.engine.run.VendorInput;
 import com.relay.logging.LogContext;
 import com.relay.logging.LogEvents;
-import com.relay.notify.PinnedConfigs;
 import com.relay.notify.RunNotifications;
 import com.relay.runs.RunCompletion;
 import com.relay.tenants.TenantRepository;
@@ -19,7 +18,6 @@ import com.relay.tenants.config.TenantConfig;
 import com.relay.tenants.config.TenantConfigParser;
 import com.relay.tenants.config.ValidationResult;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,7 +74,7 @@ public class RunWorker {
     private final RelaySettings.Engine engine;
     private final WorkerMetrics metrics;
     private final RunNotifications notifications;
-    private final PinnedConfigs pinnedConfigs;
+    private final RunFailures failures;
     private final Clock clock;
     private final TenantConfigParser parser = new TenantConfigParser();
     private final TenantConfigParser.Context parseContext;
@@ -90,7 +88,8 @@ public class RunWorker {
 
     public RunWorker(RunAttemptStore store, TenantRepository tenants, S3Inputs s3Inputs, S3Client s3, SqsClient sqs,
                      ProvisionedResources resources, RelaySettings settings, WorkerMetrics metrics,
-                     RunNotifications notifications, PinnedConfigs pinnedConfigs, ObjectProvider<Clock> clock) {
+                     RunNotifications notifications, RunFailures failures,
+                     ObjectProvider<Clock> clock) {
         this.store = store;
         this.tenants = tenants;
         this.s3Inputs = s3Inputs;
@@ -102,7 +101,7 @@ public class RunWorker {
         this.engine = settings.engine();
         this.metrics = metrics;
         this.notifications = notifications;
-        this.pinnedConfigs = pinnedConfigs;
+        this.failures = failures;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
         // the same rules as the API that stored the version (NOTIFY_ALLOW_INSECURE_HTTP included)
         this.parseContext = TenantConfigParser.Context.api(TenantConfigParser.RunMode.valueOf(settings.mode().name()))
@@ -236,31 +235,13 @@ public class RunWorker {
 
     /** Rule 6: the run is marked FAILED POISON_JOB; the message stays for the redrive to the DLQ. */
     private void poison(JobMessage job, Map<String, AttributeValue> run, int rc, Instant now) {
-        String prefix = job.runId() + "/tenants/" + job.tenantId() + "/";
-        String errorsKey = prefix + "reports/errors.json";
-        putErrors(errorsKey, failureEntry("POISON_JOB", POISON_MESSAGE, null));
-        String stage = text(run, "stage") == null ? "QUEUE" : text(run, "stage");
-        String startedAt = text(run, "started_at");
-        Long duration = startedAt == null ? null : Duration.between(Instant.parse(startedAt), now).toMillis();
-        RunCompletion completion = new RunCompletion(job.runId(), job.tenantId(), job.configVersion(), "FAILED", stage,
-                text(run, "created_by"), text(run, "requested_at"), Timestamps.format(now), duration, 0, stage,
-                "POISON_JOB", POISON_MESSAGE, text(run, "correlation_id"));
-        TenantConfig pinned = pinnedConfigs.load(job.tenantId(), job.configVersion());
-        Map<String, AttributeValue> record = pinned == null ? null
-                : notifications.recordFor(pinned, completion, now).orElse(null);
-        RunAttemptStore.Outcome outcome = store.terminalForPoison(new RunAttemptStore.Terminal(job.runId(),
-                job.tenantId(), "FAILED", Timestamps.format(now), duration, 0, null, true, stage, "POISON_JOB",
-                POISON_MESSAGE, errorsKey, record, notifications.table()), now);
-        if (outcome != RunAttemptStore.Outcome.COMMITTED) {
+        if (!failures.failWithoutLiveAttempt(job.runId(), job.tenantId(), job.configVersion(), run, "POISON_JOB",
+                POISON_MESSAGE, now)) {
             LogEvents.info(log, "run_delivery_ignored", "reason", "poison condition failed");
             return;
         }
         metrics.error("poison_job");
-        metrics.runEnded(job.tenantId(), false, duration, 0);
         LogEvents.warn(log, "poison_job_detected", "receive_count", rc);
-        LogEvents.warn(log, "run_failed", "error_code", "POISON_JOB", "failed_stage", stage, "error_message", POISON_MESSAGE,
-                "duration_ms", duration);
-        enqueueNotification(record);
     }
 
     private void badMessage(String messageId, String reason) {
@@ -469,26 +450,10 @@ public class RunWorker {
 
     private void failEarly(RunAttempt a, String code, String message) {
         String key = a.runId() + "/tenants/" + a.tenantId() + "/reports/errors.json";
-        putErrors(key, failureEntry(code, message, null));
+        failures.putErrors(key, RunFailures.failureEntry(code, message, null));
         a.earlyArtifacts = Map.of("errors", key);
         a.result = new RunResult(RunResult.FAILED, EngineRun.FETCH_INPUTS, EngineRun.FETCH_INPUTS, code, message, key,
                 a.earlyArtifacts, 0, 0);
-    }
-
-    private static Map<String, Object> failureEntry(String code, String message, String vendorId) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("error_code", code);
-        e.put("error_message", message);
-        if (vendorId != null) e.put("vendor_id", vendorId);
-        return e;
-    }
-
-    private void putErrors(String key, Map<String, Object> entry) {
-        try {
-            new S3ArtifactSink(s3, bucket).put(key, "application/json", mapper.writeValueAsBytes(List.of(entry)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private RunAttempt running(Exchange exchange) {

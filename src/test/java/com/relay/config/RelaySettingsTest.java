@@ -27,7 +27,8 @@ class RelaySettingsTest {
         assertThat(s.resources().jobsDlqName()).isEqualTo("relay-inventory-jobs-dlq");
         assertThat(s.resources().notificationsDlqName()).isEqualTo("relay-inventory-notifications-dlq");
         assertThat(s.worker().poisonMaxReceives()).isEqualTo(3);
-        assertThat(s.worker().visibilityTimeoutSeconds()).isEqualTo(300);
+        assertThat(s.worker().visibilityTimeoutSeconds()).isEqualTo(60);
+        assertThat(s.worker().visibilityHeartbeatSeconds()).isEqualTo(20);
         assertThat(s.notifier().maxReceives()).isEqualTo(5);
         assertThat(s.engine().memoryBudgetBytes()).isEqualTo(256L * 1024 * 1024);
         assertThat(s.embedded().bindHost()).isEqualTo("127.0.0.1");
