@@ -214,7 +214,12 @@ class ChaosKillIT {
                     .timeout(Duration.ofSeconds(30))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
             if (contentType != null) b.header("Content-Type", contentType);
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r;
+            try {
+                r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new AssertionError(method + " " + path + ": " + e + "\nthreads:\n" + threadDump() + "\nlog:\n" + tail(), e);
+            }
             assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isBetween(200, 299);
             return Json.MAPPER.readTree(r.body());
         }
@@ -279,6 +284,16 @@ class ChaosKillIT {
                     Thread.sleep(500);
                 }
                 throw new AssertionError("queues not empty: " + depth);
+            }
+        }
+
+        private String threadDump() {
+            try {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+                return new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(no thread dump: " + e + ")";
             }
         }
 
