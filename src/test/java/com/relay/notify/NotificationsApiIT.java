@@ -126,6 +126,32 @@ class NotificationsApiIT extends NotifyTestSupport {
         assertThat(off.json().at("/error/message").asText()).isEqualTo("tenant " + disabled + " has no enabled ntfy notifications");
     }
 
+    /** Issue 17 quota "notifications per minute" (3 in these ITs): the 4th is 429, nothing is created for it. */
+    @Test
+    void manualMessagesAreRateLimitedPerTenant() throws Exception {
+        String tenant = createTenant("quota", sinkUrl());
+        String key = tenantKey(tenant);
+        String body = "{\"tenant_id\": \"" + tenant + "\", \"message\": \"m\"}";
+        for (int i = 0; i < 3; i++) assertThat(postManual(key, null, body).status()).as("message %d", i + 1).isEqualTo(202);
+        Reply limited = postManual(key, "quota-4", body);
+        assertThat(limited.status()).as(limited.raw().body()).isEqualTo(429);
+        assertThat(limited.code()).isEqualTo("RATE_LIMITED");
+        assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 20); // one token every 20 s
+        assertThat(limited.json().at("/error/message").asText()).isEqualTo("tenant " + tenant
+                + " may send at most 3 notifications per minute (NOTIFY_MANUAL_PER_TENANT_PER_MINUTE); retry after "
+                + limited.header("Retry-After") + " s");
+        assertThat(limited.json().at("/error/details/0/path").asText()).isEqualTo("tenant_id");
+        assertThat(limited.json().get("limit").toString()).isEqualTo(
+                "{\"name\":\"notifications per minute\",\"value\":3,\"setting\":\"NOTIFY_MANUAL_PER_TENANT_PER_MINUTE\"}");
+        assertThat(limited.json().get("correlation_id").asText()).isEqualTo("quota-4");
+        // the refused message was not recorded: the tenant has exactly the 3 accepted ones
+        Reply listed = get("/v1/notifications?tenant_id=" + tenant, key);
+        assertThat(listed.json().get("data").size()).isEqualTo(3);
+        // another tenant is not affected
+        String other = createTenant("quota-other", sinkUrl());
+        assertThat(postManual(DEV, null, "{\"tenant_id\": \"" + other + "\", \"message\": \"m\"}").status()).isEqualTo(202);
+    }
+
     @Test
     void getAndListAreScopedToTheTenant() throws Exception {
         String a = createTenant("list-a", sinkUrl());
