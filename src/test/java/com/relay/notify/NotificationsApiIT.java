@@ -210,6 +210,72 @@ class NotificationsApiIT extends NotifyTestSupport {
         assertThat(json).doesNotContain("delivery_token", "lease_expires_at", "token_secret_ref", "\"ttl\"");
     }
 
+    /**
+     * Issue 17 defect 10: a window of 2,345 runs and 1,234 notifications (three Query pages of
+     * runs) gives the numbers computed here from what was written.
+     */
+    @Test
+    void metricsOverManyPagesGiveTheNumbersOfEveryItem() throws Exception {
+        String tenant = createTenant("metrics-many", sinkUrl());
+        Instant now = Instant.now();
+        String[] statuses = {"SUCCEEDED", "FAILED", "RUNNING", "SUCCEEDED", "QUEUED"};
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> runs = new ArrayList<>();
+        long[] counts = new long[4]; // QUEUED, RUNNING, SUCCEEDED, FAILED
+        long durationSum = 0;
+        long durations = 0;
+        for (int i = 0; i < 2_345; i++) {
+            String status = statuses[i % statuses.length];
+            counts[List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED").indexOf(status)]++;
+            Map<String, AttributeValue> run = new HashMap<>();
+            run.put("run_id", AttributeValue.fromS(UUID.randomUUID().toString()));
+            run.put("item_type", AttributeValue.fromS("RUN"));
+            run.put("tenant_id", AttributeValue.fromS(tenant));
+            run.put("status", AttributeValue.fromS(status));
+            run.put("stage", AttributeValue.fromS("NORMALIZE"));
+            run.put("created_by", AttributeValue.fromS("api"));
+            run.put("requested_at", AttributeValue.fromS(Timestamps.format(now.minusSeconds(10 + i))));
+            if (status.equals("SUCCEEDED") || status.equals("FAILED")) {
+                run.put("duration_ms", AttributeValue.fromN(Integer.toString(1_000 + i)));
+                durationSum += 1_000 + i;
+                durations++;
+            }
+            runs.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(run)).build());
+        }
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> notes = new ArrayList<>();
+        for (int i = 0; i < 1_234; i++) {
+            notes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(Map.of(
+                    "notification_id", AttributeValue.fromS(UUID.randomUUID().toString()),
+                    "tenant_id", AttributeValue.fromS(tenant), "status", AttributeValue.fromS(notes.size() % 3 == 0 ? "failed" : "completed"),
+                    "created_at", AttributeValue.fromS(Timestamps.format(now.minusSeconds(5 + notes.size())))))).build());
+        }
+        batchWrite(resources.runsTable(), runs);
+        batchWrite(resources.notificationsTable(), notes);
+
+        JsonNode m = get("/v1/metrics?tenant_id=" + tenant, DEV).json();
+        assertThat(m.at("/runs/total").asLong()).isEqualTo(2_345);
+        assertThat(m.at("/runs/status_counts").toString()).isEqualTo("{\"QUEUED\":" + counts[0] + ",\"RUNNING\":" + counts[1]
+                + ",\"SUCCEEDED\":" + counts[2] + ",\"FAILED\":" + counts[3] + "}");
+        assertThat(m.at("/runs/success_rate").decimalValue()).isEqualByComparingTo(WindowMetrics.rate(counts[2], counts[3]));
+        assertThat(m.at("/runs/average_duration_ms").asLong()).isEqualTo(Math.round((double) durationSum / durations));
+        assertThat(m.at("/runs/recent").size()).isEqualTo(10);
+        assertThat(m.at("/runs/recent/0/requested_at").asText()).isEqualTo(Timestamps.format(now.minusSeconds(10)));
+        assertThat(m.at("/runs/recent/9/requested_at").asText()).isEqualTo(Timestamps.format(now.minusSeconds(19)));
+        long failed = (1_234 + 2) / 3;
+        assertThat(m.at("/notifications/status_counts").toString()).isEqualTo(
+                "{\"created\":0,\"queued\":0,\"processing\":0,\"completed\":" + (1_234 - failed) + ",\"failed\":" + failed + "}");
+    }
+
+    private void batchWrite(String table, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> requests) {
+        for (int i = 0; i < requests.size(); i += 25) {
+            List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> batch = requests.subList(i, Math.min(requests.size(), i + 25));
+            Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> pending = Map.of(table, batch);
+            while (!pending.isEmpty()) {
+                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> left = pending;
+                pending = dynamoDb.batchWriteItem(b -> b.requestItems(left)).unprocessedItems();
+            }
+        }
+    }
+
     private void putRun(String tenant, String status, Instant requested, Long durationMs) {
         Map<String, AttributeValue> run = new HashMap<>();
         run.put("run_id", AttributeValue.fromS(UUID.randomUUID().toString()));
