@@ -293,8 +293,11 @@ public final class Provisioner {
         static List<TableSpec> all(RelaySettings settings) {
             RelaySettings.Resources r = settings.resources();
             List<TableSpec> specs = new ArrayList<>();
-            specs.add(new TableSpec(r.tenantsTable(), List.of(hash("tenant_id"), range("config_version")), List.of(),
-                    attrs("tenant_id", ScalarAttributeType.S, "config_version", ScalarAttributeType.N), null));
+            // the directory index lists tenants without reading their versions (TenantRepository, issue 17)
+            specs.add(new TableSpec(r.tenantsTable(), List.of(hash("tenant_id"), range("config_version")),
+                    List.of(new Index("tenant_directory-tenant_id-index", List.of(hash("tenant_directory"), range("tenant_id")))),
+                    attrs("tenant_id", ScalarAttributeType.S, "config_version", ScalarAttributeType.N,
+                            "tenant_directory", ScalarAttributeType.S), null));
             specs.add(new TableSpec(r.runsTable(), List.of(hash("run_id")),
                     List.of(new Index("tenant_id-requested_at-index", List.of(hash("tenant_id"), range("requested_at"))),
                             new Index("status-requested_at-index", List.of(hash("status"), range("requested_at")))),

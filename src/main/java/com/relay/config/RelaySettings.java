@@ -58,7 +58,8 @@ public record RelaySettings(
 
     /**
      * Notifier settings (RI §8.6, notifications.md §4). Times in the unit of their name;
-     * {@code allowedPrivateHosts} lower-case host names exempt from the destination policy.
+     * {@code allowedPrivateHosts} lower-case host names exempt from the destination policy;
+     * {@code manualPerTenantPerMinute} the per-tenant, per-instance rate of {@code POST /v1/notifications}.
      */
     public record Notify(int visibilityTimeoutSeconds, int maxReceives,
                          int connectTimeoutMs, int requestTimeoutMs, int maxRetries, int retryBaseMs,
@@ -67,7 +68,7 @@ public record RelaySettings(
                          int sweepIntervalSeconds, int sweepAgeSeconds, boolean allowInsecureHttp,
                          List<String> allowedPrivateHosts, int maxConcurrency, int ttlDays, int secretCacheSeconds,
                          int cbFailureThreshold, int cbFailureWindowSeconds, int cbOpenSeconds,
-                         int cbHalfOpenSuccesses) {
+                         int cbHalfOpenSuccesses, int manualPerTenantPerMinute) {
         public Notify {
             allowedPrivateHosts = List.copyOf(allowedPrivateHosts);
         }
@@ -302,7 +303,9 @@ public record RelaySettings(
                 r.integer("CB_FAILURE_THRESHOLD", 5, 1, 100_000),
                 r.integer("CB_FAILURE_WINDOW_SECONDS", 60, 1, 86_400),
                 r.integer("CB_OPEN_SECONDS", 30, 1, 86_400),
-                r.integer("CB_HALF_OPEN_SUCCESSES", 2, 1, 100));
+                r.integer("CB_HALF_OPEN_SUCCESSES", 2, 1, 100),
+                // issue 17 quota "notifications per minute" of POST /v1/notifications; 0: no limit
+                r.integer("NOTIFY_MANUAL_PER_TENANT_PER_MINUTE", 30, 0, 100_000));
         long longest = (1L + n.maxRetries()) * n.requestTimeoutMs()
                 + (long) n.maxRetries() * (n.retryMaxDelayMs() + n.retryJitterMaxMs()) + 10_000L;
         if (longest >= n.visibilityTimeoutSeconds() * 1000L) {

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Shared breaker state in {@code CIRCUIT_BREAKER_TABLE}: one item per service, strongly
+ * Shared breaker state in {@code CIRCUIT_BREAKER_TABLE}: one item per breaker key
+ * ({@code ntfy:<host>[:<port>]#<tenant_id>}, see {@link CircuitBreakers#key}), strongly
  * consistent reads, every write a PutItem conditioned on {@code version = :read} (or
  * {@code attribute_not_exists(service_name)} for the first one). Errors propagate; the caller
  * falls back to its local breaker.
@@ -50,6 +51,10 @@ public final class DynamoBreakerStore implements BreakerStore {
         Instant now = Timestamps.now(clock);
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("service_name", AttributeValue.fromS(service));
+        // the key's parts, for operators reading the table (the key alone decides)
+        item.put("server", AttributeValue.fromS(CircuitBreakers.serverOf(service)));
+        String tenant = CircuitBreakers.tenantOf(service);
+        if (tenant != null) item.put("tenant_id", AttributeValue.fromS(tenant));
         item.put("state", AttributeValue.fromS(next.state().name()));
         item.put("failure_times", AttributeValue.fromL(next.failureTimes().stream()
                 .map(t -> AttributeValue.fromS(Timestamps.format(t))).toList()));

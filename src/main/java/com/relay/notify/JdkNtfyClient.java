@@ -1,15 +1,20 @@
 package com.relay.notify;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -21,11 +26,16 @@ import java.util.concurrent.TimeoutException;
  * are per phase (connect, socket, connection request), not one per attempt. Here the request is
  * built from the record alone, {@code followRedirects(NEVER)}, HTTP/1.1 (no h2c upgrade headers),
  * a connect timeout on the client and the whole-attempt deadline on the response future. The
- * transport adds only {@code Host} and {@code Content-Length}.
+ * transport adds only {@code Host} and {@code Content-Length}. At most {@link #MAX_RESPONSE_BYTES}
+ * of the answer are read.
  */
 public final class JdkNtfyClient implements NtfyClient {
 
-    private static final int MAX_RESPONSE_CHARS = 65_536;
+    /**
+     * Bytes of a response body read at most (issue 17 defect 10): ntfy's answer is a small JSON
+     * object; the rest of a larger body is never read (the connection is closed instead).
+     */
+    static final int MAX_RESPONSE_BYTES = 65_536;
 
     private final HttpClient client;
     private final Duration requestTimeout;
@@ -42,12 +52,11 @@ public final class JdkNtfyClient implements NtfyClient {
                 .POST(HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
         request.headers().forEach(b::header);
         long started = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> future =
-                client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        CompletableFuture<HttpResponse<byte[]>> future =
+                client.sendAsync(b.build(), info -> new CappedBody(MAX_RESPONSE_BYTES));
         try {
-            HttpResponse<String> r = future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            String body = r.body();
-            if (body != null && body.length() > MAX_RESPONSE_CHARS) body = body.substring(0, MAX_RESPONSE_CHARS);
+            HttpResponse<byte[]> r = future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            String body = new String(r.body(), StandardCharsets.UTF_8);
             return AttemptResult.http(r.statusCode(), body, r.headers().firstValue("Retry-After").orElse(null));
         } catch (TimeoutException e) {
             future.cancel(true);
@@ -70,6 +79,51 @@ public final class JdkNtfyClient implements NtfyClient {
             future.cancel(true);
             throw e;
         }
+    }
+
+    /**
+     * Collects at most {@code cap} bytes of the body, then cancels the subscription: the JDK client
+     * closes the connection without reading the rest. Memory per attempt: {@code cap} bytes.
+     */
+    static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final int cap;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        CappedBody(int cap) { this.cap = cap; }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                int take = Math.min(buffer.remaining(), cap - bytes.size());
+                byte[] chunk = new byte[take];
+                buffer.get(chunk);
+                bytes.write(chunk, 0, take);
+                if (bytes.size() >= cap) {
+                    subscription.cancel();
+                    result.complete(bytes.toByteArray());
+                    return;
+                }
+            }
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable t) { result.completeExceptionally(t); }
+
+        @Override
+        public void onComplete() { result.complete(bytes.toByteArray()); }
+
+        @Override
+        public CompletionStage<byte[]> getBody() { return result; }
     }
 
     private static HttpTimeoutException timeoutIn(Throwable t) {

@@ -136,7 +136,9 @@ public class NotificationDelivery {
                     continue; // the record changed: re-read and apply the rules again
                 }
                 String service = serviceName(URI.create(s(record, "server_url")));
-                BreakerState breaker = breakers.peek(service);
+                // per server and tenant: one tenant's 429s never defer another tenant's messages
+                String breakerKey = CircuitBreakers.key(service, s(record, "tenant_id"));
+                BreakerState breaker = breakers.peek(breakerKey);
                 if (breakers.rules().blocked(breaker, now)) {
                     return defer(record, null, service, breaker, now, body, receiptHandle, attributes);
                 }
@@ -147,7 +149,7 @@ public class NotificationDelivery {
                     token = null;
                     continue;
                 }
-                return deliver(leased.get(), token, service, now, body, receiptHandle, attributes);
+                return deliver(leased.get(), token, service, breakerKey, now, body, receiptHandle, attributes);
             }
             return Outcome.LEFT;
         } catch (InterruptedException e) {
@@ -166,7 +168,8 @@ public class NotificationDelivery {
         }
     }
 
-    private Outcome deliver(Map<String, AttributeValue> record, String token, String service, Instant leaseAt, String body,
+    private Outcome deliver(Map<String, AttributeValue> record, String token, String service, String breakerKey,
+                            Instant leaseAt, String body,
                             String receiptHandle, Map<String, MessageAttributeValue> attributes) throws InterruptedException {
         String id = s(record, "notification_id");
         String correlation = s(record, "correlation_id");
@@ -197,7 +200,7 @@ public class NotificationDelivery {
                 sleeper.sleep(retry.waitBeforeRetryMs(i, Classification.retryAfterSeconds(last), random.nextInt(retry.jitterMaxMs())));
             }
             Instant t = Timestamps.now(clock);
-            BreakerRules.Permission permission = breakers.permission(service, t, correlation);
+            BreakerRules.Permission permission = breakers.permission(breakerKey, t, correlation);
             if (!permission.granted()) {
                 if (made > 0) metrics.duration(Duration.between(leaseAt, t));
                 return defer(record, token, service, permission.state(), t, body, receiptHandle, attributes);
@@ -218,7 +221,7 @@ public class NotificationDelivery {
                 log.warn("notification_attempt notification_id={} attempt={} http_status={} duration_ms={}", id, attempts,
                         result.httpStatus(), ms);
             }
-            breakers.report(service, after, Classification.breakerOutcome(result), correlation);
+            breakers.report(breakerKey, after, Classification.breakerOutcome(result), correlation);
             if (!repository.recordAttempt(id, token, result, after)) return superseded(id);
             switch (Classification.verdict(result)) {
                 case SUCCESS -> {

@@ -58,6 +58,7 @@ public class NotificationsApi {
     private final TenantRepository tenants;
     private final PinnedConfigs configs;
     private final NotificationRecords records;
+    private final ManualNotificationLimiter limiter;
     private final Clock clock;
 
     public NotificationsApi(NotificationRepository repository, NotificationEnqueuer enqueuer, RunRepository runs,
@@ -69,6 +70,7 @@ public class NotificationsApi {
         this.configs = configs;
         this.records = new NotificationRecords(settings.environment(), settings.notifier().ttlDays());
         this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.limiter = new ManualNotificationLimiter(settings.notifier().manualPerTenantPerMinute(), this.clock);
     }
 
     /** GET /v1/notifications/{notification_id}. */
@@ -196,6 +198,8 @@ public class NotificationsApi {
         String tenantId = tenant.asText();
         Principal principal = request.principal();
         if (!principal.canSee(tenantId)) throw ApiException.tenantNotFound(tenantId);
+        // before any table read: a tenant over its quota costs no DynamoDB call
+        limiter.acquire(tenantId).ifPresent(seconds -> { throw rateLimited(tenantId, seconds); });
         if (tenants.latest(tenantId).isEmpty()) throw ApiException.tenantNotFound(tenantId);
         TenantConfig config = configs.latest(tenantId);
         TenantConfig.Ntfy ntfy = config == null || config.notifications() == null ? null : config.notifications().ntfy();
@@ -302,6 +306,19 @@ public class NotificationsApi {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** 429 of the quota, naming the limit and its setting (RI §5.2 shape, with {@code Retry-After}). */
+    private ApiException rateLimited(String tenantId, long retryAfterSeconds) {
+        int limit = limiter.perMinute();
+        Map<String, Object> quota = new LinkedHashMap<>();
+        quota.put("name", "notifications per minute");
+        quota.put("value", limit);
+        quota.put("setting", "NOTIFY_MANUAL_PER_TENANT_PER_MINUTE");
+        return new ApiException(429, "RATE_LIMITED", "tenant " + tenantId + " may send at most " + limit
+                + " notifications per minute (NOTIFY_MANUAL_PER_TENANT_PER_MINUTE); retry after " + retryAfterSeconds + " s",
+                List.of(new ApiException.Detail("tenant_id", "notifications per minute limit of " + limit + " reached", null)),
+                Map.of("limit", quota), Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
     static ApiException notificationNotFound(String id) {

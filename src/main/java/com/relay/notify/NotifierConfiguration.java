@@ -13,13 +13,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @Configuration(proxyBeanMethods = false)
 public class NotifierConfiguration {
 
-    /** Shared through {@code CIRCUIT_BREAKER_TABLE} when set, else per process (notifications.md §4.7). */
+    /** Per server and tenant; shared through {@code CIRCUIT_BREAKER_TABLE} when set, else per process (notifications.md §4.7). */
     @Bean
     public CircuitBreakers circuitBreakers(RelaySettings settings, DynamoDbClient dynamoDb, NotifyMetrics metrics,
                                            ObjectProvider<Clock> clock) {
         String table = settings.resources().circuitBreakerTable();
-        BreakerStore store = table == null ? null : new DynamoBreakerStore(dynamoDb, table, clock.getIfAvailable(Clock::systemUTC));
-        return new CircuitBreakers(BreakerRules.of(settings.notifier()), store, metrics);
+        Clock time = clock.getIfAvailable(Clock::systemUTC);
+        BreakerStore store = table == null ? null : new DynamoBreakerStore(dynamoDb, table, time);
+        return new CircuitBreakers(BreakerRules.of(settings.notifier()), store, metrics, time);
     }
 
     @Bean

@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
  * Scheduled runs (notifications.md §6). Called by the {@code scheduler-tick} route once a minute
  * with the tick's scheduled instant {@code T}:
  * <ol>
- *   <li>one Scan of the tenants table, latest version per tenant (§6.2);</li>
+ *   <li>the latest version of each tenant listed in the tenants directory index, one tenant at a
+ *       time (§6.2; {@link TenantRepository#forEachLatest});</li>
  *   <li>for each tenant with {@code schedule.enabled}, every fire {@code F} of its cron in its
  *       {@code timezone} with {@code T − 60 s < F ≤ T} ({@link FireTimes});</li>
  *   <li>claim {@code (tenant, F)} with a conditional put ({@link ScheduleClaims}): across any number
@@ -106,29 +107,14 @@ public class Scheduler {
                 .tag("relay.scheduler.instance_id", instanceId).start();
         try (Tracer.SpanInScope inScope = tracer.withSpan(span)) {
             List<FireResult> results = new ArrayList<>();
-            List<TenantVersion> latest;
             try {
-                latest = tenants.latestOfEach();
+                // one tenant's latest version at a time: reads and memory do not grow with versions
+                tenants.forEachLatest(version -> fireDue(version, t, results));
             } catch (RuntimeException e) {
                 span.error(e);
                 log.atError().setCause(e).addKeyValue("fire_time", TS.format(t))
                         .log("Scheduler tick {} could not read the tenants table", TS.format(t));
                 return results;
-            }
-            for (TenantVersion version : latest) {
-                Optional<ScheduledTenant> scheduled;
-                List<Instant> fires;
-                try {
-                    scheduled = ScheduledTenant.of(version);
-                    if (scheduled.isEmpty()) continue;
-                    fires = FireTimes.inWindow(scheduled.get().cron(), scheduled.get().zone(), t);
-                } catch (RuntimeException e) {
-                    log.atWarn().addKeyValue("tenant_id", version.tenantId()).addKeyValue("error", e.toString())
-                            .log("Schedule of tenant {} version {} is unreadable; skipped", version.tenantId(),
-                                    version.configVersion());
-                    continue;
-                }
-                for (Instant fire : fires) results.add(fire(scheduled.get().tenantId(), fire));
             }
             log.atDebug().addKeyValue("fire_time", TS.format(t)).addKeyValue("fires", results.size())
                     .log("Scheduler tick {}: {} fire(s)", TS.format(t), results.size());
@@ -136,6 +122,23 @@ public class Scheduler {
         } finally {
             span.end();
         }
+    }
+
+    /** Every fire of {@code version}'s schedule in the tick's window, claimed and run. */
+    private void fireDue(TenantVersion version, Instant t, List<FireResult> results) {
+        Optional<ScheduledTenant> scheduled;
+        List<Instant> fires;
+        try {
+            scheduled = ScheduledTenant.of(version);
+            if (scheduled.isEmpty()) return;
+            fires = FireTimes.inWindow(scheduled.get().cron(), scheduled.get().zone(), t);
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("tenant_id", version.tenantId()).addKeyValue("error", e.toString())
+                    .log("Schedule of tenant {} version {} is unreadable; skipped", version.tenantId(),
+                            version.configVersion());
+            return;
+        }
+        for (Instant fire : fires) results.add(fire(scheduled.get().tenantId(), fire));
     }
 
     /** Claims one fire and, when this instance holds the claim, creates the run (§6.3, §6.4). */

@@ -2,9 +2,12 @@ package com.relay.tenants;
 
 import com.relay.aws.ProvisionedResources;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -15,6 +18,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 /**
  * Tenant configuration versions in the tenants table (RI §2.4, §2.5). Versions are immutable and
  * written only with {@code attribute_not_exists(config_version)}; nothing is ever overwritten.
+ *
+ * <p>Besides the versions (1, 2, …) each tenant has one <em>directory item</em> at
+ * {@code config_version 0}, written once when the tenant is created, whose {@code tenant_directory}
+ * attribute puts it in the sparse index {@link #DIRECTORY_INDEX}: the scheduler lists tenants from
+ * that index and reads only each tenant's latest version, never every version (issue 17 defect 10).
+ * Every version read below asks for {@code config_version >= 1}, so the directory item is never
+ * taken for a version.
  */
 @Component("tenantRepository")
 public class TenantRepository {
@@ -27,9 +37,18 @@ public class TenantRepository {
     public record Page(List<TenantVersion> items, Map<String, AttributeValue> lastKey) {}
 
     public static final int PUT_ATTEMPTS = 3;
+    /** Sparse GSI over the directory items: hash {@code tenant_directory}, range {@code tenant_id}. */
+    public static final String DIRECTORY_INDEX = "tenant_directory-tenant_id-index";
+    /** The one {@code tenant_directory} value (a single index partition, sorted by tenant id). */
+    static final String DIRECTORY = "tenants";
+    /** Tenant ids per directory page. */
+    static final int DIRECTORY_PAGE = 100;
+    /** Marks a table whose existing tenants were put in the directory (ids never contain '#'). */
+    static final String BACKFILL_MARKER = "#directory-backfill";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private volatile boolean directoryReady;
 
     public TenantRepository(DynamoDbClient dynamoDb, ProvisionedResources resources) {
         this.dynamoDb = dynamoDb;
@@ -38,6 +57,9 @@ public class TenantRepository {
 
     /** Writes version 1; false when any version exists (version 1 exists whenever any does). */
     public boolean createFirst(String tenantId, String configJson, String createdBy, String now) {
+        // the directory item first: a crash in between leaves a listed tenant without versions,
+        // which every reader skips, never a tenant the scheduler cannot find
+        putDirectoryItem(tenantId, now);
         try {
             put(new TenantVersion(tenantId, 1, now, createdBy, configJson));
             return true;
@@ -68,36 +90,78 @@ public class TenantRepository {
 
     public Optional<TenantVersion> latest(String tenantId) {
         QueryResponse r = dynamoDb.query(b -> b.tableName(table).consistentRead(true)
-                .keyConditionExpression("tenant_id = :t")
-                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId)))
+                .keyConditionExpression("tenant_id = :t AND config_version >= :first")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId), ":first", AttributeValue.fromN("1")))
                 .scanIndexForward(false).limit(1));
         return r.items().stream().findFirst().map(TenantRepository::toVersion);
     }
 
     /**
-     * The latest version of every tenant from one paginated Scan of the table, keeping the greatest
-     * {@code config_version} per tenant (notifications.md §6.2: the scheduler's one scan per tick).
-     * Eventually consistent: a version written moments ago may be seen at the next tick.
+     * Hands the latest version of every tenant to {@code each}, one at a time, in tenant id order
+     * (notifications.md §6.2; issue 17 defect 10): the tenant ids come from the directory index,
+     * {@value #DIRECTORY_PAGE} per Query, and each tenant's latest version from one consistent
+     * Query of one item. Reads: {@code ⌈tenants / 100⌉ + tenants} requests, one item per tenant,
+     * whatever the number of versions; memory: one page of ids and one configuration.
+     * The first call on a table whose tenants predate the directory lists them once (below).
      */
-    public List<TenantVersion> latestOfEach() {
-        Map<String, TenantVersion> latest = new java.util.TreeMap<>();
+    public void forEachLatest(Consumer<TenantVersion> each) {
+        if (!directoryReady) backfillDirectory();
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse r = dynamoDb.scan(b -> b.tableName(table)
-                    .projectionExpression("#t, #v, #c")
-                    .expressionAttributeNames(Map.of("#t", "tenant_id", "#v", "config_version", "#c", "config"))
-                    .exclusiveStartKey(from));
-            for (Map<String, AttributeValue> item : r.items()) {
-                TenantVersion v = toVersion(item);
-                latest.merge(v.tenantId(), v, (a, b) -> a.configVersion() >= b.configVersion() ? a : b);
-            }
+            QueryResponse r = dynamoDb.query(b -> b.tableName(table).indexName(DIRECTORY_INDEX)
+                    .keyConditionExpression("tenant_directory = :d")
+                    .expressionAttributeValues(Map.of(":d", AttributeValue.fromS(DIRECTORY)))
+                    .projectionExpression("tenant_id").limit(DIRECTORY_PAGE).exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : r.items()) latest(item.get("tenant_id").s()).ifPresent(each);
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
-        return new ArrayList<>(latest.values());
+    }
+
+    /**
+     * Puts every tenant of a table written before the directory existed into it, once per table:
+     * one paginated Scan (keys only), a conditional directory put per tenant, then the marker item
+     * that tells every later process (and this one) to skip this. Idempotent; concurrent
+     * instances may both do it.
+     */
+    synchronized void backfillDirectory() {
+        if (directoryReady) return;
+        Map<String, AttributeValue> marker = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("tenant_id", AttributeValue.fromS(BACKFILL_MARKER), "config_version", AttributeValue.fromN("0"))))
+                .item();
+        if (marker == null || marker.isEmpty()) {
+            String now = java.time.Instant.now().toString();
+            Set<String> listed = new HashSet<>();
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                ScanResponse r = dynamoDb.scan(b -> b.tableName(table).projectionExpression("tenant_id, config_version")
+                        .exclusiveStartKey(from));
+                for (Map<String, AttributeValue> item : r.items()) {
+                    String tenantId = item.get("tenant_id").s();
+                    if (!tenantId.equals(BACKFILL_MARKER) && listed.add(tenantId)) putDirectoryItem(tenantId, now);
+                }
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            } while (start != null);
+            dynamoDb.putItem(b -> b.tableName(table).item(Map.of("tenant_id", AttributeValue.fromS(BACKFILL_MARKER),
+                    "config_version", AttributeValue.fromN("0"), "created_at", AttributeValue.fromS(now),
+                    "tenants_listed", AttributeValue.fromN(Integer.toString(listed.size())))));
+        }
+        directoryReady = true;
+    }
+
+    private void putDirectoryItem(String tenantId, String now) {
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).conditionExpression("attribute_not_exists(config_version)")
+                    .item(Map.of("tenant_id", AttributeValue.fromS(tenantId), "config_version", AttributeValue.fromN("0"),
+                            "tenant_directory", AttributeValue.fromS(DIRECTORY), "created_at", AttributeValue.fromS(now))));
+        } catch (ConditionalCheckFailedException e) {
+            // already listed
+        }
     }
 
     public Optional<TenantVersion> version(String tenantId, long version) {
+        if (version < 1) return Optional.empty(); // 0 is the directory item
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(Map.of("tenant_id", AttributeValue.fromS(tenantId),
                         "config_version", AttributeValue.fromN(Long.toString(version))))).item();
@@ -107,8 +171,8 @@ public class TenantRepository {
     /** Versions newest first, {@code limit} per page, starting after {@code startKey} (null: first page). */
     public Page versions(String tenantId, int limit, Map<String, AttributeValue> startKey) {
         QueryResponse r = dynamoDb.query(b -> b.tableName(table).consistentRead(true)
-                .keyConditionExpression("tenant_id = :t")
-                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId)))
+                .keyConditionExpression("tenant_id = :t AND config_version >= :first")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId), ":first", AttributeValue.fromN("1")))
                 .projectionExpression("tenant_id, config_version, created_at, created_by")
                 .scanIndexForward(false).limit(limit).exclusiveStartKey(startKey));
         List<TenantVersion> items = new ArrayList<>();

@@ -99,4 +99,54 @@ class CircuitBreakersTest {
         assertThat(table.conflicts).isEqualTo(1);
         assertThat(a.peek(SERVICE).failureTimes()).containsExactly(at(0), at(1));
     }
+
+    @Test
+    void eachTenantHasItsOwnBreakerOnASharedServer() {
+        VersionedStore table = new VersionedStore();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CircuitBreakers breakers = new CircuitBreakers(RULES, table, BreakerTestSupport.metrics(registry),
+                java.time.Clock.fixed(at(8), java.time.ZoneOffset.UTC));
+        String a = CircuitBreakers.key(SERVICE, "acme_parts");
+        String b = CircuitBreakers.key(SERVICE, "globex");
+        assertThat(a).isEqualTo("ntfy:ntfy.example.com#acme_parts");
+        for (int i = 0; i < 8; i++) breakers.report(a, at(i), BreakerOutcome.FAILURE, "c");
+        assertThat(breakers.peek(a).state()).isEqualTo(State.OPEN);
+        assertThat(breakers.permission(a, at(9), "c").granted()).isFalse();
+        assertThat(breakers.permission(b, at(9), "c").granted()).isTrue();
+        assertThat(breakers.peek(b).state()).isEqualTo(State.CLOSED);
+        assertThat(table.items).containsOnlyKeys(a); // B's breaker never had anything to write
+        // one gauge per server, whatever the number of tenants: the worst of them
+        assertThat(registry.find("CircuitBreakerState").gauges()).hasSize(1);
+        assertThat(registry.find("CircuitBreakerState").tag("Service", SERVICE).gauge().value()).isEqualTo(1.0);
+    }
+
+    @Test
+    void theServerGaugeFollowsTheWorstRecentTenantBreaker() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MutableClock clock = new MutableClock(at(0));
+        CircuitBreakers breakers = new CircuitBreakers(RULES, null, BreakerTestSupport.metrics(registry), clock);
+        String a = CircuitBreakers.key(SERVICE, "acme_parts");
+        String b = CircuitBreakers.key(SERVICE, "globex");
+        for (int i = 0; i < 5; i++) breakers.report(a, at(i), BreakerOutcome.FAILURE, "c");
+        breakers.report(b, at(5), BreakerOutcome.SUCCESS, "c");
+        assertThat(gauge(registry)).isEqualTo(1.0); // B's success does not hide A's open breaker
+        // A's breaker half-opens and closes after two probe successes: the gauge follows
+        clock.set(at(40));
+        assertThat(breakers.permission(a, at(40), "c").probe()).isTrue();
+        breakers.report(a, at(40), BreakerOutcome.SUCCESS, "c");
+        assertThat(gauge(registry)).isEqualTo(0.5);
+        assertThat(breakers.permission(a, at(41), "c").probe()).isTrue();
+        breakers.report(a, at(41), BreakerOutcome.SUCCESS, "c");
+        assertThat(gauge(registry)).isEqualTo(0.0);
+        // an OPEN breaker nobody touched for window + open (90 s) no longer holds the gauge at 1
+        for (int i = 50; i < 55; i++) breakers.report(a, at(i), BreakerOutcome.FAILURE, "c");
+        assertThat(gauge(registry)).isEqualTo(1.0);
+        clock.set(at(54 + 91));
+        breakers.peek(b);
+        assertThat(gauge(registry)).isEqualTo(0.0);
+    }
+
+    private static double gauge(SimpleMeterRegistry registry) {
+        return registry.find("CircuitBreakerState").tag("Service", SERVICE).gauge().value();
+    }
 }

@@ -63,6 +63,8 @@ final class DeliveryHarness {
     /** The receipt handles handed to the delivery, in order. */
     final List<String> receipts = new ArrayList<>();
     Function<Double, AttemptResult> ntfy = t -> AttemptResult.http(200, "{\"id\":\"abc123\"}", null);
+    /** When set, answers instead of {@link #ntfy}, by request (e.g. per topic). */
+    Function<NtfyRequest, AttemptResult> ntfyByRequest;
     long attemptMillis = 0;
 
     private final SqsClient sqs;
@@ -109,7 +111,7 @@ final class DeliveryHarness {
         runsTable = resources.runsTable();
         repository = new NotificationRepository(dynamoDb, resources);
         metrics = new NotifyMetrics(registry, settings);
-        breakers = new CircuitBreakers(BreakerRules.of(settings.notifier()), null, metrics);
+        breakers = new CircuitBreakers(BreakerRules.of(settings.notifier()), null, metrics, clock);
         enqueuer = new NotificationEnqueuer(sqs, repository, metrics, resources,
                 new StaticListableBeanFactory(Map.of("clock", clock)).getBeanProvider(Clock.class));
         NtfyClient client = request -> {
@@ -117,7 +119,7 @@ final class DeliveryHarness {
             attemptStarts.add(t);
             requests.add(request);
             clock.advance(attemptMillis);
-            return ntfy.apply(t);
+            return ntfyByRequest != null ? ntfyByRequest.apply(request) : ntfy.apply(t);
         };
         TokenResolver tokens = new TokenResolver(mode, Map.of("RELAY_SECRET_ACME_PARTS_NTFY", "tk_example0000000000000000000000",
                 "RELAY_SECRET_GLOBEX_NTFY", "tk_globex000000000000000000000000")::get,
@@ -133,23 +135,34 @@ final class DeliveryHarness {
 
     void at(double t) { clock.set(BreakerTestSupport.at(t)); }
 
+    static final String TENANT = "acme_parts";
+
     static TenantConfig.Ntfy ntfy(String url, String tokenRef) {
-        return new TenantConfig.Ntfy(true, url, "acme-parts-relay", tokenRef, List.of("SUCCEEDED", "FAILED"),
+        return ntfy(url, tokenRef, "acme-parts-relay");
+    }
+
+    static TenantConfig.Ntfy ntfy(String url, String tokenRef, String topic) {
+        return new TenantConfig.Ntfy(true, url, topic, tokenRef, List.of("SUCCEEDED", "FAILED"),
                 Map.of("SUCCEEDED", 3, "FAILED", 4), null);
     }
 
     /** A run-completion record created now and enqueued (job message sent, record queued); returns its id. */
     String record(String url, String tokenRef) {
+        return record(TENANT, url, tokenRef, "acme-parts-relay");
+    }
+
+    /** The same for another tenant and topic. */
+    String record(String tenant, String url, String tokenRef, String topic) {
         NotificationRecords records = new NotificationRecords("prod", 90);
         String id = NotificationRecords.newId();
         String runId = UUID.randomUUID().toString();
-        RunCompletion run = new RunCompletion(runId, "acme_parts", 3, "FAILED", "MERGE_PRICE",
+        RunCompletion run = new RunCompletion(runId, tenant, 3, "FAILED", "MERGE_PRICE",
                 "scheduler", "2026-11-22T14:00:00.412Z", "2026-11-22T14:00:09.118Z", 8113L, 1250, "MERGE_PRICE",
                 "validation_errors", "validation errors", "5b0a5c1e-8a59-4f7c-9d7e-3f1f3c2b9a10");
-        Map<String, AttributeValue> r = records.runCompletion(ntfy(url, tokenRef), run, clock.instant(), id);
+        Map<String, AttributeValue> r = records.runCompletion(ntfy(url, tokenRef, topic), run, clock.instant(), id);
         // what the worker's terminal write leaves (RI §4.7): the run PENDING, naming the record
         dynamoDb.putItem(b -> b.tableName(runsTable).item(Map.of("run_id", AttributeValue.fromS(runId),
-                "item_type", AttributeValue.fromS("RUN"), "tenant_id", AttributeValue.fromS("acme_parts"),
+                "item_type", AttributeValue.fromS("RUN"), "tenant_id", AttributeValue.fromS(tenant),
                 "status", AttributeValue.fromS("FAILED"), "notification_status", AttributeValue.fromS("PENDING"),
                 "notification_id", AttributeValue.fromS(id))));
         if (!repository.create(r)) throw new AssertionError("record " + id + " not created");
@@ -311,7 +324,12 @@ final class DeliveryHarness {
     double sent(String status) { return metrics.counter("NotificationsSent", "Status", status); }
 
     int breakerFailures() {
-        return breakers.peek("ntfy:ntfy.example.com").failureTimes().size();
+        return breakers.peek(breakerKey(TENANT)).failureTimes().size();
+    }
+
+    /** The breaker of {@code tenant}'s notifications to https://ntfy.example.com. */
+    static String breakerKey(String tenant) {
+        return CircuitBreakers.key("ntfy:ntfy.example.com", tenant);
     }
 
     Instant instant(double t) { return BreakerTestSupport.at(t); }

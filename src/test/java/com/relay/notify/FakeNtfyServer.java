@@ -36,6 +36,8 @@ final class FakeNtfyServer implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedDeque<Answer> script = new ConcurrentLinkedDeque<>();
     private volatile Answer fallback = Answer.ok("default");
+    /** Fixed answers by request path ({@code /<topic>}), before the script. */
+    private final Map<String, Answer> byPath = new java.util.concurrent.ConcurrentHashMap<>();
     final List<Received> received = Collections.synchronizedList(new ArrayList<>());
 
     FakeNtfyServer() throws IOException {
@@ -47,7 +49,8 @@ final class FakeNtfyServer implements AutoCloseable {
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
             received.add(new Received(System.currentTimeMillis(), exchange.getRequestMethod(),
                     exchange.getRequestURI().getPath(), headers, new String(in, StandardCharsets.UTF_8)));
-            Answer a = script.poll();
+            Answer a = byPath.get(exchange.getRequestURI().getPath());
+            if (a == null) a = script.poll();
             if (a == null) a = fallback;
             if (a.stallMillis() > 0) {
                 try {
@@ -83,6 +86,12 @@ final class FakeNtfyServer implements AutoCloseable {
 
     FakeNtfyServer then(Answer... answers) {
         for (Answer a : answers) script.add(a);
+        return this;
+    }
+
+    /** Every POST to {@code /<topic>} gets {@code a}. */
+    FakeNtfyServer forTopic(String topic, Answer a) {
+        byPath.put("/" + topic, a);
         return this;
     }
 

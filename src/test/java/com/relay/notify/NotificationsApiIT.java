@@ -126,6 +126,32 @@ class NotificationsApiIT extends NotifyTestSupport {
         assertThat(off.json().at("/error/message").asText()).isEqualTo("tenant " + disabled + " has no enabled ntfy notifications");
     }
 
+    /** Issue 17 quota "notifications per minute" (3 in these ITs): the 4th is 429, nothing is created for it. */
+    @Test
+    void manualMessagesAreRateLimitedPerTenant() throws Exception {
+        String tenant = createTenant("quota", sinkUrl());
+        String key = tenantKey(tenant);
+        String body = "{\"tenant_id\": \"" + tenant + "\", \"message\": \"m\"}";
+        for (int i = 0; i < 3; i++) assertThat(postManual(key, null, body).status()).as("message %d", i + 1).isEqualTo(202);
+        Reply limited = postManual(key, "quota-4", body);
+        assertThat(limited.status()).as(limited.raw().body()).isEqualTo(429);
+        assertThat(limited.code()).isEqualTo("RATE_LIMITED");
+        assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 20); // one token every 20 s
+        assertThat(limited.json().at("/error/message").asText()).isEqualTo("tenant " + tenant
+                + " may send at most 3 notifications per minute (NOTIFY_MANUAL_PER_TENANT_PER_MINUTE); retry after "
+                + limited.header("Retry-After") + " s");
+        assertThat(limited.json().at("/error/details/0/path").asText()).isEqualTo("tenant_id");
+        assertThat(limited.json().get("limit").toString()).isEqualTo(
+                "{\"name\":\"notifications per minute\",\"value\":3,\"setting\":\"NOTIFY_MANUAL_PER_TENANT_PER_MINUTE\"}");
+        assertThat(limited.json().get("correlation_id").asText()).isEqualTo("quota-4");
+        // the refused message was not recorded: the tenant has exactly the 3 accepted ones
+        Reply listed = get("/v1/notifications?tenant_id=" + tenant, key);
+        assertThat(listed.json().get("data").size()).isEqualTo(3);
+        // another tenant is not affected
+        String other = createTenant("quota-other", sinkUrl());
+        assertThat(postManual(DEV, null, "{\"tenant_id\": \"" + other + "\", \"message\": \"m\"}").status()).isEqualTo(202);
+    }
+
     @Test
     void getAndListAreScopedToTheTenant() throws Exception {
         String a = createTenant("list-a", sinkUrl());
@@ -182,6 +208,72 @@ class NotificationsApiIT extends NotifyTestSupport {
 
         String json = get("/v1/notifications/" + idA, DEV).raw().body();
         assertThat(json).doesNotContain("delivery_token", "lease_expires_at", "token_secret_ref", "\"ttl\"");
+    }
+
+    /**
+     * Issue 17 defect 10: a window of 2,345 runs and 1,234 notifications (three Query pages of
+     * runs) gives the numbers computed here from what was written.
+     */
+    @Test
+    void metricsOverManyPagesGiveTheNumbersOfEveryItem() throws Exception {
+        String tenant = createTenant("metrics-many", sinkUrl());
+        Instant now = Instant.now();
+        String[] statuses = {"SUCCEEDED", "FAILED", "RUNNING", "SUCCEEDED", "QUEUED"};
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> runs = new ArrayList<>();
+        long[] counts = new long[4]; // QUEUED, RUNNING, SUCCEEDED, FAILED
+        long durationSum = 0;
+        long durations = 0;
+        for (int i = 0; i < 2_345; i++) {
+            String status = statuses[i % statuses.length];
+            counts[List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED").indexOf(status)]++;
+            Map<String, AttributeValue> run = new HashMap<>();
+            run.put("run_id", AttributeValue.fromS(UUID.randomUUID().toString()));
+            run.put("item_type", AttributeValue.fromS("RUN"));
+            run.put("tenant_id", AttributeValue.fromS(tenant));
+            run.put("status", AttributeValue.fromS(status));
+            run.put("stage", AttributeValue.fromS("NORMALIZE"));
+            run.put("created_by", AttributeValue.fromS("api"));
+            run.put("requested_at", AttributeValue.fromS(Timestamps.format(now.minusSeconds(10 + i))));
+            if (status.equals("SUCCEEDED") || status.equals("FAILED")) {
+                run.put("duration_ms", AttributeValue.fromN(Integer.toString(1_000 + i)));
+                durationSum += 1_000 + i;
+                durations++;
+            }
+            runs.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(run)).build());
+        }
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> notes = new ArrayList<>();
+        for (int i = 0; i < 1_234; i++) {
+            notes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(Map.of(
+                    "notification_id", AttributeValue.fromS(UUID.randomUUID().toString()),
+                    "tenant_id", AttributeValue.fromS(tenant), "status", AttributeValue.fromS(notes.size() % 3 == 0 ? "failed" : "completed"),
+                    "created_at", AttributeValue.fromS(Timestamps.format(now.minusSeconds(5 + notes.size())))))).build());
+        }
+        batchWrite(resources.runsTable(), runs);
+        batchWrite(resources.notificationsTable(), notes);
+
+        JsonNode m = get("/v1/metrics?tenant_id=" + tenant, DEV).json();
+        assertThat(m.at("/runs/total").asLong()).isEqualTo(2_345);
+        assertThat(m.at("/runs/status_counts").toString()).isEqualTo("{\"QUEUED\":" + counts[0] + ",\"RUNNING\":" + counts[1]
+                + ",\"SUCCEEDED\":" + counts[2] + ",\"FAILED\":" + counts[3] + "}");
+        assertThat(m.at("/runs/success_rate").decimalValue()).isEqualByComparingTo(WindowMetrics.rate(counts[2], counts[3]));
+        assertThat(m.at("/runs/average_duration_ms").asLong()).isEqualTo(Math.round((double) durationSum / durations));
+        assertThat(m.at("/runs/recent").size()).isEqualTo(10);
+        assertThat(m.at("/runs/recent/0/requested_at").asText()).isEqualTo(Timestamps.format(now.minusSeconds(10)));
+        assertThat(m.at("/runs/recent/9/requested_at").asText()).isEqualTo(Timestamps.format(now.minusSeconds(19)));
+        long failed = (1_234 + 2) / 3;
+        assertThat(m.at("/notifications/status_counts").toString()).isEqualTo(
+                "{\"created\":0,\"queued\":0,\"processing\":0,\"completed\":" + (1_234 - failed) + ",\"failed\":" + failed + "}");
+    }
+
+    private void batchWrite(String table, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> requests) {
+        for (int i = 0; i < requests.size(); i += 25) {
+            List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> batch = requests.subList(i, Math.min(requests.size(), i + 25));
+            Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> pending = Map.of(table, batch);
+            while (!pending.isEmpty()) {
+                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> left = pending;
+                pending = dynamoDb.batchWriteItem(b -> b.requestItems(left)).unprocessedItems();
+            }
+        }
     }
 
     private void putRun(String tenant, String status, Instant requested, Long durationMs) {

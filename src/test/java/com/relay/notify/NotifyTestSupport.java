@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * The real application, routes and emulators, with the notifier's waits shrunk (retry base 100 ms,
  * cap 400 ms, no jitter, 1 s request timeout, redelivery after 1 s then 2 s), 3 attempts per
  * delivery, 2 deliveries, a breaker threshold of 7 (so one exhausted notification — 6 failures —
- * does not open it), 3 s open and the shared breaker table. Every notification IT uses exactly
+ * does not open it), 3 s open, the shared breaker table and 3 manual messages per tenant and minute. Every notification IT uses exactly
  * these properties so Spring keeps one context for all of them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
         "NOTIFY_MAX_RETRIES=2", "NOTIFY_MAX_DELIVERIES=2", "NOTIFY_REDELIVERY_DELAY_SECONDS=1",
         "NOTIFY_DEFER_JITTER_MAX_SECONDS=0", "NOTIFY_SWEEP_INTERVAL_SECONDS=1", "NOTIFY_SWEEP_AGE_SECONDS=2",
         "CB_FAILURE_THRESHOLD=7", "CB_OPEN_SECONDS=3", "CIRCUIT_BREAKER_TABLE=relay-it-circuit-breakers",
-        "relay.notify.wait-seconds=1"})
+        "NOTIFY_MANUAL_PER_TENANT_PER_MINUTE=3", "relay.notify.wait-seconds=1"})
 abstract class NotifyTestSupport {
 
     static final String DEV = "relay-dev-key";
@@ -59,6 +59,10 @@ abstract class NotifyTestSupport {
     }
 
     static String config(String tenant, String ntfyUrl, String on) {
+        return config(tenant, ntfyUrl, on, "acme-parts-relay");
+    }
+
+    static String config(String tenant, String ntfyUrl, String on, String topic) {
         return """
                 {"schema_version": 1, "tenant_id": "%s", "timezone": "UTC", "default_currency": "USD",
                  "vendors": [{"vendor_id": "vendor-a", "required": false,
@@ -68,15 +72,19 @@ abstract class NotifyTestSupport {
                              "map_policy": {}, "rounding": {}},
                  "merge": {"strategy": "best_offer", "best_offer": {"landed_cost": {}}},
                  "output": {"columns": ["sku", "quantity_available", "price"]},
-                 "notifications": {"ntfy": {"url": "%s", "topic": "acme-parts-relay", "on": %s,
+                 "notifications": {"ntfy": {"url": "%s", "topic": "%s", "on": %s,
                                             "priority": {"FAILED": "high"},
                                             "click_url": "https://console.example.com/runs/{run_id}"}}}
-                """.formatted(tenant, tenant, ntfyUrl, on);
+                """.formatted(tenant, tenant, ntfyUrl, topic, on);
     }
 
     String createTenant(String base, String ntfyUrl) {
+        return createTenant(base, ntfyUrl, "acme-parts-relay");
+    }
+
+    String createTenant(String base, String ntfyUrl, String topic) {
         String tenant = base + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Reply r = post("/v1/tenants", DEV, config(tenant, ntfyUrl, "[\"SUCCEEDED\", \"FAILED\"]"));
+        Reply r = post("/v1/tenants", DEV, config(tenant, ntfyUrl, "[\"SUCCEEDED\", \"FAILED\"]", topic));
         assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
         return tenant;
     }

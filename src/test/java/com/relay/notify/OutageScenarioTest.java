@@ -18,7 +18,7 @@ class OutageScenarioTest {
     void outageAndRecovery() {
         DeliveryHarness h = new DeliveryHarness(aws, Map.of());
         h.ntfy = t -> t < 37 ? AttemptResult.http(503, "", null) : AttemptResult.http(200, "{\"id\":\"x\"}", null);
-        String service = "ntfy:ntfy.example.com";
+        String service = DeliveryHarness.breakerKey(DeliveryHarness.TENANT);
 
         String a = h.record();
         assertThat(h.receive(a)).isEqualTo(Outcome.REDELIVERY_SCHEDULED);

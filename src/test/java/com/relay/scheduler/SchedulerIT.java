@@ -69,6 +69,26 @@ class SchedulerIT {
     @Autowired ProvisionedResources resources;
     @Autowired CamelContext camel;
     @Autowired Scheduler applicationScheduler;
+    @Autowired com.relay.aws.AwsRuntime aws;
+
+    /** Counts DynamoDB requests and the items they read (Scan: scanned, Query: returned). */
+    static final class ReadCounter implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+        final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong items = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void afterExecution(software.amazon.awssdk.core.interceptor.Context.AfterExecution context,
+                                   software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            requests.incrementAndGet();
+            if (context.response() instanceof software.amazon.awssdk.services.dynamodb.model.ScanResponse r) items.addAndGet(r.scannedCount());
+            if (context.response() instanceof software.amazon.awssdk.services.dynamodb.model.QueryResponse r) items.addAndGet(r.scannedCount());
+            if (context.response() instanceof software.amazon.awssdk.services.dynamodb.model.GetItemResponse r && r.hasItem()) items.incrementAndGet();
+        }
+
+        long[] reset() {
+            return new long[] {requests.getAndSet(0), items.getAndSet(0)};
+        }
+    }
 
     /** A clock tests move by hand. */
     static final class MovableClock extends Clock {
@@ -102,6 +122,64 @@ class SchedulerIT {
         String stored = TenantConfigJson.toJson(((ValidationResult.Valid) result).config());
         assertThat(tenants.createFirst(tenant, stored, "key:test", "2026-11-01T00:00:00.000Z")).isTrue();
         return tenant;
+    }
+
+    /**
+     * Issue 17 defect 10: a tick reads each tenant's latest version only. Thirty more versions of
+     * every test tenant change neither the number of DynamoDB requests of a tick's tenant read nor
+     * the number of items it reads (one directory item and one version per tenant).
+     */
+    @Test
+    void aTicksTenantReadDoesNotGrowWithTheNumberOfVersions() {
+        ReadCounter counter = new ReadCounter();
+        try (DynamoDbClient counted = aws.clients().withInterceptors(List.of(counter)).dynamoDb()) {
+            TenantRepository repository = new TenantRepository(counted, resources);
+            List<String> mine = new ArrayList<>();
+            for (int i = 0; i < 3; i++) mine.add(scheduledTenant("versions", "UTC", "0 0 6 1 1 ? 2001"));
+            repository.forEachLatest(v -> { }); // the first call may list older tenants once (backfill)
+            counter.reset();
+
+            List<TenantRepository.TenantVersion> before = new ArrayList<>();
+            repository.forEachLatest(before::add);
+            long[] readBefore = counter.reset();
+            for (String tenant : mine) {
+                String config = tenants.latest(tenant).orElseThrow().configJson();
+                for (int v = 0; v < 30; v++) tenants.putNext(tenant, config, "key:test", "2026-11-02T00:00:00.000Z");
+            }
+            List<TenantRepository.TenantVersion> after = new ArrayList<>();
+            repository.forEachLatest(after::add);
+            long[] readAfter = counter.reset();
+
+            assertThat(after).hasSameSizeAs(before);
+            assertThat(after).filteredOn(v -> mine.contains(v.tenantId()))
+                    .extracting(TenantRepository.TenantVersion::configVersion).containsOnly(31L);
+            assertThat(readAfter).as("requests, items").containsExactly(readBefore[0], readBefore[1]);
+            assertThat(readAfter[1]).isEqualTo(2L * after.size()); // a directory item and a version per tenant
+        }
+    }
+
+    /** A table written before the directory existed: the first tick lists its tenants once. */
+    @Test
+    void tenantsWrittenBeforeTheDirectoryAreListedOnce() {
+        String legacy = "legacy-" + UUID.randomUUID().toString().substring(0, 8);
+        String config = tenants.latest(scheduledTenant("model", "UTC", "0 0 6 1 1 ? 2001")).orElseThrow().configJson();
+        // a version put the old way: no directory item
+        dynamoDb.putItem(b -> b.tableName(resources.tenantsTable()).item(Map.of("tenant_id", AttributeValue.fromS(legacy),
+                "config_version", AttributeValue.fromN("1"), "config", AttributeValue.fromS(config.replace("model-", "legacy-")),
+                "created_at", AttributeValue.fromS("2026-01-01T00:00:00.000Z"), "created_by", AttributeValue.fromS("key:test"))));
+        dynamoDb.deleteItem(b -> b.tableName(resources.tenantsTable()).key(Map.of(
+                "tenant_id", AttributeValue.fromS("#directory-backfill"), "config_version", AttributeValue.fromN("0"))));
+        TenantRepository fresh = new TenantRepository(dynamoDb, resources);
+        List<String> listed = new ArrayList<>();
+        fresh.forEachLatest(v -> listed.add(v.tenantId()));
+        assertThat(listed).contains(legacy);
+        assertThat(dynamoDb.getItem(b -> b.tableName(resources.tenantsTable()).consistentRead(true).key(Map.of(
+                "tenant_id", AttributeValue.fromS("#directory-backfill"), "config_version", AttributeValue.fromN("0")))).item())
+                .containsKey("tenants_listed");
+        // the directory item is never taken for a version
+        assertThat(tenants.version(legacy, 0)).isEmpty();
+        assertThat(tenants.versions(legacy, 10, null).items()).extracting(TenantRepository.TenantVersion::configVersion)
+                .containsExactly(1L);
     }
 
     private Map<String, AttributeValue> item(String key) {

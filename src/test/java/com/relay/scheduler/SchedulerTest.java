@@ -51,12 +51,21 @@ class SchedulerTest {
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     Scheduler scheduler;
 
+    /** What the tenants directory hands to the scheduler, one tenant at a time. */
+    private void tenantsAre(TenantVersion... versions) {
+        org.mockito.Mockito.doAnswer(invocation -> {
+            java.util.function.Consumer<TenantVersion> each = invocation.getArgument(0);
+            for (TenantVersion v : versions) each.accept(v);
+            return null;
+        }).when(tenants).forEachLatest(any());
+    }
+
     @BeforeEach
     void setUp() {
         scheduler = new Scheduler(tenants, claims, creator, new RelayMetrics(registry), Tracer.NOOP,
                 Clock.fixed(NOW, ZoneOffset.UTC), "instance-a", 7, pauses::add);
         TenantVersion v3 = new TenantVersion("acme_parts", 3, "2026-11-01T00:00:00.000Z", "key:ops", LA_CONFIG);
-        when(tenants.latestOfEach()).thenReturn(List.of(v3));
+        tenantsAre(v3);
         when(tenants.latest("acme_parts")).thenReturn(Optional.of(v3));
         when(claims.claim(anyString(), any(), anyString(), any(), anyInt())).thenReturn(true);
         when(claims.recordOutcome(anyString(), anyString(), any(), any())).thenReturn(true);
@@ -146,8 +155,7 @@ class SchedulerTest {
 
     @Test
     void s7_a_disabled_schedule_fires_nothing() {
-        when(tenants.latestOfEach()).thenReturn(List.of(new TenantVersion("acme_parts", 4, null, null,
-                LA_CONFIG.replace("true", "false"))));
+        tenantsAre(new TenantVersion("acme_parts", 4, null, null, LA_CONFIG.replace("true", "false")));
         assertThat(scheduler.tick(T)).isEmpty();
         verify(claims, never()).claim(anyString(), any(), anyString(), any(), anyInt());
     }
