@@ -110,9 +110,16 @@ public final class ChaosChild {
                         && AttributeValue.fromS("MERGE_PRICE").equals(u.expressionAttributeValues().get(":stage"));
                 case WRITE_OUTPUTS -> !before && request instanceof PutObjectRequest p
                         && p.key().endsWith("/tenants/" + tenant + "/outputs/merged_inventory.csv");
-                case BEFORE_TERMINAL -> before && request instanceof TransactWriteItemsRequest && tenant.equals(mdcTenant);
-                case AFTER_TERMINAL -> !before && request instanceof TransactWriteItemsRequest && tenant.equals(mdcTenant);
+                case BEFORE_TERMINAL -> before && isTerminalWrite(request) && tenant.equals(mdcTenant);
+                case AFTER_TERMINAL -> !before && isTerminalWrite(request) && tenant.equals(mdcTenant);
             };
+        }
+
+        /** The worker's terminal transaction (run FAILED/SUCCEEDED + lock release), not the API's run creation. */
+        private static boolean isTerminalWrite(SdkRequest request) {
+            return request instanceof TransactWriteItemsRequest t && !t.transactItems().isEmpty()
+                    && t.transactItems().get(0).update() != null
+                    && t.transactItems().get(0).update().updateExpression().contains("finished_at");
         }
 
         private void hold(String tenant, Point point) {
