@@ -1,4 +1,4 @@
-package com.relay.chaos;
+package com.relay.worker;
 
 import com.relay.RelayApplication;
 import java.util.HashMap;

@@ -1,10 +1,10 @@
-package com.relay.chaos;
+package com.relay.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.relay.api.Json;
-import com.relay.chaos.ChaosChild.Point;
+import com.relay.worker.ChaosChild.Point;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -136,21 +136,9 @@ class ChaosKillIT {
     }
 
     private static String config(String tenant) {
-        StringBuilder vendors = new StringBuilder();
-        for (int v = 1; v <= VENDORS; v++) {
-            if (v > 1) vendors.append(',');
-            vendors.append("""
-                    {"vendor_id": "vendor-%d", "inbound": {"type": "s3", "s3_prefix": "tenants/%s/inbound/vendor-%d/"},
-                     "parser": {"format": "csv"}}""".formatted(v, tenant, v));
-        }
-        return """
-                {"schema_version": 1, "tenant_id": "%s", "timezone": "UTC", "default_currency": "USD",
-                 "vendors": [%s],
-                 "pricing": {"base_margin_pct": 0.1, "min_price": 1, "shipping_handling_flat": 0,
-                             "map_policy": {}, "rounding": {"increment": 0.01}},
-                 "merge": {"strategy": "best_offer", "best_offer": {"landed_cost": {}}},
-                 "output": {"columns": ["sku", "quantity_available", "price"]}}
-                """.formatted(tenant, vendors);
+        WorkerTestSupport.Vendor[] vendors = new WorkerTestSupport.Vendor[VENDORS];
+        for (int v = 1; v <= VENDORS; v++) vendors[v - 1] = WorkerTestSupport.Vendor.of("vendor-" + v);
+        return WorkerTestSupport.s3Config(tenant, null, WorkerTestSupport.SKU_QTY_PRICE, vendors);
     }
 
     /** Overlapping SKUs across vendors, so the merge picks winners. */
