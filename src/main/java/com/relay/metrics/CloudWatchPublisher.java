@@ -6,29 +6,41 @@ import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Statistic;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.cumulative.CumulativeDistributionSummary;
+import io.micrometer.core.instrument.cumulative.CumulativeFunctionCounter;
+import io.micrometer.core.instrument.cumulative.CumulativeFunctionTimer;
+import io.micrometer.core.instrument.cumulative.CumulativeTimer;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.distribution.pause.PauseDetector;
-import io.micrometer.core.instrument.step.StepDistributionSummary;
-import io.micrometer.core.instrument.step.StepMeterRegistry;
-import io.micrometer.core.instrument.step.StepRegistryConfig;
-import io.micrometer.core.instrument.step.StepTimer;
+import io.micrometer.core.instrument.internal.DefaultGauge;
+import io.micrometer.core.instrument.internal.DefaultLongTaskTimer;
+import io.micrometer.core.instrument.internal.DefaultMeter;
+import io.micrometer.core.instrument.push.PushMeterRegistry;
+import io.micrometer.core.instrument.push.PushRegistryConfig;
 import io.micrometer.core.instrument.util.NamedThreadFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -53,8 +65,16 @@ import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
  * </ul>
  * A failed PutMetricData is one WARN ({@code metrics_publish_failed}) until a publish succeeds
  * again; processing never notices.
+ *
+ * <p>It is a child of Spring Boot's composite registry and keeps every meter under its own id,
+ * cumulative like Prometheus's: the composite answers a reader from whichever child comes first, so
+ * a filtered (no-op) or step-valued meter here would make {@code counter.count()} depend on whether
+ * CloudWatch publishing is on. What is sent is decided at publish time: the catalogue's meters
+ * shaped to its dimension sets, the meters of an opted-in prefix as they are, nothing else. A
+ * dimension that would take more than {@code maxValuesPerDimension} distinct values stops getting
+ * new series (one WARN per metric and dimension), so a bad tag cannot multiply the custom-metric bill.
  */
-public final class CloudWatchPublisher extends StepMeterRegistry {
+public final class CloudWatchPublisher extends PushMeterRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(CloudWatchPublisher.class);
 
@@ -65,7 +85,12 @@ public final class CloudWatchPublisher extends StepMeterRegistry {
 
     private final String namespace;
     private final CloudWatchClient client;
-    private final long stepMillis;
+    private final Duration step;
+    private final List<String> extraPrefixes;
+    private final int maxValuesPerDimension;
+    private final Map<String, Set<String>> dimensionValues = new HashMap<>();
+    private final Set<String> dimensionWarned = new HashSet<>();
+    private final Map<Meter.Id, Double> functionCounterTotals = new HashMap<>();
     private volatile boolean failing;
 
     public CloudWatchPublisher(String namespace, Duration step, List<String> extraMeterPrefixes,
@@ -73,12 +98,13 @@ public final class CloudWatchPublisher extends StepMeterRegistry {
         super(config(step), clock);
         this.namespace = namespace;
         this.client = client;
-        this.stepMillis = step.toMillis();
-        config().meterFilter(new OperatorMeterFilter(extraMeterPrefixes, maxValuesPerDimension));
+        this.step = step;
+        this.extraPrefixes = List.copyOf(extraMeterPrefixes);
+        this.maxValuesPerDimension = maxValuesPerDimension;
     }
 
-    private static StepRegistryConfig config(Duration step) {
-        return new StepRegistryConfig() {
+    private static PushRegistryConfig config(Duration step) {
+        return new PushRegistryConfig() {
             @Override
             public String prefix() {
                 return "relay.cloudwatch";
@@ -102,7 +128,7 @@ public final class CloudWatchPublisher extends StepMeterRegistry {
         return this;
     }
 
-    /** Publishes the last (partial) step, then closes the client: the publisher owns it. */
+    /** Publishes what the last (partial) step recorded, then closes the client: the publisher owns it. */
     @Override
     public void close() {
         try {
@@ -112,19 +138,24 @@ public final class CloudWatchPublisher extends StepMeterRegistry {
         }
     }
 
+    private boolean published(Meter.Id id) {
+        return CloudWatchCatalogue.find(id.getName()).isPresent()
+                || extraPrefixes.stream().anyMatch(p -> id.getName().startsWith(p));
+    }
+
     @Override
     protected TimeUnit getBaseTimeUnit() {
         return TimeUnit.MILLISECONDS;
     }
 
     @Override
-    protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config, PauseDetector pauseDetector) {
-        return new ValuesTimer(id, clock, config, pauseDetector, getBaseTimeUnit(), stepMillis);
+    protected DistributionStatisticConfig defaultHistogramConfig() {
+        return DistributionStatisticConfig.builder().expiry(step).build().merge(DistributionStatisticConfig.DEFAULT);
     }
 
     @Override
-    protected DistributionSummary newDistributionSummary(Meter.Id id, DistributionStatisticConfig config, double scale) {
-        return new ValuesSummary(id, clock, config, scale, stepMillis);
+    protected <T> Gauge newGauge(Meter.Id id, T obj, ToDoubleFunction<T> valueFunction) {
+        return new DefaultGauge<>(id, obj, valueFunction);
     }
 
     @Override
@@ -132,6 +163,39 @@ public final class CloudWatchPublisher extends StepMeterRegistry {
         Optional<CloudWatchCatalogue.Metric> m = CloudWatchCatalogue.find(id.getName());
         if (m.isPresent() && m.get().kind() == Kind.PER_EVENT) return new ValuesCounter(id);
         return new DeltaCounter(id);
+    }
+
+    @Override
+    protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config, PauseDetector pauseDetector) {
+        if (!published(id)) return new CumulativeTimer(id, clock, config, pauseDetector, getBaseTimeUnit(), false);
+        return new ValuesTimer(id, clock, config, pauseDetector, getBaseTimeUnit(), new StepValues(1e-6));
+    }
+
+    @Override
+    protected DistributionSummary newDistributionSummary(Meter.Id id, DistributionStatisticConfig config, double scale) {
+        if (!published(id)) return new CumulativeDistributionSummary(id, clock, config, scale, false);
+        return new ValuesSummary(id, clock, config, scale, new StepValues(1));
+    }
+
+    @Override
+    protected LongTaskTimer newLongTaskTimer(Meter.Id id, DistributionStatisticConfig config) {
+        return new DefaultLongTaskTimer(id, clock, getBaseTimeUnit(), config, false);
+    }
+
+    @Override
+    protected <T> FunctionTimer newFunctionTimer(Meter.Id id, T obj, ToLongFunction<T> countFunction,
+                                                 ToDoubleFunction<T> totalTimeFunction, TimeUnit unit) {
+        return new CumulativeFunctionTimer<>(id, obj, countFunction, totalTimeFunction, unit, getBaseTimeUnit());
+    }
+
+    @Override
+    protected <T> FunctionCounter newFunctionCounter(Meter.Id id, T obj, ToDoubleFunction<T> countFunction) {
+        return new CumulativeFunctionCounter<>(id, obj, countFunction);
+    }
+
+    @Override
+    protected Meter newMeter(Meter.Id id, Meter.Type type, Iterable<Measurement> measurements) {
+        return new DefaultMeter(id, type, measurements);
     }
 
     @Override
@@ -161,69 +225,129 @@ public final class CloudWatchPublisher extends StepMeterRegistry {
         }
     }
 
-    /** This step's datums (drains the distributions): catalogue metrics by their rules, opt-in meters as they are. */
-    List<MetricDatum> collect() {
+    /** A CloudWatch series: name, unit and dimension set. */
+    private record Series(String name, StandardUnit unit, Map<String, String> dimensions) {}
+
+    /** One series' data of this step: a sum (counters), values (distributions) or a gauge's value. */
+    private static final class Data {
+        Double sum;
+        StepValues.Drained values = StepValues.Drained.EMPTY;
+        Double gauge;
+    }
+
+    /** This step's datums (drains the distributions and counters); one caller at a time (the publishing thread). */
+    synchronized List<MetricDatum> collect() {
         Instant at = Instant.ofEpochMilli(clock.wallTime());
-        List<MetricDatum> out = new ArrayList<>();
-        Map<String, Map<List<Dimension>, StepValues.Drained>> rollupValues = new LinkedHashMap<>();
-        Map<String, Map<List<Dimension>, Double>> rollupSums = new LinkedHashMap<>();
+        Map<Series, Data> series = new LinkedHashMap<>();
         for (Meter meter : getMeters()) {
+            if (!published(meter.getId())) continue;
             Optional<CloudWatchCatalogue.Metric> catalogued = CloudWatchCatalogue.find(meter.getId().getName());
             String name = meter.getId().getName();
-            List<Dimension> dims = dimensions(meter.getId().getTagsAsIterable());
+            Map<String, String> dims = catalogued.map(m -> shape(meter.getId(), m)).orElseGet(() -> tags(meter.getId()));
+            List<Map<String, String>> targets = new ArrayList<>();
+            targets.add(dims);
+            catalogued.ifPresent(m -> m.rollups().forEach(r -> targets.add(keep(dims, r))));
             StandardUnit unit = catalogued.map(CloudWatchCatalogue.Metric::unit).orElse(null);
-            List<List<String>> rollups = catalogued.map(CloudWatchCatalogue.Metric::rollups).orElse(List.of());
             if (meter instanceof ValuesTimer t) {
                 StepValues.Drained d = t.values.drain();
-                values(out, name, dims, StandardUnit.MILLISECONDS, d, at);
-                rollups.forEach(r -> rollupValues.computeIfAbsent(name + "|" + StandardUnit.MILLISECONDS, k -> new LinkedHashMap<>())
-                        .merge(keep(dims, r), d, StepValues.Drained::plus));
+                targets.forEach(x -> data(series, name, StandardUnit.MILLISECONDS, x).values = data(series, name,
+                        StandardUnit.MILLISECONDS, x).values.plus(d));
             } else if (meter instanceof ValuesSummary s) {
                 StandardUnit u = unit == null ? StandardUnit.NONE : unit;
                 StepValues.Drained d = s.values.drain();
-                values(out, name, dims, u, d, at);
-                rollups.forEach(r -> rollupValues.computeIfAbsent(name + "|" + u, k -> new LinkedHashMap<>())
-                        .merge(keep(dims, r), d, StepValues.Drained::plus));
+                targets.forEach(x -> data(series, name, u, x).values = data(series, name, u, x).values.plus(d));
             } else if (meter instanceof ValuesCounter c) {
-                values(out, name, dims, unit == null ? StandardUnit.COUNT : unit, c.values.drain(), at);
+                StandardUnit u = unit == null ? StandardUnit.COUNT : unit;
+                StepValues.Drained d = c.values.drain();
+                targets.forEach(x -> data(series, name, u, x).values = data(series, name, u, x).values.plus(d));
             } else if (meter instanceof DeltaCounter c) {
                 double v = c.drainDelta();
-                out.add(single(name, dims, unit == null ? StandardUnit.COUNT : unit, v, at));
-                rollups.forEach(r -> rollupSums.computeIfAbsent(name, k -> new LinkedHashMap<>()).merge(keep(dims, r), v, Double::sum));
+                StandardUnit u = unit == null ? StandardUnit.COUNT : unit;
+                targets.forEach(x -> {
+                    Data target = data(series, name, u, x);
+                    target.sum = (target.sum == null ? 0 : target.sum) + v;
+                });
             } else if (meter instanceof FunctionCounter c) {
-                out.add(single(name, dims, StandardUnit.COUNT, c.count(), at));
+                double now = c.count();
+                Double before = functionCounterTotals.put(meter.getId(), now);
+                if (before != null && Double.isFinite(now)) data(series, name, StandardUnit.COUNT, dims).sum = Math.max(0, now - before);
             } else if (meter instanceof TimeGauge g) {
                 double v = g.value(TimeUnit.MILLISECONDS);
-                if (Double.isFinite(v)) out.add(single(name, dims, StandardUnit.MILLISECONDS, v, at));
+                if (Double.isFinite(v)) data(series, name, StandardUnit.MILLISECONDS, dims).gauge = v;
             } else if (meter instanceof Gauge g) {
                 double v = g.value();
-                if (Double.isFinite(v)) out.add(single(name, dims, unit == null ? StandardUnit.NONE : unit, v, at));
+                if (Double.isFinite(v)) data(series, name, unit == null ? StandardUnit.NONE : unit, dims).gauge = v;
             }
-            // FunctionTimer, LongTaskTimer and custom meters carry no data CloudWatch could aggregate
-            // correctly (no distribution); they stay on Prometheus.
+            // FunctionTimer, LongTaskTimer and custom meters carry no distribution CloudWatch could
+            // aggregate correctly; they stay on Prometheus.
         }
-        rollupValues.forEach((key, byDims) -> {
-            String name = key.substring(0, key.indexOf('|'));
-            StandardUnit u = StandardUnit.fromValue(key.substring(key.indexOf('|') + 1));
-            byDims.forEach((dims, d) -> values(out, name, dims, u, d, at));
+        List<MetricDatum> out = new ArrayList<>();
+        series.forEach((s, d) -> {
+            if (d.sum == null && d.gauge == null && d.values.count() == 0) return;
+            if (!withinDimensionLimit(s)) return;
+            List<Dimension> dims = s.dimensions().entrySet().stream()
+                    .map(e -> Dimension.builder().name(e.getKey()).value(e.getValue()).build()).toList();
+            if (d.sum != null) out.add(single(s.name(), dims, s.unit(), d.sum, at));
+            else if (d.gauge != null) out.add(single(s.name(), dims, s.unit(), d.gauge, at));
+            else values(out, s.name(), dims, s.unit(), d.values, at);
         });
-        rollupSums.forEach((name, byDims) -> byDims.forEach((dims, v) -> out.add(single(name, dims, StandardUnit.COUNT, v, at))));
         return out;
     }
 
-    private static List<Dimension> dimensions(Iterable<Tag> tags) {
-        List<Dimension> dims = new ArrayList<>();
-        for (Tag t : tags) {
-            // CloudWatch rejects an empty dimension value and takes at most 30 dimensions
-            if (t.getValue().isEmpty() || dims.size() == 30) continue;
-            dims.add(Dimension.builder().name(t.getKey()).value(t.getValue().length() > 1024
-                    ? t.getValue().substring(0, 1024) : t.getValue()).build());
-        }
-        return List.copyOf(dims);
+    private static Data data(Map<Series, Data> series, String name, StandardUnit unit, Map<String, String> dims) {
+        return series.computeIfAbsent(new Series(name, unit, dims), k -> new Data());
     }
 
-    private static List<Dimension> keep(List<Dimension> dims, List<String> names) {
-        return dims.stream().filter(d -> names.contains(d.name())).toList();
+    /** A catalogue meter's CloudWatch dimensions: its dimension set only, StatusCode folded into StatusClass. */
+    static Map<String, String> shape(Meter.Id id, CloudWatchCatalogue.Metric metric) {
+        Map<String, String> dims = new TreeMap<>();
+        for (String key : metric.dimensions()) {
+            String value = key.equals(CloudWatchCatalogue.STATUS_CLASS)
+                    ? CloudWatchCatalogue.statusClass(id.getTag("StatusCode")) : id.getTag(key);
+            if (value != null && !value.isEmpty()) dims.put(key, truncate(value));
+        }
+        return dims;
+    }
+
+    /** An opted-in meter's tags as they are (CloudWatch takes 30 dimensions, values of 1-1024 characters). */
+    private static Map<String, String> tags(Meter.Id id) {
+        Map<String, String> dims = new TreeMap<>();
+        for (Tag t : id.getTagsAsIterable()) {
+            if (!t.getValue().isEmpty() && dims.size() < 30) dims.put(t.getKey(), truncate(t.getValue()));
+        }
+        return dims;
+    }
+
+    private static String truncate(String v) {
+        return v.length() > 1024 ? v.substring(0, 1024) : v;
+    }
+
+    private static Map<String, String> keep(Map<String, String> dims, List<String> names) {
+        Map<String, String> kept = new TreeMap<>(dims);
+        kept.keySet().retainAll(names);
+        return kept;
+    }
+
+    /** Whether every dimension value of the series is one of the first {@code maxValuesPerDimension} seen. */
+    private boolean withinDimensionLimit(Series s) {
+        for (Map.Entry<String, String> e : s.dimensions().entrySet()) {
+            if (e.getKey().equals(CloudWatchCatalogue.ENVIRONMENT)) continue;
+            String key = s.name() + " " + e.getKey();
+            Set<String> values = dimensionValues.computeIfAbsent(key, k -> new HashSet<>());
+            if (values.contains(e.getValue())) continue;
+            if (values.size() >= maxValuesPerDimension) {
+                if (dimensionWarned.add(key)) {
+                    log.atWarn().addKeyValue("event", "metrics_dimension_limit").addKeyValue("metric", s.name())
+                            .addKeyValue("dimension", e.getKey()).addKeyValue("limit", maxValuesPerDimension)
+                            .log("CloudWatch metric {} reached {} distinct {} values (CLOUDWATCH_METRICS_MAX_DIMENSION_VALUES);"
+                                    + " series with new values are not sent to CloudWatch (Prometheus has them)",
+                                    s.name(), maxValuesPerDimension, e.getKey());
+                }
+                return false;
+            }
+            values.add(e.getValue());
+        }
+        return true;
     }
 
     private static MetricDatum single(String name, List<Dimension> dims, StandardUnit unit, double value, Instant at) {
@@ -234,7 +358,6 @@ public final class CloudWatchPublisher extends StepMeterRegistry {
     /** One datum per {@value #VALUES_PER_DATUM} distinct values; CloudWatch merges datums of one series. */
     private static void values(List<MetricDatum> out, String name, List<Dimension> dims, StandardUnit unit,
                                StepValues.Drained d, Instant at) {
-        if (d.count() == 0) return;
         List<Double> values = new ArrayList<>(VALUES_PER_DATUM);
         List<Double> counts = new ArrayList<>(VALUES_PER_DATUM);
         for (Map.Entry<Double, Long> e : new TreeMap<>(d.counts()).entrySet()) {
@@ -259,33 +382,23 @@ public final class CloudWatchPublisher extends StepMeterRegistry {
         return Math.max(-1e100, Math.min(1e100, v));
     }
 
-    /** A timer that also keeps its step's values for CloudWatch's percentiles. */
-    static final class ValuesTimer extends StepTimer {
+    /** A cumulative timer that also keeps its step's values for CloudWatch's percentiles. */
+    static final class ValuesTimer extends CumulativeTimer {
         final StepValues values;
 
         ValuesTimer(Meter.Id id, Clock clock, DistributionStatisticConfig config, PauseDetector pause, TimeUnit base,
-                    long stepMillis) {
-            this(id, clock, config, pause, base, stepMillis, new StepValues(1e-6));
-        }
-
-        private ValuesTimer(Meter.Id id, Clock clock, DistributionStatisticConfig config, PauseDetector pause,
-                            TimeUnit base, long stepMillis, StepValues values) {
-            super(id, clock, config, pause, base, stepMillis, values);
+                    StepValues values) {
+            super(id, clock, config, pause, base, values);
             this.values = values;
         }
     }
 
-    /** A distribution summary that also keeps its step's values. */
-    static final class ValuesSummary extends StepDistributionSummary {
+    /** A cumulative distribution summary that also keeps its step's values. */
+    static final class ValuesSummary extends CumulativeDistributionSummary {
         final StepValues values;
 
-        ValuesSummary(Meter.Id id, Clock clock, DistributionStatisticConfig config, double scale, long stepMillis) {
-            this(id, clock, config, scale, stepMillis, new StepValues(1));
-        }
-
-        private ValuesSummary(Meter.Id id, Clock clock, DistributionStatisticConfig config, double scale,
-                              long stepMillis, StepValues values) {
-            super(id, clock, config, scale, stepMillis, values);
+        ValuesSummary(Meter.Id id, Clock clock, DistributionStatisticConfig config, double scale, StepValues values) {
+            super(id, clock, config, scale, values);
             this.values = values;
         }
     }
