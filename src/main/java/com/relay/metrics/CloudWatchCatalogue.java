@@ -45,14 +45,16 @@ public final class CloudWatchCatalogue {
     static {
         List<String> tenant = List.of("TenantId", ENVIRONMENT);
         List<String> env = List.of(ENVIRONMENT);
-        add("RunSucceeded", Kind.PER_EVENT, StandardUnit.COUNT, tenant);
-        add("RunFailed", Kind.PER_EVENT, StandardUnit.COUNT, tenant);
+        // rolled up per Environment: Average of RunSucceeded is the success rate of all runs
+        add("RunSucceeded", Kind.PER_EVENT, StandardUnit.COUNT, tenant, env);
+        add("RunFailed", Kind.PER_EVENT, StandardUnit.COUNT, tenant, env);
         add("RunDurationSeconds", Kind.DISTRIBUTION, StandardUnit.SECONDS, tenant, env);
         add("RowsProcessed", Kind.STEP_SUM, StandardUnit.COUNT, tenant);
         add("RunsCreated", Kind.STEP_SUM, StandardUnit.COUNT, List.of("CreatedBy", ENVIRONMENT));
         add("RunStartLatency", Kind.DISTRIBUTION, StandardUnit.MILLISECONDS, env);
         add("WorkerHeartbeat", Kind.STEP_SUM, StandardUnit.COUNT, env);
-        add("WorkerError", Kind.STEP_SUM, StandardUnit.COUNT, List.of("ErrorType", ENVIRONMENT));
+        // rolled up per Environment for the crash-loop alarm (all error types together)
+        add("WorkerError", Kind.STEP_SUM, StandardUnit.COUNT, List.of("ErrorType", ENVIRONMENT), env);
         add("ScheduledRunsSkipped", Kind.STEP_SUM, StandardUnit.COUNT, List.of("Reason", ENVIRONMENT));
         add("NotificationsSent", Kind.STEP_SUM, StandardUnit.COUNT, List.of("Status", ENVIRONMENT));
         add("NotificationDuration", Kind.DISTRIBUTION, StandardUnit.MILLISECONDS, env);

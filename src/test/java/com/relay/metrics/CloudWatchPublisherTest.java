@@ -298,8 +298,10 @@ class CloudWatchPublisherTest {
             assertThat(data).anyMatch(d -> d.name().equals("jvm.memory.used") && d.unit().equals("None"));
             assertThat(data).noneMatch(d -> d.name().startsWith("jvm.") && !d.name().equals("jvm.memory.used"));
             // two tenants' series (whichever two the registry listed first), never more
-            assertThat(data.stream().filter(d -> d.name().equals("RunSucceeded")).map(d -> d.dimensions().get("TenantId"))
-                    .distinct()).hasSize(2);
+            assertThat(data.stream().filter(d -> d.name().equals("RunSucceeded") && d.dimensions().containsKey("TenantId"))
+                    .map(d -> d.dimensions().get("TenantId")).distinct()).hasSize(2);
+            // the rollup over tenants has every run, published or not per tenant
+            assertThat(named(data, "RunSucceeded", Map.of("Environment", "prod")).get(0).sampleCount()).isEqualTo(4.0);
             assertThat(publishStep().stream().filter(d -> d.name().equals("RowsProcessed"))).hasSize(2);
             assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN)
                     .extracting(ILoggingEvent::getFormattedMessage)
