@@ -141,7 +141,9 @@ public final class AwsClientFactory {
      * localstack mode) can turn compression off.
      */
     public CloudWatchClient cloudWatch() {
-        CloudWatchClientBuilder builder = configure(CloudWatchClient.builder(), endpoints.cloudWatch(), true);
+        // the embedded emulators have no CloudWatch: AWS_ENDPOINT_URL_CLOUDWATCH still names one there
+        URI endpoint = endpoints.cloudWatch() != null ? endpoints.cloudWatch() : settings.metrics().cloudWatchEndpoint();
+        CloudWatchClientBuilder builder = configure(CloudWatchClient.builder(), endpoint, true);
         if (!settings.metrics().cloudWatchRequestCompression()) {
             builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
                     .compressionConfiguration(c -> c.requestCompressionEnabled(false)).build());
