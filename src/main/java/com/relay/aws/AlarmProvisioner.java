@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
+import com.relay.metrics.RelayMetrics;
 
 /**
  * The CloudWatch alarms of RI §6.3, created or updated idempotently by {@code relay provision}.
@@ -26,9 +27,30 @@ public final class AlarmProvisioner {
     /** Where the alarm points operators (RUNBOOK.md anchors). */
     static final String RUNBOOK = "docs/RUNBOOK.md#";
 
+    /** Alarm tiers, each with its SNS topic (or none). */
+    public enum Severity { CRITICAL, WARNING, INFO }
+
+    /** The thresholds {@code relay provision} takes as options (defaults: RI §6.3 and the runbook). */
+    public record Thresholds(int consecutiveFailures, int queueBacklog, int workerErrors, int notificationFailures,
+                             double runDurationP99Seconds, int api5xx, int oldestJobAgeSeconds, int notificationsBacklog) {
+        public static final Thresholds DEFAULTS = new Thresholds(3, 5, 5, 3, 900, 5, 300, 100);
+    }
+
+    /** SNS topic per severity; null = no actions for that tier. */
+    public record Topics(String critical, String warning, String info) {
+        public static Topics all(String arn) { return new Topics(arn, arn, arn); }
+
+        String of(Severity s) {
+            return switch (s) { case CRITICAL -> critical; case WARNING -> warning; case INFO -> info; };
+        }
+
+        boolean none() { return critical == null && warning == null && info == null; }
+    }
+
     /** Everything an alarm name and definition depends on. */
-    public record Target(String prefix, String environment, String namespace, String snsTopicArn,
-                         List<String> tenantIds, String jobsQueue, String jobsDlq, String notificationsDlq) {}
+    public record Target(String prefix, String environment, String namespace, Topics topics, Thresholds thresholds,
+                         List<String> tenantIds, String jobsQueue, String jobsDlq, String notificationsQueue,
+                         String notificationsDlq) {}
 
     private final CloudWatchClient cloudWatch;
     private final boolean dryRun;
@@ -38,44 +60,78 @@ public final class AlarmProvisioner {
         this.dryRun = dryRun;
     }
 
-    /** The desired alarms, in the order of RI §6.3 (per-tenant alarms after the global ones). */
+    /** The severity of each alarm suffix (a tenant's consecutive-failures is that of the global one). */
+    static Severity severity(String suffix) {
+        return switch (suffix) {
+            case "consecutive-failures", "worker-heartbeat-missing", "worker-crash-loop", "jobs-dlq-not-empty",
+                 "api-5xx", "jobs-oldest-message-age" -> Severity.CRITICAL;
+            case "notification-circuit-open" -> Severity.INFO;
+            default -> Severity.WARNING;
+        };
+    }
+
+    /** The desired alarms: RI §6.3's eight in its order, then the five of issue 18, then per-tenant alarms. */
     public static List<PutMetricAlarmRequest> desired(Target t) {
         String base = t.prefix() + "-" + t.environment() + "-";
+        Thresholds th = t.thresholds();
+        Map<String, String> env = Map.of("Environment", t.environment());
         String runFailedQuery = "SELECT SUM(RunFailed) FROM SCHEMA(\"" + t.namespace() + "\", Environment, TenantId)"
                 + " WHERE Environment = '" + t.environment() + "'";
         List<PutMetricAlarmRequest> alarms = new ArrayList<>();
-        alarms.add(insights(t, base + "consecutive-failures", "3 or more failed runs within 15 minutes",
-                "consecutive-failures", runFailedQuery, 900, 1, 3, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
-        alarms.add(metric(t, base + "queue-backlog", "more than 5 run jobs waiting for 10 minutes", "queue-backlog",
+        alarms.add(insights(t, base, "consecutive-failures", th.consecutiveFailures() + " or more failed runs within 15 minutes",
+                runFailedQuery, 900, 1, th.consecutiveFailures(), ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
+        alarms.add(metric(t, base, "queue-backlog", "more than " + th.queueBacklog() + " run jobs waiting for 10 minutes",
                 "AWS/SQS", "ApproximateNumberOfMessagesVisible", Map.of("QueueName", t.jobsQueue()), Statistic.AVERAGE,
-                300, 2, 5, ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching"));
-        alarms.add(insights(t, base + "worker-errors", "a run failed in the last 5 minutes", "worker-errors",
+                300, 2, th.queueBacklog(), ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching"));
+        alarms.add(insights(t, base, "worker-errors", "a run failed in the last 5 minutes",
                 runFailedQuery, 300, 1, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
-        alarms.add(metric(t, base + "worker-heartbeat-missing", "no worker heartbeat for 5 minutes",
-                "worker-heartbeat-missing", t.namespace(), "WorkerHeartbeat", Map.of("Environment", t.environment()),
+        alarms.add(metric(t, base, "worker-heartbeat-missing", "no worker heartbeat for 5 minutes",
+                t.namespace(), "WorkerHeartbeat", env,
                 Statistic.SUM, 300, 1, 1, ComparisonOperator.LESS_THAN_THRESHOLD, "breaching"));
-        alarms.add(metric(t, base + "jobs-dlq-not-empty", "a run job is in the jobs DLQ", "jobs-dlq-not-empty",
+        alarms.add(metric(t, base, "jobs-dlq-not-empty", "a run job is in the jobs DLQ",
                 "AWS/SQS", "ApproximateNumberOfMessagesVisible", Map.of("QueueName", t.jobsDlq()), Statistic.MAXIMUM,
                 60, 1, 0, ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching"));
-        alarms.add(metric(t, base + "notifications-dlq-not-empty", "a notification is in the notifications DLQ",
-                "notifications-dlq-not-empty", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+        alarms.add(metric(t, base, "notifications-dlq-not-empty", "a notification is in the notifications DLQ",
+                "AWS/SQS", "ApproximateNumberOfMessagesVisible",
                 Map.of("QueueName", t.notificationsDlq()), Statistic.MAXIMUM, 60, 1, 0,
                 ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching"));
-        alarms.add(insights(t, base + "notification-circuit-open", "the ntfy circuit breaker is open",
-                "notification-circuit-open", "SELECT MAX(CircuitBreakerState) FROM SCHEMA(\"" + t.namespace()
+        alarms.add(insights(t, base, "notification-circuit-open", "the ntfy circuit breaker is open",
+                "SELECT MAX(CircuitBreakerState) FROM SCHEMA(\"" + t.namespace()
                         + "\", Environment, Service) WHERE Environment = '" + t.environment() + "'",
                 60, 1, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
-        alarms.add(metric(t, base + "notification-failures", "3 or more notifications failed within 15 minutes",
-                "notification-failures", t.namespace(), "NotificationsSent",
-                Map.of("Environment", t.environment(), "Status", "failure"), Statistic.SUM, 900, 1, 3,
+        alarms.add(metric(t, base, "notification-failures",
+                th.notificationFailures() + " or more notifications failed within 15 minutes",
+                t.namespace(), "NotificationsSent",
+                Map.of("Environment", t.environment(), "Status", "failure"), Statistic.SUM, 900, 1, th.notificationFailures(),
                 ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, "notBreaching"));
+        // issue 18: the crash loop of the runbook is WorkerError (every error type), not RunFailed
+        alarms.add(metric(t, base, "worker-crash-loop", th.workerErrors() + " or more worker errors within 5 minutes",
+                t.namespace(), "WorkerError", env, Statistic.SUM, 300, 1, th.workerErrors(),
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, "notBreaching"));
+        alarms.add(percentile(t, base, "run-duration-p99", "run duration p99 above " + fmt(th.runDurationP99Seconds())
+                        + " s over 15 minutes", "RunDurationSeconds", env, "p99", 900, th.runDurationP99Seconds()));
+        alarms.add(metric(t, base, "api-5xx", th.api5xx() + " or more API 5xx responses within 5 minutes",
+                t.namespace(), RelayMetrics.API_REQUEST_COUNT, Map.of("Environment", t.environment(), "StatusClass", "5xx"),
+                Statistic.SUM, 300, 1, th.api5xx(), ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, "notBreaching"));
+        alarms.add(metric(t, base, "jobs-oldest-message-age", "the oldest run job has waited more than "
+                        + th.oldestJobAgeSeconds() + " s", "AWS/SQS", "ApproximateAgeOfOldestMessage",
+                Map.of("QueueName", t.jobsQueue()), Statistic.MAXIMUM, 60, 5, th.oldestJobAgeSeconds(),
+                ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching"));
+        alarms.add(metric(t, base, "notifications-queue-backlog", "more than " + th.notificationsBacklog()
+                        + " notifications waiting for 10 minutes", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                Map.of("QueueName", t.notificationsQueue()), Statistic.AVERAGE, 300, 2, th.notificationsBacklog(),
+                ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching"));
         for (String tenant : t.tenantIds()) {
-            alarms.add(metric(t, t.prefix() + "-" + t.environment() + "-" + tenant + "-consecutive-failures",
-                    "3 or more failed runs of tenant " + tenant + " within 15 minutes", "consecutive-failures",
+            alarms.add(metric(t, base + tenant + "-", "consecutive-failures",
+                    th.consecutiveFailures() + " or more failed runs of tenant " + tenant + " within 15 minutes",
                     t.namespace(), "RunFailed", Map.of("TenantId", tenant, "Environment", t.environment()), Statistic.SUM,
-                    900, 1, 3, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, "notBreaching"));
+                    900, 1, th.consecutiveFailures(), ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, "notBreaching"));
         }
         return alarms;
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** Creates what is missing and updates what differs; one line per alarm. */
@@ -103,6 +159,7 @@ public final class AlarmProvisioner {
                 && Objects.equals(have.metricName(), want.metricName())
                 && Objects.equals(dims(have.dimensions()), dims(want.dimensions()))
                 && Objects.equals(have.statistic(), want.statistic())
+                && Objects.equals(have.extendedStatistic(), want.extendedStatistic())
                 && Objects.equals(have.period(), want.period())
                 && Objects.equals(have.evaluationPeriods(), want.evaluationPeriods())
                 && Objects.equals(have.datapointsToAlarm(), want.datapointsToAlarm())
@@ -127,33 +184,49 @@ public final class AlarmProvisioner {
         return q;
     }
 
-    private static PutMetricAlarmRequest.Builder common(Target t, String name, String what, String runbookSection,
+    private static PutMetricAlarmRequest.Builder common(Target t, String base, String suffix, String what,
                                                         int evaluations, double threshold, ComparisonOperator op,
                                                         String missing) {
-        List<String> actions = t.snsTopicArn() == null ? List.of() : List.of(t.snsTopicArn());
-        return PutMetricAlarmRequest.builder().alarmName(name)
-                .alarmDescription("Relay: " + what + ". Follow " + RUNBOOK + runbookSection)
+        Severity severity = severity(suffix);
+        String topic = t.topics().of(severity);
+        List<String> actions = topic == null ? List.of() : List.of(topic);
+        return PutMetricAlarmRequest.builder().alarmName(base + suffix)
+                .alarmDescription("Relay " + severity.name().toLowerCase(java.util.Locale.ROOT) + ": " + what
+                        + ". Follow " + RUNBOOK + suffix)
                 .evaluationPeriods(evaluations).datapointsToAlarm(evaluations).threshold(threshold)
                 .comparisonOperator(op).treatMissingData(missing)
                 .actionsEnabled(true).alarmActions(actions).okActions(actions);
     }
 
-    private static PutMetricAlarmRequest metric(Target t, String name, String what, String runbookSection,
+    private static PutMetricAlarmRequest metric(Target t, String base, String suffix, String what,
                                                 String namespace, String metricName, Map<String, String> dimensions,
                                                 Statistic stat, int period, int evaluations, double threshold,
                                                 ComparisonOperator op, String missing) {
+        return common(t, base, suffix, what, evaluations, threshold, op, missing)
+                .namespace(namespace).metricName(metricName).dimensions(dims(dimensions)).statistic(stat).period(period).build();
+    }
+
+    /** An alarm on a percentile of a distribution the service publishes as values (RI §6.1). */
+    private static PutMetricAlarmRequest percentile(Target t, String base, String suffix, String what, String metricName,
+                                                    Map<String, String> dimensions, String percentile, int period,
+                                                    double threshold) {
+        return common(t, base, suffix, what, 1, threshold, ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching")
+                .namespace(t.namespace()).metricName(metricName).dimensions(dims(dimensions))
+                .extendedStatistic(percentile).period(period).build();
+    }
+
+    private static List<Dimension> dims(Map<String, String> dimensions) {
         List<Dimension> dims = new ArrayList<>();
         dimensions.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> dims.add(Dimension.builder().name(e.getKey()).value(e.getValue()).build()));
-        return common(t, name, what, runbookSection, evaluations, threshold, op, missing)
-                .namespace(namespace).metricName(metricName).dimensions(dims).statistic(stat).period(period).build();
+        return dims;
     }
 
     /** An alarm on a Metrics Insights query over all tenants (RI §6.3 #1, #3, #7). */
-    private static PutMetricAlarmRequest insights(Target t, String name, String what, String runbookSection,
+    private static PutMetricAlarmRequest insights(Target t, String base, String suffix, String what,
                                                   String query, int period, int evaluations, double threshold,
                                                   ComparisonOperator op) {
-        return common(t, name, what, runbookSection, evaluations, threshold, op, "notBreaching")
+        return common(t, base, suffix, what, evaluations, threshold, op, "notBreaching")
                 .metrics(MetricDataQuery.builder().id("q1").expression(query).period(period).returnData(true).build())
                 .build();
     }

@@ -22,6 +22,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -133,8 +134,21 @@ public final class AwsClientFactory {
         return configure(DynamoDbClient.builder(), endpoints.dynamoDb(), true).build();
     }
 
+    /**
+     * CloudWatch for the alarms, the dashboard and the metrics publisher. The SDK gzips a
+     * PutMetricData body of 10 KB or more; LocalStack 4.9 cannot read such a body and answers
+     * HTTP 500 to every one, so {@code CLOUDWATCH_REQUEST_COMPRESSION} ({@code auto}: off in
+     * localstack mode) can turn compression off.
+     */
     public CloudWatchClient cloudWatch() {
-        return configure(CloudWatchClient.builder(), endpoints.cloudWatch(), true).build();
+        // the embedded emulators have no CloudWatch: AWS_ENDPOINT_URL_CLOUDWATCH still names one there
+        URI endpoint = endpoints.cloudWatch() != null ? endpoints.cloudWatch() : settings.metrics().cloudWatchEndpoint();
+        CloudWatchClientBuilder builder = configure(CloudWatchClient.builder(), endpoint, true);
+        if (!settings.metrics().cloudWatchRequestCompression()) {
+            builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
+                    .compressionConfiguration(c -> c.requestCompressionEnabled(false)).build());
+        }
+        return builder.build();
     }
 
     /** SSM Parameter Store (ntfy token references; localstack/aws modes only). */
@@ -146,15 +160,6 @@ public final class AwsClientFactory {
     public software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsManager() {
         return configure(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder(),
                 settings.endpointOverride(), true).build();
-    }
-
-    /** Async CloudWatch client for the Micrometer CloudWatch registry (RI §6.1). */
-    public software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient cloudWatchAsync() {
-        var builder = software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient.builder()
-                .credentialsProvider(credentials);
-        if (settings.region() != null) builder.region(Region.of(settings.region()));
-        if (endpoints.cloudWatch() != null) builder.endpointOverride(endpoints.cloudWatch());
-        return builder.build();
     }
 
     /** Timeouts waiting to fire: one per SDK call in flight (for tests and diagnostics). */

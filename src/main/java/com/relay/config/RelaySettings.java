@@ -52,9 +52,18 @@ public record RelaySettings(
                          int receiveWaitSeconds, int shutdownTimeoutSeconds, int receiveErrorBackoffSeconds,
                          int heartbeatIntervalSeconds, boolean tenantBackoffSet) {}
 
-    /** RI §6.1, §8.5: CloudWatch publishing of the meters (Prometheus is always on). */
+    /**
+     * RI §6.1, §8.5: CloudWatch publishing of the operator meters (Prometheus is always on).
+     * {@code cloudWatchExtraMeters}: Micrometer name prefixes also sent (opt-in, e.g. {@code jvm.memory});
+     * {@code cloudWatchMaxDimensionValues}: distinct values per metric and dimension before new series are dropped;
+     * {@code cloudWatchRequestCompression}: whether PutMetricData bodies may be gzip-compressed.
+     */
     public record Metrics(boolean cloudWatchEnabled, String cloudWatchNamespace, int cloudWatchStepSeconds,
-                          URI cloudWatchEndpoint) {}
+                          URI cloudWatchEndpoint, List<String> cloudWatchExtraMeters, int cloudWatchMaxDimensionValues,
+                          boolean cloudWatchRequestCompression) {}
+
+    /** {@code CLOUDWATCH_REQUEST_COMPRESSION}: {@code auto} is off in localstack mode (LocalStack 4.9 cannot read gzip bodies). */
+    public static final List<String> REQUEST_COMPRESSION = List.of("auto", "on", "off");
 
     /**
      * Notifier settings (RI §8.6, notifications.md §4). Times in the unit of their name;
@@ -217,7 +226,16 @@ public record RelaySettings(
                 r.integer("CLOUDWATCH_METRICS_STEP_SECONDS", 60, 1, 86_400),
                 // the SDK's service-specific endpoint variable: CloudWatch elsewhere than S3/SQS/DynamoDB
                 r.raw("AWS_ENDPOINT_URL_CLOUDWATCH") == null ? null
-                        : r.uri("AWS_ENDPOINT_URL_CLOUDWATCH", r.raw("AWS_ENDPOINT_URL_CLOUDWATCH")));
+                        : r.uri("AWS_ENDPOINT_URL_CLOUDWATCH", r.raw("AWS_ENDPOINT_URL_CLOUDWATCH")),
+                r.raw("CLOUDWATCH_METRICS_EXTRA_METERS") == null ? List.of()
+                        : java.util.Arrays.stream(r.raw("CLOUDWATCH_METRICS_EXTRA_METERS").split(","))
+                                .map(String::trim).filter(x -> !x.isEmpty()).toList(),
+                r.integer("CLOUDWATCH_METRICS_MAX_DIMENSION_VALUES", 100, 1, 10_000),
+                switch (r.oneOf("CLOUDWATCH_REQUEST_COMPRESSION", "auto", REQUEST_COMPRESSION)) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> mode != RelayMode.LOCALSTACK;
+                });
         Scheduler scheduler = new Scheduler(r.string("SCHEDULER_INSTANCE_ID", hostName()),
                 r.integer("SCHEDULER_CLAIM_TTL_DAYS", 7, 1, 3_650));
         Observability observability = new Observability(

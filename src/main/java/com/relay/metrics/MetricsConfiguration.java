@@ -2,8 +2,6 @@ package com.relay.metrics;
 
 import com.relay.aws.AwsRuntime;
 import com.relay.config.RelaySettings;
-import io.micrometer.cloudwatch2.CloudWatchConfig;
-import io.micrometer.cloudwatch2.CloudWatchMeterRegistry;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -13,13 +11,14 @@ import org.springframework.boot.actuate.autoconfigure.metrics.MeterRegistryCusto
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
  * RI §6.1: every meter carries the tag {@code Environment} = {@code ENVIRONMENT}; Prometheus is
- * always on, and with {@code CLOUDWATCH_METRICS_ENABLED=true} the same meters are also published
- * to CloudWatch in {@code CLOUDWATCH_METRICS_NAMESPACE} every {@code CLOUDWATCH_METRICS_STEP_SECONDS}
- * (Spring Boot combines the two registries). Failed publishes are logged by the registry and never
- * touch processing.
+ * always on and has every meter. With {@code CLOUDWATCH_METRICS_ENABLED=true} the operator meters
+ * of {@link CloudWatchCatalogue} are also sent to CloudWatch in {@code CLOUDWATCH_METRICS_NAMESPACE}
+ * every {@code CLOUDWATCH_METRICS_STEP_SECONDS} by {@link CloudWatchPublisher} (Spring Boot adds it
+ * to the composite registry). Failed publishes are logged once and never touch processing.
  */
 @Configuration(proxyBeanMethods = false)
 public class MetricsConfiguration {
@@ -31,27 +30,19 @@ public class MetricsConfiguration {
         return registry -> registry.config().commonTags("Environment", settings.environment());
     }
 
-    @Bean
+    /** Closing flushes the last step, then closes the client. */
+    @Bean(destroyMethod = "close")
     @ConditionalOnExpression("'${CLOUDWATCH_METRICS_ENABLED:false}'.equalsIgnoreCase('true')")
-    CloudWatchMeterRegistry cloudWatchMeterRegistry(RelaySettings settings, AwsRuntime aws) {
+    CloudWatchPublisher cloudWatchPublisher(RelaySettings settings, AwsRuntime aws) {
         RelaySettings.Metrics m = settings.metrics();
-        CloudWatchConfig config = new CloudWatchConfig() {
-            @Override
-            public String get(String key) {
-                return null;
-            }
-
-            @Override
-            public String namespace() {
-                return m.cloudWatchNamespace();
-            }
-
-            @Override
-            public Duration step() {
-                return Duration.ofSeconds(m.cloudWatchStepSeconds());
-            }
-        };
-        log.info("metrics_publish CloudWatch namespace={} step_seconds={}", m.cloudWatchNamespace(), m.cloudWatchStepSeconds());
-        return new CloudWatchMeterRegistry(config, Clock.SYSTEM, aws.clients().cloudWatchAsync());
+        CloudWatchClient client = aws.clients().cloudWatch();
+        log.atInfo().addKeyValue("event", "metrics_publish_started").addKeyValue("namespace", m.cloudWatchNamespace())
+                .addKeyValue("step_seconds", m.cloudWatchStepSeconds())
+                .addKeyValue("request_compression", m.cloudWatchRequestCompression())
+                .addKeyValue("extra_meters", String.join(",", m.cloudWatchExtraMeters()))
+                .log("Publishing the operator metrics to CloudWatch namespace {} every {} s", m.cloudWatchNamespace(),
+                        m.cloudWatchStepSeconds());
+        return new CloudWatchPublisher(m.cloudWatchNamespace(), Duration.ofSeconds(m.cloudWatchStepSeconds()),
+                m.cloudWatchExtraMeters(), m.cloudWatchMaxDimensionValues(), Clock.SYSTEM, client).startPublishing();
     }
 }

@@ -16,6 +16,9 @@ import org.springframework.stereotype.Component;
 @Component("workerMetrics")
 public class WorkerMetrics {
 
+    /** Prometheus histogram buckets of RunDurationSeconds, in seconds. */
+    static final double[] RUN_DURATION_BUCKETS = {1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600};
+
     private final MeterRegistry registry;
     private final String environment;
 
@@ -47,7 +50,10 @@ public class WorkerMetrics {
     public void runEnded(String tenantId, boolean succeeded, Long durationMs, long rowsProcessed) {
         counter("RunSucceeded", tenantId).increment(succeeded ? 1 : 0);
         counter("RunFailed", tenantId).increment(succeeded ? 0 : 1);
+        // fixed buckets so Prometheus can compute the p99 of docs/dashboards/relay-alerts.yml across
+        // instances (900 s is the alarm's default threshold); CloudWatch gets the values themselves
         DistributionSummary.builder("RunDurationSeconds").baseUnit("seconds").tag("TenantId", tenantId)
+                .serviceLevelObjectives(RUN_DURATION_BUCKETS)
                 .tag("Environment", environment).register(registry)
                 .record(durationMs == null ? 0 : durationMs / 1000.0);
         counter("RowsProcessed", tenantId).increment(rowsProcessed);

@@ -17,8 +17,9 @@ import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 /** RI §6.3 against §6.1: every alarm on a Relay metric watches a series the service really publishes. */
 class AlarmDefinitionsTest {
 
-    private static final AlarmProvisioner.Target TARGET = new AlarmProvisioner.Target("relay-inventory", "prod",
-            "RelayInventory", null, List.of("acme"), "relay-inventory-jobs", "relay-inventory-jobs-dlq",
+    static final AlarmProvisioner.Target TARGET = new AlarmProvisioner.Target("relay-inventory", "prod",
+            "RelayInventory", new AlarmProvisioner.Topics(null, null, null), AlarmProvisioner.Thresholds.DEFAULTS,
+            List.of("acme"), "relay-inventory-jobs", "relay-inventory-jobs-dlq", "relay-inventory-notifications",
             "relay-inventory-notifications-dlq");
 
     @Test
@@ -29,6 +30,9 @@ class AlarmDefinitionsTest {
                 "relay-inventory-prod-worker-errors", "relay-inventory-prod-worker-heartbeat-missing",
                 "relay-inventory-prod-jobs-dlq-not-empty", "relay-inventory-prod-notifications-dlq-not-empty",
                 "relay-inventory-prod-notification-circuit-open", "relay-inventory-prod-notification-failures",
+                "relay-inventory-prod-worker-crash-loop", "relay-inventory-prod-run-duration-p99",
+                "relay-inventory-prod-api-5xx", "relay-inventory-prod-jobs-oldest-message-age",
+                "relay-inventory-prod-notifications-queue-backlog",
                 "relay-inventory-prod-acme-consecutive-failures");
         assertThat(alarms).allSatisfy(a -> assertThat(a.alarmDescription()).contains("docs/RUNBOOK.md#"));
         assertThat(alarms).allSatisfy(a -> assertThat(a.alarmActions()).isEmpty());
@@ -38,26 +42,30 @@ class AlarmDefinitionsTest {
     }
 
     @Test
-    void relayMetricAlarmsUseTheDimensionSetsTheWorkerPublishes() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        WorkerMetrics metrics = new WorkerMetrics(registry, RelaySettings.load(Map.of("ENVIRONMENT", "prod")::get));
-        metrics.runEnded("acme", false, 1000L, 5);
-        metrics.heartbeat();
+    void everyAlarmLinksARunbookSectionThatExists() throws Exception {
+        String runbook = java.nio.file.Files.readString(java.nio.file.Path.of("docs/RUNBOOK.md"));
+        Set<String> anchors = runbook.lines().filter(l -> l.startsWith("#"))
+                .map(l -> l.replaceFirst("^#+\\s*", "").trim().toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'))
+                .collect(Collectors.toSet());
         for (PutMetricAlarmRequest a : AlarmProvisioner.desired(TARGET)) {
-            if (!"RelayInventory".equals(a.namespace()) || a.metricName().startsWith("Notification")) continue;
-            Set<String> alarmDims = a.dimensions().stream().map(d -> d.name()).collect(Collectors.toCollection(TreeSet::new));
-            Meter meter = registry.find(a.metricName()).meter();
-            assertThat(meter).as("meter " + a.metricName() + " exists").isNotNull();
-            Set<String> tagKeys = meter.getId().getTags().stream().map(t -> t.getKey())
-                    .collect(Collectors.toCollection(TreeSet::new));
-            assertThat(tagKeys).as(a.alarmName()).isEqualTo(alarmDims);
-            a.dimensions().forEach(d -> assertThat(registry.find(a.metricName()).tag(d.name(), d.value()).meter())
-                    .as(a.alarmName() + " " + d.name() + "=" + d.value()).isNotNull());
+            String anchor = a.alarmDescription().substring(a.alarmDescription().indexOf("docs/RUNBOOK.md#") + 16);
+            assertThat(anchors).as(a.alarmName() + " links docs/RUNBOOK.md#" + anchor).contains(anchor);
         }
-        // the Metrics Insights alarms group RunFailed by exactly Environment and TenantId
-        assertThat(registry.find("RunFailed").meter().getId().getTags()).extracting(t -> t.getKey())
-                .containsExactlyInAnyOrder("Environment", "TenantId");
-        assertThat(registry.find("WorkerError").tag("ErrorType", "poison_job").meter().getId().getTags())
-                .extracting(t -> t.getKey()).containsExactlyInAnyOrder("Environment", "ErrorType");
+    }
+
+    @Test
+    void alarmsGoToTheTopicOfTheirSeverity() {
+        AlarmProvisioner.Target tiered = new AlarmProvisioner.Target("relay-inventory", "prod", "RelayInventory",
+                new AlarmProvisioner.Topics("arn:c", "arn:w", "arn:i"), AlarmProvisioner.Thresholds.DEFAULTS, List.of(),
+                "q", "qd", "n", "nd");
+        Map<String, List<String>> actions = AlarmProvisioner.desired(tiered).stream()
+                .collect(Collectors.toMap(a -> a.alarmName().substring("relay-inventory-prod-".length()),
+                        PutMetricAlarmRequest::alarmActions));
+        assertThat(actions).containsEntry("worker-heartbeat-missing", List.of("arn:c"))
+                .containsEntry("worker-crash-loop", List.of("arn:c")).containsEntry("api-5xx", List.of("arn:c"))
+                .containsEntry("jobs-oldest-message-age", List.of("arn:c")).containsEntry("queue-backlog", List.of("arn:w"))
+                .containsEntry("run-duration-p99", List.of("arn:w")).containsEntry("notification-circuit-open", List.of("arn:i"));
+        assertThat(AlarmProvisioner.desired(tiered)).allSatisfy(a -> assertThat(a.okActions()).isEqualTo(a.alarmActions()));
     }
 }

@@ -94,11 +94,17 @@ class ProvisionAgainstMotoIT {
                 "CloudWatch alarm relay-inventory-ci-notifications-dlq-not-empty: created",
                 "CloudWatch alarm relay-inventory-ci-notification-circuit-open: created",
                 "CloudWatch alarm relay-inventory-ci-notification-failures: created",
-                "CloudWatch alarm relay-inventory-ci-acme-consecutive-failures: created");
+                "CloudWatch alarm relay-inventory-ci-worker-crash-loop: created",
+                "CloudWatch alarm relay-inventory-ci-run-duration-p99: created",
+                "CloudWatch alarm relay-inventory-ci-api-5xx: created",
+                "CloudWatch alarm relay-inventory-ci-jobs-oldest-message-age: created",
+                "CloudWatch alarm relay-inventory-ci-notifications-queue-backlog: created",
+                "CloudWatch alarm relay-inventory-ci-acme-consecutive-failures: created",
+                "CloudWatch dashboard relay-inventory-ci-overview: created");
         assertThat(first.lines().get(first.lines().size() - 1)).startsWith("warning: the alarms have no actions");
 
         Map<String, MetricAlarm> a = alarms("relay-inventory-ci-");
-        assertThat(a).hasSize(9);
+        assertThat(a).hasSize(14);
         MetricAlarm heartbeat = a.get("relay-inventory-ci-worker-heartbeat-missing");
         assertThat(heartbeat.namespace()).isEqualTo("RelayInventory");
         assertThat(heartbeat.metricName()).isEqualTo("WorkerHeartbeat");
@@ -131,6 +137,22 @@ class ProvisionAgainstMotoIT {
                 .isEqualTo(Map.of("QueueName", "relay-inventory-notifications-dlq"));
         assertThat(dims(a.get("relay-inventory-ci-notification-failures")))
                 .isEqualTo(Map.of("Environment", "ci", "Status", "failure"));
+        MetricAlarm p99 = a.get("relay-inventory-ci-run-duration-p99");
+        assertThat(p99.extendedStatistic()).isEqualTo("p99");
+        assertThat(p99.statistic()).isNull();
+        assertThat(dims(p99)).isEqualTo(Map.of("Environment", "ci"));
+        assertThat(p99.threshold()).isEqualTo(900.0);
+        MetricAlarm crashLoop = a.get("relay-inventory-ci-worker-crash-loop");
+        assertThat(crashLoop.metricName()).isEqualTo("WorkerError");
+        assertThat(dims(crashLoop)).isEqualTo(Map.of("Environment", "ci"));
+        assertThat(crashLoop.alarmDescription()).startsWith("Relay critical:").endsWith("docs/RUNBOOK.md#worker-crash-loop");
+        assertThat(dims(a.get("relay-inventory-ci-api-5xx"))).isEqualTo(Map.of("Environment", "ci", "StatusClass", "5xx"));
+        MetricAlarm age = a.get("relay-inventory-ci-jobs-oldest-message-age");
+        assertThat(age.metricName()).isEqualTo("ApproximateAgeOfOldestMessage");
+        assertThat(dims(age)).isEqualTo(Map.of("QueueName", "relay-inventory-jobs"));
+        assertThat(age.threshold()).isEqualTo(300.0);
+        assertThat(dims(a.get("relay-inventory-ci-notifications-queue-backlog")))
+                .isEqualTo(Map.of("QueueName", "relay-inventory-notifications"));
         MetricAlarm tenant = a.get("relay-inventory-ci-acme-consecutive-failures");
         assertThat(tenant.metricName()).isEqualTo("RunFailed");
         assertThat(dims(tenant)).isEqualTo(Map.of("TenantId", "acme", "Environment", "ci"));
@@ -146,6 +168,19 @@ class ProvisionAgainstMotoIT {
         assertThat(dry.lines()).contains("CloudWatch alarm relay-inventory-ci-worker-heartbeat-missing: would update");
         assertThat(dry.lines()).noneMatch(l -> l.startsWith("warning:"));
         assertThat(alarms("relay-inventory-ci-").get("relay-inventory-ci-worker-heartbeat-missing").alarmActions()).isEmpty();
+
+        // tiers and thresholds: critical alarms to the pager topic, the rest to ops; a changed threshold updates its alarm
+        String ops = "arn:aws:sns:us-east-1:123456789012:ops";
+        String pager = "arn:aws:sns:us-east-1:123456789012:pager";
+        Run tiered = provision(env("ci"), "--tenant-id", "acme", "--sns-topic-arn", ops, "--critical-topic-arn", pager,
+                "--oldest-job-age-seconds", "600");
+        assertThat(tiered.exit()).as(tiered.err()).isZero();
+        assertThat(tiered.lines()).noneMatch(l -> l.startsWith("warning:"));
+        Map<String, MetricAlarm> after = alarms("relay-inventory-ci-");
+        assertThat(after.get("relay-inventory-ci-worker-heartbeat-missing").alarmActions()).containsExactly(pager);
+        assertThat(after.get("relay-inventory-ci-queue-backlog").alarmActions()).containsExactly(ops);
+        assertThat(after.get("relay-inventory-ci-notification-circuit-open").okActions()).containsExactly(ops);
+        assertThat(after.get("relay-inventory-ci-jobs-oldest-message-age").threshold()).isEqualTo(600.0);
     }
 
     @Test

@@ -14,10 +14,33 @@ class ProvisionCommandTest {
     @Test
     void parsesEveryOption() {
         ProvisionCommand.Options o = ProvisionCommand.parse(new String[] {"--dry-run", "--prefix", "relay", "--environment",
-                "prod", "--sns-topic-arn", "arn:aws:sns:us-east-1:1:ops", "--tenant-id", "acme", "--tenant-id", "beta",
+                "prod", "--sns-topic-arn", "arn:aws:sns:us-east-1:123456789012:ops", "--tenant-id", "acme", "--tenant-id", "beta",
                 "--skip-alarms"});
-        assertThat(o).isEqualTo(new ProvisionCommand.Options(true, "relay", "prod", "arn:aws:sns:us-east-1:1:ops",
+        assertThat(o).isEqualTo(new ProvisionCommand.Options(true, "relay", "prod",
+                AlarmProvisioner.Topics.all("arn:aws:sns:us-east-1:123456789012:ops"), AlarmProvisioner.Thresholds.DEFAULTS,
                 List.of("acme", "beta"), true));
+    }
+
+    @Test
+    void severityTopicsOverrideTheCommonTopicAndThresholdsAreOptions() {
+        String ops = "arn:aws:sns:us-east-1:123456789012:ops";
+        String pager = "arn:aws:sns:us-east-1:123456789012:pager";
+        ProvisionCommand.Options o = ProvisionCommand.parse(new String[] {"--sns-topic-arn", ops, "--critical-topic-arn", pager,
+                "--consecutive-failure-threshold", "5", "--queue-backlog-threshold", "10", "--worker-error-threshold", "7",
+                "--notification-failure-threshold", "4", "--run-duration-p99-seconds", "1200", "--api-5xx-threshold", "20",
+                "--oldest-job-age-seconds", "600", "--notifications-backlog-threshold", "50"});
+        assertThat(o.topics()).isEqualTo(new AlarmProvisioner.Topics(pager, ops, ops));
+        assertThat(o.thresholds()).isEqualTo(new AlarmProvisioner.Thresholds(5, 10, 7, 4, 1200, 20, 600, 50));
+    }
+
+    @Test
+    void badTopicsAndThresholdsNameTheOptionAndTheLimit() {
+        assertThatThrownBy(() -> ProvisionCommand.parse(new String[] {"--warning-topic-arn", "ops"}))
+                .hasMessage("--warning-topic-arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got 'ops'");
+        assertThatThrownBy(() -> ProvisionCommand.parse(new String[] {"--consecutive-failure-threshold", "0"}))
+                .hasMessage("--consecutive-failure-threshold must be a whole number from 1 to 1000 (got '0')");
+        assertThatThrownBy(() -> ProvisionCommand.parse(new String[] {"--oldest-job-age-seconds", "ten"}))
+                .hasMessage("--oldest-job-age-seconds must be a whole number from 60 to 1209600 (got 'ten')");
     }
 
     @Test
