@@ -103,12 +103,13 @@ public final class SkuMapping {
     public long heldBytes() { return table.heldBytes(); }
 
     /**
-     * The packed table. Entry {@code e} has five ints in {@code meta}: key start, key length (chars,
-     * negative = two bytes per char), value start, value length (same), key hash. {@code slots}
-     * holds entry index + 1 (0 = free), linear probing, at most three quarters full.
+     * The packed table. Entry {@code e} has three ints in {@code meta}: start of its key in the
+     * arena, key length and value length (chars; negative = two bytes per char); the value follows
+     * the key. {@code slots} holds entry index + 1 (0 = free), linear probing, at most three
+     * quarters full. Arrays grow by a quarter, never past the limit.
      */
     private static final class Table {
-        private static final int META = 5;
+        private static final int META = 3;
         private static final long ARRAY_HEADER = 16;
 
         private final long maxBytes;
@@ -133,35 +134,34 @@ public final class SkuMapping {
         String get(String key) {
             if (size == 0) return null;
             int e = find(key, key.hashCode());
-            return e < 0 ? null : text(meta[e * META + 2], meta[e * META + 3]);
+            if (e < 0) return null;
+            int m = e * META;
+            return text(meta[m] + storedBytes(meta[m + 1]), meta[m + 2]);
         }
 
         void put(String key, String value) throws EngineFailure {
             int hash = key.hashCode();
             int e = find(key, hash);
-            if (e >= 0) { // a later row wins: reuse the old value's bytes when the new one fits
-                int old = meta[e * META + 3];
-                if (storedBytes(value) <= storedBytes(old)) {
-                    meta[e * META + 3] = store(value, meta[e * META + 2]);
+            if (e >= 0) { // a later row wins: in place when the new value fits, else key and value anew
+                int m = e * META;
+                int valueAt = meta[m] + storedBytes(meta[m + 1]);
+                if (storedBytes(value) <= storedBytes(meta[m + 2])) {
+                    meta[m + 2] = store(value, valueAt);
                 } else {
-                    int at = append(value);
-                    meta[e * META + 2] = at;
-                    meta[e * META + 3] = store(value, at);
+                    int at = append(storedBytes(key) + storedBytes(value));
+                    meta[m] = at;
+                    meta[m + 1] = store(key, at);
+                    meta[m + 2] = store(value, at + storedBytes(meta[m + 1]));
                 }
                 return;
             }
             if ((size + 1) * 4L > slots.length * 3L) growSlots();
             if ((size + 1) * (long) META > meta.length) meta = grow(meta, (size + 1) * (long) META);
-            int keyAt = append(key);
-            int keyLen = store(key, keyAt);
-            int valueAt = append(value);
-            int valueLen = store(value, valueAt);
+            int at = append(storedBytes(key) + storedBytes(value));
             int m = size * META;
-            meta[m] = keyAt;
-            meta[m + 1] = keyLen;
-            meta[m + 2] = valueAt;
-            meta[m + 3] = valueLen;
-            meta[m + 4] = hash;
+            meta[m] = at;
+            meta[m + 1] = store(key, at);
+            meta[m + 2] = store(value, at + storedBytes(meta[m + 1]));
             insert(size, hash);
             size++;
         }
@@ -173,7 +173,7 @@ public final class SkuMapping {
                 int s = slots[i];
                 if (s == 0) return -1;
                 int e = s - 1;
-                if (meta[e * META + 4] == hash && sameText(key, meta[e * META], meta[e * META + 1])) return e;
+                if (sameText(key, meta[e * META], meta[e * META + 1])) return e;
             }
         }
 
@@ -186,26 +186,26 @@ public final class SkuMapping {
 
         private void growSlots() throws EngineFailure {
             int capacity = Math.max(16, slots.length * 2);
-            if (capacity <= 0) tooLarge(Long.MAX_VALUE);
+            if (capacity <= 0) tooLarge();
             reserve(4L * capacity - 4L * slots.length);
             slots = new int[capacity];
-            for (int e = 0; e < size; e++) insert(e, meta[e * META + 4]);
+            for (int e = 0; e < size; e++) insert(e, hashOf(meta[e * META], meta[e * META + 1]));
         }
 
         private int[] grow(int[] a, long needed) throws EngineFailure {
-            long capacity = Math.max(needed, Math.min(Integer.MAX_VALUE - 8L, Math.max(16, a.length + (a.length >> 1))));
-            if (needed > Integer.MAX_VALUE - 8L) tooLarge(Long.MAX_VALUE);
+            if (needed > Integer.MAX_VALUE - 8L) tooLarge();
+            long capacity = Math.max(needed, Math.min(Integer.MAX_VALUE - 8L, Math.max(16, a.length + (a.length >> 2))));
             capacity = Math.min(capacity, needed + roomFor(4L * (capacity - needed)) / 4);
             reserve(4L * (capacity - a.length));
             return Arrays.copyOf(a, (int) capacity);
         }
 
-        /** Appends room for {@code s} to the arena; its start. */
-        private int append(String s) throws EngineFailure {
-            long needed = (long) used + storedBytes(s);
+        /** Room for {@code bytes} more at the end of the arena; its start. */
+        private int append(int bytes) throws EngineFailure {
+            long needed = (long) used + bytes;
             if (needed > arena.length) {
-                if (needed > Integer.MAX_VALUE - 8L) tooLarge(Long.MAX_VALUE);
-                long capacity = Math.min(Integer.MAX_VALUE - 8L, Math.max(needed, Math.max(1024, arena.length + (arena.length >> 1))));
+                if (needed > Integer.MAX_VALUE - 8L) tooLarge();
+                long capacity = Math.min(Integer.MAX_VALUE - 8L, Math.max(needed, Math.max(4096, arena.length + (arena.length >> 2))));
                 capacity = Math.min(capacity, needed + roomFor(capacity - needed));
                 reserve(capacity - arena.length);
                 arena = Arrays.copyOf(arena, (int) capacity);
@@ -222,14 +222,21 @@ public final class SkuMapping {
         }
 
         private void reserve(long moreBytes) throws EngineFailure {
-            long after = heldBytes() + moreBytes;
-            if (after > maxBytes) tooLarge(after);
+            if (heldBytes() + moreBytes > maxBytes) tooLarge();
         }
 
-        private void tooLarge(long neededBytes) throws EngineFailure {
+        private void tooLarge() throws EngineFailure {
             throw new EngineFailure(TOO_LARGE, "NORMALIZE", "sku map for vendor " + vendorId + " is too large: after "
                     + size + " entries it needs more than its limit of " + maxBytes + " bytes of memory ("
                     + limitName + "); raise ENGINE_MEMORY_BUDGET_MB or split the vendor's map", vendorId);
+        }
+
+        /** String.hashCode of a stored text, so the table can be rebuilt without keeping hashes. */
+        private int hashOf(int at, int len) {
+            int chars = len >= 0 ? len : -len;
+            int h = 0;
+            for (int i = 0; i < chars; i++) h = 31 * h + charAt(at, len, i);
+            return h;
         }
 
         private static int mix(int h) {
