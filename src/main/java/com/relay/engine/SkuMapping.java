@@ -16,7 +16,7 @@ import java.util.Optional;
  * <p>Held packed, with its memory counted against a limit (docs/ENGINE.md, "SKU maps"): a
  * {@code HashMap<String, String>} cost about 19 bytes of heap per byte of map file (14 MB took
  * 261 MB), so a multi-million-row map exhausted the heap. Here every key and value is stored once
- * in a byte arena (one byte per char when all its chars are below U+0100, else two), with five ints
+ * in byte pages (one byte per char when all its chars are below U+0100, else two), with three ints
  * of metadata per entry and an open-addressing table of ints: no object per entry. What is counted
  * is the allocated capacity of those arrays; a map that needs more than its limit fails the run
  * with {@value #TOO_LARGE} instead of exhausting the heap.
@@ -103,22 +103,37 @@ public final class SkuMapping {
     public long heldBytes() { return table.heldBytes(); }
 
     /**
-     * The packed table. Entry {@code e} has three ints in {@code meta}: start of its key in the
-     * arena, key length and value length (chars; negative = two bytes per char); the value follows
-     * the key. {@code slots} holds entry index + 1 (0 = free), linear probing, at most three
-     * quarters full. Arrays grow by a quarter, never past the limit.
+     * The packed table, in pages of at most 64 KiB so that no array is large: one large array
+     * needs contiguous heap (G1 "humongous" regions) and a copy of itself to grow, which made the
+     * real peak well above the counted size. Entry {@code e} has three ints of metadata: the
+     * address of its key (page {@code << 16 |} offset), the key length and the value length (chars;
+     * negative = two bytes per char); the value follows the key in the same page (an entry larger
+     * than a page gets a page of its own). {@code slots} holds entry index + 1 (0 = free), linear
+     * probing, at most three quarters full; it is rebuilt at twice the size, and the old and new
+     * tables both count while that happens.
      */
     private static final class Table {
         private static final int META = 3;
+        private static final int PAGE_BITS = 16;
+        private static final int PAGE_BYTES = 1 << PAGE_BITS;
+        private static final int INT_PAGE_BITS = 14; // 64 KiB of ints
+        private static final int INT_PAGE = 1 << INT_PAGE_BITS;
         private static final long ARRAY_HEADER = 16;
+        private static final long REFERENCE = 8;
+        private static final int MAX_PAGES = 1 << 15;
 
         private final long maxBytes;
         private final String vendorId;
         private final String limitName;
-        private byte[] arena = new byte[0];
-        private int used;
-        private int[] meta = new int[0];
-        private int[] slots = new int[0];
+        private byte[][] pages = new byte[0][];
+        private int pageCount;
+        private int current = -1; // the page new entries go to
+        private int used;         // bytes used in it
+        private int[][] meta = new int[0][];
+        private int metaPages;
+        private int[][] slots = new int[0][];
+        private int capacity;     // slots, a power of two (0 = none yet)
+        private long held = 3 * ARRAY_HEADER;
         private int size;
 
         Table(long maxBytes, String vendorId, String limitName) {
@@ -128,15 +143,15 @@ public final class SkuMapping {
         }
 
         long heldBytes() {
-            return 3 * ARRAY_HEADER + arena.length + 4L * meta.length + 4L * slots.length;
+            return held;
         }
 
         String get(String key) {
             if (size == 0) return null;
             int e = find(key, key.hashCode());
             if (e < 0) return null;
-            int m = e * META;
-            return text(meta[m] + storedBytes(meta[m + 1]), meta[m + 2]);
+            int at = meta(e * META);
+            return text(at, storedBytes(meta(e * META + 1)), meta(e * META + 2));
         }
 
         void put(String key, String value) throws EngineFailure {
@@ -144,85 +159,117 @@ public final class SkuMapping {
             int e = find(key, hash);
             if (e >= 0) { // a later row wins: in place when the new value fits, else key and value anew
                 int m = e * META;
-                int valueAt = meta[m] + storedBytes(meta[m + 1]);
-                if (storedBytes(value) <= storedBytes(meta[m + 2])) {
-                    meta[m + 2] = store(value, valueAt);
+                int at = meta(m);
+                int keyBytes = storedBytes(meta(m + 1));
+                if (storedBytes(value) <= storedBytes(meta(m + 2))) {
+                    setMeta(m + 2, store(value, at, keyBytes));
                 } else {
-                    int at = append(storedBytes(key) + storedBytes(value));
-                    meta[m] = at;
-                    meta[m + 1] = store(key, at);
-                    meta[m + 2] = store(value, at + storedBytes(meta[m + 1]));
+                    at = append(keyBytes + storedBytes(value));
+                    store(key, at, 0);
+                    setMeta(m, at);
+                    setMeta(m + 2, store(value, at, keyBytes));
                 }
                 return;
             }
-            if ((size + 1) * 4L > slots.length * 3L) growSlots();
-            if ((size + 1) * (long) META > meta.length) meta = grow(meta, (size + 1) * (long) META);
+            if ((size + 1) * 4L > capacity * 3L) growSlots();
+            if ((size + 1) * (long) META > (long) metaPages * INT_PAGE) addMetaPage();
             int at = append(storedBytes(key) + storedBytes(value));
             int m = size * META;
-            meta[m] = at;
-            meta[m + 1] = store(key, at);
-            meta[m + 2] = store(value, at + storedBytes(meta[m + 1]));
-            insert(size, hash);
+            int keyLen = store(key, at, 0);
+            setMeta(m, at);
+            setMeta(m + 1, keyLen);
+            setMeta(m + 2, store(value, at, storedBytes(keyLen)));
+            insert(slots, capacity, size, hash);
             size++;
         }
 
+        private int meta(int i) {
+            return meta[i >>> INT_PAGE_BITS][i & (INT_PAGE - 1)];
+        }
+
+        private void setMeta(int i, int v) {
+            meta[i >>> INT_PAGE_BITS][i & (INT_PAGE - 1)] = v;
+        }
+
+        private void addMetaPage() throws EngineFailure {
+            if ((long) (metaPages + 1) * INT_PAGE > Integer.MAX_VALUE) tooLarge();
+            long outer = metaPages == meta.length ? REFERENCE * Math.max(8, meta.length * 2L) : 0;
+            reserve(ARRAY_HEADER + 4L * INT_PAGE + outer);
+            if (outer > 0) {
+                held -= REFERENCE * meta.length;
+                meta = Arrays.copyOf(meta, Math.max(8, meta.length * 2));
+            }
+            meta[metaPages++] = new int[INT_PAGE];
+        }
+
         private int find(String key, int hash) {
-            if (slots.length == 0) return -1;
-            int mask = slots.length - 1;
+            if (capacity == 0) return -1;
+            int mask = capacity - 1;
             for (int i = mix(hash) & mask; ; i = (i + 1) & mask) {
-                int s = slots[i];
+                int s = slots[i >>> INT_PAGE_BITS][i & (INT_PAGE - 1)];
                 if (s == 0) return -1;
                 int e = s - 1;
-                if (sameText(key, meta[e * META], meta[e * META + 1])) return e;
+                if (sameText(key, meta(e * META), meta(e * META + 1))) return e;
             }
         }
 
-        private void insert(int entry, int hash) {
-            int mask = slots.length - 1;
+        private static void insert(int[][] table, int capacity, int entry, int hash) {
+            int mask = capacity - 1;
             int i = mix(hash) & mask;
-            while (slots[i] != 0) i = (i + 1) & mask;
-            slots[i] = entry + 1;
+            while (table[i >>> INT_PAGE_BITS][i & (INT_PAGE - 1)] != 0) i = (i + 1) & mask;
+            table[i >>> INT_PAGE_BITS][i & (INT_PAGE - 1)] = entry + 1;
         }
 
         private void growSlots() throws EngineFailure {
-            int capacity = Math.max(16, slots.length * 2);
-            if (capacity <= 0) tooLarge();
-            reserve(4L * capacity - 4L * slots.length);
-            slots = new int[capacity];
-            for (int e = 0; e < size; e++) insert(e, hashOf(meta[e * META], meta[e * META + 1]));
+            long next = Math.max(16, capacity * 2L);
+            if (next > (1L << 30)) tooLarge();
+            int n = (int) next;
+            int pageInts = Math.min(n, INT_PAGE);
+            int count = n / pageInts;
+            long bytes = count * (ARRAY_HEADER + 4L * pageInts) + ARRAY_HEADER + REFERENCE * count;
+            reserve(bytes); // the old table is still alive while the new one is filled
+            int[][] table = new int[count][];
+            for (int p = 0; p < count; p++) table[p] = new int[pageInts];
+            for (int e = 0; e < size; e++) insert(table, n, e, hashOf(meta(e * META), meta(e * META + 1)));
+            held -= slotBytes();
+            slots = table;
+            capacity = n;
         }
 
-        private int[] grow(int[] a, long needed) throws EngineFailure {
-            if (needed > Integer.MAX_VALUE - 8L) tooLarge();
-            long capacity = Math.max(needed, Math.min(Integer.MAX_VALUE - 8L, Math.max(16, a.length + (a.length >> 2))));
-            capacity = Math.min(capacity, needed + roomFor(4L * (capacity - needed)) / 4);
-            reserve(4L * (capacity - a.length));
-            return Arrays.copyOf(a, (int) capacity);
+        private long slotBytes() {
+            long b = ARRAY_HEADER + REFERENCE * slots.length;
+            for (int[] page : slots) b += ARRAY_HEADER + 4L * page.length;
+            return capacity == 0 ? ARRAY_HEADER : b;
         }
 
-        /** Room for {@code bytes} more at the end of the arena; its start. */
+        /** Room for an entry of {@code bytes}; its address. */
         private int append(int bytes) throws EngineFailure {
-            long needed = (long) used + bytes;
-            if (needed > arena.length) {
-                if (needed > Integer.MAX_VALUE - 8L) tooLarge();
-                long capacity = Math.min(Integer.MAX_VALUE - 8L, Math.max(needed, Math.max(4096, arena.length + (arena.length >> 2))));
-                capacity = Math.min(capacity, needed + roomFor(capacity - needed));
-                reserve(capacity - arena.length);
-                arena = Arrays.copyOf(arena, (int) capacity);
+            if (bytes > PAGE_BYTES) return newPage(bytes); // a page of its own
+            if (current < 0 || used + bytes > PAGE_BYTES) {
+                current = newPage(PAGE_BYTES) >>> PAGE_BITS;
+                used = 0;
             }
-            int at = used;
-            used = (int) needed;
+            int at = (current << PAGE_BITS) | used;
+            used += bytes;
             return at;
         }
 
-        /** Growth beyond what is needed only as far as the limit allows. */
-        private long roomFor(long extra) {
-            long left = maxBytes - heldBytes();
-            return Math.max(0, Math.min(extra, left));
+        private int newPage(int bytes) throws EngineFailure {
+            if (pageCount == MAX_PAGES) tooLarge();
+            long outer = pageCount == pages.length ? REFERENCE * Math.max(8, pages.length * 2L) : 0;
+            reserve(ARRAY_HEADER + bytes + outer);
+            if (outer > 0) {
+                held -= REFERENCE * pages.length;
+                pages = Arrays.copyOf(pages, Math.max(8, pages.length * 2));
+            }
+            pages[pageCount] = new byte[bytes];
+            return pageCount++ << PAGE_BITS;
         }
 
+        /** Counts {@code moreBytes} as held, or fails when that passes the limit. */
         private void reserve(long moreBytes) throws EngineFailure {
-            if (heldBytes() + moreBytes > maxBytes) tooLarge();
+            if (held + moreBytes > maxBytes) tooLarge();
+            held += moreBytes;
         }
 
         private void tooLarge() throws EngineFailure {
@@ -231,11 +278,11 @@ public final class SkuMapping {
                     + limitName + "); raise ENGINE_MEMORY_BUDGET_MB or split the vendor's map", vendorId);
         }
 
-        /** String.hashCode of a stored text, so the table can be rebuilt without keeping hashes. */
+        /** String.hashCode of a stored key, so the table can be rebuilt without keeping hashes. */
         private int hashOf(int at, int len) {
             int chars = len >= 0 ? len : -len;
             int h = 0;
-            for (int i = 0; i < chars; i++) h = 31 * h + charAt(at, len, i);
+            for (int i = 0; i < chars; i++) h = 31 * h + charAt(at, 0, len, i);
             return h;
         }
 
@@ -257,36 +304,42 @@ public final class SkuMapping {
             return len >= 0 ? len : -2 * len;
         }
 
-        /** Writes {@code s} at {@code at}; its encoded length (negative for two bytes per char). */
-        private int store(String s, int at) {
+        /** Writes {@code s} at entry address {@code at} + {@code skip} bytes; its length (negative: two bytes per char). */
+        private int store(String s, int at, int skip) {
+            byte[] page = pages[at >>> PAGE_BITS];
+            int off = (at & (PAGE_BYTES - 1)) + skip;
             if (latin1(s)) {
-                for (int i = 0; i < s.length(); i++) arena[at + i] = (byte) s.charAt(i);
+                for (int i = 0; i < s.length(); i++) page[off + i] = (byte) s.charAt(i);
                 return s.length();
             }
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                arena[at + 2 * i] = (byte) (c >>> 8);
-                arena[at + 2 * i + 1] = (byte) c;
+                page[off + 2 * i] = (byte) (c >>> 8);
+                page[off + 2 * i + 1] = (byte) c;
             }
             return -s.length();
         }
 
-        private char charAt(int at, int len, int i) {
-            if (len >= 0) return (char) (arena[at + i] & 0xFF);
-            return (char) (((arena[at + 2 * i] & 0xFF) << 8) | (arena[at + 2 * i + 1] & 0xFF));
+        private char charAt(int at, int skip, int len, int i) {
+            byte[] page = pages[at >>> PAGE_BITS];
+            int off = (at & (PAGE_BYTES - 1)) + skip;
+            if (len >= 0) return (char) (page[off + i] & 0xFF);
+            return (char) (((page[off + 2 * i] & 0xFF) << 8) | (page[off + 2 * i + 1] & 0xFF));
         }
 
         private boolean sameText(String s, int at, int len) {
             int chars = len >= 0 ? len : -len;
             if (chars != s.length()) return false;
-            for (int i = 0; i < chars; i++) if (charAt(at, len, i) != s.charAt(i)) return false;
+            for (int i = 0; i < chars; i++) if (charAt(at, 0, len, i) != s.charAt(i)) return false;
             return true;
         }
 
-        private String text(int at, int len) {
-            if (len >= 0) return new String(arena, at, len, StandardCharsets.ISO_8859_1);
+        private String text(int at, int skip, int len) {
+            if (len >= 0) {
+                return new String(pages[at >>> PAGE_BITS], (at & (PAGE_BYTES - 1)) + skip, len, StandardCharsets.ISO_8859_1);
+            }
             char[] chars = new char[-len];
-            for (int i = 0; i < chars.length; i++) chars[i] = charAt(at, len, i);
+            for (int i = 0; i < chars.length; i++) chars[i] = charAt(at, skip, len, i);
             return new String(chars);
         }
     }
