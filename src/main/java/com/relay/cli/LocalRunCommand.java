@@ -41,7 +41,8 @@ public final class LocalRunCommand {
                                    --vendor-file <vendor_id>=<path> [--vendor-file <vendor_id>=<path> ...]
                                    [--sku-map <vendor_id>=<path> ...]
                                    --output-dir <dir>
-                                   [--now <ISO-8601 instant>] [--run-id <uuid>] [--config-version <n>]""";
+                                   [--now <ISO-8601 instant>] [--run-id <uuid>] [--config-version <n>]
+                                   [--max-rows-per-vendor-file <n>]""";
 
     private static final Pattern UUID_V4 = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
     /** Feeds that take longer than this to read get a progress line on stderr. */
@@ -64,7 +65,7 @@ public final class LocalRunCommand {
     }
 
     record Args(Path config, Map<String, String> vendorFiles, Map<String, String> skuMaps, Path outputDir,
-                Instant now, String runId, long configVersion) {}
+                Instant now, String runId, long configVersion, Long maxRowsPerVendorFile) {}
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args;
@@ -103,7 +104,10 @@ public final class LocalRunCommand {
             LocalArtifactSink sink = new LocalArtifactSink(args.outputDir());
             RunResult result = new EngineRun(mapper, sink, progress).execute(new EngineRun.Request(config, args.runId(),
                     args.configVersion(), args.now(), inputs, workDir, engine.memoryBudgetBytes(),
-                    Runtime.getRuntime().availableProcessors()));
+                    Runtime.getRuntime().availableProcessors(),
+                    // the option wins over RELAY_MAX_ROWS_PER_VENDOR_FILE, as for the service's setting
+                    args.maxRowsPerVendorFile() != null ? args.maxRowsPerVendorFile() : engine.maxRowsPerVendorFile(),
+                    engine.errorsMaxBytes()));
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("run_id", args.runId());
             line.put("tenant_id", config.tenantId());
@@ -140,6 +144,7 @@ public final class LocalRunCommand {
         Instant now = null;
         String runId = null;
         long configVersion = 1;
+        Long maxRows = null;
         Map<String, String> vendorFiles = new LinkedHashMap<>();
         Map<String, String> skuMaps = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
@@ -165,6 +170,17 @@ public final class LocalRunCommand {
                     }
                     if (configVersion < 1) throw new UsageError("--config-version must be an integer >= 1 (got '" + v + "')");
                 }
+                case "--max-rows-per-vendor-file" -> {
+                    String v = value(argv, ++i, flag);
+                    try {
+                        maxRows = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        maxRows = -1L;
+                    }
+                    if (maxRows < 0) {
+                        throw new UsageError("--max-rows-per-vendor-file must be an integer >= 0, 0 = unlimited (got '" + v + "')");
+                    }
+                }
                 case "-h", "--help" -> throw new UsageError(List.of(USAGE));
                 default -> throw new UsageError(List.of("unknown argument '" + flag + "'", USAGE));
             }
@@ -173,7 +189,7 @@ public final class LocalRunCommand {
         if (outputDir == null) throw new UsageError(List.of("--output-dir is required", USAGE));
         return new Args(config, vendorFiles, skuMaps, outputDir,
                 now != null ? now : Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                runId != null ? runId : UUID.randomUUID().toString(), configVersion);
+                runId != null ? runId : UUID.randomUUID().toString(), configVersion, maxRows);
     }
 
     private static String value(String[] argv, int i, String flag) throws UsageError {

@@ -83,7 +83,11 @@ public record RelaySettings(
         }
     }
 
-    public record Engine(long memoryBudgetBytes, Path spillDir) {}
+    /**
+     * @param maxRowsPerVendorFile RELAY_MAX_ROWS_PER_VENDOR_FILE, 0 = unlimited
+     * @param errorsMaxBytes       ENGINE_ERRORS_MAX_MB in bytes: stored error entries per run
+     */
+    public record Engine(long memoryBudgetBytes, Path spillDir, long maxRowsPerVendorFile, long errorsMaxBytes) {}
 
     /**
      * Embedded-mode emulator settings (not in RI §8: they only exist for the embedded default).
@@ -206,7 +210,9 @@ public record RelaySettings(
         }
         Notify notify = notify(r);
         String spill = r.string("ENGINE_SPILL_DIR", System.getProperty("java.io.tmpdir"));
-        Engine engine = new Engine(r.integer("ENGINE_MEMORY_BUDGET_MB", 256, 1, 1_048_576) * 1024L * 1024L, Path.of(spill));
+        Engine engine = new Engine(r.integer("ENGINE_MEMORY_BUDGET_MB", 256, 1, 1_048_576) * 1024L * 1024L, Path.of(spill),
+                r.longInteger("RELAY_MAX_ROWS_PER_VENDOR_FILE", 0, 0, Long.MAX_VALUE),
+                r.integer("ENGINE_ERRORS_MAX_MB", 64, 1, 1_048_576) * 1024L * 1024L);
         Embedded embedded = new Embedded(
                 r.string("RELAY_EMBEDDED_BIND_HOST", "127.0.0.1"),
                 r.integer("RELAY_EMBEDDED_SQS_PORT", 9324, 0, 65_535),

@@ -72,6 +72,25 @@ public final class ErrorThresholds {
         return overCount || overRatio ? Outcome.VALIDATION_ERRORS : Outcome.PASS_WITH_WARNING;
     }
 
+    /**
+     * Whether {@code invalidSoFar} entries already decide {@code validation_errors}, whatever the
+     * rows still to come: only the count limit can (more entries never undo it). The ratio limit
+     * never can before the end, since later valid rows lower the ratio and {@code total_rows} is
+     * known only when every vendor is read.
+     */
+    public static boolean certainToFail(long invalidSoFar, TenantConfig.ErrorPolicy policy) {
+        return invalidSoFar > policy.maxInvalidRows();
+    }
+
+    /**
+     * How many entries of one vendor are worth storing as samples: up to and including the one
+     * that makes the failure {@linkplain #certainToFail certain}; the rest are only counted.
+     */
+    public static long samplesWorthStoring(TenantConfig.ErrorPolicy policy) {
+        long max = policy.maxInvalidRows();
+        return max >= Long.MAX_VALUE - 1 ? Long.MAX_VALUE : Math.max(0, max) + 1;
+    }
+
     /** {@link #evaluate}, throwing the run failure for a failed outcome. */
     public static Outcome enforce(long invalidRows, long totalRows, long missingVendorEntries,
                                   TenantConfig.ErrorPolicy policy) throws EngineFailure {

@@ -33,6 +33,8 @@ import java.util.Map;
 public final class VendorFeedParser {
 
     private static final CanonicalField[] FIELDS = CanonicalField.values();
+    /** Run error code of the rows-per-vendor-file quota. */
+    public static final String TOO_MANY_ROWS = "VENDOR_FILE_TOO_MANY_ROWS";
     private static final String TOO_LONG_SUFFIX = " exceeds " + CsvRecordReader.MAX_FIELD_LENGTH + " characters";
 
     /**
@@ -48,6 +50,19 @@ public final class VendorFeedParser {
     public VendorParseResult parse(TenantConfig.Vendor vendor, int vendorIndex, InputStream feed,
                                    SkuMapping skuMap, Instant now, boolean failOnMissingRequiredColumns,
                                    RowSink sink) throws EngineFailure, IOException {
+        return parse(vendor, vendorIndex, feed, skuMap, now, failOnMissingRequiredColumns, sink, 0);
+    }
+
+    /**
+     * {@link #parse(TenantConfig.Vendor, int, InputStream, SkuMapping, Instant, boolean, RowSink)} with
+     * the RELAY_MAX_ROWS_PER_VENDOR_FILE quota.
+     *
+     * @param maxRows data rows (records after the header) the file may have; 0 = unlimited
+     * @throws EngineFailure also {@value #TOO_MANY_ROWS} as soon as the row after the limit is read
+     */
+    public VendorParseResult parse(TenantConfig.Vendor vendor, int vendorIndex, InputStream feed,
+                                   SkuMapping skuMap, Instant now, boolean failOnMissingRequiredColumns,
+                                   RowSink sink, long maxRows) throws EngineFailure, IOException {
         TenantConfig.Parser parser = vendor.parser();
         String vendorId = vendor.vendorId();
         CsvRecordReader reader = new CsvRecordReader(
@@ -85,7 +100,9 @@ public final class VendorFeedParser {
                 skuMap, now);
         long valid = 0;
         long errors = 0;
+        long limit = maxRows > 0 ? maxRows : Long.MAX_VALUE;
         while (reader.nextRecord()) {
+            if (valid + errors >= limit) throw tooManyRows(vendorId, maxRows);
             InventoryRecord record = converter.convert();
             if (record != null) {
                 sink.accept(record);
@@ -96,6 +113,12 @@ public final class VendorFeedParser {
             }
         }
         return new VendorParseResult(valid, errors);
+    }
+
+    /** The quota's failure: names the limit and the setting (docs/CONFIGURATION.md). */
+    static EngineFailure tooManyRows(String vendorId, long maxRows) {
+        return new EngineFailure(TOO_MANY_ROWS, "NORMALIZE", "vendor file for " + vendorId + " has more than "
+                + maxRows + " rows (limit RELAY_MAX_ROWS_PER_VENDOR_FILE=" + maxRows + ")", vendorId);
     }
 
     /** Per-vendor state for RI §3.5, reading cells straight from the reader's row buffer. */
@@ -131,8 +154,18 @@ public final class VendorFeedParser {
             this.now = now;
             Map<String, Integer> layout = new LinkedHashMap<>();
             for (String name : header) layout.putIfAbsent(name, lastIndexByName.get(name));
-            rowDataNames = layout.keySet().toArray(new String[0]);
             rowDataColumns = layout.values().stream().mapToInt(Integer::intValue).toArray();
+            // Names are clipped once (RowError.TEXT_LIMIT), not copied whole into every row error;
+            // two long names that clip alike stay apart with their column number.
+            rowDataNames = new String[rowDataColumns.length];
+            java.util.Set<String> taken = new java.util.HashSet<>();
+            int k = 0;
+            for (String name : layout.keySet()) {
+                String shown = RowError.clip(name);
+                if (!shown.equals(name) && !taken.add(shown)) shown = shown + " (column " + (rowDataColumns[k] + 1) + ")";
+                taken.add(shown);
+                rowDataNames[k++] = shown;
+            }
         }
 
         RowError error() { return error; }
@@ -142,7 +175,7 @@ public final class VendorFeedParser {
             int oversized = reader.firstOversizedCell();
             if (oversized >= 0) {
                 // Surplus cells have no header name; they are listed under "null" in row_data too.
-                String name = oversized < header.size() ? header.get(oversized) : "null";
+                String name = oversized < header.size() ? RowError.clip(header.get(oversized)) : "null";
                 return fail("field too long: " + name + TOO_LONG_SUFFIX);
             }
 
@@ -150,7 +183,7 @@ public final class VendorFeedParser {
             long quantity = 0;
             int col = column(CanonicalField.QUANTITY_AVAILABLE);
             if (trimmed(col)) {
-                if (!parsers.parseLong(reader.rowChars(), from, to)) return fail("invalid int: " + reader.cell(col));
+                if (!parsers.parseLong(reader.rowChars(), from, to)) return fail("invalid int: " + shownCell(col));
                 quantity = parsers.longValue;
             }
             int mask = 0;
@@ -176,7 +209,7 @@ public final class VendorFeedParser {
             Long leadTime = null;
             col = column(CanonicalField.LEAD_TIME_DAYS);
             if (trimmed(col)) {
-                if (!parsers.parseLong(reader.rowChars(), from, to)) return fail("invalid int: " + reader.cell(col));
+                if (!parsers.parseLong(reader.rowChars(), from, to)) return fail("invalid int: " + shownCell(col));
                 leadTime = parsers.longValue;
             }
             col = column(CanonicalField.PRICE);
@@ -187,7 +220,7 @@ public final class VendorFeedParser {
             col = column(CanonicalField.UPDATED_AT);
             if (trimmed(col)) {
                 if (!parsers.parseTimestamp(reader.rowChars(), from, to)) {
-                    return fail("invalid datetime: " + reader.cell(col));
+                    return fail("invalid datetime: " + shownCell(col));
                 }
                 updatedAt = parsers.instantValue;
             }
@@ -256,7 +289,7 @@ public final class VendorFeedParser {
         }
 
         private InventoryRecord invalidDecimal(int col) {
-            return fail("invalid decimal: " + reader.cell(col));
+            return fail("invalid decimal: " + shownCell(col));
         }
 
         private String raw(int col) {
@@ -269,20 +302,61 @@ public final class VendorFeedParser {
         }
 
         private InventoryRecord fail(String reason) {
+            // Capped (RowError): each text clipped, and cells past the entry's text budget only counted.
             Map<String, Object> rowData = new LinkedHashMap<>();
             int cells = reader.cellCount();
+            long budget = RowError.ROW_DATA_TEXT_BUDGET;
+            long omitted = 0;
             for (int k = 0; k < rowDataNames.length; k++) {
                 int c = rowDataColumns[k];
-                rowData.put(rowDataNames[k], c < cells ? reader.displayCell(c) : null);
+                String value = c < cells ? shownCell(c) : null;
+                long cost = cost(rowDataNames[k], value);
+                if (omitted > 0 || cost > budget) {
+                    omitted++;
+                    continue;
+                }
+                budget -= cost;
+                rowData.put(rowDataNames[k], value);
             }
             if (cells > header.size()) {
-                List<String> surplus = new ArrayList<>(cells - header.size());
-                for (int c = header.size(); c < cells; c++) surplus.add(reader.displayCell(c));
-                rowData.remove("null");
-                rowData.put("null", surplus);
+                List<String> surplus = new ArrayList<>();
+                for (int c = header.size(); c < cells; c++) {
+                    String value = omitted > 0 ? null : shownCell(c);
+                    long cost = cost(null, value);
+                    if (omitted > 0 || cost > budget) {
+                        omitted++;
+                        continue;
+                    }
+                    budget -= cost;
+                    surplus.add(value);
+                }
+                if (!surplus.isEmpty() || omitted == 0) {
+                    rowData.remove("null");
+                    rowData.put("null", surplus);
+                }
             }
+            if (omitted > 0) rowData.put(RowError.OMITTED_CELLS_KEY, omitted + " more cells not shown");
             error = new RowError(vendorId, reader.recordNumber(), reason, rowData);
             return null;
+        }
+
+        private static long cost(String name, String value) {
+            long chars = (name == null ? 0 : name.length()) + (value == null ? 0 : value.length());
+            return Math.max(RowError.MIN_CELL_COST, chars);
+        }
+
+        /**
+         * The cell as row_data shows it (RI §3.5, oversized cells as the reader displays them),
+         * clipped to RowError.TEXT_LIMIT without copying more than that from the row buffer.
+         */
+        private String shownCell(int c) {
+            if (reader.isOversized(c)) return RowError.clip(reader.displayCell(c));
+            int start = reader.cellStart(c);
+            int len = reader.cellEnd(c) - start;
+            if (len <= RowError.TEXT_LIMIT) return new String(reader.rowChars(), start, len);
+            int keep = RowError.TEXT_LIMIT;
+            if (Character.isHighSurrogate(reader.rowChars()[start + keep - 1])) keep--;
+            return new String(reader.rowChars(), start, keep) + RowError.TRUNCATED;
         }
     }
 }

@@ -264,7 +264,7 @@ public class RunWorker {
         a.workDir = Files.createTempDirectory(engine.spillDir(), "relay-run-" + a.runId() + "-");
         EngineRun run = new EngineRun(mapper, new S3ArtifactSink(s3, bucket), listener(a));
         a.execution = run.begin(new EngineRun.Request(a.config, a.runId(), a.job.configVersion(), now(), inputs,
-                a.workDir, engine.memoryBudgetBytes(), parallelism()));
+                a.workDir, engine.memoryBudgetBytes(), parallelism(), engine.maxRowsPerVendorFile(), engine.errorsMaxBytes()));
         a.result = a.execution.fetchInputs().orElse(null);
     }
 

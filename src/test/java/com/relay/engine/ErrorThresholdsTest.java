@@ -74,4 +74,21 @@ class ErrorThresholdsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("inconsistent row counts: invalid 3, total 2, missing vendor entries 0");
     }
+
+    @Test
+    void onlyTheCountLimitMakesFailureCertainBeforeTheEnd() {
+        // certain: whatever rows follow, evaluate() ends VALIDATION_ERRORS
+        assertThat(ErrorThresholds.certainToFail(1, policy(0, "0.9"))).isTrue();
+        for (long valid : new long[] {0, 1, 1_000_000}) {
+            assertThat(ErrorThresholds.evaluate(1, 1 + valid, 0, policy(0, "0.9"))).isEqualTo(Outcome.VALIDATION_ERRORS);
+        }
+        assertThat(ErrorThresholds.certainToFail(5, policy(5, "0"))).isFalse();
+        // a ratio over the limit so far is not certain: later valid rows lower it
+        assertThat(ErrorThresholds.certainToFail(5, policy(10, "0.1"))).isFalse();
+        assertThat(ErrorThresholds.evaluate(5, 100, 0, policy(10, "0.1"))).isEqualTo(Outcome.PASS_WITH_WARNING);
+
+        assertThat(ErrorThresholds.samplesWorthStoring(policy(0, "0"))).isEqualTo(1);
+        assertThat(ErrorThresholds.samplesWorthStoring(policy(7, "0"))).isEqualTo(8);
+        assertThat(ErrorThresholds.samplesWorthStoring(policy(Long.MAX_VALUE, "1"))).isEqualTo(Long.MAX_VALUE);
+    }
 }

@@ -99,4 +99,50 @@ class SkuMappingTest {
         assertThat(SkuMapping.of(Map.of("a", "b")).map("a")).isEqualTo("b");
         assertThat(SkuMapping.empty().lookup("a")).isEqualTo(Optional.empty());
     }
+
+    static String bigMap(int rows) {
+        StringBuilder sb = new StringBuilder("vendor_sku,sku\n");
+        for (int i = 0; i < rows; i++) sb.append("VENDOR-SKU-").append(i).append(",SKU-").append(i).append('\n');
+        return sb.toString();
+    }
+
+    @Test
+    void packedMapCountsItsMemoryHonestlyAndFindsEveryEntry() throws Exception {
+        // issue 17 #1: a HashMap<String, String> took ~19 bytes of heap per byte of map file
+        String text = bigMap(200_000);
+        SkuMapping map = load(text);
+        assertThat(map.size()).isEqualTo(200_000);
+        for (int i = 0; i < 200_000; i += 997) assertThat(map.map("VENDOR-SKU-" + i)).isEqualTo("SKU-" + i);
+        assertThat(map.lookup("VENDOR-SKU-200000")).isEmpty();
+        // chars once (one byte each here), 12 bytes of metadata and ≤ 8 of table per entry, ≤ 25 % growth slack
+        long chars = text.length() - "vendor_sku,sku\n".length() - 2L * 200_000;
+        assertThat(map.heldBytes()).isLessThan((long) ((chars + 20L * 200_000) * 1.3));
+    }
+
+    @Test
+    void laterRowsWinAlsoWithLongerValuesAndWideCharacters() throws Exception {
+        SkuMapping map = load("vendor_sku,sku\nA,1\nB,β\nA,longer-value\nΩ,x\nA,2\nB,b\n");
+        assertThat(map.lookup("A")).contains("2");
+        assertThat(map.lookup("B")).contains("b");
+        assertThat(map.lookup("Ω")).contains("x");
+        assertThat(map.size()).isEqualTo(3);
+    }
+
+    @Test
+    void mapOverItsLimitFailsWithSkuMapTooLargeAndStopsReading() throws Exception {
+        EngineFailure f = assertThrows(EngineFailure.class, () -> SkuMapping.load(
+                new ByteArrayInputStream(utf8(bigMap(100_000))), parser(',', "utf-8"), "v1", 256 * 1024,
+                "an eighth of ENGINE_MEMORY_BUDGET_MB=2"));
+        assertThat(f.errorCode()).isEqualTo(SkuMapping.TOO_LARGE);
+        assertThat(f.stage()).isEqualTo("NORMALIZE");
+        assertThat(f.vendorId()).isEqualTo("v1");
+        assertThat(f.getMessage()).matches("sku map for vendor v1 is too large: after \\d+ entries it needs more than its "
+                + "limit of 262144 bytes of memory \\(an eighth of ENGINE_MEMORY_BUDGET_MB=2\\); raise "
+                + "ENGINE_MEMORY_BUDGET_MB or split the vendor's map");
+        // the same map under a limit it fits in: held bytes never pass the limit
+        SkuMapping fits = SkuMapping.load(new ByteArrayInputStream(utf8(bigMap(5_000))), parser(',', "utf-8"), "v1",
+                256 * 1024, "test");
+        assertThat(fits.size()).isEqualTo(5_000);
+        assertThat(fits.heldBytes()).isLessThanOrEqualTo(256 * 1024);
+    }
 }

@@ -66,9 +66,25 @@ public final class EngineRun {
      * @param workDir           temporary files (spill runs, pending CSVs, error logs); created if needed
      * @param memoryBudgetBytes ENGINE_MEMORY_BUDGET_MB in bytes
      * @param parallelism       vendors parsed at once (≥ 1)
+     * @param maxRowsPerVendorFile RELAY_MAX_ROWS_PER_VENDOR_FILE: data rows a vendor file may have, 0 = unlimited
+     * @param errorsMaxBytes    ENGINE_ERRORS_MAX_MB in bytes: stored row-error entries per run
      */
     public record Request(TenantConfig config, String runId, long configVersion, Instant now,
-                          List<VendorInput> inputs, Path workDir, long memoryBudgetBytes, int parallelism) {}
+                          List<VendorInput> inputs, Path workDir, long memoryBudgetBytes, int parallelism,
+                          long maxRowsPerVendorFile, long errorsMaxBytes) {
+
+        /** A run with the defaults of the quota (none) and of the error-log cap. */
+        public Request(TenantConfig config, String runId, long configVersion, Instant now, List<VendorInput> inputs,
+                       Path workDir, long memoryBudgetBytes, int parallelism) {
+            this(config, runId, configVersion, now, inputs, workDir, memoryBudgetBytes, parallelism, 0,
+                    DEFAULT_ERRORS_MAX_BYTES);
+        }
+    }
+
+    /** ENGINE_ERRORS_MAX_MB's default, 64 MiB. */
+    public static final long DEFAULT_ERRORS_MAX_BYTES = 64L << 20;
+    /** A vendor's SKU map may take this fraction of ENGINE_MEMORY_BUDGET_MB (docs/ENGINE.md). */
+    static final int SKU_MAP_BUDGET_DIVISOR = 8;
 
     private final ObjectMapper mapper;
     private final ArtifactSink sink;
@@ -132,6 +148,7 @@ public final class EngineRun {
         long records;
         BestOfferMerger merger;
         List<VendorJob> jobs = List.of();
+        int foundVendors;
         Path merged;
 
         Execution(Request req) {
@@ -366,6 +383,7 @@ public final class EngineRun {
                 if (in.found()) jobs.add(new VendorJob(index, v, in));
                 index++;
             }
+            foundVendors = jobs.size();
             int threads = Math.max(1, Math.min(req.parallelism(), jobs.size()));
             // A quarter of the budget shared by the vendors being sorted at the same time, the rest
             // for the merger's best-per-SKU table (normalize); each side spills when it runs over.
@@ -407,17 +425,30 @@ public final class EngineRun {
 
             void run(MergeFeeder merger, long sorterBudget, AtomicInteger firstFailed, AtomicLong rowsSoFar)
                     throws IOException {
-                errors = new ErrorLog(mapper, req.workDir());
+                errors = new ErrorLog(mapper, req.workDir(), vendor.vendorId(),
+                        ErrorThresholds.samplesWorthStoring(config.errorPolicy()), errorsShare());
                 long started = System.nanoTime();
-                try (NormalizedFileSorter sorter = new NormalizedFileSorter(req.workDir(), sorterBudget)) {
-                    SkuMapping mapping = null;
+                SkuMapping mapping = null;
+                try {
                     if (input.skuMap() == VendorInput.Source.MISSING) {
                         errors.add(RowError.vendorLevel(vendor.vendorId(), "missing sku map"));
                     } else if (input.skuMap() != null) {
+                        long limit = Math.max(1, req.memoryBudgetBytes() / SKU_MAP_BUDGET_DIVISOR);
                         try (InputStream map = input.skuMap().open()) {
-                            mapping = SkuMapping.load(map, vendor.parser(), vendor.vendorId());
+                            mapping = SkuMapping.load(map, vendor.parser(), vendor.vendorId(), limit,
+                                    "an eighth of ENGINE_MEMORY_BUDGET_MB=" + (req.memoryBudgetBytes() >> 20));
                         }
                     }
+                } catch (EngineFailure f) {
+                    failure = f;
+                    firstFailed.accumulateAndGet(index, Math::min);
+                    return;
+                }
+                // the map lives while this vendor is sorted: its bytes come out of the sorter's share
+                long mapBytes = mapping == null ? 0 : mapping.heldBytes();
+                try (NormalizedFileSorter sorter = new NormalizedFileSorter(req.workDir(),
+                        Math.max(1L << 20, sorterBudget - mapBytes))) {
+                    SkuMapping skuMap = mapping;
                     class ChunkingSink implements RowSink {
                         List<InventoryRecord> chunk = new ArrayList<>(CHUNK);
 
@@ -444,8 +475,8 @@ public final class EngineRun {
                     }
                     ChunkingSink rows = new ChunkingSink();
                     try (InputStream feed = input.feed().open()) {
-                        result = parser.parse(vendor, index, feed, mapping, req.now(),
-                                config.errorPolicy().failOnMissingRequiredColumns(), rows);
+                        result = parser.parse(vendor, index, feed, skuMap, req.now(),
+                                config.errorPolicy().failOnMissingRequiredColumns(), rows, req.maxRowsPerVendorFile());
                     }
                     rows.flush();
                     listener.vendorParsed(vendor.vendorId(), result.totalRows(), System.nanoTime() - started);
@@ -459,6 +490,11 @@ public final class EngineRun {
                 } catch (Aborted a) {
                     // a vendor earlier in the configuration failed; this one's work is moot
                 }
+            }
+
+            /** This vendor's part of ENGINE_ERRORS_MAX_MB: an equal share of the found vendors, so what is stored never depends on timing. */
+            long errorsShare() {
+                return Math.max(1, req.errorsMaxBytes() / Math.max(1, foundVendors));
             }
 
             void close() {
@@ -509,7 +545,7 @@ public final class EngineRun {
                         first = false;
                     }
                     for (VendorJob j : jobs) {
-                        if (j.errors == null || j.errors.count() == 0) continue;
+                        if (j.errors == null || !j.errors.hasEntries()) continue;
                         if (!first) out.write(',');
                         j.errors.copyTo(out);
                         first = false;
