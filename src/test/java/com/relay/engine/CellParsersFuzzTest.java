@@ -53,7 +53,7 @@ class CellParsersFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void integersMatchLongParseLong(byte[] input) {
         String cell = new String(input, StandardCharsets.UTF_8);
         if (cell.isEmpty()) return;
@@ -73,7 +73,7 @@ class CellParsersFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void timestampsAreRealDatesThatFormatBack(byte[] input) {
         String cell = new String(input, StandardCharsets.UTF_8);
         if (cell.isEmpty()) return;

@@ -35,7 +35,7 @@ class CsvRecordReaderFuzzTest {
     }
 
     /** The reader alone: records within the field, record and buffer limits, numbered 2, 3, …. */
-    @FuzzTest(maxDuration = "4m")
+    @FuzzTest(maxDuration = "3m")
     void readerKeepsItsLimits(byte[] input) throws Exception {
         if (input.length == 0) return;
         Dialect dialect = Dialect.of(input[0]);
@@ -66,7 +66,7 @@ class CsvRecordReaderFuzzTest {
      * fuzzer reaches the cell grammars: each record is valid by the contract's rules and formats;
      * each row error has one of the documented reasons.
      */
-    @FuzzTest(maxDuration = "4m")
+    @FuzzTest(maxDuration = "3m")
     void vendorParseEndsInRecordsRowErrorsOrADocumentedFailure(byte[] input) throws Exception {
         if (input.length == 0) return;
         Dialect dialect = Dialect.of(input[0]);

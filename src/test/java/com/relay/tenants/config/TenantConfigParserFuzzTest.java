@@ -18,7 +18,7 @@ class TenantConfigParserFuzzTest {
 
     private static final TenantConfigParser PARSER = new TenantConfigParser();
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "3m")
     void everyDocumentEndsInADocumentedOutcome(byte[] input) {
         if (input.length == 0) return;
         Format format = (input[0] & 1) == 0 ? Format.JSON : Format.YAML;
