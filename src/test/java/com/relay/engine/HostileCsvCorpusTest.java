@@ -213,4 +213,17 @@ class HostileCsvCorpusTest {
             throw new AssertionError(e);
         }
     }
+
+    /** RI §3.6 as for an oversized field: a SKU-map row over a record limit is skipped, the rest loads. */
+    @org.junit.jupiter.api.Test
+    void skuMapRowsOverARecordLimitAreSkipped() throws Exception {
+        String text = "vendor_sku,sku\nV1,S1\nV2,S2" + ",".repeat(20_000) + "\nV3,S3,"
+                + String.join(",", Collections.nCopies(4, "z".repeat(CsvRecordReader.MAX_FIELD_LENGTH))) + "\nV4,S4\n";
+        SkuMapping map = SkuMapping.load(new java.io.ByteArrayInputStream(FeedFixtures.utf8(text)),
+                FeedFixtures.parser(',', "utf-8"), "v1");
+        assertThat(map.map("V1")).isEqualTo("S1");
+        assertThat(map.map("V2")).isEqualTo("V2"); // too many fields: skipped, so unmapped
+        assertThat(map.map("V3")).isEqualTo("V3"); // too long: skipped
+        assertThat(map.map("V4")).isEqualTo("S4");
+    }
 }
