@@ -1,5 +1,7 @@
 package com.relay.engine;
 
+import com.relay.tenants.config.Decimals;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -7,8 +9,6 @@ import java.time.LocalDate;
 import java.time.Month;
 import java.time.Year;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The three cell grammars of RI §3.5 step 3, applied to an already trimmed, non-empty char range.
@@ -18,7 +18,8 @@ import java.util.Map;
  */
 final class CellParsers {
 
-    enum DecimalKind { FINITE, NON_FINITE, INVALID }
+    /** OUT_OF_RANGE: a well-formed finite number beyond {@link Decimals#MAX_DIGITS_AND_SCALE}. */
+    enum DecimalKind { FINITE, NON_FINITE, INVALID, OUT_OF_RANGE }
 
     /** Result of {@link #parseLong}. */
     long longValue;
@@ -26,11 +27,17 @@ final class CellParsers {
     BigDecimal decimalValue;
     /** The decimal was written with a minus sign (so a zero value is a negative zero, RI §3.10). */
     boolean decimalNegative;
+    /** The kind returned by the last {@link #parseDecimal}. */
+    DecimalKind decimalKind;
     /** Result of {@link #parseTimestamp}. */
     Instant instantValue;
 
     private char[] scratch = new char[64];
     private int scratchLen;
+    // Mantissa and exponent counters of the decimal being parsed.
+    private long digitsRead;
+    private long significantDigits;
+    private long exponentValue;
     /** Set by {@link #digitAt}: chars used by the digit (2 for a supplementary code point). */
     private int digitWidth;
 
@@ -79,121 +86,75 @@ final class CellParsers {
      * Decimal (RI §3.5): {@code [sign] (digits [. [digits]] | . digits) [e [sign] digits]} with
      * underscores and Unicode digits as for integers, or {@code [sign]} {@code Inf}, {@code Infinity},
      * {@code NaN[digits]}, {@code sNaN[digits]} in any ASCII letter case. The value keeps its written
-     * scale. An exponent that does not fit {@link BigDecimal}'s int scale is INVALID (documented
-     * deviation; such numbers cannot be represented or printed).
+     * scale.
+     *
+     * <p>A finite value beyond the configuration's decimal bound ({@link Decimals#MAX_DIGITS_AND_SCALE}:
+     * more significant digits, or a scale outside ±1000) is OUT_OF_RANGE, decided from digit counts
+     * before any {@link BigDecimal} exists: {@code 1e2147483647} or {@code 1e10000000} would
+     * otherwise cost seconds or fail later in rounding (issue 17). Leading zeros are not significant,
+     * so a long run of them costs only the time to read it.
      */
     DecimalKind parseDecimal(char[] a, int from, int to) {
+        decimalKind = decideDecimal(a, from, to);
+        return decimalKind;
+    }
+
+    private DecimalKind decideDecimal(char[] a, int from, int to) {
         int i = from;
         scratchLen = 0;
+        significantDigits = 0;
+        exponentValue = 0;
         decimalNegative = false;
         if (a[i] == '+' || a[i] == '-') {
             decimalNegative = a[i] == '-';
-            put(a[i]);
             i++;
         }
         if (i < to && isAsciiLetter(a[i])) return parseSpecial(a, i, to);
-        int afterInt = digitRun(a, i, to, true);
+        int afterInt = digitRun(a, i, to, MANTISSA);
         if (afterInt < 0) return DecimalKind.INVALID;
         boolean digits = afterInt > i;
         i = afterInt;
+        long fractionDigits = 0;
         if (i < to && a[i] == '.') {
-            put('.');
-            int afterFraction = digitRun(a, i + 1, to, true);
+            long before = digitsRead;
+            int afterFraction = digitRun(a, i + 1, to, MANTISSA);
             if (afterFraction < 0) return DecimalKind.INVALID;
             digits |= afterFraction > i + 1;
+            fractionDigits = digitsRead - before;
             i = afterFraction;
         }
         if (!digits) return DecimalKind.INVALID;
+        long exponent = 0;
         if (i < to && (a[i] == 'e' || a[i] == 'E')) {
-            put('e');
             i++;
+            boolean negativeExponent = false;
             if (i < to && (a[i] == '+' || a[i] == '-')) {
-                put(a[i]);
+                negativeExponent = a[i] == '-';
                 i++;
             }
-            int afterExponent = digitRun(a, i, to, true);
+            int afterExponent = digitRun(a, i, to, EXPONENT);
             if (afterExponent < 0 || afterExponent == i) return DecimalKind.INVALID;
+            exponent = negativeExponent ? -exponentValue : exponentValue;
             i = afterExponent;
         }
         if (i != to) return DecimalKind.INVALID;
-        if (scratchLen > LONG_MANTISSA) return parseLongMantissa();
-        try {
-            decimalValue = new BigDecimal(scratch, 0, scratchLen);
-        } catch (NumberFormatException e) { // exponent out of int range
-            return DecimalKind.INVALID;
+        long scale = fractionDigits - exponent; // both bounded far inside the long range
+        long precision = Math.max(significantDigits, 1);
+        if (precision > Decimals.MAX_DIGITS_AND_SCALE || Math.abs(scale) > Decimals.MAX_DIGITS_AND_SCALE) {
+            return DecimalKind.OUT_OF_RANGE;
         }
+        BigInteger unscaled = scratchLen == 0 ? BigInteger.ZERO : new BigInteger(new String(scratch, 0, scratchLen));
+        decimalValue = new BigDecimal(decimalNegative ? unscaled.negate() : unscaled, (int) scale);
         return DecimalKind.FINITE;
     }
 
-    /** Above this many chars the JDK's quadratic digit conversion would take seconds per cell. */
-    private static final int LONG_MANTISSA = 4096;
-    private static final int LEAF_DIGITS = 1024;
+    /** The tail of the {@code decimal out of range} reason: the bound, as for configuration decimals. */
+    static final String OUT_OF_RANGE_LIMIT = " (at most " + Decimals.MAX_DIGITS_AND_SCALE
+            + " significant digits and a scale between -" + Decimals.MAX_DIGITS_AND_SCALE + " and "
+            + Decimals.MAX_DIGITS_AND_SCALE + ")";
 
-    /**
-     * The slow path for very long numbers (a cell may hold up to 1,048,576 digits): the digits are
-     * converted by divide and conquer with the JDK's sub-quadratic multiplication, about a second per
-     * million digits instead of the ~20 s of {@code new BigDecimal(String)}. Same value and scale.
-     */
-    private DecimalKind parseLongMantissa() {
-        int i = 0;
-        boolean negative = false;
-        if (scratch[0] == '+' || scratch[0] == '-') {
-            negative = scratch[0] == '-';
-            i = 1;
-        }
-        int exponentMark = -1;
-        for (int k = i; k < scratchLen; k++) {
-            if (scratch[k] == 'e') {
-                exponentMark = k;
-                break;
-            }
-        }
-        int mantissaEnd = exponentMark < 0 ? scratchLen : exponentMark;
-        // Move the fraction digits left over the point, so the mantissa digits are contiguous.
-        long fractionDigits = 0;
-        int w = i;
-        for (int k = i; k < mantissaEnd; k++) {
-            char c = scratch[k];
-            if (c == '.') {
-                fractionDigits = mantissaEnd - k - 1;
-            } else {
-                scratch[w++] = c;
-            }
-        }
-        long exponent = 0;
-        if (exponentMark >= 0) {
-            int k = exponentMark + 1;
-            boolean negativeExponent = false;
-            if (scratch[k] == '+' || scratch[k] == '-') {
-                negativeExponent = scratch[k] == '-';
-                k++;
-            }
-            for (; k < scratchLen; k++) {
-                exponent = exponent * 10 + (scratch[k] - '0');
-                if (exponent > 1L << 40) return DecimalKind.INVALID; // far outside the int scale range
-            }
-            if (negativeExponent) exponent = -exponent;
-        }
-        long scale = fractionDigits - exponent;
-        if (scale != (int) scale) return DecimalKind.INVALID;
-        int from = i;
-        while (from < w - 1 && scratch[from] == '0') from++; // leading zeros cost nothing
-        BigInteger unscaled = digitsToBigInteger(scratch, from, w, new HashMap<>());
-        decimalValue = new BigDecimal(negative ? unscaled.negate() : unscaled, (int) scale);
-        return DecimalKind.FINITE;
-    }
-
-    private static BigInteger digitsToBigInteger(char[] d, int from, int to,
-                                                           Map<Integer, BigInteger> powersOfTen) {
-        int n = to - from;
-        if (n <= LEAF_DIGITS) return new BigInteger(new String(d, from, n));
-        int lowDigits = n / 2;
-        int mid = to - lowDigits;
-        BigInteger high = digitsToBigInteger(d, from, mid, powersOfTen);
-        BigInteger low = digitsToBigInteger(d, mid, to, powersOfTen);
-        BigInteger shift = powersOfTen.computeIfAbsent(lowDigits, BigInteger.TEN::pow);
-        return high.multiply(shift).add(low);
-    }
+    /** Exponent digits beyond this saturate: the bound check then fails whatever the mantissa. */
+    private static final long EXPONENT_SATURATION = 1L << 40;
 
     private DecimalKind parseSpecial(char[] a, int i, int to) {
         if (equalsIgnoreAsciiCase(a, i, to, "inf") || equalsIgnoreAsciiCase(a, i, to, "infinity")) {
@@ -207,16 +168,22 @@ final class CellParsers {
         } else {
             return DecimalKind.INVALID;
         }
-        int end = digitRun(a, payload, to, false);
+        int end = digitRun(a, payload, to, NO_COPY);
         return end == to ? DecimalKind.NON_FINITE : DecimalKind.INVALID;
     }
+
+    private static final int NO_COPY = 0;
+    /** Digits of a mantissa: counted; significant ones (after leading zeros) kept up to the bound. */
+    private static final int MANTISSA = 1;
+    /** Digits of an exponent: accumulated into {@link #exponentValue}, saturating. */
+    private static final int EXPONENT = 2;
 
     /**
      * Reads a possibly empty run of digits separated by single underscores starting at {@code i}.
      *
      * @return the index after the run, or -1 when underscores are misplaced
      */
-    private int digitRun(char[] a, int i, int to, boolean copy) {
+    private int digitRun(char[] a, int i, int to, int mode) {
         boolean lastWasDigit = false;
         int start = i;
         while (i < to) {
@@ -229,7 +196,15 @@ final class CellParsers {
             }
             int d = digitAt(a, i, to);
             if (d < 0) break;
-            if (copy) put((char) ('0' + d));
+            if (mode == MANTISSA) {
+                digitsRead++;
+                if (d != 0 || significantDigits > 0) {
+                    significantDigits++;
+                    if (significantDigits <= Decimals.MAX_DIGITS_AND_SCALE) put((char) ('0' + d));
+                }
+            } else if (mode == EXPONENT) {
+                exponentValue = Math.min(exponentValue * 10 + d, EXPONENT_SATURATION);
+            }
             i += digitWidth;
             lastWasDigit = true;
         }

@@ -19,6 +19,12 @@ import java.util.List;
  *   <li>A field over {@value #MAX_FIELD_LENGTH} UTF-16 code units is marked oversized; only its first
  *       {@value #DISPLAY_PREFIX} chars are kept, the rest is counted and discarded, and reading goes
  *       on with the next record.</li>
+ *   <li>A record whose fields hold more than {@value #MAX_RECORD_LENGTH} UTF-16 code units in total,
+ *       or that has more than {@value #MAX_FIELDS} fields, is cut: the field where the limit is
+ *       reached keeps its first {@value #DISPLAY_PREFIX} chars (marked oversized), later fields are
+ *       read and discarded, and {@link #recordLimitProblem()} says which limit was exceeded. So the
+ *       reader never holds more than about {@value #MAX_RECORD_LENGTH} chars and
+ *       {@value #MAX_FIELDS} cells, whatever the line.</li>
  * </ul>
  *
  * Record numbers follow RI §3.5: the header is record 1, data records count from 2. The current
@@ -30,6 +36,15 @@ public final class CsvRecordReader {
     public static final int MAX_FIELD_LENGTH = 1_048_576;
     /** RI §3.5: chars of an oversized cell shown in {@code row_data}. */
     public static final int DISPLAY_PREFIX = 100;
+    /**
+     * The most characters (UTF-16 code units, quotes and delimiters not counted) the fields of one
+     * record may hold: four fields at the field limit. Bounds the row buffer (8 MiB of chars).
+     */
+    public static final int MAX_RECORD_LENGTH = 4 * MAX_FIELD_LENGTH;
+    /** The most fields one record may have (a line of commas is otherwise a cell per byte). */
+    public static final int MAX_FIELDS = 16_384;
+    /** The row buffer never grows past this: the record limit plus one cut field's display prefix. */
+    static final int MAX_ROW_BUFFER = MAX_RECORD_LENGTH + DISPLAY_PREFIX;
     static final String TRUNCATED_SUFFIX = "...[truncated]";
 
     private final CharSource source;
@@ -53,6 +68,12 @@ public final class CsvRecordReader {
     private boolean[] oversized = new boolean[16];
     private int cellCount;
     private int firstOversized = -1;
+    /** Field chars of the current record as read, stored or not. */
+    private long recordChars;
+    private boolean recordTooLong;
+    private boolean tooManyFields;
+    /** A record limit was reached: the rest of the record is parsed but not stored. */
+    private boolean discarding;
 
     // The field being read.
     private int fieldStart;
@@ -84,6 +105,12 @@ public final class CsvRecordReader {
      */
     public List<String> readHeader() throws IOException, EngineFailure {
         if (!read(false)) return List.of();
+        if (recordTooLong || tooManyFields) {
+            drainInput();
+            throw new EngineFailure("CSV_PARSE_ERROR", "NORMALIZE", "csv parse error for vendor " + label()
+                    + ": header " + (recordTooLong ? "exceeds " + MAX_RECORD_LENGTH + " characters"
+                    : "has more than " + MAX_FIELDS + " fields"), vendorId);
+        }
         if (firstOversized >= 0) {
             drainInput();
             throw new EngineFailure("CSV_PARSE_ERROR", "NORMALIZE", "csv parse error for vendor " + label()
@@ -124,6 +151,20 @@ public final class CsvRecordReader {
 
     /** Index of the first oversized cell of the current record, or -1. */
     public int firstOversizedCell() { return firstOversized; }
+
+    /**
+     * The row-error reason when the current record exceeds a record limit, else null:
+     * {@code row too long: exceeds 4194304 characters} or {@code too many fields: exceeds 16384
+     * fields}. The cells read before the limit stay available for {@code row_data}.
+     */
+    public String recordLimitProblem() {
+        if (recordTooLong) return "row too long: exceeds " + MAX_RECORD_LENGTH + " characters";
+        if (tooManyFields) return "too many fields: exceeds " + MAX_FIELDS + " fields";
+        return null;
+    }
+
+    /** The row buffer's capacity in chars (tests: it never exceeds {@link #MAX_ROW_BUFFER}). */
+    int rowBufferCapacity() { return rowChars.length; }
 
     /**
      * The cell as shown in {@code row_data} (RI §3.5): the raw text, or for an oversized cell its
@@ -170,6 +211,10 @@ public final class CsvRecordReader {
         rowLen = 0;
         cellCount = 0;
         firstOversized = -1;
+        recordChars = 0;
+        recordTooLong = false;
+        tooManyFields = false;
+        discarding = false;
         // Record start: consume line ends that make empty lines.
         while (true) {
             if (pos == lim && !refill()) return false;
@@ -259,20 +304,26 @@ public final class CsvRecordReader {
         fieldStart = rowLen;
         fieldLength = 0;
         fieldOversized = false;
+        if (cellCount == MAX_FIELDS && !discarding) {
+            tooManyFields = true;
+            discarding = true;
+        }
     }
 
     private void append(char[] src, int off, int n) {
-        if (n == 0 || fieldOversized) return;
+        recordChars += n;
+        if (n == 0 || discarding) return;
+        if (recordChars > MAX_RECORD_LENGTH) {
+            // The record limit is reached in this field: cut it like an oversized field and keep
+            // nothing of the rest of the record (bounded memory whatever the line).
+            recordTooLong = true;
+            if (!fieldOversized) keepDisplayPrefix(src, off, n);
+            return;
+        }
+        if (fieldOversized) return;
         if ((long) fieldLength + n > MAX_FIELD_LENGTH) {
             // Keep only what row_data can show; count nothing more (RI §3.3: bounded memory).
-            fieldOversized = true;
-            int have = Math.min(fieldLength, DISPLAY_PREFIX);
-            int more = Math.min(DISPLAY_PREFIX - have, n);
-            rowLen = fieldStart + have;
-            ensureRowCapacity(rowLen + more);
-            System.arraycopy(src, off, rowChars, rowLen, more);
-            rowLen += more;
-            fieldLength = have + more;
+            keepDisplayPrefix(src, off, n);
             return;
         }
         ensureRowCapacity(rowLen + n);
@@ -281,16 +332,30 @@ public final class CsvRecordReader {
         fieldLength += n;
     }
 
+    /** Marks the field oversized, keeping its first {@value #DISPLAY_PREFIX} chars. */
+    private void keepDisplayPrefix(char[] src, int off, int n) {
+        fieldOversized = true;
+        int have = Math.min(fieldLength, DISPLAY_PREFIX);
+        int more = Math.min(DISPLAY_PREFIX - have, n);
+        rowLen = fieldStart + have;
+        ensureRowCapacity(rowLen + more);
+        System.arraycopy(src, off, rowChars, rowLen, more);
+        rowLen += more;
+        fieldLength = have + more;
+    }
+
     private void ensureRowCapacity(int needed) {
         if (needed > rowChars.length) {
-            // Double while small; past 64 Ki grow in 64 Ki steps so a field near the limit does not
-            // leave a buffer of twice the limit behind (RI §3.3: bounded memory).
-            int growth = Math.min(Math.max(rowChars.length, needed - rowChars.length), 1 << 16);
-            rowChars = Arrays.copyOf(rowChars, Math.max(needed, rowChars.length + growth));
+            // Geometric growth (amortised linear copying), never past what the record limit lets
+            // the row hold, so a field near the limits leaves no buffer of twice the limit behind.
+            long doubled = 2L * rowChars.length;
+            rowChars = Arrays.copyOf(rowChars, (int) Math.max(needed, Math.min(doubled, MAX_ROW_BUFFER)));
         }
     }
 
     private void endField() {
+        if (discarding) return;
+        if (recordTooLong) discarding = true; // this is the cut field: keep it, drop the rest
         if (cellCount == starts.length) {
             int n = cellCount * 2;
             starts = Arrays.copyOf(starts, n);

@@ -42,7 +42,7 @@ public final class SkuMapping {
     /**
      * Loads a map: header columns exactly {@code vendor_sku} and {@code sku} (the last of a repeated
      * name), others ignored; both cells trimmed (RI §1.4 whitespace); rows with either cell empty or
-     * absent, or with any oversized cell, are skipped; a later row wins. A header without both columns
+     * absent, or with any oversized cell, or over a record limit, are skipped; a later row wins. A header without both columns
      * gives an empty map (the rest is still decoded, so an undecodable map fails).
      *
      * @param maxBytes  heap the loaded map may take, counted as {@link #heldBytes()}
@@ -63,7 +63,7 @@ public final class SkuMapping {
         }
         Table targets = new Table(maxBytes, vendorId, limitName);
         while (reader.nextRecord()) {
-            if (reader.firstOversizedCell() >= 0) continue;
+            if (reader.firstOversizedCell() >= 0 || reader.recordLimitProblem() != null) continue;
             if (vendorSkuColumn >= reader.cellCount() || skuColumn >= reader.cellCount()) continue;
             String vendorSku = Whitespace.trim(reader.cell(vendorSkuColumn));
             String sku = Whitespace.trim(reader.cell(skuColumn));

@@ -172,6 +172,8 @@ public final class VendorFeedParser {
 
         /** @return the valid record, or null after setting {@link #error()} */
         InventoryRecord convert() {
+            String recordLimit = reader.recordLimitProblem(); // the whole row is cut: its reason first
+            if (recordLimit != null) return fail(recordLimit);
             int oversized = reader.firstOversizedCell();
             if (oversized >= 0) {
                 // Surplus cells have no header name; they are listed under "null" in row_data too.
@@ -277,6 +279,7 @@ public final class VendorFeedParser {
             if (!trimmed(col)) return true;
             switch (parsers.parseDecimal(reader.rowChars(), from, to)) {
                 case INVALID:
+                case OUT_OF_RANGE:
                     return false;
                 case NON_FINITE:
                     nonFinite = true;
@@ -289,6 +292,9 @@ public final class VendorFeedParser {
         }
 
         private InventoryRecord invalidDecimal(int col) {
+            if (parsers.decimalKind == CellParsers.DecimalKind.OUT_OF_RANGE) {
+                return fail("decimal out of range: " + shownCell(col) + CellParsers.OUT_OF_RANGE_LIMIT);
+            }
             return fail("invalid decimal: " + shownCell(col));
         }
 

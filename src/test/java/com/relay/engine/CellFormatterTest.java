@@ -91,4 +91,15 @@ class CellFormatterTest {
     void formulaEscaping(String cell, String expected) {
         assertThat(CellFormatter.escapeFormula(cell)).isEqualTo(expected);
     }
+
+    /** Issue 17: every value a cell can hold (the ±1000 scale and 1000-digit bound) formats. */
+    @Test
+    void moneyAtTheDecimalBoundFormats() {
+        assertThat(CellFormatter.money(new BigDecimal("1E+1000"), false)).isEqualTo("1" + "0".repeat(1000) + ".00");
+        assertThat(CellFormatter.money(new BigDecimal("1E-1000"), false)).isEqualTo("0.00");
+        assertThat(CellFormatter.money(new BigDecimal("-1E-1000"), false)).isEqualTo("-0.00");
+        assertThat(CellFormatter.money(new BigDecimal("9".repeat(1000) + "E+1000"), false))
+                .isEqualTo("9".repeat(1000) + "0".repeat(1000) + ".00");
+        assertThat(CellFormatter.money(new BigDecimal("0." + "4".repeat(999) + "5"), false)).isEqualTo("0.44");
+    }
 }

@@ -171,4 +171,42 @@ class CsvRecordReaderProperties {
                 .filter(s -> s.codePoints().noneMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF))
                 .filter(s -> !s.startsWith("\uFEFF")); // a leading U+FEFF in UTF-8 is the BOM
     }
+
+    /**
+     * Issue 17: a record of any field count and field lengths around the record limits is read
+     * whole when within them, and otherwise cut exactly where the first limit is reached, with the
+     * row buffer within its bound; either way the next record reads normally.
+     */
+    @Property(tries = 60)
+    void recordsAreCutExactlyAtTheRecordLimits(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 20_000) int fields,
+                                               @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 600) int fieldLength,
+                                               @ForAll("delimiters") char delimiter, @ForAll boolean quoted) throws Exception {
+        String field = quoted ? "\"" + "q".repeat(fieldLength) + "\"" : "q".repeat(fieldLength);
+        StringBuilder text = new StringBuilder("h\n");
+        for (int i = 0; i < fields; i++) {
+            if (i > 0) text.append(delimiter);
+            text.append(field);
+        }
+        text.append("\nnext\n");
+        CsvRecordReader reader = new CsvRecordReader(CsvRecordReaderTest.chunked(text.toString(), 8191), delimiter, "v1", false);
+        reader.readHeader();
+        assertThat(reader.nextRecord()).isTrue();
+        long total = (long) fields * fieldLength;
+        // the field (1-based) in which the character limit is passed, if any
+        long cutField = fieldLength == 0 ? Long.MAX_VALUE : CsvRecordReader.MAX_RECORD_LENGTH / fieldLength + 1;
+        if (fields > CsvRecordReader.MAX_FIELDS && cutField > CsvRecordReader.MAX_FIELDS) {
+            assertThat(reader.recordLimitProblem()).isEqualTo("too many fields: exceeds 16384 fields");
+            assertThat(reader.cellCount()).isEqualTo(CsvRecordReader.MAX_FIELDS);
+        } else if (total > CsvRecordReader.MAX_RECORD_LENGTH) {
+            assertThat(reader.recordLimitProblem()).isEqualTo("row too long: exceeds 4194304 characters");
+            assertThat(reader.cellCount()).isEqualTo((int) cutField);
+            assertThat(reader.isOversized((int) cutField - 1)).isTrue();
+        } else {
+            assertThat(reader.recordLimitProblem()).isNull();
+            assertThat(reader.cellCount()).isEqualTo(fields);
+            assertThat(reader.cell(fields - 1)).hasSize(fieldLength);
+        }
+        assertThat(reader.rowBufferCapacity()).isLessThanOrEqualTo(CsvRecordReader.MAX_ROW_BUFFER);
+        assertThat(reader.next()).containsExactly("next");
+    }
 }

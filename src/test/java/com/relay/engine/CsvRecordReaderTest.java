@@ -127,8 +127,9 @@ class CsvRecordReaderTest {
             assertThat(reader.cell(1)).hasSize(CsvRecordReader.DISPLAY_PREFIX).startsWith("Yxx");
             assertThat(reader.displayCell(1)).isEqualTo("Y" + "x".repeat(99) + "...[truncated]");
             assertThat(reader.cell(2)).isEqualTo("c");
-            // at most the limit was ever buffered for the field, not its 2 Mi chars
-            assertThat(reader.rowChars().length).isLessThan(CsvRecordReader.MAX_FIELD_LENGTH + (1 << 16) + 100);
+            // at most the limit was ever buffered for the field, not its 2 Mi chars (the buffer grows
+            // by doubling, so its capacity is under twice what it held)
+            assertThat(reader.rowBufferCapacity()).isLessThanOrEqualTo(2 * CsvRecordReader.MAX_FIELD_LENGTH);
             assertThat(reader.next()).containsExactly("d", "e", "f");
             assertThat(reader.recordNumber()).isEqualTo(3);
             assertThat(reader.next()).isNull();
@@ -155,6 +156,93 @@ class CsvRecordReaderTest {
         EngineFailure map = assertThrows(EngineFailure.class,
                 () -> new CsvRecordReader(CharSource.of(text), ',', "v1", true).readHeader());
         assertThat(map.getMessage()).isEqualTo("csv parse error for vendor v1 (sku map): header field exceeds 1048576 characters");
+    }
+
+    // Issue 17 defect 3: the record is bounded, not only the field.
+
+    @Test
+    void aLineOfTwoMillionCommasIsCutAtTheFieldLimitAndTheNextRecordReadsNormally() throws Exception {
+        String text = "h1,h2\na" + ",".repeat(2_000_000) + "\nb,c\n";
+        for (CharSource source : List.of(CharSource.of(text), chunked(text, 777))) {
+            CsvRecordReader reader = new CsvRecordReader(source, ',', "v1", false);
+            reader.readHeader();
+            assertThat(reader.nextRecord()).isTrue();
+            assertThat(reader.recordLimitProblem()).isEqualTo("too many fields: exceeds 16384 fields");
+            assertThat(reader.cellCount()).isEqualTo(CsvRecordReader.MAX_FIELDS);
+            assertThat(reader.cell(0)).isEqualTo("a");
+            assertThat(reader.firstOversizedCell()).isEqualTo(-1);
+            assertThat(reader.next()).containsExactly("b", "c");
+            assertThat(reader.recordLimitProblem()).isNull();
+            assertThat(reader.recordNumber()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void exactlyTheFieldLimitIsANormalRecord() throws Exception {
+        String text = "h\n" + ",".repeat(CsvRecordReader.MAX_FIELDS - 1) + "\n";
+        CsvRecordReader reader = new CsvRecordReader(CharSource.of(text), ',', "v1", false);
+        reader.readHeader();
+        assertThat(reader.nextRecord()).isTrue();
+        assertThat(reader.cellCount()).isEqualTo(CsvRecordReader.MAX_FIELDS);
+        assertThat(reader.recordLimitProblem()).isNull();
+    }
+
+    @Test
+    void aRecordOverTheCharacterLimitKeepsTheCellsBeforeItAndABoundedBuffer() throws Exception {
+        String big = "x".repeat(CsvRecordReader.MAX_FIELD_LENGTH);
+        // four fields at the field limit fill the record limit exactly; one more char is over it
+        String atLimit = String.join(";", big, big, big, big);
+        String over = "\"" + "\"\"".repeat(10) + "q" + "\";" + atLimit + ";tail;more";
+        String text = "h\n" + atLimit + "\n" + over + "\nend\n";
+        for (CharSource source : List.of(CharSource.of(text), chunked(text, 4093))) {
+            CsvRecordReader reader = new CsvRecordReader(source, ';', "v1", false);
+            reader.readHeader();
+            assertThat(reader.nextRecord()).isTrue();
+            assertThat(reader.recordLimitProblem()).isNull();
+            assertThat(reader.firstOversizedCell()).isEqualTo(-1);
+            assertThat(reader.cellCount()).isEqualTo(4);
+
+            assertThat(reader.nextRecord()).isTrue();
+            assertThat(reader.recordLimitProblem()).isEqualTo("row too long: exceeds 4194304 characters");
+            assertThat(reader.cellCount()).isEqualTo(5); // the quoted cell, three whole fields, the cut one
+            assertThat(reader.cell(0)).isEqualTo("\"".repeat(10) + "q");
+            assertThat(reader.cell(3)).isEqualTo(big);
+            assertThat(reader.isOversized(4)).isTrue();
+            assertThat(reader.displayCell(4)).isEqualTo("x".repeat(100) + "...[truncated]");
+            assertThat(reader.rowBufferCapacity()).isLessThanOrEqualTo(CsvRecordReader.MAX_ROW_BUFFER);
+
+            assertThat(reader.next()).containsExactly("end");
+            assertThat(reader.recordNumber()).isEqualTo(4);
+            assertThat(reader.next()).isNull();
+        }
+    }
+
+    @Test
+    void manyOversizedFieldsCountTowardsTheRecordLimit() throws Exception {
+        String huge = "y".repeat(CsvRecordReader.MAX_FIELD_LENGTH + 1);
+        String text = "h\n" + String.join(",", huge, huge, huge, huge, huge, huge) + "\n";
+        CsvRecordReader reader = new CsvRecordReader(CharSource.of(text), ',', "v1", false);
+        reader.readHeader();
+        assertThat(reader.nextRecord()).isTrue();
+        assertThat(reader.recordLimitProblem()).isEqualTo("row too long: exceeds 4194304 characters");
+        assertThat(reader.cellCount()).isEqualTo(4);
+        assertThat(reader.rowBufferCapacity()).isLessThanOrEqualTo(2 * CsvRecordReader.MAX_FIELD_LENGTH);
+    }
+
+    @Test
+    void aHeaderOverARecordLimitFailsTheRunAfterDecodingTheRest() {
+        String manyFields = ",".repeat(CsvRecordReader.MAX_FIELDS) + "\nA\n";
+        EngineFailure fields = assertThrows(EngineFailure.class,
+                () -> new CsvRecordReader(CharSource.of(manyFields), ',', "v1", false).readHeader());
+        assertThat(fields.errorCode()).isEqualTo("CSV_PARSE_ERROR");
+        assertThat(fields.stage()).isEqualTo("NORMALIZE");
+        assertThat(fields.getMessage()).isEqualTo("csv parse error for vendor v1: header has more than 16384 fields");
+        String big = "h".repeat(CsvRecordReader.MAX_FIELD_LENGTH);
+        String longHeader = String.join(",", big, big, big, big, "h") + "\nA\n";
+        EngineFailure chars = assertThrows(EngineFailure.class,
+                () -> new CsvRecordReader(CharSource.of(longHeader), ',', "v1", true).readHeader());
+        assertThat(chars.getMessage())
+                .isEqualTo("csv parse error for vendor v1 (sku map): header exceeds 4194304 characters");
     }
 
     static CharSource chunked(String text, int chunk) {

@@ -3,8 +3,8 @@ package com.relay.tenants.config;
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
-/** Decimal syntax and limits of RI §2.1. */
-final class Decimals {
+/** Decimal syntax and limits of RI §2.1; the engine's cells share the bound (issue 17). */
+public final class Decimals {
 
     /**
      * Decimal syntax of RI §2.1: optional sign, ASCII digits with an optional point ({@code .5} and
@@ -16,9 +16,10 @@ final class Decimals {
     /**
      * Bound on |scale| and on the number of digits. Decimals are serialised in plain notation
      * (RI §2.1), so {@code 1e999999999} would otherwise become a billion-character string; no
-     * price, margin or ratio comes anywhere near this bound.
+     * price, margin or ratio comes anywhere near this bound. Feed cells (engine {@code CellParsers})
+     * use the same bound, so a value from either side formats and prices in bounded time.
      */
-    static final int MAX_DIGITS_AND_SCALE = 1000;
+    public static final int MAX_DIGITS_AND_SCALE = 1000;
 
     private Decimals() {}
 

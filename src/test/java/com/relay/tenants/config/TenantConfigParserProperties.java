@@ -31,7 +31,7 @@ import net.jqwik.api.statistics.Statistics;
 class TenantConfigParserProperties {
 
     private static final TenantConfigParser PARSER = new TenantConfigParser();
-    private static final List<Context> CONTEXTS = List.of(
+    static final List<Context> CONTEXTS = List.of(
             Context.api(RunMode.EMBEDDED), Context.api(RunMode.AWS), Context.api(RunMode.LOCALSTACK), Context.cli(),
             Context.api(RunMode.AWS).withAllowInsecureHttp(true));
 
@@ -146,7 +146,7 @@ class TenantConfigParserProperties {
     }
 
     /** The documented outcomes and their invariants. */
-    private static void checkOutcome(ValidationResult result, Format format, Context context) {
+    static void checkOutcome(ValidationResult result, Format format, Context context) {
         assertThat(result).isNotNull();
         if (result instanceof ValidationResult.SyntaxError error) {
             assertThat(error.code()).isEqualTo(format == Format.JSON
