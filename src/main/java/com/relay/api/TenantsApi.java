@@ -32,9 +32,7 @@ public class TenantsApi {
 
     public TenantsApi(TenantRepository tenants, RelaySettings settings, ObjectProvider<Clock> clock) {
         this.tenants = tenants;
-        this.context = TenantConfigParser.Context.api(
-                TenantConfigParser.RunMode.valueOf(settings.mode().name()))
-                .withAllowInsecureHttp(settings.notifier().allowInsecureHttp()); // NOTIFY_ALLOW_INSECURE_HTTP (notifications.md §2.1)
+        this.context = TenantConfigParser.Context.service(settings); // NOTIFY_ALLOW_INSECURE_HTTP (notifications.md §2.1)
         this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 

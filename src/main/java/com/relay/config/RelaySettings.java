@@ -87,7 +87,9 @@ public record RelaySettings(
      * @param maxRowsPerVendorFile RELAY_MAX_ROWS_PER_VENDOR_FILE, 0 = unlimited
      * @param errorsMaxBytes       ENGINE_ERRORS_MAX_MB in bytes: stored error entries per run
      */
-    public record Engine(long memoryBudgetBytes, Path spillDir, long maxRowsPerVendorFile, long errorsMaxBytes) {}
+    /** {@code maxVendorsPerRun}: vendors one configuration may list (a run fetches and parses each). */
+    public record Engine(long memoryBudgetBytes, Path spillDir, long maxRowsPerVendorFile, long errorsMaxBytes,
+                         int maxVendorsPerRun) {}
 
     /**
      * Embedded-mode emulator settings (not in RI §8: they only exist for the embedded default).
@@ -212,7 +214,8 @@ public record RelaySettings(
         String spill = r.string("ENGINE_SPILL_DIR", System.getProperty("java.io.tmpdir"));
         Engine engine = new Engine(r.integer("ENGINE_MEMORY_BUDGET_MB", 256, 1, 1_048_576) * 1024L * 1024L, Path.of(spill),
                 r.longInteger("RELAY_MAX_ROWS_PER_VENDOR_FILE", 0, 0, Long.MAX_VALUE),
-                r.integer("ENGINE_ERRORS_MAX_MB", 64, 1, 1_048_576) * 1024L * 1024L);
+                r.integer("ENGINE_ERRORS_MAX_MB", 64, 1, 1_048_576) * 1024L * 1024L,
+                r.integer("RELAY_MAX_VENDORS_PER_RUN", 50, 1, 1_000));
         Embedded embedded = new Embedded(
                 r.string("RELAY_EMBEDDED_BIND_HOST", "127.0.0.1"),
                 r.integer("RELAY_EMBEDDED_SQS_PORT", 9324, 0, 65_535),

@@ -25,8 +25,7 @@ public class PinnedConfigs {
 
     public PinnedConfigs(TenantRepository tenants, RelaySettings settings) {
         this.tenants = tenants;
-        this.context = TenantConfigParser.Context.api(TenantConfigParser.RunMode.valueOf(settings.mode().name()))
-                .withAllowInsecureHttp(settings.notifier().allowInsecureHttp());
+        this.context = TenantConfigParser.Context.service(settings);
     }
 
     public TenantConfig load(String tenantId, long configVersion) {

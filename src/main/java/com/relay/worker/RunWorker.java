@@ -104,8 +104,7 @@ public class RunWorker {
         this.failures = failures;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
         // the same rules as the API that stored the version (NOTIFY_ALLOW_INSECURE_HTTP included)
-        this.parseContext = TenantConfigParser.Context.api(TenantConfigParser.RunMode.valueOf(settings.mode().name()))
-                .withAllowInsecureHttp(settings.notifier().allowInsecureHttp());
+        this.parseContext = TenantConfigParser.Context.service(settings);
         if (worker.tenantBackoffSet()) {
             log.warn("WORKER_TENANT_BACKOFF_SECONDS is set but no longer used (RI §4.5): the tenant lock replaces it");
         }

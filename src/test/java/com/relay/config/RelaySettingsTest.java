@@ -29,6 +29,7 @@ class RelaySettingsTest {
         assertThat(s.worker().poisonMaxReceives()).isEqualTo(3);
         assertThat(s.worker().visibilityTimeoutSeconds()).isEqualTo(60);
         assertThat(s.worker().visibilityHeartbeatSeconds()).isEqualTo(20);
+        assertThat(s.engine().maxVendorsPerRun()).isEqualTo(50);
         assertThat(s.notifier().maxReceives()).isEqualTo(5);
         assertThat(s.engine().memoryBudgetBytes()).isEqualTo(256L * 1024 * 1024);
         assertThat(s.embedded().bindHost()).isEqualTo("127.0.0.1");

@@ -118,6 +118,11 @@ final class ConfigValidator {
         if (elements == null) {
             return null;
         }
+        if (context.maxVendors() > 0 && elements.size() > context.maxVendors()) {
+            // the quota (docs/RELIABILITY.md): each vendor is fetched and parsed in every run
+            fields.problem("vendors", "must list at most " + context.maxVendors()
+                    + " vendors (RELAY_MAX_VENDORS_PER_RUN=" + context.maxVendors() + ")");
+        }
         List<Vendor> vendors = new ArrayList<>();
         Set<String> seenIds = new HashSet<>();
         for (FieldReader.Element element : elements) {

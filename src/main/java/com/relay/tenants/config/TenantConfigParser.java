@@ -1,5 +1,6 @@
 package com.relay.tenants.config;
 
+import com.relay.config.RelaySettings;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -85,7 +86,7 @@ public final class TenantConfigParser {
      * @param allowInsecureHttp {@code NOTIFY_ALLOW_INSECURE_HTTP}: plain {@code http} ntfy URLs to
      *                          non-loopback hosts (notifications.md §2.1)
      */
-    public record Context(EntryPoint entryPoint, RunMode runMode, boolean allowInsecureHttp) {
+    public record Context(EntryPoint entryPoint, RunMode runMode, boolean allowInsecureHttp, int maxVendors) {
         public Context {
             Objects.requireNonNull(entryPoint, "entryPoint");
             Objects.requireNonNull(runMode, "runMode");
@@ -93,16 +94,31 @@ public final class TenantConfigParser {
 
         /** API and worker validation in the given mode. */
         public static Context api(RunMode runMode) {
-            return new Context(EntryPoint.API, runMode, false);
+            return new Context(EntryPoint.API, runMode, false, 0);
+        }
+
+        /**
+         * The service's validation (API, worker, notifier): its mode, NOTIFY_ALLOW_INSECURE_HTTP and
+         * the RELAY_MAX_VENDORS_PER_RUN quota, so a stored version and its re-validation agree.
+         */
+        public static Context service(RelaySettings settings) {
+            return api(RunMode.valueOf(settings.mode().name()))
+                    .withAllowInsecureHttp(settings.notifier().allowInsecureHttp())
+                    .withMaxVendors(settings.engine().maxVendorsPerRun());
         }
 
         /** CLI validation: notifications and schedule are validated as in {@code embedded} mode (RI §7). */
         public static Context cli() {
-            return new Context(EntryPoint.CLI, RunMode.EMBEDDED, false);
+            return new Context(EntryPoint.CLI, RunMode.EMBEDDED, false, 0);
         }
 
         public Context withAllowInsecureHttp(boolean allow) {
-            return new Context(entryPoint, runMode, allow);
+            return new Context(entryPoint, runMode, allow, maxVendors);
+        }
+
+        /** At most {@code max} vendors (0 = no limit). */
+        public Context withMaxVendors(int max) {
+            return new Context(entryPoint, runMode, allowInsecureHttp, max);
         }
 
         boolean isCli() {

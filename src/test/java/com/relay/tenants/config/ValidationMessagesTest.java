@@ -116,6 +116,10 @@ class ValidationMessagesTest {
                 row("duplicate vendor_id on the later occurrence", set("vendors[1].vendor_id", "\"vendor_1\""),
                         problem("vendors[1].vendor_id", "duplicate vendor_id 'vendor_1'")),
 
+                // the vendors-per-run quota (RELAY_MAX_VENDORS_PER_RUN): the minimal config has two
+                row("vendors over the quota", API.withMaxVendors(1), root -> root,
+                        problem("vendors", "must list at most 1 vendors (RELAY_MAX_VENDORS_PER_RUN=1)")),
+
                 // inbound
                 row("inbound.type through the API", set("vendors[0].inbound", "{\"type\": \"local\"}"),
                         problem("vendors[0].inbound.type", "must be one of: s3")),
