@@ -36,11 +36,15 @@ public class ApiGate {
     private final Authenticator authenticator;
     private final long maxBodyBytes;
     private final boolean enabled;
+    private final RelaySettings.Limits limits;
+    private final TenantRateLimiter rateLimiter;
 
     public ApiGate(Authenticator authenticator, RelaySettings settings) {
         this.authenticator = authenticator;
         this.maxBodyBytes = settings.api().maxBodyBytes();
         this.enabled = settings.roles().api();
+        this.limits = settings.api().limits();
+        this.rateLimiter = new TenantRateLimiter(limits.requestsPerSecond(), limits.requestBurst(), System::nanoTime);
     }
 
     /** Whether this process runs the API role ({@code API_ENABLED}): the API routes' autoStartup. */
@@ -79,6 +83,7 @@ public class ApiGate {
         exchange.getIn().removeHeaders("*");
         Principal principal = authenticate ? authenticator.authenticate(keys, authorization) : null;
         if (principal != null && http != null) http.setAttribute(ApiRequestObserver.PRINCIPAL, principal.id());
+        if (principal != null) checkRate(principal);
         boolean upload = http != null && http.getAttribute(RequestBodyFilter.UPLOAD_STREAM) != null;
         InputStream stream = http == null ? null : (InputStream) http.getAttribute(RequestBodyFilter.BODY_STREAM);
         byte[] body = null;
@@ -96,6 +101,13 @@ public class ApiGate {
                 http == null ? -1 : http.getContentLengthLong());
         exchange.getIn().setBody(null);
         exchange.setProperty(REQUEST, request);
+    }
+
+    /** API_RATE_LIMIT_PER_SECOND per tenant; admin principals are exempt (docs/API.md "Limits"). */
+    private void checkRate(Principal principal) {
+        if (principal.admin()) return;
+        long wait = rateLimiter.acquire(principal.tenantId());
+        if (wait > 0) throw ApiException.rateLimited(limits.requestsPerSecond(), limits.requestBurst(), wait);
     }
 
     /** Writes the bean's {@link ApiResponse} (the message body) as JSON. */
@@ -124,7 +136,7 @@ public class ApiGate {
         }
         exchange.getIn().removeHeaders("*");
         Map<String, String> headers = new LinkedHashMap<>(error.headers());
-        if (error.status() == 503) headers.put("Retry-After", "5");
+        if (error.status() == 503) headers.putIfAbsent("Retry-After", "5");
         write(exchange, error.status(), ApiErrors.body(error, correlationId), headers);
     }
 

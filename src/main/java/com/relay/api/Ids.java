@@ -14,7 +14,19 @@ public final class Ids {
             Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
     private static final Pattern FILENAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
 
+    /** What an error message may repeat of a client's value: printable ASCII without markup or quotes. */
+    private static final Pattern SHOWABLE = Pattern.compile("^[A-Za-z0-9._:/+=,;*@ -]{1,64}$");
+
     private Ids() {}
+
+    /**
+     * A client-supplied value as an error message may echo it: unchanged when short and made only
+     * of harmless characters, else {@code (invalid)} (issue 17 #15: error bodies never reflect
+     * control characters, markup or megabytes of what was sent).
+     */
+    public static String shown(String s) {
+        return s != null && SHOWABLE.matcher(s).matches() ? s : "(invalid)";
+    }
 
     /** tenant_id, vendor_id, key_id. */
     public static boolean isIdentifier(String s) {

@@ -122,6 +122,10 @@ public class RunsApi {
         return ApiResponse.ok(body);
     }
 
+    private static boolean isString(AttributeValue v) {
+        return v != null && v.s() != null;
+    }
+
     /** GET /v1/runs: newest first; keeps querying past filtered-out items to fill a page (RI §5.5). */
     public ApiResponse list(ApiRequest request) {
         RunListQuery q = RunListQuery.parse(request.query(RunListQuery.PARAMS), request.principal());
@@ -132,8 +136,9 @@ public class RunsApi {
         if (q.cursor() != null) {
             start = Cursors.decode(q.cursor(), q.filters());
             AttributeValue p = start.get(partitionName);
-            if (start.size() != 3 || p == null || !partitionValue.equals(p.s()) || start.get("run_id") == null
-                    || start.get("requested_at") == null) {
+            // every key attribute a string: a number in its place made DynamoDB refuse the query (issue 17 #11)
+            if (start.size() != 3 || p == null || !partitionValue.equals(p.s()) || !isString(start.get("run_id"))
+                    || !isString(start.get("requested_at"))) {
                 throw ApiException.invalid("query.cursor", "invalid cursor");
             }
         }
@@ -162,7 +167,14 @@ public class RunsApi {
                 .keyConditionExpression(keyCondition).expressionAttributeNames(names)
                 .expressionAttributeValues(values).scanIndexForward(false);
         if (filter != null) b.filterExpression(filter);
-        Pagination.Page page = Pagination.collect(runs::query, b, q.limit(), start);
+        Pagination.Page page;
+        try {
+            page = Pagination.collect(runs::query, b, q.limit(), start);
+        } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+            // a start key DynamoDB refuses (400 ValidationException) can only come from the cursor
+            if (start != null && e.statusCode() == 400) throw ApiException.invalid("query.cursor", "invalid cursor");
+            throw e;
+        }
         List<Map<String, AttributeValue>> items = page.items();
         String cursor = null;
         if (page.more()) {
