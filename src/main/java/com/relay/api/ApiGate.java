@@ -30,6 +30,13 @@ public class ApiGate {
 
     private static final Logger log = LoggerFactory.getLogger(ApiGate.class);
     public static final String REQUEST = "relayRequest";
+    /**
+     * The error a route answered, on the servlet request: when a failed body read made Tomcat
+     * mark the response as failed (a stalled upload), Tomcat's error dispatch replaces the route's
+     * answer, and {@link ApiErrorController} writes this error instead of a bare 500.
+     */
+    public static final String FAILURE = "relay.failure";
+    private static final String HTTP_REQUEST = "relayHttpRequest";
     private static final String URI_VARIABLES = "org.springframework.web.servlet.HandlerMapping.uriTemplateVariables";
     private static final String JSON = "application/json; charset=utf-8";
 
@@ -72,6 +79,7 @@ public class ApiGate {
         String correlationId = http == null ? null : (String) http.getAttribute(RequestBodyFilter.CORRELATION_ID);
         if (correlationId == null) correlationId = CorrelationIds.resolve(List.of());
         exchange.setProperty("relayCorrelationId", correlationId);
+        if (http != null) exchange.setProperty(HTTP_REQUEST, http);
         // platform-http runs the route on a pooled thread: start from a clean logging context
         LogContext.clear();
         LogContext.set(LogContext.CORRELATION_ID, correlationId);
@@ -134,6 +142,8 @@ public class ApiGate {
             log.error("unexpected error (correlation_id={})", correlationId, t);
             error = new ApiException(500, "INTERNAL", "internal error");
         }
+        HttpServletRequest http = exchange.getProperty(HTTP_REQUEST, HttpServletRequest.class);
+        if (http != null) http.setAttribute(FAILURE, error);
         exchange.getIn().removeHeaders("*");
         Map<String, String> headers = new LinkedHashMap<>(error.headers());
         if (error.status() == 503) headers.putIfAbsent("Retry-After", "5");

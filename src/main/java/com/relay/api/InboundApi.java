@@ -50,6 +50,11 @@ public class InboundApi {
         this.spoolBudget = new SpoolBudget(limits.inboundSpoolMaxBytes());
     }
 
+    /** Bytes the spool files of chunked uploads hold now (tests, and what INBOUND_SPOOL_MAX_BYTES caps). */
+    long spoolBytesInUse() {
+        return spoolBudget.used();
+    }
+
     /**
      * The stored (and so served) content type depends on the file name only, never on the client's
      * header (issue 17 #15): presigned URLs must not hand out a type an uploader chose, such as
