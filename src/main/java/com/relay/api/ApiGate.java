@@ -99,7 +99,8 @@ public class ApiGate {
             try {
                 body = stream.readAllBytes(); // at most API_MAX_BODY_BYTES + 1 (capped by the filter)
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                // the client closed or stalled before its Content-Length: its fault, not ours (was 500)
+                throw new ApiException(400, "INCOMPLETE_BODY", "the request body ended before its Content-Length");
             }
         }
         boolean overflow = http != null && Boolean.TRUE.equals(http.getAttribute(RequestBodyFilter.BODY_OVERFLOW));

@@ -20,6 +20,22 @@ public final class Ids {
     private Ids() {}
 
     /**
+     * Text that may contain a client's value (a validation message or path of the config parser):
+     * every character outside printable ASCII, and markup and quote characters, become {@code ?};
+     * at most 200 characters are kept (issue 17 #15).
+     */
+    public static String printable(String s) {
+        if (s == null) return null;
+        StringBuilder out = new StringBuilder(Math.min(s.length(), 201));
+        for (int i = 0; i < s.length() && out.length() < 200; i++) {
+            char c = s.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f && c != '<' && c != '>' && c != '"' && c != '\\' && c != '`' ? c : '?');
+        }
+        if (s.length() > 200) out.append('…');
+        return out.toString();
+    }
+
+    /**
      * A client-supplied value as an error message may echo it: unchanged when short and made only
      * of harmless characters, else {@code (invalid)} (issue 17 #15: error bodies never reflect
      * control characters, markup or megabytes of what was sent).

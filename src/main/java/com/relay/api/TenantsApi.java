@@ -178,7 +178,11 @@ public class TenantsApi {
         }
         if (result instanceof ValidationResult.Invalid invalid) {
             List<ApiException.Detail> details = new ArrayList<>();
-            for (ConfigProblem p : invalid.problems()) details.add(new ApiException.Detail(p.path(), p.message(), p.code()));
+            // the parser's paths and messages may quote the client's keys and values: never raw (issue 17 #15)
+            for (ConfigProblem p : invalid.problems()) {
+                details.add(new ApiException.Detail(Ids.printable(p.path()), Ids.printable(p.message()), p.code()));
+                if (details.size() == 100) break; // a body of 10,000 bad fields gets the first 100
+            }
             throw new ApiException(422, "VALIDATION_ERROR", "tenant configuration is invalid", details, Map.of(), Map.of());
         }
         return ((ValidationResult.Valid) result).config();

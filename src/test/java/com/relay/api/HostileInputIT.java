@@ -212,7 +212,7 @@ class HostileInputIT extends ApiTestSupport {
         } else {
             answer = RawHttp.exchange(port, RawHttp.request(c.method(), targetPath, c.headers(), body));
         }
-        assertThat(answer.status()).as(answer.body()).isBetween(400, 499);
+        assertThat(answer.status()).as(c.method() + " " + abbreviate(c.target()) + " → " + abbreviate(answer.body())).isBetween(400, 499);
         JsonNode json = parse(answer.body());
         assertThat(json.path("error").path("code").asText()).as(answer.body()).isNotBlank().isNotEqualTo("INTERNAL");
         assertThat(json.path("error").path("message").isTextual()).isTrue();
@@ -266,7 +266,7 @@ class HostileInputIT extends ApiTestSupport {
             vendors.append("{\"vendor_id\":\"v").append(i).append("\",\"required\":false,\"inbound\":{\"type\":\"s3\",\"s3_prefix\":\"tenants/")
                     .append(tenantId).append("/inbound/v").append(i).append('/').append("p".repeat(150)).append("/\"},\"parser\":{\"format\":\"csv\"}}");
         }
-        return config(tenantId).replaceFirst("\"vendors\": \\[.*?\\],\\s*\"pricing\"", "\"vendors\": [" + vendors + "], \"pricing\"");
+        return config(tenantId).replaceFirst("(?s)\"vendors\": \\[.*?\\],\\s*\"pricing\"", "\"vendors\": [" + vendors + "], \"pricing\"");
     }
 
     private static JsonNode parse(String body) {

@@ -101,9 +101,10 @@ final class RawHttp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return parse(all.toString(StandardCharsets.UTF_8));
+        return parse(all.toString(StandardCharsets.ISO_8859_1));
     }
 
+    /** {@code text}: the raw answer, one char per byte. */
     static Answer parse(String text) {
         int end = text.indexOf("\r\n\r\n");
         if (!text.startsWith("HTTP/1.1 ") || end < 0) return new Answer(-1, Map.of(), text);
@@ -116,7 +117,8 @@ final class RawHttp implements AutoCloseable {
         }
         String body = text.substring(end + 4);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) body = unchunk(body);
-        return new Answer(status, headers, body);
+        // framing is in bytes (ISO-8859-1 keeps one char per byte); the body itself is UTF-8
+        return new Answer(status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
     }
 
     private static String unchunk(String chunked) {
