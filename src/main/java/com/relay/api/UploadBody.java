@@ -51,7 +51,7 @@ final class UploadBody extends InputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (failure != null) throw new IOException(failure.getMessage());
-        if (nanoTime.getAsLong() - deadlineNanos > 0) {
+        if (nanoTime.getAsLong() - deadlineNanos >= 0) {
             throw fail(new ApiException(408, "UPLOAD_TIMEOUT", "the upload took longer than " + uploadTimeoutSeconds
                     + " s (INBOUND_UPLOAD_TIMEOUT_SECONDS); nothing was stored"));
         }
