@@ -111,7 +111,8 @@ public class RunsApi {
         if (artifacts != null && artifacts.hasM()) {
             new TreeMap<>(artifacts.m()).forEach((name, key) -> {
                 String url = presigner.presignGetObject(b -> b.signatureDuration(urlTtl)
-                        .getObjectRequest(g -> g.bucket(bucket).key(key.s()))).url().toString();
+                        .getObjectRequest(g -> g.bucket(bucket).key(key.s()).responseContentType(servedType(key.s()))))
+                        .url().toString();
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("key", key.s());
                 entry.put("url", url);
@@ -120,6 +121,17 @@ public class RunsApi {
             });
         }
         return ApiResponse.ok(body);
+    }
+
+    /**
+     * The type a presigned URL serves, from the key's extension only (issue 17 #15): an inbound
+     * copy keeps the type its uploader or vendor chose, which must never reach a browser (text/html).
+     */
+    static String servedType(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        if (k.endsWith(".csv")) return "text/csv; charset=utf-8";
+        if (k.endsWith(".json")) return "application/json";
+        return "application/octet-stream";
     }
 
     private static boolean isString(AttributeValue v) {
