@@ -21,12 +21,14 @@ public class ApiErrorController implements ErrorController {
     public void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i ? i : 500;
-        ApiException error = ApiErrors.forStatus(status);
+        ApiException error = request.getAttribute(ApiGate.FAILURE) instanceof ApiException answered ? answered
+                : ApiErrors.forStatus(status);
         String correlationId = (String) request.getAttribute(RequestBodyFilter.CORRELATION_ID);
         if (correlationId == null) correlationId = CorrelationIds.resolve(null);
         response.setStatus(error.status());
         response.setHeader(CorrelationIds.HEADER, correlationId);
-        if (error.status() == 503) response.setHeader("Retry-After", "5");
+        error.headers().forEach(response::setHeader);
+        if (error.status() == 503 && !error.headers().containsKey("Retry-After")) response.setHeader("Retry-After", "5");
         response.setContentType("application/json; charset=utf-8");
         response.getOutputStream().write(Json.write(ApiErrors.body(error, correlationId)));
     }

@@ -38,6 +38,9 @@ public final class ApiErrors {
             case 413 -> new ApiException(413, "PAYLOAD_TOO_LARGE", "request body is too large");
             case 415 -> new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "unsupported content type");
             case 400 -> new ApiException(400, "BAD_REQUEST", "request is malformed");
+            case 408 -> new ApiException(408, "REQUEST_TIMEOUT", "the request was not received in time");
+            case 431 -> new ApiException(431, "HEADERS_TOO_LARGE", "request headers are too large");
+            case 505 -> new ApiException(505, "HTTP_VERSION_NOT_SUPPORTED", "HTTP version not supported");
             case 503 -> ApiException.serviceUnavailable();
             default -> new ApiException(500, "INTERNAL", "internal error");
         };

@@ -43,14 +43,26 @@ public class ApiException extends RuntimeException {
     public static ApiException malformedYaml() { return new ApiException(400, "MALFORMED_YAML", "request body is not valid YAML"); }
     public static ApiException unauthorized() { return new ApiException(401, "UNAUTHORIZED", "missing or invalid credentials"); }
     public static ApiException forbidden() { return new ApiException(403, "FORBIDDEN", "not allowed for this principal"); }
-    public static ApiException tenantNotFound(String id) { return new ApiException(404, "TENANT_NOT_FOUND", "tenant " + id + " not found"); }
-    public static ApiException runNotFound(String id) { return new ApiException(404, "RUN_NOT_FOUND", "run " + id + " not found"); }
+    // ids from the path are echoed only when they can be ids at all (issue 17 #15)
+    public static ApiException tenantNotFound(String id) {
+        return new ApiException(404, "TENANT_NOT_FOUND", "tenant " + (Ids.isIdentifier(id) ? id : "(invalid id)") + " not found");
+    }
+    public static ApiException runNotFound(String id) {
+        return new ApiException(404, "RUN_NOT_FOUND", "run " + (Ids.isRunId(id) ? id : "(invalid id)") + " not found");
+    }
     public static ApiException notFound() { return new ApiException(404, "NOT_FOUND", "no such endpoint"); }
-    public static ApiException payloadTooLarge(long max) {
-        return new ApiException(413, "PAYLOAD_TOO_LARGE", "request body exceeds " + max + " bytes");
+    /** 413 naming the limit and the setting that raises it. */
+    public static ApiException payloadTooLarge(long max, String setting) {
+        return new ApiException(413, "PAYLOAD_TOO_LARGE", "request body exceeds " + max + " bytes (" + setting + ")");
     }
     public static ApiException unsupportedMediaType(String type) {
-        return new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "unsupported content type " + type);
+        return new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "unsupported content type " + Ids.shown(type));
+    }
+    /** 429 of the per-tenant request rate (API_RATE_LIMIT_PER_SECOND). */
+    public static ApiException rateLimited(int perSecond, int burst, long retryAfterSeconds) {
+        return new ApiException(429, "RATE_LIMITED", "more than " + perSecond + " requests per second (burst " + burst
+                + ") for this tenant (API_RATE_LIMIT_PER_SECOND, API_RATE_LIMIT_BURST); retry later",
+                List.of(), Map.of(), Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
     public static ApiException invalidRequest(List<Detail> details) {
         return new ApiException(422, "VALIDATION_ERROR", "request is invalid", details, Map.of(), Map.of());

@@ -30,17 +30,28 @@ public class ApiGate {
 
     private static final Logger log = LoggerFactory.getLogger(ApiGate.class);
     public static final String REQUEST = "relayRequest";
+    /**
+     * The error a route answered, on the servlet request: when a failed body read made Tomcat
+     * mark the response as failed (a stalled upload), Tomcat's error dispatch replaces the route's
+     * answer, and {@link ApiErrorController} writes this error instead of a bare 500.
+     */
+    public static final String FAILURE = "relay.failure";
+    private static final String HTTP_REQUEST = "relayHttpRequest";
     private static final String URI_VARIABLES = "org.springframework.web.servlet.HandlerMapping.uriTemplateVariables";
     private static final String JSON = "application/json; charset=utf-8";
 
     private final Authenticator authenticator;
     private final long maxBodyBytes;
     private final boolean enabled;
+    private final RelaySettings.Limits limits;
+    private final TenantRateLimiter rateLimiter;
 
     public ApiGate(Authenticator authenticator, RelaySettings settings) {
         this.authenticator = authenticator;
         this.maxBodyBytes = settings.api().maxBodyBytes();
         this.enabled = settings.roles().api();
+        this.limits = settings.api().limits();
+        this.rateLimiter = new TenantRateLimiter(limits.requestsPerSecond(), limits.requestBurst(), System::nanoTime);
     }
 
     /** Whether this process runs the API role ({@code API_ENABLED}): the API routes' autoStartup. */
@@ -68,6 +79,7 @@ public class ApiGate {
         String correlationId = http == null ? null : (String) http.getAttribute(RequestBodyFilter.CORRELATION_ID);
         if (correlationId == null) correlationId = CorrelationIds.resolve(List.of());
         exchange.setProperty("relayCorrelationId", correlationId);
+        if (http != null) exchange.setProperty(HTTP_REQUEST, http);
         // platform-http runs the route on a pooled thread: start from a clean logging context
         LogContext.clear();
         LogContext.set(LogContext.CORRELATION_ID, correlationId);
@@ -79,6 +91,7 @@ public class ApiGate {
         exchange.getIn().removeHeaders("*");
         Principal principal = authenticate ? authenticator.authenticate(keys, authorization) : null;
         if (principal != null && http != null) http.setAttribute(ApiRequestObserver.PRINCIPAL, principal.id());
+        if (principal != null) checkRate(principal);
         boolean upload = http != null && http.getAttribute(RequestBodyFilter.UPLOAD_STREAM) != null;
         InputStream stream = http == null ? null : (InputStream) http.getAttribute(RequestBodyFilter.BODY_STREAM);
         byte[] body = null;
@@ -86,7 +99,8 @@ public class ApiGate {
             try {
                 body = stream.readAllBytes(); // at most API_MAX_BODY_BYTES + 1 (capped by the filter)
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                // the client closed or stalled before its Content-Length: its fault, not ours (was 500)
+                throw new ApiException(400, "INCOMPLETE_BODY", "the request body ended before its Content-Length");
             }
         }
         boolean overflow = http != null && Boolean.TRUE.equals(http.getAttribute(RequestBodyFilter.BODY_OVERFLOW));
@@ -96,6 +110,13 @@ public class ApiGate {
                 http == null ? -1 : http.getContentLengthLong());
         exchange.getIn().setBody(null);
         exchange.setProperty(REQUEST, request);
+    }
+
+    /** API_RATE_LIMIT_PER_SECOND per tenant; admin principals are exempt (docs/API.md "Limits"). */
+    private void checkRate(Principal principal) {
+        if (principal.admin()) return;
+        long wait = rateLimiter.acquire(principal.tenantId());
+        if (wait > 0) throw ApiException.rateLimited(limits.requestsPerSecond(), limits.requestBurst(), wait);
     }
 
     /** Writes the bean's {@link ApiResponse} (the message body) as JSON. */
@@ -122,9 +143,11 @@ public class ApiGate {
             log.error("unexpected error (correlation_id={})", correlationId, t);
             error = new ApiException(500, "INTERNAL", "internal error");
         }
+        HttpServletRequest http = exchange.getProperty(HTTP_REQUEST, HttpServletRequest.class);
+        if (http != null) http.setAttribute(FAILURE, error);
         exchange.getIn().removeHeaders("*");
         Map<String, String> headers = new LinkedHashMap<>(error.headers());
-        if (error.status() == 503) headers.put("Retry-After", "5");
+        if (error.status() == 503) headers.putIfAbsent("Retry-After", "5");
         write(exchange, error.status(), ApiErrors.body(error, correlationId), headers);
     }
 

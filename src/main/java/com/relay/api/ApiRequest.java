@@ -61,9 +61,9 @@ public final class ApiRequest {
         Map<String, String> single = new LinkedHashMap<>();
         query.forEach((name, values) -> {
             if (!allowed.contains(name)) {
-                problems.add(new ApiException.Detail("query." + name, "unknown parameter", null));
+                problems.add(new ApiException.Detail("query." + Ids.shown(name), "unknown parameter", null));
             } else if (values.size() > 1) {
-                problems.add(new ApiException.Detail("query." + name, "parameter given more than once", null));
+                problems.add(new ApiException.Detail("query." + Ids.shown(name), "parameter given more than once", null));
             } else {
                 single.put(name, values.get(0));
             }
@@ -87,7 +87,7 @@ public final class ApiRequest {
 
     /** RI §5.1: bodies above API_MAX_BODY_BYTES → 413. */
     public byte[] body() {
-        if (bodyOverflow || body.length > maxBodyBytes) throw ApiException.payloadTooLarge(maxBodyBytes);
+        if (bodyOverflow || body.length > maxBodyBytes) throw ApiException.payloadTooLarge(maxBodyBytes, "API_MAX_BODY_BYTES");
         return body;
     }
 

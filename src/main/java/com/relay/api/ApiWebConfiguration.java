@@ -1,6 +1,7 @@
 package com.relay.api;
 
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.catalina.core.StandardHost;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
 import org.springframework.boot.autoconfigure.web.servlet.WebMvcRegistrations;
@@ -22,6 +23,14 @@ public class ApiWebConfiguration {
     @Bean
     public WebServerFactoryCustomizer<TomcatServletWebServerFactory> relayEncodedSlash() {
         return factory -> factory.addConnectorCustomizers(c -> c.setEncodedSolidusHandling("passthrough"));
+    }
+
+    /** Tomcat's own 4xx/5xx answers in the API's error shape, not an HTML page ({@link ApiErrorReportValve}). */
+    @Bean
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> relayErrorReportValve() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof StandardHost host) host.setErrorReportValveClass(ApiErrorReportValve.class.getName());
+        });
     }
 
     /**

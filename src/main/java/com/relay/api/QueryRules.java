@@ -45,7 +45,7 @@ public final class QueryRules {
     /** Body rules every create endpoint shares: no unknown field, a valid {@code tenant_id}. */
     public static void checkTenantBody(ObjectNode body, Set<String> allowed, List<ApiException.Detail> problems) {
         body.fieldNames().forEachRemaining(f -> {
-            if (!allowed.contains(f)) problems.add(new ApiException.Detail(f, "unknown field", null));
+            if (!allowed.contains(f)) problems.add(new ApiException.Detail(Ids.shown(f), "unknown field", null));
         });
         JsonNode tenant = body.get("tenant_id");
         if (tenant == null || tenant.isNull()) problems.add(new ApiException.Detail("tenant_id", "required", null));

@@ -111,7 +111,8 @@ public class RunsApi {
         if (artifacts != null && artifacts.hasM()) {
             new TreeMap<>(artifacts.m()).forEach((name, key) -> {
                 String url = presigner.presignGetObject(b -> b.signatureDuration(urlTtl)
-                        .getObjectRequest(g -> g.bucket(bucket).key(key.s()))).url().toString();
+                        .getObjectRequest(g -> g.bucket(bucket).key(key.s()).responseContentType(servedType(key.s()))))
+                        .url().toString();
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("key", key.s());
                 entry.put("url", url);
@@ -120,6 +121,21 @@ public class RunsApi {
             });
         }
         return ApiResponse.ok(body);
+    }
+
+    /**
+     * The type a presigned URL serves, from the key's extension only (issue 17 #15): an inbound
+     * copy keeps the type its uploader or vendor chose, which must never reach a browser (text/html).
+     */
+    static String servedType(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        if (k.endsWith(".csv")) return "text/csv; charset=utf-8";
+        if (k.endsWith(".json")) return "application/json";
+        return "application/octet-stream";
+    }
+
+    private static boolean isString(AttributeValue v) {
+        return v != null && v.s() != null;
     }
 
     /** GET /v1/runs: newest first; keeps querying past filtered-out items to fill a page (RI §5.5). */
@@ -132,8 +148,9 @@ public class RunsApi {
         if (q.cursor() != null) {
             start = Cursors.decode(q.cursor(), q.filters());
             AttributeValue p = start.get(partitionName);
-            if (start.size() != 3 || p == null || !partitionValue.equals(p.s()) || start.get("run_id") == null
-                    || start.get("requested_at") == null) {
+            // every key attribute a string: a number in its place made DynamoDB refuse the query (issue 17 #11)
+            if (start.size() != 3 || p == null || !partitionValue.equals(p.s()) || !isString(start.get("run_id"))
+                    || !isString(start.get("requested_at"))) {
                 throw ApiException.invalid("query.cursor", "invalid cursor");
             }
         }
@@ -162,7 +179,14 @@ public class RunsApi {
                 .keyConditionExpression(keyCondition).expressionAttributeNames(names)
                 .expressionAttributeValues(values).scanIndexForward(false);
         if (filter != null) b.filterExpression(filter);
-        Pagination.Page page = Pagination.collect(runs::query, b, q.limit(), start);
+        Pagination.Page page;
+        try {
+            page = Pagination.collect(runs::query, b, q.limit(), start);
+        } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+            // a start key DynamoDB refuses (400 ValidationException) can only come from the cursor
+            if (start != null && e.statusCode() == 400) throw ApiException.invalid("query.cursor", "invalid cursor");
+            throw e;
+        }
         List<Map<String, AttributeValue>> items = page.items();
         String cursor = null;
         if (page.more()) {

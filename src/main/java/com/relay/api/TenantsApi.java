@@ -29,10 +29,18 @@ public class TenantsApi {
     private final TenantConfigParser parser = new TenantConfigParser();
     private final TenantConfigParser.Context context;
     private final Clock clock;
+    private final int maxConfigVersions;
+
+    /**
+     * The largest stored configuration (normalised JSON, UTF-8): DynamoDB's item limit of 400 KB
+     * (409,600 bytes) less room for the item's other attributes. Fixed by DynamoDB, not a setting.
+     */
+    static final int MAX_CONFIG_BYTES = 409_600 - 4_096;
 
     public TenantsApi(TenantRepository tenants, RelaySettings settings, ObjectProvider<Clock> clock) {
         this.tenants = tenants;
-        this.context = TenantConfigParser.Context.service(settings); // NOTIFY_ALLOW_INSECURE_HTTP (notifications.md §2.1)
+        this.maxConfigVersions = settings.api().limits().maxConfigVersions();
+        this.context = TenantConfigParser.Context.service(settings); // NOTIFY_ALLOW_INSECURE_HTTP (notifications.md §2.1), RELAY_MAX_VENDORS_PER_RUN
         this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
@@ -42,7 +50,7 @@ public class TenantsApi {
         TenantConfig config = parse(request);
         if (!request.principal().canSee(config.tenantId())) throw ApiException.forbidden();
         String now = Timestamps.format(Timestamps.now(clock));
-        String json = TenantConfigJson.toJson(config);
+        String json = storable(TenantConfigJson.toJson(config));
         if (!tenants.createFirst(config.tenantId(), json, request.principal().id(), now)) {
             throw new ApiException(409, "TENANT_EXISTS", "tenant " + config.tenantId() + " already exists");
         }
@@ -119,12 +127,29 @@ public class TenantsApi {
         }
         String now = Timestamps.format(Timestamps.now(clock));
         try {
-            TenantVersion v = tenants.putNext(tenantId, TenantConfigJson.toJson(config), request.principal().id(), now)
+            TenantVersion v = tenants.putNext(tenantId, storable(TenantConfigJson.toJson(config)), request.principal().id(),
+                            now, maxConfigVersions)
                     .orElseThrow(() -> ApiException.tenantNotFound(tenantId));
             return ApiResponse.ok(view(v));
+        } catch (TenantRepository.VersionLimitException e) {
+            throw new ApiException(409, "CONFIG_VERSION_LIMIT", "tenant " + tenantId + " already stores "
+                    + e.maxVersions() + " config versions, the most allowed (TENANT_MAX_CONFIG_VERSIONS)");
         } catch (TenantRepository.VersionConflictException e) {
             throw ApiException.serviceUnavailable();
         }
+    }
+
+    /**
+     * The configuration text if it fits one DynamoDB item, else 413 (issue 17 #11: DynamoDB's
+     * refusal was answered 503 with Retry-After, and clients retried a request that can never succeed).
+     */
+    static String storable(String json) {
+        int bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_CONFIG_BYTES) {
+            throw new ApiException(413, "CONFIG_TOO_LARGE", "the normalised configuration is " + bytes
+                    + " bytes; at most " + MAX_CONFIG_BYTES + " bytes can be stored (DynamoDB's 400 KB item limit)");
+        }
+        return json;
     }
 
     /** The path tenant if it can exist and the principal may see it, else the tenant's 404 (RI §5.1, §5.3). */
@@ -151,7 +176,11 @@ public class TenantsApi {
         }
         if (result instanceof ValidationResult.Invalid invalid) {
             List<ApiException.Detail> details = new ArrayList<>();
-            for (ConfigProblem p : invalid.problems()) details.add(new ApiException.Detail(p.path(), p.message(), p.code()));
+            // the parser's paths and messages may quote the client's keys and values: never raw (issue 17 #15)
+            for (ConfigProblem p : invalid.problems()) {
+                details.add(new ApiException.Detail(Ids.printable(p.path()), Ids.printable(p.message()), p.code()));
+                if (details.size() == 100) break; // a body of 10,000 bad fields gets the first 100
+            }
             throw new ApiException(422, "VALIDATION_ERROR", "tenant configuration is invalid", details, Map.of(), Map.of());
         }
         return ((ValidationResult.Valid) result).config();

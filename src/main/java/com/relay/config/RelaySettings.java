@@ -99,10 +99,19 @@ public record RelaySettings(
 
     /** RI §8.4 API and authentication settings; {@code jwt} is {@link Jwt#OFF} unless JWT_ISSUER_URI is set. */
     public record Api(boolean authEnabled, List<ApiKeyEntry> apiKeys, long maxBodyBytes, long inboundMaxBytes,
-                      int orphanGraceSeconds, int artifactUrlTtlSeconds, Jwt jwt) {
+                      int orphanGraceSeconds, int artifactUrlTtlSeconds, Jwt jwt, Limits limits) {
         public Api {
             apiKeys = List.copyOf(apiKeys);
         }
+    }
+
+    /**
+     * The API's resource limits and quotas (issue 17): upload timeouts and the spool budget of
+     * chunked uploads, the per-tenant request rate (0 = off) and the stored config versions per tenant.
+     */
+    public record Limits(int inboundReadTimeoutSeconds, int inboundUploadTimeoutSeconds, long inboundSpoolMaxBytes,
+                         int requestsPerSecond, int requestBurst, int maxConfigVersions) {
+        public static final Limits DEFAULTS = new Limits(30, 900, 2_147_483_648L, 50, 100, 1000);
     }
 
     /**
@@ -229,7 +238,18 @@ public record RelaySettings(
                 r.longInteger("INBOUND_MAX_BYTES", 536_870_912L, 1, 5L * 1024 * 1024 * 1024),
                 r.integer("API_ORPHAN_GRACE_SECONDS", 60, 0, 86_400),
                 r.integer("ARTIFACT_URL_TTL_SECONDS", 900, 1, 604_800),
-                jwt(r));
+                jwt(r),
+                new Limits(r.integer("INBOUND_READ_TIMEOUT_SECONDS", Limits.DEFAULTS.inboundReadTimeoutSeconds(), 1, 3_600),
+                        r.integer("INBOUND_UPLOAD_TIMEOUT_SECONDS", Limits.DEFAULTS.inboundUploadTimeoutSeconds(), 1, 86_400),
+                        r.longInteger("INBOUND_SPOOL_MAX_BYTES", Limits.DEFAULTS.inboundSpoolMaxBytes(), 1, 1L << 50),
+                        r.integer("API_RATE_LIMIT_PER_SECOND", Limits.DEFAULTS.requestsPerSecond(), 0, 1_000_000),
+                        r.integer("API_RATE_LIMIT_BURST", Limits.DEFAULTS.requestBurst(), 1, 10_000_000),
+                        r.integer("TENANT_MAX_CONFIG_VERSIONS", Limits.DEFAULTS.maxConfigVersions(), 1, 1_000_000)));
+        if (api.limits().inboundSpoolMaxBytes() < api.inboundMaxBytes()) {
+            // else a file of the allowed size could never be spooled, and its 503 would be retried forever
+            r.problem("INBOUND_SPOOL_MAX_BYTES must be at least INBOUND_MAX_BYTES (got "
+                    + api.limits().inboundSpoolMaxBytes() + " and " + api.inboundMaxBytes() + ")");
+        }
         Metrics metrics = new Metrics(r.bool("CLOUDWATCH_METRICS_ENABLED", false),
                 r.string("CLOUDWATCH_METRICS_NAMESPACE", "RelayInventory"),
                 r.integer("CLOUDWATCH_METRICS_STEP_SECONDS", 60, 1, 86_400),

@@ -10,6 +10,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.context.AbstractSecurityWebApplicationInitializer;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
@@ -48,9 +49,18 @@ public class WebSecurityConfiguration {
                 })
                 .httpBasic(basic -> basic.realmName("hawtio")
                         .securityContextRepository(new HttpSessionSecurityContextRepository()))
-                .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
-                        .csrfTokenRequestHandler(eagerCsrfToken));
+                .csrf(csrf -> csrf.csrfTokenRepository(strictCsrfCookie())
+                        .csrfTokenRequestHandler(eagerCsrfToken))
+                // after sign-in, so anonymous callers still get 401 and the browser's prompt
+                .addFilterAfter(new ConsoleRequestGuard(), AuthorizationFilter.class);
         return http.build();
+    }
+
+    /** The XSRF-TOKEN cookie, never sent on cross-site requests (like the session cookie, application.yaml). */
+    private static CookieCsrfTokenRepository strictCsrfCookie() {
+        CookieCsrfTokenRepository repository = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        repository.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
+        return repository;
     }
 
     /**

@@ -72,11 +72,17 @@ public class TenantRepository {
      * Writes latest + 1. A lost race re-reads the latest version and tries again, at most
      * {@link #PUT_ATTEMPTS} times in all. Empty when the tenant has no version; throws
      * {@link VersionConflictException} when every attempt lost.
+     * <p>
+     * Versions are numbered 1, 2, … without gaps and each number is written only once
+     * (conditional put), so refusing any number above {@code maxVersions} caps the stored versions
+     * without a read-then-write race: {@link VersionLimitException}.
      */
-    public Optional<TenantVersion> putNext(String tenantId, String configJson, String createdBy, String now) {
+    public Optional<TenantVersion> putNext(String tenantId, String configJson, String createdBy, String now,
+                                           long maxVersions) {
         for (int attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
             Optional<TenantVersion> latest = latest(tenantId);
             if (latest.isEmpty()) return Optional.empty();
+            if (latest.get().configVersion() >= maxVersions) throw new VersionLimitException(tenantId, maxVersions);
             TenantVersion next = new TenantVersion(tenantId, latest.get().configVersion() + 1, now, createdBy, configJson);
             try {
                 put(next);
@@ -201,6 +207,18 @@ public class TenantRepository {
     }
 
     /** Every conditional put of RI §2.4 lost its race. */
+    /** The tenant already stores {@code maxVersions} versions (TENANT_MAX_CONFIG_VERSIONS). */
+    public static final class VersionLimitException extends RuntimeException {
+        private final long maxVersions;
+
+        public VersionLimitException(String tenantId, long maxVersions) {
+            super("tenant " + tenantId + " already has " + maxVersions + " config versions");
+            this.maxVersions = maxVersions;
+        }
+
+        public long maxVersions() { return maxVersions; }
+    }
+
     public static final class VersionConflictException extends RuntimeException {
         public VersionConflictException(String tenantId) {
             super("could not write a new version of tenant " + tenantId + " after " + PUT_ATTEMPTS + " attempts");

@@ -261,7 +261,8 @@ class RunsApiIT extends ApiTestSupport {
         String t = createTenant("art");
         String runId = post("/v1/runs", DEV, runJson(t)).json().get("run_id").asText();
         String key = runId + "/tenants/" + t + "/outputs/merged_inventory.csv";
-        s3.putObject(b -> b.bucket(resources.artifactBucket()).key(key),
+        // stored with a type a browser would render (an inbound copy keeps its uploader's type)
+        s3.putObject(b -> b.bucket(resources.artifactBucket()).key(key).contentType("text/html"),
                 software.amazon.awssdk.core.sync.RequestBody.fromString("sku,price\n"));
         finish(runId, t, Map.of("merged_inventory", AttributeValue.fromS(key)));
         Instant before = Instant.now();
@@ -274,6 +275,8 @@ class RunsApiIT extends ApiTestSupport {
         var download = http.send(HttpRequest.newBuilder(java.net.URI.create(entry.get("url").asText())).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(download.body()).isEqualTo("sku,price\n");
+        // issue 17 #15: the URL serves the type of the key's extension, never the stored one
+        assertThat(download.headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
         assertThat(get("/v1/runs/not-a-uuid/artifacts", DEV).code()).isEqualTo("RUN_NOT_FOUND");
     }
 
@@ -315,7 +318,7 @@ class RunsApiIT extends ApiTestSupport {
         assertThat(s3.getObjectAsBytes(b -> b.bucket(resources.artifactBucket()).key("tenants/" + t + "/inbound/vendor-a/curl.csv"))
                 .asUtf8String()).isEqualTo(feed);
         assertThat(s3.headObject(b -> b.bucket(resources.artifactBucket()).key("tenants/" + t + "/inbound/vendor-a/curl.csv"))
-                .contentType()).isEqualTo("application/octet-stream");
+                .contentType()).isEqualTo("text/csv"); // from the name, whatever the header (issue 17 #15)
 
         // 64 MiB generated on the fly, known length (streamed straight to S3) and chunked (spooled to a file)
         long size = 64L * 1024 * 1024;

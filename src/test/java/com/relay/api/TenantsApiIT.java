@@ -119,7 +119,7 @@ class TenantsApiIT extends ApiTestSupport {
         Reply r = post("/v1/tenants", DEV, big);
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.code()).isEqualTo("PAYLOAD_TOO_LARGE");
-        assertThat(r.json().at("/error/message").asText()).isEqualTo("request body exceeds 1048576 bytes");
+        assertThat(r.json().at("/error/message").asText()).isEqualTo("request body exceeds 1048576 bytes (API_MAX_BODY_BYTES)");
     }
 
     @Test

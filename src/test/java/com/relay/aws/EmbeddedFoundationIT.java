@@ -56,6 +56,7 @@ class EmbeddedFoundationIT {
     @Autowired CamelContext camel;
     @Autowired AwsRuntime aws;
     @LocalServerPort int port;
+    @org.springframework.boot.test.web.server.LocalManagementPort int managementPort;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -229,6 +230,24 @@ class EmbeddedFoundationIT {
                     other.connect(new InetSocketAddress("127.0.0.2", endpoint.getPort()), 2000);
                 }
             }).as("%s answers on 127.0.0.2", endpoint).isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    /**
+     * Issue 17 #15: in embedded mode the API and management ports listen on loopback only (they
+     * bound every interface, although the development key and console password are public).
+     */
+    @Test
+    void apiAndManagementPortsListenOnLoopbackOnly() throws Exception {
+        for (int p : List.of(port, managementPort)) {
+            try (Socket reached = new Socket()) {
+                reached.connect(new InetSocketAddress("127.0.0.1", p), 2000);
+            }
+            assertThatThrownBy(() -> {
+                try (Socket other = new Socket()) {
+                    other.connect(new InetSocketAddress("127.0.0.2", p), 2000);
+                }
+            }).as("port %d answers on 127.0.0.2", p).isInstanceOf(java.io.IOException.class);
         }
     }
 

@@ -200,4 +200,19 @@ class RelaySettingsTest {
         assertThat(configured.username()).isEqualTo("ops");
         assertThat(configured.toString()).doesNotContain("s3cret");
     }
+
+    /** Issue 17: the API's limits and quotas, their defaults and one consistency rule. */
+    @Test
+    void apiLimitsHaveDefaultsAndTheSpoolHoldsAtLeastOneUpload() {
+        RelaySettings.Limits limits = RelaySettings.load(Map.<String, String>of()::get).api().limits();
+        assertThat(limits).isEqualTo(RelaySettings.Limits.DEFAULTS);
+        assertThat(limits.inboundSpoolMaxBytes()).isEqualTo(2_147_483_648L);
+        RelaySettings.Limits set = RelaySettings.load(Map.of("INBOUND_READ_TIMEOUT_SECONDS", "5",
+                "INBOUND_UPLOAD_TIMEOUT_SECONDS", "60", "INBOUND_SPOOL_MAX_BYTES", "600000000", "API_RATE_LIMIT_PER_SECOND", "0",
+                "API_RATE_LIMIT_BURST", "7", "TENANT_MAX_CONFIG_VERSIONS", "10")::get).api().limits();
+        assertThat(set).isEqualTo(new RelaySettings.Limits(5, 60, 600_000_000L, 0, 7, 10));
+        assertThatThrownBy(() -> RelaySettings.load(Map.of("INBOUND_MAX_BYTES", "1000", "INBOUND_SPOOL_MAX_BYTES", "999")::get))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).containsExactly(
+                        "INBOUND_SPOOL_MAX_BYTES must be at least INBOUND_MAX_BYTES (got 999 and 1000)"));
+    }
 }

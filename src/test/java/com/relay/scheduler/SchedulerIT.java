@@ -144,7 +144,7 @@ class SchedulerIT {
             long[] readBefore = counter.reset();
             for (String tenant : mine) {
                 String config = tenants.latest(tenant).orElseThrow().configJson();
-                for (int v = 0; v < 30; v++) tenants.putNext(tenant, config, "key:test", "2026-11-02T00:00:00.000Z");
+                for (int v = 0; v < 30; v++) tenants.putNext(tenant, config, "key:test", "2026-11-02T00:00:00.000Z", 1000);
             }
             List<TenantRepository.TenantVersion> after = new ArrayList<>();
             repository.forEachLatest(after::add);

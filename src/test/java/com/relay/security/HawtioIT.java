@@ -126,4 +126,97 @@ class HawtioIT {
         // API requests skip Spring Security; the wrapper is what both servers' filter registration finds
         assertThat(context.getBean("springSecurityFilterChain")).isInstanceOf(ApiRequestsSkipSecurityFilter.class);
     }
+
+    /** The XSRF token of a fresh signed-in answer (cookie value). */
+    private String xsrfToken() {
+        HttpResponse<String> first = send(management("/actuator/jolokia/version").header("Authorization", ADMIN).GET());
+        return first.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("XSRF-TOKEN="))
+                .map(c -> c.substring("XSRF-TOKEN=".length(), c.indexOf(';'))).findFirst().orElseThrow();
+    }
+
+    private HttpResponse<String> postWithToken(String body, String origin) {
+        String xsrf = xsrfToken();
+        HttpRequest.Builder b = management("/actuator/jolokia").header("Authorization", ADMIN)
+                .header("Cookie", "XSRF-TOKEN=" + xsrf).header("X-XSRF-TOKEN", xsrf)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (origin != null) b.header("Origin", origin);
+        return send(b);
+    }
+
+    /**
+     * Issue 17 #8: Jolokia over GET only reads. exec and write by GET (any spelling, or through
+     * ?p=) are refused even with the console credentials: CSRF does not cover GET, so a page on
+     * another site could run them with the browser's cached Basic credentials.
+     */
+    @Test
+    void jolokiaOverGetOnlyReads() {
+        for (String path : List.of("/actuator/jolokia/exec/java.lang:type=Memory/gc",
+                "/actuator/jolokia/EXEC/java.lang:type=Memory/gc",
+                "/actuator/jolokia/ex%65c/java.lang:type=Memory/gc",
+                "/actuator/jolokia/?p=/exec/java.lang:type=Memory/gc",
+                "/actuator/jolokia/write/java.lang:type=Memory/Verbose/true",
+                "/actuator/hawtio/jolokia/exec/java.lang:type=Memory/gc")) {
+            HttpResponse<String> r = send(management(path).header("Authorization", ADMIN).GET());
+            assertThat(r.statusCode()).as(path).isEqualTo(403);
+            assertThat(r.body()).as(path).doesNotContain("\"status\":200");
+        }
+        for (String path : List.of("/actuator/jolokia/read/java.lang:type=Runtime/Uptime",
+                "/actuator/jolokia/list/java.lang", "/actuator/jolokia/search/java.lang:*", "/actuator/jolokia/version")) {
+            HttpResponse<String> r = send(management(path).header("Authorization", ADMIN).GET());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.body()).as(path).contains("\"status\":200");
+        }
+    }
+
+    /** exec stays available to the console: by POST with the CSRF token, from the console's own origin. */
+    @Test
+    void execByPostWithTheCsrfTokenStillWorksForTheConsole() {
+        HttpResponse<String> gc = postWithToken("{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc\"}",
+                "http://127.0.0.1:" + managementPort);
+        assertThat(gc.statusCode()).isEqualTo(200);
+        assertThat(gc.body()).contains("\"status\":200");
+    }
+
+    /**
+     * Issue 17 #8: a foreign Origin gets 403 and no CORS headers (Jolokia used to answer
+     * {@code Access-Control-Allow-Origin: <that origin>} with credentials allowed), for reads,
+     * preflights and token-carrying POSTs alike.
+     */
+    @Test
+    void foreignOriginsGetNoCredentialedCors() {
+        String evil = "http://evil.example";
+        List<HttpResponse<String>> answers = List.of(
+                send(management("/actuator/jolokia/version").header("Authorization", ADMIN).header("Origin", evil).GET()),
+                send(management("/actuator/jolokia").header("Authorization", ADMIN).header("Origin", evil)
+                        .header("Access-Control-Request-Method", "POST").method("OPTIONS", HttpRequest.BodyPublishers.noBody())),
+                postWithToken("{\"type\":\"version\"}", evil),
+                // same host, other port: another origin too
+                send(management("/actuator/jolokia/version").header("Authorization", ADMIN)
+                        .header("Origin", "http://127.0.0.1:" + serverPort).GET()));
+        for (HttpResponse<String> r : answers) {
+            assertThat(r.statusCode()).as(r.request().method() + " " + r.request().uri()).isIn(401, 403);
+            assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+            assertThat(r.body()).doesNotContain("\"agent\"");
+        }
+    }
+
+    /** Issue 17 #8: the session and XSRF cookies are never sent on cross-site requests. */
+    @Test
+    void consoleCookiesAreSameSiteStrict() {
+        HttpResponse<String> r = send(management("/actuator/jolokia/version").header("Authorization", ADMIN).GET());
+        List<String> cookies = r.headers().allValues("Set-Cookie");
+        assertThat(cookies).anySatisfy(c -> assertThat(c).startsWith("JSESSIONID="));
+        assertThat(cookies).anySatisfy(c -> assertThat(c).startsWith("XSRF-TOKEN="));
+        assertThat(cookies).allSatisfy(c -> assertThat(c).containsIgnoringCase("SameSite=Strict"));
+    }
+
+    /** The access policy (jolokia-access.xml) denies the diagnostic MBeans that write files or run commands. */
+    @Test
+    void accessPolicyDeniesDiagnosticOperations() {
+        HttpResponse<String> dump = postWithToken("{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\","
+                + "\"operation\":\"dumpHeap\",\"arguments\":[\"/tmp/relay-hawtio-it.hprof\",true]}", null);
+        assertThat(dump.body()).contains("\"status\":403").doesNotContain("\"status\":200");
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/relay-hawtio-it.hprof"))).isFalse();
+    }
 }

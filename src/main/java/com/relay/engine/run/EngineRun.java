@@ -48,6 +48,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EngineRun {
 
+    /**
+     * RI §4.6: {@code <run_id>/…} with no empty, {@code .} or {@code ..} segment anywhere, a
+     * trailing one included (issue 17 #15: {@code <run>/..} passed a check for {@code /../}).
+     */
+    static boolean insideRunFolder(String key, String runId) {
+        if (!key.startsWith(runId + "/")) return false;
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) return false;
+        }
+        return true;
+    }
+
     public static final String FETCH_INPUTS = "FETCH_INPUTS";
     public static final String NORMALIZE = "NORMALIZE";
     public static final String MERGE_PRICE = "MERGE_PRICE";
@@ -335,7 +347,7 @@ public final class EngineRun {
         private String key(String relative) {
             String key = prefix + relative;
             // RI §4.6: every key written lies inside the run folder (a programming error otherwise)
-            if (!key.startsWith(req.runId() + "/") || key.contains("/../") || key.contains("//")) {
+            if (!insideRunFolder(key, req.runId())) {
                 throw new IllegalStateException("artifact key outside the run folder: " + key);
             }
             return key;
