@@ -258,13 +258,24 @@ class HostileInputIT extends ApiTestSupport {
         }
     }
 
-    /** A normalised config of about 500 kB: 1,600 vendors with long prefixes (the body stays under 1 MiB). */
+    /**
+     * A normalised config of about 470 kB within every other rule: 50 vendors (the
+     * RELAY_MAX_VENDORS_PER_RUN default) whose column_map names ten long headers (the body stays under 1 MiB).
+     */
     private static String hugeConfig(String tenantId) {
+        List<String> fields = List.of("sku", "vendor_sku", "quantity_available", "lead_time_days", "cost", "map_price",
+                "price", "msrp", "brand", "title");
         StringBuilder vendors = new StringBuilder();
-        for (int i = 0; i < 1600; i++) {
+        for (int i = 0; i < 50; i++) {
             if (i > 0) vendors.append(',');
+            StringBuilder columns = new StringBuilder();
+            for (String f : fields) {
+                if (columns.length() > 0) columns.append(',');
+                columns.append('"').append(f).append("\":\"").append(f).append("_").append("h".repeat(900)).append('"');
+            }
             vendors.append("{\"vendor_id\":\"v").append(i).append("\",\"required\":false,\"inbound\":{\"type\":\"s3\",\"s3_prefix\":\"tenants/")
-                    .append(tenantId).append("/inbound/v").append(i).append('/').append("p".repeat(150)).append("/\"},\"parser\":{\"format\":\"csv\"}}");
+                    .append(tenantId).append("/inbound/v").append(i).append("/\"},\"parser\":{\"format\":\"csv\",\"column_map\":{")
+                    .append(columns).append("}}}");
         }
         return config(tenantId).replaceFirst("(?s)\"vendors\": \\[.*?\\],\\s*\"pricing\"", "\"vendors\": [" + vendors + "], \"pricing\"");
     }
