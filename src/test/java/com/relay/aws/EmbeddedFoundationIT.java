@@ -67,7 +67,7 @@ class EmbeddedFoundationIT {
         Map<QueueAttributeName, String> jobs = sqs.getQueueAttributes(b -> b.queueUrl(resources.jobsQueueUrl())
                 .attributeNames(QueueAttributeName.ALL)).attributes();
         // (ElasticMQ does not keep MessageRetentionPeriod, so it is not asserted here)
-        assertThat(jobs).containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT, "300")
+        assertThat(jobs).containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT, "60")
                 .containsEntry(QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20");
     }
 
