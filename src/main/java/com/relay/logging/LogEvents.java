@@ -14,23 +14,32 @@ public final class LogEvents {
     private LogEvents() {}
 
     public static void info(Logger log, String event, Object... fields) {
-        emit(log, Level.INFO, event, null, fields);
+        emit(log, Level.INFO, event, event, null, fields);
     }
 
     public static void warn(Logger log, String event, Object... fields) {
-        emit(log, Level.WARN, event, null, fields);
+        emit(log, Level.WARN, event, event, null, fields);
+    }
+
+    /**
+     * WARN whose message starts with {@code headline} instead of the event name, for the events whose
+     * message text the catalogue fixes (notifications.md §8.1: {@code notification_failed} starts
+     * with "Notification failed"); the fields are the same JSON fields as {@link #warn}'s.
+     */
+    public static void warnHeadline(Logger log, String headline, String event, Object... fields) {
+        emit(log, Level.WARN, headline, event, null, fields);
     }
 
     /** ERROR with the stack trace of {@code error} (null for none). */
     public static void error(Logger log, String event, Throwable error, Object... fields) {
-        emit(log, Level.ERROR, event, error, fields);
+        emit(log, Level.ERROR, event, event, error, fields);
     }
 
-    private static void emit(Logger log, Level level, String event, Throwable error, Object... fields) {
+    private static void emit(Logger log, Level level, String headline, String event, Throwable error, Object... fields) {
         if (!log.isEnabledForLevel(level)) return;
         if (fields.length % 2 != 0) throw new IllegalArgumentException("fields come in name/value pairs");
         LoggingEventBuilder b = log.atLevel(level).addKeyValue("event", event);
-        StringBuilder message = new StringBuilder(event);
+        StringBuilder message = new StringBuilder(headline);
         for (int i = 0; i < fields.length; i += 2) {
             String name = String.valueOf(fields[i]);
             Object value = fields[i + 1];

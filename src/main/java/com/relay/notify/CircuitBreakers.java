@@ -1,5 +1,6 @@
 package com.relay.notify;
 
+import com.relay.logging.LogEvents;
 import com.relay.notify.BreakerState.State;
 import com.relay.notify.Classification.BreakerOutcome;
 import java.time.Clock;
@@ -152,8 +153,9 @@ public class CircuitBreakers {
     private void transitioned(String key, BreakerState from, BreakerState to, Instant t, String correlationId) {
         gauge(key, to.state());
         if (from.state() != to.state()) {
-            log.warn("circuit_breaker_state_changed service_name={} tenant_id={} from={} to={} failure_count={} correlation_id={}",
-                    serverOf(key), tenantOf(key), from.state(), to.state(), rules.failureCount(to, t), correlationId);
+            LogEvents.warn(log, "circuit_breaker_state_changed", "service_name", serverOf(key), "tenant_id", tenantOf(key),
+                    "from", from.state(), "to", to.state(), "failure_count", rules.failureCount(to, t),
+                    "correlation_id", correlationId);
         }
     }
 
@@ -181,8 +183,8 @@ public class CircuitBreakers {
     }
 
     private void storeError(String key, Exception e) {
-        log.warn("circuit_store_error service_name={} tenant_id={} error=\"{}: {}\"", serverOf(key), tenantOf(key),
-                e.getClass().getSimpleName(), e.getMessage());
+        LogEvents.warn(log, "circuit_store_error", "service_name", serverOf(key), "tenant_id", tenantOf(key),
+                "error", e.getClass().getSimpleName() + ": " + e.getMessage());
         metrics.workerError("circuit_store_error");
     }
 }

@@ -6,6 +6,7 @@ import com.relay.api.Json;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelaySettings;
+import com.relay.logging.LogEvents;
 import com.relay.notify.Classification.Verdict;
 import java.net.URI;
 import java.time.Clock;
@@ -113,7 +114,7 @@ public class NotificationDelivery {
                 if (s(record, "tenant_id") != null) MDC.put("tenant_id", s(record, "tenant_id"));
                 String status = s(record, "status");
                 if ("completed".equals(status) || "failed".equals(status)) {
-                    log.info("notification_already_final notification_id={} status={}", id, status);
+                    LogEvents.info(log, "notification_already_final", "notification_id", id, "status", status);
                     delete(receiptHandle);
                     return Outcome.DELETED;
                 }
@@ -121,7 +122,7 @@ public class NotificationDelivery {
                 boolean processing = "processing".equals(status);
                 Instant lease = instant(record, "lease_expires_at");
                 if (processing && lease != null && lease.isAfter(now)) {
-                    log.info("notification_delivery_ignored notification_id={} status={}", id, status);
+                    LogEvents.info(log, "notification_delivery_ignored", "notification_id", id, "status", status);
                     return Outcome.LEFT;
                 }
                 Instant created = Instant.parse(s(record, "created_at"));
@@ -157,7 +158,8 @@ public class NotificationDelivery {
             release(id, token);
             return Outcome.LEFT;
         } catch (RuntimeException e) {
-            log.error("notification_unexpected_error notification_id={} error=\"{}: {}\"", id, e.getClass().getName(), e.getMessage(), e);
+            LogEvents.error(log, "notification_unexpected_error", e, "notification_id", id,
+                    "error", e.getClass().getName() + ": " + e.getMessage());
             metrics.workerError("notification_unexpected_error");
             release(id, token);
             return Outcome.LEFT;
@@ -183,7 +185,7 @@ public class NotificationDelivery {
                         receiptHandle, null);
             } catch (TokenResolver.StoreUnavailable e) {
                 // §4.3 step 1: the delivery ends as retryable, no HTTP request, no breaker outcome
-                log.warn("notification_token_store_unavailable notification_id={} reason=\"{}\"", id, e.getMessage());
+                LogEvents.warn(log, "notification_token_store_unavailable", "notification_id", id, "reason", e.getMessage());
                 return retryLater(record, token, n(record, "attempts"), "token secret store unavailable: " + e.getMessage(),
                         receiptHandle, Timestamps.now(clock));
             }
@@ -212,14 +214,14 @@ public class NotificationDelivery {
             Instant after = Timestamps.now(clock);
             long ms = Duration.between(started, after).toMillis();
             if (Classification.verdict(result) == Verdict.SUCCESS) {
-                log.info("notification_attempt notification_id={} attempt={} http_status={} duration_ms={}", id, attempts,
-                        result.httpStatus(), ms);
+                LogEvents.info(log, "notification_attempt", "notification_id", id, "attempt", attempts,
+                        "http_status", result.httpStatus(), "duration_ms", ms);
             } else if (result.transportError()) {
-                log.warn("notification_attempt notification_id={} attempt={} error=\"{}\" duration_ms={}", id, attempts,
-                        result.describe(), ms);
+                LogEvents.warn(log, "notification_attempt", "notification_id", id, "attempt", attempts,
+                        "error", result.describe(), "duration_ms", ms);
             } else {
-                log.warn("notification_attempt notification_id={} attempt={} http_status={} duration_ms={}", id, attempts,
-                        result.httpStatus(), ms);
+                LogEvents.warn(log, "notification_attempt", "notification_id", id, "attempt", attempts,
+                        "http_status", result.httpStatus(), "duration_ms", ms);
             }
             breakers.report(breakerKey, after, Classification.breakerOutcome(result), correlation);
             if (!repository.recordAttempt(id, token, result, after)) return superseded(id);
@@ -234,8 +236,8 @@ public class NotificationDelivery {
                     }
                     metrics.sent("success");
                     metrics.duration(Duration.between(leaseAt, after));
-                    log.info("notification_sent notification_id={} ntfy_message_id={} attempts={} duration_ms={}", id, ntfyId,
-                            attempts, Duration.between(Instant.parse(s(record, "created_at")), after).toMillis());
+                    LogEvents.info(log, "notification_sent", "notification_id", id, "ntfy_message_id", ntfyId,
+                            "attempts", attempts, "duration_ms", Duration.between(Instant.parse(s(record, "created_at")), after).toMillis());
                     delete(receiptHandle);
                     return Outcome.DELETED;
                 }
@@ -262,7 +264,8 @@ public class NotificationDelivery {
         long delay = Math.min(43_200L, (long) settings.redeliveryDelaySeconds() << Math.min(20, deliveries - 1));
         if (!repository.releaseForRedelivery(id, token, now.plusSeconds(delay), now)) return superseded(id);
         metrics.duration(Duration.between(leaseAt, now));
-        log.warn("notification_retry_scheduled notification_id={} deliveries={} delay_seconds={}", id, deliveries, delay);
+        LogEvents.warn(log, "notification_retry_scheduled", "notification_id", id, "deliveries", deliveries,
+                "delay_seconds", delay);
         try {
             sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) delay));
         } catch (RuntimeException e) {
@@ -279,7 +282,7 @@ public class NotificationDelivery {
         long delay = breakers.rules().deferralSeconds(breaker, now, random.nextInt(settings.deferJitterMaxSeconds()));
         if (!repository.defer(id, token, delay, now)) {
             if (token != null) return superseded(id);
-            log.info("notification_delivery_ignored notification_id={} status={}", id, s(record, "status"));
+            LogEvents.info(log, "notification_delivery_ignored", "notification_id", id, "status", s(record, "status"));
             return Outcome.LEFT;
         }
         try {
@@ -298,7 +301,7 @@ public class NotificationDelivery {
             }
         }
         metrics.sent("deferred");
-        log.warn("notification_deferred notification_id={} service_name={} delay_seconds={}", id, service, delay);
+        LogEvents.warn(log, "notification_deferred", "notification_id", id, "service_name", service, "delay_seconds", delay);
         return Outcome.DEFERRED;
     }
 
@@ -321,13 +324,13 @@ public class NotificationDelivery {
         metrics.sent("failure");
         if (leaseAt != null) metrics.duration(Duration.between(leaseAt, now));
         // §8.1: the message text of this event starts with "Notification failed"
-        log.warn("Notification failed event=notification_failed notification_id={} error_code={} error_message=\"{}\"",
-                s(record, "notification_id"), code, message);
+        LogEvents.warnHeadline(log, "Notification failed", "notification_failed", "notification_id",
+                s(record, "notification_id"), "error_code", code, "error_message", message);
         return true;
     }
 
     private Outcome superseded(String id) {
-        log.info("notification_delivery_superseded notification_id={} status=processing", id);
+        LogEvents.info(log, "notification_delivery_superseded", "notification_id", id, "status", "processing");
         return Outcome.LEFT;
     }
 
@@ -341,7 +344,7 @@ public class NotificationDelivery {
     }
 
     private void badMessage(String why) {
-        log.warn("bad_message {}", why);
+        LogEvents.warn(log, "bad_message", "reason", why);
         metrics.workerError("notification_bad_message");
     }
 

@@ -3,6 +3,7 @@ package com.relay.notify;
 import com.relay.api.Json;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
+import com.relay.logging.LogEvents;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,7 +46,8 @@ public class NotificationEnqueuer {
         try {
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body(record)).messageAttributes(attributes(record)));
         } catch (RuntimeException e) {
-            log.warn("notification_enqueue_failed notification_id={} error=\"{}: {}\"", id, e.getClass().getSimpleName(), e.getMessage());
+            LogEvents.warn(log, "notification_enqueue_failed", "notification_id", id,
+                    "error", e.getClass().getSimpleName() + ": " + e.getMessage());
             metrics.workerError("notification_enqueue_error");
             return false;
         }

@@ -2,6 +2,7 @@ package com.relay.notify;
 
 import com.relay.api.Timestamps;
 import com.relay.config.RelaySettings;
+import com.relay.logging.LogEvents;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -44,7 +45,7 @@ public class NotificationSweeper {
             for (Map<String, AttributeValue> record : repository.createdBefore(cutoff, MAX_PER_SWEEP)) {
                 if (enqueuer.enqueue(record)) {
                     n++;
-                    log.info("notification_swept notification_id={}", record.get("notification_id").s());
+                    LogEvents.info(log, "notification_swept", "notification_id", record.get("notification_id").s());
                 }
             }
         } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import com.relay.api.Principal;
 import com.relay.api.QueryRules;
 import com.relay.api.Timestamps;
 import com.relay.config.RelaySettings;
+import com.relay.logging.LogEvents;
 import com.relay.runs.RunRepository;
 import com.relay.tenants.TenantRepository;
 import com.relay.tenants.config.TenantConfig;
@@ -212,7 +213,7 @@ public class NotificationsApi {
                 createdBy, principal.id(), request.correlationId(), now, NotificationRecords.newId());
         if (!repository.create(record)) throw new ApiException(500, "INTERNAL", "internal error");
         String id = record.get("notification_id").s();
-        log.info("notification_created notification_id={} kind=manual tenant_id={} run_id=null", id, tenantId);
+        LogEvents.info(log, "notification_created", "notification_id", id, "kind", "manual", "tenant_id", tenantId);
         boolean queued = enqueuer.enqueue(record);
         Map<String, AttributeValue> stored = queued ? repository.get(id).orElse(record) : record;
         return ApiResponse.accepted(resource(stored), "/v1/notifications/" + id);

@@ -1,6 +1,7 @@
 package com.relay.notify;
 
 import com.relay.config.RelaySettings;
+import com.relay.logging.LogEvents;
 import com.relay.runs.RunCompletion;
 import com.relay.tenants.config.TenantConfig;
 import java.time.Instant;
@@ -55,9 +56,9 @@ public class RunNotifications {
      */
     public void enqueue(Map<String, AttributeValue> record) {
         AttributeValue runId = record.get("run_id");
-        log.info("notification_created notification_id={} kind={} tenant_id={} run_id={}",
-                record.get("notification_id").s(), record.get("kind").s(), record.get("tenant_id").s(),
-                runId == null ? null : runId.s());
+        LogEvents.info(log, "notification_created", "notification_id", record.get("notification_id").s(),
+                "kind", record.get("kind").s(), "tenant_id", record.get("tenant_id").s(),
+                "run_id", runId == null ? null : runId.s());
         enqueuer.enqueue(record);
     }
 }

@@ -162,8 +162,8 @@ class DashboardsAndQueriesTest {
         assertThat(problems).containsExactly("t: metric RunFailed_count is not exposed", "t: label tenant is not exposed");
     }
 
-    /** The JSON fields of the service's log lines (the formatter's own plus every key-value the code logs) and its event names. */
-    private static Set<String> loggedFields() throws IOException {
+    /** The fields every line can carry: the formatter's own, the context ids and the exception fields. */
+    private static Set<String> commonFields() throws IOException {
         RelayJsonFormatter formatter = new RelayJsonFormatter("relay-inventory", "prod", "1.0");
         LoggingEvent event = new LoggingEvent("x", new LoggerContext().getLogger("com.relay.test"), Level.ERROR, "m", new IllegalStateException("boom"), null);
         event.setMDCPropertyMap(Map.of("correlation_id", "c", "run_id", "r", "tenant_id", "t", "notification_id", "n",
@@ -171,9 +171,38 @@ class DashboardsAndQueriesTest {
         event.addKeyValuePair(new KeyValuePair("event", "x"));
         Set<String> fields = new HashSet<>();
         for (Iterator<String> it = JSON.readTree(formatter.format(event)).fieldNames(); it.hasNext(); ) fields.add(it.next());
+        return fields;
+    }
+
+    private static final Pattern LOG_EVENTS_CALL = Pattern.compile("LogEvents\\.\\w+\\(\\s*\\w+\\s*,(.*?)\\);", Pattern.DOTALL);
+    private static final Pattern LITERAL = Pattern.compile("\"([a-z][a-z0-9_]*)\"");
+
+    /**
+     * The fields of each event logged through {@link com.relay.logging.LogEvents}, read from every
+     * call in src/main/java (calls spanning several lines included): the first snake_case literal
+     * is the event, the following ones its field names (and constant values, a harmless superset).
+     */
+    static Map<String, Set<String>> logEventsFields() throws IOException {
+        Map<String, Set<String>> byEvent = new java.util.TreeMap<>();
+        try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
+            for (Path p : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher call = LOG_EVENTS_CALL.matcher(Files.readString(p));
+                while (call.find()) {
+                    Matcher l = LITERAL.matcher(call.group(1));
+                    if (!l.find()) continue;
+                    Set<String> fields = byEvent.computeIfAbsent(l.group(1), e -> new HashSet<>());
+                    while (l.find()) fields.add(l.group(1));
+                }
+            }
+        }
+        return byEvent;
+    }
+
+    /** The JSON fields of the service's log lines (the common ones plus every key-value the code logs) and its event names. */
+    private static Set<String> loggedFields() throws IOException {
+        Set<String> fields = commonFields();
         Pattern addKeyValue = Pattern.compile("addKeyValue\\(\"([a-z_]+)\"");
         Pattern eventName = Pattern.compile("\"event\",\\s*\"([a-z_]+)\"");
-        Pattern literal = Pattern.compile("\"([a-z][a-z0-9_]*)\"");
         try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
             for (Path p : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
                 for (String line : Files.readAllLines(p)) {
@@ -181,13 +210,13 @@ class DashboardsAndQueriesTest {
                     while (m.find()) fields.add(m.group(1));
                     Matcher ev = eventName.matcher(line);
                     while (ev.find()) fields.add(ev.group(1)); // event names, for the event = "…" filters
-                    if (line.contains("LogEvents.")) {
-                        Matcher l = literal.matcher(line);
-                        while (l.find()) fields.add(l.group(1));
-                    }
                 }
             }
         }
+        logEventsFields().forEach((event, own) -> {
+            fields.add(event);
+            fields.addAll(own);
+        });
         return fields;
     }
 
@@ -195,9 +224,40 @@ class DashboardsAndQueriesTest {
             "display", "by", "as", "and", "or", "not", "asc", "desc", "like", "in", "count", "avg", "pct", "max", "min",
             "sum", "earliest", "latest", "ispresent", "bin");
 
+    /** What is wrong with one query: a field or event never logged, or a field its one event does not carry. */
+    static List<String> queryProblems(String name, String query, Set<String> fields, Set<String> common,
+                                      Map<String, Set<String>> byEvent) {
+        List<String> problems = new ArrayList<>();
+        Set<String> aliases = new HashSet<>();
+        Matcher as = Pattern.compile("\\bas\\s+([a-z][a-z0-9_]*(?:\\s*,\\s*[a-z][a-z0-9_]*)*)").matcher(query);
+        while (as.find()) for (String a : as.group(1).split(",")) aliases.add(a.trim());
+        String bare = query.replaceAll("\"[^\"]*\"", "\"\"").replaceAll("/[^/]*/", "//").replaceAll("@[a-zA-Z]+", "");
+        Matcher ident = Pattern.compile("\\b([a-z][a-z0-9_]*)\\b(\\s*\\()?").matcher(bare);
+        Set<String> filtered = new HashSet<>();
+        Matcher events = Pattern.compile("event = \"([a-z_]+)\"").matcher(query);
+        while (events.find()) {
+            filtered.add(events.group(1));
+            if (!fields.contains(events.group(1))) problems.add(name + ": event " + events.group(1) + " is never logged");
+        }
+        // a query of one LogEvents event may read only that event's fields and the common ones
+        String only = filtered.size() == 1 ? filtered.iterator().next() : null;
+        Set<String> own = only == null ? null : byEvent.get(only);
+        while (ident.find()) {
+            String id = ident.group(1);
+            if (ident.group(2) != null || INSIGHTS_WORDS.contains(id) || aliases.contains(id)) continue;
+            if (!fields.contains(id)) problems.add(name + ": field " + id + " is never logged");
+            else if (own != null && !common.contains(id) && !own.contains(id) && !id.equals(only)) {
+                problems.add(name + ": field " + id + " is not a field of " + only);
+            }
+        }
+        return problems;
+    }
+
     @Test
     void logsInsightsQueriesUseFieldsTheServiceLogs() throws IOException {
         Set<String> fields = loggedFields();
+        Set<String> common = commonFields();
+        Map<String, Set<String>> byEvent = logEventsFields();
         assertThat(fields).contains("timestamp", "level", "message", "event", "correlation_id", "run_id", "tenant_id",
                 "path", "status_code", "duration_ms", "error_code");
         List<String> problems = new ArrayList<>();
@@ -209,27 +269,27 @@ class DashboardsAndQueriesTest {
                 "api-latency-by-path.txt", "failed-notifications.txt", "failed-runs-by-error-code.txt");
         for (Path q : queries) {
             String query = String.join("\n", Files.readAllLines(q).stream().filter(l -> !l.startsWith("#")).toList());
-            Set<String> aliases = new HashSet<>();
-            Matcher as = Pattern.compile("\\bas\\s+([a-z][a-z0-9_]*(?:\\s*,\\s*[a-z][a-z0-9_]*)*)").matcher(query);
-            while (as.find()) for (String a : as.group(1).split(",")) aliases.add(a.trim());
-            String bare = query.replaceAll("\"[^\"]*\"", "\"\"").replaceAll("/[^/]*/", "//").replaceAll("@[a-zA-Z]+", "");
-            Matcher ident = Pattern.compile("\\b([a-z][a-z0-9_]*)\\b(\\s*\\()?").matcher(bare);
-            while (ident.find()) {
-                String id = ident.group(1);
-                if (ident.group(2) != null || INSIGHTS_WORDS.contains(id) || aliases.contains(id)) continue;
-                if (!fields.contains(id)) problems.add(q.getFileName() + ": field " + id + " is never logged");
-            }
-            Matcher events = Pattern.compile("event = \"([a-z_]+)\"").matcher(query);
-            while (events.find()) {
-                if (!fields.contains(events.group(1))) problems.add(q.getFileName() + ": event " + events.group(1) + " is never logged");
-            }
+            problems.addAll(queryProblems(q.getFileName().toString(), query, fields, common, byEvent));
         }
         assertThat(problems).isEmpty();
     }
 
     @Test
-    void theFailedNotificationsQueryParsesTheMessageTheNotifierWrites() throws IOException {
-        String delivery = Files.readString(Path.of("src/main/java/com/relay/notify/NotificationDelivery.java"));
-        assertThat(delivery).contains("event=notification_failed notification_id={} error_code={} ");
+    void theNotifierEventsCarryTheirValuesAsFields() throws IOException {
+        Map<String, Set<String>> byEvent = logEventsFields();
+        assertThat(byEvent.get("notification_attempt")).contains("notification_id", "attempt", "http_status", "error", "duration_ms");
+        assertThat(byEvent.get("notification_sent")).contains("notification_id", "ntfy_message_id", "attempts", "duration_ms");
+        assertThat(byEvent.get("notification_failed")).contains("notification_id", "error_code", "error_message");
+        assertThat(byEvent.get("circuit_breaker_state_changed")).contains("service_name", "from", "to", "failure_count");
+        assertThat(byEvent.get("circuit_store_error")).contains("service_name", "error");
+        String query = Files.readString(Path.of("docs/queries/failed-notifications.txt"));
+        assertThat(query).contains("event = \"notification_failed\"").doesNotContain("parse ").doesNotContain("message like");
+    }
+
+    @Test
+    void theCheckFindsAFieldTheQueriedEventDoesNotCarry() throws IOException {
+        String query = "fields http_status, error_code, nonsense_field\n| filter event = \"notification_failed\"";
+        assertThat(queryProblems("q", query, loggedFields(), commonFields(), logEventsFields())).containsExactly(
+                "q: field http_status is not a field of notification_failed", "q: field nonsense_field is never logged");
     }
 }
