@@ -28,7 +28,7 @@ class LocalRunCommandTest {
         JsonNode json() throws IOException { return JSON.readTree(out); }
     }
 
-    Outcome run(String... args) {
+    static Outcome run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = LocalRunCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,14 +21,8 @@ class LocalRunLimitsTest {
 
     @TempDir Path dir;
 
-    record Outcome(int exit, String out, String err) {}
-
-    Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = LocalRunCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static LocalRunCommandTest.Outcome run(String... args) {
+        return LocalRunCommandTest.run(args);
     }
 
     Path config(String errorPolicy) throws IOException {
@@ -62,7 +53,7 @@ class LocalRunLimitsTest {
         for (int i = 0; i < 50; i++) feed.append("A,x\n");
         Path file = Files.writeString(dir.resolve("feed.csv"), feed);
 
-        Outcome o = run("--config", config("{max_invalid_rows: 0, max_invalid_row_pct: 0}").toString(),
+        LocalRunCommandTest.Outcome o = run("--config", config("{max_invalid_rows: 0, max_invalid_row_pct: 0}").toString(),
                 "--vendor-file", "v1=" + file, "--output-dir", dir.resolve("out").toString(), "--run-id", RUN);
         assertThat(o.exit()).as(o.err()).isEqualTo(1);
         assertThat(o.err()).isEqualTo("FAILED validation_errors at MERGE_PRICE: validation errors\n");
@@ -78,17 +69,17 @@ class LocalRunLimitsTest {
         Path feed = Files.writeString(dir.resolve("feed.csv"), "sku,quantity_available\nA,1\nB,2\nC,3\n");
         String config = config("{max_invalid_rows: 0, max_invalid_row_pct: 0}").toString();
 
-        Outcome over = run("--config", config, "--vendor-file", "v1=" + feed, "--output-dir", dir.resolve("out").toString(),
+        LocalRunCommandTest.Outcome over = run("--config", config, "--vendor-file", "v1=" + feed, "--output-dir", dir.resolve("out").toString(),
                 "--run-id", RUN, "--max-rows-per-vendor-file", "2");
         assertThat(over.exit()).isEqualTo(1);
         assertThat(over.err()).isEqualTo("FAILED VENDOR_FILE_TOO_MANY_ROWS at NORMALIZE: vendor file for v1 has more "
                 + "than 2 rows (limit RELAY_MAX_ROWS_PER_VENDOR_FILE=2)\n");
 
-        Outcome within = run("--config", config, "--vendor-file", "v1=" + feed, "--output-dir", dir.resolve("out2").toString(),
+        LocalRunCommandTest.Outcome within = run("--config", config, "--vendor-file", "v1=" + feed, "--output-dir", dir.resolve("out2").toString(),
                 "--run-id", RUN, "--max-rows-per-vendor-file", "3");
         assertThat(within.exit()).as(within.err()).isZero();
 
-        Outcome bad = run("--config", config, "--vendor-file", "v1=" + feed, "--output-dir", dir.resolve("out3").toString(),
+        LocalRunCommandTest.Outcome bad = run("--config", config, "--vendor-file", "v1=" + feed, "--output-dir", dir.resolve("out3").toString(),
                 "--max-rows-per-vendor-file", "-1");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("--max-rows-per-vendor-file must be an integer >= 0, 0 = unlimited (got '-1')\n");
