@@ -143,7 +143,13 @@ final class CellParsers {
         if (precision > Decimals.MAX_DIGITS_AND_SCALE || Math.abs(scale) > Decimals.MAX_DIGITS_AND_SCALE) {
             return DecimalKind.OUT_OF_RANGE;
         }
-        BigInteger unscaled = scratchLen == 0 ? BigInteger.ZERO : new BigInteger(new String(scratch, 0, scratchLen));
+        if (scratchLen <= 18) { // fits a long: no String or BigInteger per cell on the hot path
+            long unscaled = 0;
+            for (int k = 0; k < scratchLen; k++) unscaled = unscaled * 10 + (scratch[k] - '0');
+            decimalValue = BigDecimal.valueOf(decimalNegative ? -unscaled : unscaled, (int) scale);
+            return DecimalKind.FINITE;
+        }
+        BigInteger unscaled = new BigInteger(new String(scratch, 0, scratchLen));
         decimalValue = new BigDecimal(decimalNegative ? unscaled.negate() : unscaled, (int) scale);
         return DecimalKind.FINITE;
     }
