@@ -3,6 +3,7 @@ package com.relay.api;
 import com.relay.aws.ProvisionedResources;
 import com.relay.logging.LogContext;
 import com.relay.config.RelaySettings;
+import com.relay.runs.RunCreationPauses;
 import com.relay.runs.RunCreator;
 import com.relay.runs.RunRepository;
 import com.relay.tenants.TenantRepository;
@@ -80,10 +81,16 @@ public class RunsApi {
         Instant now = Timestamps.now(clock);
         RunCreator.Result result = creator.create(new RunCreator.Request(tenantId, version, request.principal().createdBy(),
                 request.principal().id(), request.correlationId()), now);
+        return answer(result, tenantId);
+    }
+
+    /** The answer of {@code POST /v1/runs} (and of firing a schedule by hand) for a creation result. */
+    static ApiResponse answer(RunCreator.Result result, String tenantId) {
         if (result instanceof RunCreator.Created c) {
             LogContext.set(LogContext.RUN_ID, c.run().get("run_id").s());
             return ApiResponse.accepted(status(c.run()), "/v1/runs/" + c.run().get("run_id").s());
         }
+        if (result instanceof RunCreator.Paused p) throw paused(p.pause(), tenantId);
         if (result instanceof RunCreator.AlreadyRunning a) {
             throw new ApiException(409, "TENANT_ALREADY_RUNNING", "tenant " + tenantId + " already has an active run",
                     List.of(), Map.of("active_run_id", a.activeRunId()), Map.of());
@@ -93,6 +100,24 @@ public class RunsApi {
                     List.of(), Map.of("run_id", q.runId()), Map.of("Retry-After", "5"));
         }
         throw ApiException.serviceUnavailable();
+    }
+
+    /** Seconds a client is told to wait on a pause: a pause has no end time, so no tighter hint exists. */
+    static final String PAUSED_RETRY_AFTER_SECONDS = "60";
+
+    /**
+     * 503 {@code RUN_CREATION_PAUSED}: the scope and the operator's reason (shown to the client, so
+     * the runbook asks operators to write it for tenants); who paused is for admins only.
+     */
+    static ApiException paused(RunCreationPauses.Pause pause, String tenantId) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("scope", pause.scope());
+        p.put("tenant_id", pause.tenantId());
+        p.put("reason", pause.reason());
+        p.put("paused_at", pause.pausedAt());
+        String where = pause.tenantId() == null ? "for every tenant" : "for tenant " + tenantId;
+        return new ApiException(503, "RUN_CREATION_PAUSED", "run creation is paused " + where + ": " + pause.reason(),
+                List.of(), Map.of("pause", p), Map.of("Retry-After", PAUSED_RETRY_AFTER_SECONDS));
     }
 
     /** GET /v1/runs/{run_id}. */

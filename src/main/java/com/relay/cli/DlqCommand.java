@@ -12,6 +12,7 @@ import com.relay.notify.NotificationRepository;
 import com.relay.notify.NotifyMetrics;
 import com.relay.notify.PinnedConfigs;
 import com.relay.notify.RunNotifications;
+import com.relay.runs.RunCreationPauses;
 import com.relay.runs.RunCreator;
 import com.relay.runs.RunRepository;
 import com.relay.tenants.TenantRepository;
@@ -146,7 +147,9 @@ public final class DlqCommand {
         return new RunCreator(runs, sqs, s3, resources, settings, new RelayMetrics(registry),
                 none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class),
                 new RunNotifications(settings, notifications, enqueuer),
-                new PinnedConfigs(new TenantRepository(dynamoDb, resources), settings));
+                new PinnedConfigs(new TenantRepository(dynamoDb, resources), settings),
+                // a one-shot command: no cache, the pause as it is now
+                new RunCreationPauses(dynamoDb, resources.runsTable(), java.time.Duration.ZERO, java.time.Clock.systemUTC()));
     }
 
     /** Queue URLs as configured, else looked up by name (RI §6.4 defaults), as the service does. */

@@ -118,6 +118,9 @@ final class DlqRedrive {
         if (result instanceof RunCreator.AlreadyRunning a) {
             return Outcome.left("tenant has an active run " + a.activeRunId() + " (lock held)");
         }
+        if (result instanceof RunCreator.Paused p) {
+            return Outcome.left("run creation is paused (" + p.pause().scope() + "): " + p.pause().reason());
+        }
         if (result instanceof RunCreator.QueueUnavailable q) {
             return new Outcome("left", "job queue unavailable: new run " + q.runId() + " was marked FAILED QUEUE_UNAVAILABLE",
                     null, false, true);

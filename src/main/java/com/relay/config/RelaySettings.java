@@ -115,9 +115,11 @@ public record RelaySettings(
     }
 
     /**
-     * RI §8.6 / notifications.md §6.3: the claim's {@code claimed_by} and the claim item's lifetime.
+     * RI §8.6 / notifications.md §6.3: the claim's {@code claimed_by} and the claim item's lifetime;
+     * {@code pauseCacheSeconds}: how long an instance reuses its copy of the run-creation pauses
+     * (docs/RUNBOOK.md "Pausing run creation"), so a pause takes effect everywhere within it.
      */
-    public record Scheduler(String instanceId, int claimTtlDays) {}
+    public record Scheduler(String instanceId, int claimTtlDays, int pauseCacheSeconds) {}
 
     /**
      * RI §8.5 tracing settings and the log line format (notifications.md §8.1, §8.2).
@@ -266,7 +268,8 @@ public record RelaySettings(
                     default -> mode != RelayMode.LOCALSTACK;
                 });
         Scheduler scheduler = new Scheduler(r.string("SCHEDULER_INSTANCE_ID", hostName()),
-                r.integer("SCHEDULER_CLAIM_TTL_DAYS", 7, 1, 3_650));
+                r.integer("SCHEDULER_CLAIM_TTL_DAYS", 7, 1, 3_650),
+                r.integer("RUN_CREATION_PAUSE_CACHE_SECONDS", 5, 0, 300));
         Observability observability = new Observability(
                 r.oneOf("LOG_FORMAT", "json", LOG_FORMATS),
                 r.string("OTEL_SERVICE_NAME", "relay-inventory"),

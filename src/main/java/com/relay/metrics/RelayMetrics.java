@@ -35,7 +35,10 @@ public class RelayMetrics {
                 .tag("CreatedBy", createdBy).register(registry).increment();
     }
 
-    /** {@code ScheduledRunsSkipped{Reason}}: {@code tenant_active} or {@code error} (notifications.md §6.4). */
+    /**
+     * {@code ScheduledRunsSkipped{Reason}}: {@code tenant_active} or {@code error} (notifications.md §6.4), or
+     * {@code paused} (an operator's pause of run creation): a fixed set of three values.
+     */
     public void scheduledRunSkipped(String reason) {
         Counter.builder(SCHEDULED_RUNS_SKIPPED).description("Scheduled fires that created no run")
                 .tag("Reason", reason).register(registry).increment();

@@ -5,8 +5,12 @@ import com.relay.notify.BreakerState.State;
 import com.relay.notify.Classification.BreakerOutcome;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -64,13 +68,13 @@ public class CircuitBreakers {
     }
 
     /** The server part of a breaker key (the gauge's {@code Service} tag, the logs' {@code service_name}). */
-    static String serverOf(String key) {
+    public static String serverOf(String key) {
         int i = key.indexOf(TENANT_SEPARATOR);
         return i < 0 ? key : key.substring(0, i);
     }
 
     /** The tenant part of a breaker key, or null. */
-    static String tenantOf(String key) {
+    public static String tenantOf(String key) {
         int i = key.indexOf(TENANT_SEPARATOR);
         return i < 0 ? null : key.substring(i + 1);
     }
@@ -138,6 +142,50 @@ public class CircuitBreakers {
             return fresh(next) ? null : next;
         });
         transitioned(key, before[0], after == null ? BreakerState.INITIAL : after, t, correlationId);
+    }
+
+    /** Whether breakers are shared through {@code CIRCUIT_BREAKER_TABLE} (else each process has its own). */
+    public boolean shared() { return shared != null; }
+
+    /** The admin listing: up to {@code max} breakers sorted by key; {@code truncated} when there were more. */
+    public record Listing(List<BreakerStore.Stored> breakers, boolean truncated) {}
+
+    /**
+     * Every breaker that is not fresh: the shared table's items (a store error propagates: the
+     * caller answers 503) or, without it, this process's local breakers.
+     */
+    public Listing list(int max) {
+        List<BreakerStore.Stored> all = new ArrayList<>();
+        if (shared != null) {
+            all.addAll(shared.list(max));
+        } else {
+            local.forEach((k, v) -> all.add(new BreakerStore.Stored(k, v)));
+        }
+        all.sort(Comparator.comparing(BreakerStore.Stored::key));
+        boolean truncated = all.size() > max;
+        return new Listing(List.copyOf(truncated ? all.subList(0, max) : all), truncated);
+    }
+
+    /**
+     * An operator's manual reset (docs/RUNBOOK.md "Resetting a circuit breaker by hand"): the
+     * breaker becomes CLOSED with no failures counted — in the shared table with one conditional
+     * write ({@link BreakerStore#reset}), and in this process's memory (the local fallback) — the
+     * gauge is updated and {@code circuit_breaker_state_changed} is logged with
+     * {@code reason: manual_reset} and who asked. Without the shared table only this process's
+     * breaker is reset. Empty when neither knows the breaker.
+     */
+    public Optional<BreakerState> reset(String key, String resetBy, String correlationId) {
+        BreakerState localBefore = local.remove(key);
+        Optional<BreakerState> before = shared == null ? Optional.empty() : shared.reset(key);
+        if (before.isEmpty()) before = Optional.ofNullable(localBefore);
+        if (before.isEmpty()) return Optional.empty();
+        Instant t = clock.instant();
+        gauge(key, State.CLOSED);
+        LogEvents.warn(log, "circuit_breaker_state_changed", "service_name", serverOf(key), "tenant_id", tenantOf(key),
+                "from", before.get().state(), "to", State.CLOSED, "failure_count", 0,
+                "reason", "manual_reset", "reset_by", resetBy, "scope", shared == null ? "instance" : "shared",
+                "correlation_id", correlationId);
+        return before;
     }
 
     private void remember(String key, BreakerState s) {

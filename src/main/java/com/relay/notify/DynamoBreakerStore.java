@@ -38,6 +38,48 @@ public final class DynamoBreakerStore implements BreakerStore {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(Map.of("service_name", AttributeValue.fromS(service)))).item();
         if (item == null || item.isEmpty()) return BreakerState.INITIAL;
+        return parse(item);
+    }
+
+    @Override
+    public List<Stored> list(int max) {
+        List<Stored> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var page = dynamoDb.scan(b -> b.tableName(table).consistentRead(true).limit(Math.min(100, max + 1))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (out.size() > max) break;
+                out.add(new Stored(item.get("service_name").s(), parse(item)));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && out.size() <= max);
+        return out;
+    }
+
+    @Override
+    public java.util.Optional<BreakerState> reset(String key) {
+        String now = Timestamps.format(Timestamps.now(clock));
+        try {
+            var old = dynamoDb.updateItem(b -> b.tableName(table)
+                    .key(Map.of("service_name", AttributeValue.fromS(key)))
+                    .updateExpression("SET #s = :closed, failure_times = :none, half_open_successes = :zero, "
+                            + "updated_at = :now, #ttl = :ttl REMOVE opened_at, probe_expires_at ADD version :one")
+                    .conditionExpression("attribute_exists(service_name)")
+                    .expressionAttributeNames(Map.of("#s", "state", "#ttl", "ttl"))
+                    .expressionAttributeValues(Map.of(":closed", AttributeValue.fromS(State.CLOSED.name()),
+                            ":none", AttributeValue.fromL(List.of()), ":zero", AttributeValue.fromN("0"),
+                            ":now", AttributeValue.fromS(now), ":one", AttributeValue.fromN("1"),
+                            ":ttl", AttributeValue.fromN(Long.toString(Instant.parse(now).getEpochSecond() + TTL_SECONDS))))
+                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD));
+            return java.util.Optional.of(parse(old.attributes()));
+        } catch (ConditionalCheckFailedException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static BreakerState parse(Map<String, AttributeValue> item) {
         List<Instant> failures = new ArrayList<>();
         AttributeValue ft = item.get("failure_times");
         if (ft != null && ft.hasL()) ft.l().forEach(v -> failures.add(Instant.parse(v.s())));

@@ -53,6 +53,8 @@ public class RunCreator {
     public record QueueUnavailable(String runId) implements Result {}
     /** Transactions kept conflicting: the caller answers 503. */
     public record Busy() implements Result {}
+    /** An operator paused run creation (globally or for this tenant): nothing was written. */
+    public record Paused(RunCreationPauses.Pause pause) implements Result {}
 
     /** The requester's side of a new run. */
     public record Request(String tenantId, long configVersion, String createdBy, String requestedBy,
@@ -69,12 +71,14 @@ public class RunCreator {
     private final long orphanGraceMillis;
     private final RunNotifications notifications;
     private final PinnedConfigs pinnedConfigs;
+    private final RunCreationPauses pauses;
 
     public RunCreator(RunRepository runs, SqsClient sqs, S3Client s3, ProvisionedResources resources,
                       RelaySettings settings, RelayMetrics metrics, ObjectProvider<Tracer> tracer,
                       ObjectProvider<Propagator> propagator, RunNotifications notifications,
-                      PinnedConfigs pinnedConfigs) {
+                      PinnedConfigs pinnedConfigs, RunCreationPauses pauses) {
         this.runs = runs;
+        this.pauses = pauses;
         this.metrics = metrics;
         this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
         this.propagator = propagator.getIfAvailable(() -> Propagator.NOOP);
@@ -94,6 +98,9 @@ public class RunCreator {
      * be sent (it exists, FAILED; notifications.md §6.4 counts that case).
      */
     public Result create(Request request, Instant now) {
+        // checked before anything is written: runs already queued or running are not touched
+        Optional<RunCreationPauses.Pause> paused = pauses.pausing(request.tenantId());
+        if (paused.isPresent()) return new Paused(paused.get());
         String runId = UUID.randomUUID().toString();
         Span span = tracer.nextSpan().name("relay.run.create")
                 .tag("relay.run_id", runId).tag("relay.tenant_id", request.tenantId())

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 public class ScheduleClaims {
 
     /** Claim outcomes (notifications.md §6.3). */
-    public enum Outcome { CREATED, SKIPPED_ACTIVE, FAILED_ENQUEUE, ERROR }
+    public enum Outcome { CREATED, SKIPPED_ACTIVE, SKIPPED_PAUSED, FAILED_ENQUEUE, ERROR }
 
     private static final DateTimeFormatter KEY_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);

@@ -212,6 +212,16 @@ public class Scheduler {
                     metrics.scheduledRunSkipped("tenant_active");
                     return new FireResult(tenantId, fire, Outcome.SKIPPED_ACTIVE, null);
                 }
+                if (result instanceof RunCreator.Paused paused) {
+                    // an operator's pause (docs/RUNBOOK.md): the fire is claimed, so one instance counts it
+                    log.atInfo().addKeyValue("event", "scheduled_run_skipped").addKeyValue("tenant_id", tenantId)
+                            .addKeyValue("fire_time", fireTime).addKeyValue("reason", "paused")
+                            .addKeyValue("pause_scope", paused.pause().scope())
+                            .log("Scheduled run of tenant {} at {} skipped: run creation is paused ({})", tenantId,
+                                    fireTime, paused.pause().reason());
+                    metrics.scheduledRunSkipped("paused");
+                    return new FireResult(tenantId, fire, Outcome.SKIPPED_PAUSED, null);
+                }
                 if (result instanceof RunCreator.QueueUnavailable unavailable) {
                     logScope.runId(unavailable.runId());
                     log.atWarn().addKeyValue("event", "scheduled_run_failed").addKeyValue("tenant_id", tenantId)
@@ -230,6 +240,28 @@ public class Scheduler {
                 .log("Scheduled run of tenant {} at {} failed after {} tries", tenantId, fireTime, RETRY_PAUSES.size() + 1);
         metrics.scheduledRunSkipped("error");
         return new FireResult(tenantId, fire, Outcome.ERROR, null);
+    }
+
+    /**
+     * An operator fires a tenant's schedule by hand (docs/SCHEDULER.md "Firing a schedule by hand"):
+     * the run its next fire would create — latest version, {@code created_by = scheduler}, the same
+     * lock and pause rules — but with the operator as {@code requested_by} and the request's
+     * correlation id. No claim is written: claims are keyed by cron fire times, and this is not one,
+     * so the schedule's own fires are neither moved nor consumed.
+     */
+    public RunCreator.Result fireByHand(ScheduledTenant tenant, String requestedBy, String correlationId) {
+        RunCreator.Result result = creator.create(new RunCreator.Request(tenant.tenantId(), tenant.configVersion(),
+                PRINCIPAL, requestedBy, correlationId), now());
+        String outcome = result instanceof RunCreator.Created ? "created"
+                : result instanceof RunCreator.AlreadyRunning ? "tenant_active"
+                : result instanceof RunCreator.Paused ? "paused"
+                : result instanceof RunCreator.QueueUnavailable ? "queue_unavailable" : "busy";
+        log.atInfo().addKeyValue("event", "schedule_fired_by_hand").addKeyValue("tenant_id", tenant.tenantId())
+                .addKeyValue("requested_by", requestedBy).addKeyValue("outcome", outcome)
+                .addKeyValue("run_id", result instanceof RunCreator.Created c ? c.run().get("run_id").s() : null)
+                .addKeyValue("correlation_id", correlationId)
+                .log("Schedule of tenant {} fired by hand by {}: {}", tenant.tenantId(), requestedBy, outcome);
+        return result;
     }
 
     private boolean pause(Duration d) {

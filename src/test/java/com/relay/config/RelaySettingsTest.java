@@ -117,7 +117,7 @@ class RelaySettingsTest {
                 "LOG_FORMAT", "TEXT", "OTEL_TRACES_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318",
                 "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "OTEL_TRACES_SAMPLER", "always_on", "OTEL_TRACES_SAMPLER_ARG", "0.05",
                 "OTEL_SERVICE_NAME", "relay-prod")::get);
-        assertThat(set.scheduler()).isEqualTo(new RelaySettings.Scheduler("sched-a", 30));
+        assertThat(set.scheduler()).isEqualTo(new RelaySettings.Scheduler("sched-a", 30, 5));
         assertThat(set.observability()).isEqualTo(new RelaySettings.Observability("text", "relay-prod", "otlp",
                 URI.create("http://collector:4318"), "grpc", "always_on", 0.05));
     }

@@ -36,6 +36,19 @@ class CircuitBreakersTest {
             items.put(service, next.withVersion(read.version() + 1));
             return true;
         }
+
+        @Override
+        public synchronized java.util.List<Stored> list(int max) {
+            return items.entrySet().stream().limit(max + 1L).map(e -> new Stored(e.getKey(), e.getValue())).toList();
+        }
+
+        @Override
+        public synchronized java.util.Optional<BreakerState> reset(String key) {
+            BreakerState before = items.get(key);
+            if (before == null) return java.util.Optional.empty();
+            items.put(key, BreakerState.INITIAL.withVersion(before.version() + 1));
+            return java.util.Optional.of(before);
+        }
     }
 
     @Test
