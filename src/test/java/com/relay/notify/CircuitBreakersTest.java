@@ -82,6 +82,8 @@ class CircuitBreakersTest {
         BreakerStore broken = new BreakerStore() {
             @Override public BreakerState read(String service) { throw new IllegalStateException("unreachable"); }
             @Override public boolean write(String service, BreakerState read, BreakerState next) { throw new IllegalStateException(); }
+            @Override public java.util.List<Stored> list(int max) { throw new IllegalStateException("unreachable"); }
+            @Override public java.util.Optional<BreakerState> reset(String key) { throw new IllegalStateException("unreachable"); }
         };
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         NotifyMetrics metrics = BreakerTestSupport.metrics(registry);
@@ -106,6 +108,8 @@ class CircuitBreakersTest {
                 }
                 return table.write(service, read, next);
             }
+            @Override public java.util.List<Stored> list(int max) { return table.list(max); }
+            @Override public java.util.Optional<BreakerState> reset(String key) { return table.reset(key); }
         };
         CircuitBreakers b = new CircuitBreakers(RULES, racing, BreakerTestSupport.metrics(new SimpleMeterRegistry()));
         b.report(SERVICE, at(1), BreakerOutcome.FAILURE, "c");
