@@ -166,4 +166,69 @@ class CircuitBreakersTest {
     private static double gauge(SimpleMeterRegistry registry) {
         return registry.find("CircuitBreakerState").tag("Service", SERVICE).gauge().value();
     }
+
+    private static double gauge(SimpleMeterRegistry registry) {
+        return registry.find("CircuitBreakerState").tag("Service", SERVICE).tag("Environment", "test").gauge().value();
+    }
+
+    /** docs/RUNBOOK.md "Resetting a circuit breaker by hand", with the shared table. */
+    @Test
+    void aManualResetClosesTheSharedItemAndTheLocalCopy() {
+        VersionedStore table = new VersionedStore();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CircuitBreakers a = new CircuitBreakers(RULES, table, BreakerTestSupport.metrics(registry));
+        CircuitBreakers b = new CircuitBreakers(RULES, table, BreakerTestSupport.metrics(new SimpleMeterRegistry()));
+        String key = CircuitBreakers.key(SERVICE, "acme");
+        for (int i = 0; i < 5; i++) a.report(key, at(i), BreakerOutcome.FAILURE, "c");
+        assertThat(table.read(key).state()).isEqualTo(State.OPEN);
+        long version = table.read(key).version();
+        assertThat(gauge(registry)).isEqualTo(1.0);
+        assertThat(a.list(10).breakers()).extracting(BreakerStore.Stored::key).containsExactly(key);
+
+        // reset through the other instance: the shared item closes, a's next decision sees it
+        assertThat(b.reset(key, "key:ops", "corr").map(BreakerState::state)).contains(State.OPEN);
+        BreakerState after = table.read(key);
+        assertThat(after.state()).isEqualTo(State.CLOSED);
+        assertThat(after.failureTimes()).isEmpty();
+        assertThat(after.version()).isEqualTo(version + 1);
+        assertThat(a.permission(key, at(6), "c").granted()).isTrue(); // would be refused until at(34) without the reset
+        assertThat(a.peek(key).state()).isEqualTo(State.CLOSED);
+        assertThat(gauge(registry)).isEqualTo(0.0);
+        assertThat(b.reset(CircuitBreakers.key(SERVICE, "nobody"), "key:ops", "corr")).isEmpty();
+    }
+
+    /** Without the shared table a reset reaches only the process that runs it (docs/RUNBOOK.md). */
+    @Test
+    void aResetWithoutTheSharedTableReachesOnlyThisProcess() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CircuitBreakers here = new CircuitBreakers(RULES, null, BreakerTestSupport.metrics(registry));
+        CircuitBreakers there = new CircuitBreakers(RULES, null, BreakerTestSupport.metrics(new SimpleMeterRegistry()));
+        String key = CircuitBreakers.key(SERVICE, "acme");
+        for (int i = 0; i < 5; i++) {
+            here.report(key, at(i), BreakerOutcome.FAILURE, "c");
+            there.report(key, at(i), BreakerOutcome.FAILURE, "c");
+        }
+        CircuitBreakers.Listing listed = here.list(10);
+        assertThat(listed.breakers()).hasSize(1);
+        assertThat(listed.breakers().get(0).state().state()).isEqualTo(State.OPEN);
+        assertThat(here.shared()).isFalse();
+
+        assertThat(here.reset(key, "key:ops", "corr").map(BreakerState::state)).contains(State.OPEN);
+        assertThat(here.peek(key).state()).isEqualTo(State.CLOSED);
+        assertThat(here.list(10).breakers()).isEmpty();
+        assertThat(gauge(registry)).isEqualTo(0.0);
+        assertThat(there.permission(key, at(6), "c").granted()).isFalse(); // the other process still refuses
+        assertThat(here.reset(key, "key:ops", "corr")).isEmpty(); // nothing left to reset: 404 at the API
+    }
+
+    @Test
+    void theListingIsSortedAndCutAtItsLimit() {
+        CircuitBreakers local = new CircuitBreakers(RULES, null, BreakerTestSupport.metrics(new SimpleMeterRegistry()));
+        for (String t : new String[] {"c", "a", "b"}) local.report(CircuitBreakers.key(SERVICE, t), at(0), BreakerOutcome.FAILURE, "c");
+        CircuitBreakers.Listing two = local.list(2);
+        assertThat(two.truncated()).isTrue();
+        assertThat(two.breakers()).extracting(BreakerStore.Stored::key)
+                .containsExactly(CircuitBreakers.key(SERVICE, "a"), CircuitBreakers.key(SERVICE, "b"));
+        assertThat(local.list(3).truncated()).isFalse();
+    }
 }

@@ -8,12 +8,14 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.when;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.relay.metrics.RelayMetrics;
+import com.relay.runs.RunCreationPauses;
 import com.relay.runs.RunCreator;
 import com.relay.scheduler.ScheduleClaims.Outcome;
 import com.relay.tenants.TenantRepository;
@@ -150,6 +152,25 @@ class SchedulerTest {
         assertThat(field(line, "reason")).isEqualTo("tenant_active");
         assertThat(field(line, "tenant_id")).isEqualTo("acme_parts");
         assertThat(skipped("tenant_active")).isEqualTo(1.0);
+        assertThat(skipped("error")).isZero();
+    }
+
+    /** docs/RUNBOOK.md "Pausing run creation": the claimer skips, once, with Reason=paused; no retry. */
+    @Test
+    void a_paused_tenant_skips_the_claimed_fire_with_reason_paused() {
+        when(creator.create(any(), any())).thenReturn(new RunCreator.Paused(
+                new RunCreationPauses.Pause("acme_parts", "feed replaced", "key:ops", "2026-11-22T13:00:00.000Z")));
+
+        assertThat(scheduler.tick(T)).containsExactly(new Scheduler.FireResult("acme_parts", T, Outcome.SKIPPED_PAUSED, null));
+
+        verify(claims).recordOutcome("schedule#acme_parts#2026-11-22T14:00:00Z", "instance-a", Outcome.SKIPPED_PAUSED, null);
+        verify(creator, times(1)).create(any(), any());
+        assertThat(pauses).isEmpty();
+        ILoggingEvent line = event("scheduled_run_skipped");
+        assertThat(field(line, "reason")).isEqualTo("paused");
+        assertThat(field(line, "pause_scope")).isEqualTo("tenant");
+        assertThat(skipped("paused")).isEqualTo(1.0);
+        assertThat(skipped("tenant_active")).isZero();
         assertThat(skipped("error")).isZero();
     }
 
