@@ -167,10 +167,6 @@ class CircuitBreakersTest {
         return registry.find("CircuitBreakerState").tag("Service", SERVICE).gauge().value();
     }
 
-    private static double gauge(SimpleMeterRegistry registry) {
-        return registry.find("CircuitBreakerState").tag("Service", SERVICE).tag("Environment", "test").gauge().value();
-    }
-
     /** docs/RUNBOOK.md "Resetting a circuit breaker by hand", with the shared table. */
     @Test
     void aManualResetClosesTheSharedItemAndTheLocalCopy() {
