@@ -12,6 +12,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudwatch.CfnAlarm;
 import software.amazon.awscdk.services.cloudwatch.CfnDashboard;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
@@ -25,9 +26,11 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecs.AlarmBehavior;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.DeploymentAlarmConfig;
 import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
@@ -114,7 +117,8 @@ public final class RelayStack extends Stack {
         Topic info = topic("InfoTopic", deploy.alarmPrefix() + "-" + stage.id() + "-info");
         this.alarmTarget = deploy.alarmTarget(settings,
                 new AlarmProvisioner.Topics(critical.getTopicArn(), warning.getTopicArn(), info.getTopicArn()));
-        AlarmTemplates.define(this, AlarmProvisioner.desired(alarmTarget));
+        Map<String, CfnAlarm> alarms = new LinkedHashMap<>();
+        AlarmTemplates.define(this, AlarmProvisioner.desired(alarmTarget)).forEach(a -> alarms.put(a.getAlarmName(), a));
         DashboardProvisioner.Target dashboard = DashboardProvisioner.Target.of(alarmTarget,
                 List.of(r.tenantsTable(), r.runsTable(), r.notificationsTable()));
         CfnDashboard.Builder.create(this, "Dashboard").dashboardName(dashboard.name())
@@ -134,12 +138,14 @@ public final class RelayStack extends Stack {
                 Repository.fromRepositoryName(this, "ImageRepository", deploy.imageRepository()), deploy.imageTag());
         Map<String, String> environment = deploy.serviceEnvironment(region, account);
 
+        // a deployment rolls back when its service's alarm fires while it runs (docs/INFRA.md#blue-green-deploy-and-rollback)
         FargateService api = service(cluster, "Api", deploy, stage, apiRole, image, stopTimeout,
-                roles(environment, true, false, false, true), stage.apiTasks, true);
+                roles(environment, true, false, false, true), stage.apiTasks, true, rollbackAlarm(alarms, "api-5xx"));
         service(cluster, "Worker", deploy, stage, workerRole, image, stopTimeout,
-                roles(environment, false, true, false, false), stage.workerTasks, false);
+                roles(environment, false, true, false, false), stage.workerTasks, false,
+                rollbackAlarm(alarms, "worker-crash-loop"));
         service(cluster, "Notifier", deploy, stage, notifierRole, image, stopTimeout,
-                roles(environment, false, false, true, false), stage.notifierTasks, false);
+                roles(environment, false, false, true, false), stage.notifierTasks, false, null);
 
         ApplicationLoadBalancer alb = ApplicationLoadBalancer.Builder.create(this, "LoadBalancer").vpc(vpc)
                 .internetFacing(true).build();
@@ -265,7 +271,7 @@ public final class RelayStack extends Stack {
 
     private FargateService service(Cluster cluster, String name, DeploySettings deploy, Stage stage, Role taskRole,
                                    ContainerImage image, int stopTimeout, Map<String, String> environment,
-                                   int desiredCount, boolean serves) {
+                                   int desiredCount, boolean serves, CfnAlarm rollbackAlarm) {
         String id = deploy.namePrefix() + "-" + name.toLowerCase(java.util.Locale.ROOT);
         LogGroup logs = LogGroup.Builder.create(this, name + "Logs").logGroupName("/ecs/" + id)
                 .retention(retention(stage.logRetentionDays)).removalPolicy(RemovalPolicy.RETAIN).build();
@@ -279,12 +285,27 @@ public final class RelayStack extends Stack {
                 .stopTimeout(Duration.seconds(stopTimeout));
         if (serves) container.portMappings(List.of(PortMapping.builder().containerPort(API_PORT).build()));
         task.addContainer("relay", container.build());
-        return FargateService.Builder.create(this, name + "Service").cluster(cluster).serviceName(id)
-                .taskDefinition(task).desiredCount(desiredCount)
+        FargateService.Builder service = FargateService.Builder.create(this, name + "Service").cluster(cluster)
+                .serviceName(id).taskDefinition(task).desiredCount(desiredCount)
                 .minHealthyPercent(100).maxHealthyPercent(200)
                 .circuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build())
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
-                .assignPublicIp(false).build();
+                .assignPublicIp(false);
+        if (rollbackAlarm != null) {
+            service.deploymentAlarms(DeploymentAlarmConfig.builder().alarmNames(List.of(rollbackAlarm.getAlarmName()))
+                    .behavior(AlarmBehavior.ROLLBACK_ON_ALARM).build());
+        }
+        FargateService built = service.build();
+        if (rollbackAlarm != null) built.getNode().addDependency(rollbackAlarm);
+        return built;
+    }
+
+    /** relay provision's alarm {@code <prefix>-<environment>-<suffix>}; its absence is a programming error. */
+    private CfnAlarm rollbackAlarm(Map<String, CfnAlarm> alarms, String suffix) {
+        String name = alarmTarget.prefix() + "-" + alarmTarget.environment() + "-" + suffix;
+        CfnAlarm alarm = alarms.get(name);
+        if (alarm == null) throw new IllegalStateException("AlarmProvisioner.desired has no alarm " + name);
+        return alarm;
     }
 
     static RetentionDays retention(int days) {

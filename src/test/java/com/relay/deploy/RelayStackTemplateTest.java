@@ -270,6 +270,17 @@ class RelayStackTemplateTest {
             assertThat(d.path("MaximumPercent").asInt()).isEqualTo(200);
             assertThat(svc.getValue().path("Properties").path("LaunchType").asText()).isEqualTo("FARGATE");
         });
+        // a fired api-5xx / worker-crash-loop alarm rolls the deployment back
+        Map<String, String> rollbackAlarms = new TreeMap<>();
+        services.forEach(svc -> {
+            JsonNode alarms = svc.getValue().path("Properties").path("DeploymentConfiguration").path("Alarms");
+            if (alarms.path("Enable").asBoolean()) {
+                assertThat(alarms.path("Rollback").asBoolean()).isTrue();
+                rollbackAlarms.put(svc.getValue().path("Properties").path("ServiceName").asText(), alarms.path("AlarmNames").toString());
+            }
+        });
+        String a = "relay-inventory-" + stage.id() + "-";
+        assertThat(rollbackAlarms).isEqualTo(Map.of(p + "-api", "[\"" + a + "api-5xx\"]", p + "-worker", "[\"" + a + "worker-crash-loop\"]"));
     }
 
     @ParameterizedTest
