@@ -187,6 +187,9 @@ class RelayStackTemplateTest {
         assertThat(dlq.path("MessageRetentionPeriod").asInt()).isEqualTo(Provisioner.RETENTION_SECONDS);
         assertThat(dlq.has("RedrivePolicy")).isFalse();
         for (JsonNode p : List.of(q, dlq)) assertThat(p.path("SqsManagedSseEnabled").asBoolean()).isTrue();
+        for (String id : List.of(dlqId, s.logicalId("AWS::SQS::Queue", "QueueName", name))) {
+            assertThat(s.resources().path(id).path("DeletionPolicy").asText()).as(id).isEqualTo("Retain");
+        }
     }
 
     @ParameterizedTest
@@ -219,6 +222,7 @@ class RelayStackTemplateTest {
         List<Map.Entry<String, JsonNode>> groups = s.ofType("AWS::Logs::LogGroup");
         assertThat(groups).hasSize(3);
         groups.forEach(g -> assertThat(g.getValue().path("Properties").path("RetentionInDays").asInt()).isEqualTo(days));
+        groups.forEach(g -> assertThat(g.getValue().path("DeletionPolicy").asText()).isEqualTo("Retain"));
         // and every container logs into one of them
         s.ofType("AWS::ECS::TaskDefinition").forEach(t -> t.getValue().path("Properties").path("ContainerDefinitions")
                 .forEach(c -> assertThat(c.path("LogConfiguration").path("Options").path("awslogs-group").path("Ref").asText())
