@@ -109,7 +109,12 @@ public record DeploySettings(Stage stage, String namePrefix, String alarmPrefix,
      * built from region and account (CDK tokens in the stack), as SQS itself writes them.
      */
     public Map<String, String> serviceEnvironment(String region, String account) {
-        String sqs = "https://sqs." + region + ".amazonaws.com/" + account + "/";
+        return serviceEnvironment(region, account, "amazonaws.com");
+    }
+
+    /** The same with the partition's URL suffix ({@code amazonaws.com.cn} in China). */
+    public Map<String, String> serviceEnvironment(String region, String account, String urlSuffix) {
+        String sqs = "https://sqs." + region + "." + urlSuffix + "/" + account + "/";
         Map<String, String> env = new LinkedHashMap<>();
         env.put("RELAY_MODE", "aws");
         env.put("ENVIRONMENT", stage.id());
@@ -134,7 +139,11 @@ public record DeploySettings(Stage stage, String namePrefix, String alarmPrefix,
 
     /** What the service (and {@code relay provision}) reads from that environment. */
     public RelaySettings relaySettings(String region, String account) {
-        Map<String, String> env = serviceEnvironment(region, account);
+        return relaySettings(region, account, "amazonaws.com");
+    }
+
+    public RelaySettings relaySettings(String region, String account, String urlSuffix) {
+        Map<String, String> env = serviceEnvironment(region, account, urlSuffix);
         return RelaySettings.load(env::get);
     }
 

@@ -85,7 +85,7 @@ public final class RelayStack extends Stack {
         Stage stage = deploy.stage();
         String region = getRegion();
         String account = getAccount();
-        this.settings = deploy.relaySettings(region, account);
+        this.settings = deploy.relaySettings(region, account, getUrlSuffix());
         RelaySettings.Resources r = settings.resources();
         int stopTimeout = DeploySettings.stopTimeoutSeconds(settings);
 
@@ -136,7 +136,7 @@ public final class RelayStack extends Stack {
         Cluster cluster = Cluster.Builder.create(this, "Cluster").vpc(vpc).clusterName(deploy.namePrefix()).build();
         ContainerImage image = ContainerImage.fromEcrRepository(
                 Repository.fromRepositoryName(this, "ImageRepository", deploy.imageRepository()), deploy.imageTag());
-        Map<String, String> environment = deploy.serviceEnvironment(region, account);
+        Map<String, String> environment = deploy.serviceEnvironment(region, account, getUrlSuffix());
 
         // a deployment rolls back when its service's alarm fires while it runs (docs/INFRA.md#blue-green-deploy-and-rollback)
         FargateService api = service(cluster, "Api", deploy, stage, apiRole, image, stopTimeout,
