@@ -45,8 +45,9 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  */
 public final class Provisioner {
 
-    static final int RETENTION_SECONDS = 1_209_600; // 14 days
-    static final int RECEIVE_WAIT_SECONDS = 20;
+    // public: the CDK app (com.relay.deploy) defines the same queues
+    public static final int RETENTION_SECONDS = 1_209_600; // 14 days
+    public static final int RECEIVE_WAIT_SECONDS = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SqsClient sqs;
@@ -279,18 +280,18 @@ public final class Provisioner {
         return new ProvisionLine("S3 bucket", name, Outcome.CREATED, null);
     }
 
-    /** Key schema, GSIs and TTL of one table (RI §2.5, §4.3; notifications.md §3.1, §4.7). */
-    record TableSpec(String name, List<KeySchemaElement> keys, List<Index> indexes,
+    /** Key schema, GSIs and TTL of one table (RI §2.5, §4.3; notifications.md §3.1, §4.7); also the CDK app's tables. */
+    public record TableSpec(String name, List<KeySchemaElement> keys, List<Index> indexes,
                      Map<String, ScalarAttributeType> attributes, String ttlAttribute) {
 
-        record Index(String name, List<KeySchemaElement> keys) {}
+        public record Index(String name, List<KeySchemaElement> keys) {}
 
         List<AttributeDefinition> attributeDefinitions() {
             return attributes.entrySet().stream().map(e -> AttributeDefinition.builder()
                     .attributeName(e.getKey()).attributeType(e.getValue()).build()).toList();
         }
 
-        static List<TableSpec> all(RelaySettings settings) {
+        public static List<TableSpec> all(RelaySettings settings) {
             RelaySettings.Resources r = settings.resources();
             List<TableSpec> specs = new ArrayList<>();
             // the directory index lists tenants without reading their versions (TenantRepository, issue 17)
