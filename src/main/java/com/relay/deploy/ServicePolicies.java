@@ -56,6 +56,9 @@ final class ServicePolicies {
                 "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"), withIndexes(runs)));
         s.add(allow("NotificationsTable", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:Query"), withIndexes(notifications)));
+        // the operator controls: GET /v1/admin/circuit-breakers (Scan) and …/reset (conditional UpdateItem)
+        s.add(allow("CircuitBreakerTable", List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Scan"),
+                List.of(breakers.getTableArn())));
         // uploads to tenants/<t>/…, presigned artifact URLs, errors.json of a QUEUE_UNAVAILABLE run
         s.add(allow("InboundAreasAndRunArtifacts", List.of("s3:GetObject", "s3:PutObject"),
                 List.of(bucket.arnForObjects("tenants/*"), bucket.arnForObjects("*/tenants/*"))));
