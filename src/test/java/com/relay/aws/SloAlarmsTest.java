@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
@@ -112,6 +113,26 @@ class SloAlarmsTest {
                         .isEqualTo(s.errorRatioThreshold(t).doubleValue());
             }
         }
+    }
+
+    /** Provisioning again replaces an alarm whose metric math reads another statistic (same ids, same expression). */
+    @Test
+    void anAlarmWhoseMetricStatDiffersIsUpdated() {
+        PutMetricAlarmRequest want = slo().get("api-latency-p95-burn-1h");
+        MetricAlarm have = existing(want, want.metrics());
+        assertThat(AlarmProvisioner.same(have, want)).isTrue();
+        List<MetricDataQuery> older = want.metrics().stream().map(q -> q.metricStat() == null ? q
+                : q.toBuilder().metricStat(q.metricStat().toBuilder().stat("PR(:400)").build()).build()).toList();
+        assertThat(AlarmProvisioner.same(existing(want, older), want)).isFalse();
+    }
+
+    /** An alarm as DescribeAlarms returns it for a request, with the given queries. */
+    private static MetricAlarm existing(PutMetricAlarmRequest want, List<MetricDataQuery> metrics) {
+        return MetricAlarm.builder().alarmName(want.alarmName()).alarmDescription(want.alarmDescription())
+                .evaluationPeriods(want.evaluationPeriods()).datapointsToAlarm(want.datapointsToAlarm())
+                .threshold(want.threshold()).comparisonOperator(want.comparisonOperator())
+                .treatMissingData(want.treatMissingData()).alarmActions(want.alarmActions()).okActions(want.okActions())
+                .metrics(metrics).build();
     }
 
     private static List<Integer> periods(PutMetricAlarmRequest a) {
