@@ -1,11 +1,13 @@
 package com.relay.aws;
 
 import com.relay.aws.ProvisionLine.Outcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
@@ -15,6 +17,12 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import com.relay.metrics.RelayMetrics;
+import com.relay.metrics.ServiceLevelObjectives;
+import com.relay.metrics.ServiceLevelObjectives.Slo;
+import com.relay.metrics.ServiceLevelObjectives.Tier;
+import java.math.BigDecimal;
+import software.amazon.awssdk.services.cloudwatch.model.Metric;
+import software.amazon.awssdk.services.cloudwatch.model.MetricStat;
 
 /**
  * The CloudWatch alarms of RI §6.3, created or updated idempotently by {@code relay provision}.
@@ -26,6 +34,8 @@ public final class AlarmProvisioner {
 
     /** Where the alarm points operators (RUNBOOK.md anchors). */
     static final String RUNBOOK = "docs/RUNBOOK.md#";
+    /** The RUNBOOK.md section every SLO burn alarm links. */
+    static final String SLO_RUNBOOK_ANCHOR = "slo-burn";
 
     /** Alarm tiers, each with its SNS topic (or none). */
     public enum Severity { CRITICAL, WARNING, INFO }
@@ -62,6 +72,11 @@ public final class AlarmProvisioner {
 
     /** The severity of each alarm suffix (a tenant's consecutive-failures is that of the global one). */
     static Severity severity(String suffix) {
+        Optional<Tier> sloTier = ServiceLevelObjectives.tierOfAlarmSuffix(suffix);
+        if (sloTier.isPresent()) {
+            return ServiceLevelObjectives.ofAlarmSuffix(suffix).orElseThrow().urgency(sloTier.get())
+                    == ServiceLevelObjectives.Urgency.PAGE ? Severity.CRITICAL : Severity.WARNING;
+        }
         return switch (suffix) {
             case "consecutive-failures", "worker-heartbeat-missing", "worker-crash-loop", "jobs-dlq-not-empty",
                  "api-5xx", "jobs-oldest-message-age" -> Severity.CRITICAL;
@@ -70,7 +85,10 @@ public final class AlarmProvisioner {
         };
     }
 
-    /** The desired alarms: RI §6.3's eight in its order, then the five of issue 18, then per-tenant alarms. */
+    /**
+     * The desired alarms: RI §6.3's eight in its order, then the five of issue 18, then the SLO
+     * burn-rate alarms (docs/OBSERVABILITY.md "SLOs"), then per-tenant alarms.
+     */
     public static List<PutMetricAlarmRequest> desired(Target t) {
         String base = t.prefix() + "-" + t.environment() + "-";
         Thresholds th = t.thresholds();
@@ -121,6 +139,9 @@ public final class AlarmProvisioner {
                         + " notifications waiting for 10 minutes", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
                 Map.of("QueueName", t.notificationsQueue()), Statistic.AVERAGE, 300, 2, th.notificationsBacklog(),
                 ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching"));
+        for (Slo slo : ServiceLevelObjectives.ALL) {
+            for (Tier tier : slo.tiers()) alarms.add(sloBurn(t, base, slo, tier));
+        }
         for (String tenant : t.tenantIds()) {
             alarms.add(metric(t, base + tenant + "-", "consecutive-failures",
                     th.consecutiveFailures() + " or more failed runs of tenant " + tenant + " within 15 minutes",
@@ -180,7 +201,12 @@ public final class AlarmProvisioner {
 
     private static List<String> queries(List<MetricDataQuery> metrics) {
         List<String> q = new ArrayList<>();
-        if (metrics != null) metrics.forEach(m -> q.add(m.id() + "|" + m.expression() + "|" + m.period() + "|" + m.returnData()));
+        if (metrics != null) {
+            metrics.forEach(m -> q.add(m.id() + "|" + m.expression() + "|" + m.period() + "|" + m.returnData() + "|"
+                    + (m.metricStat() == null ? null : m.metricStat().metric().namespace() + " "
+                    + m.metricStat().metric().metricName() + " " + dims(m.metricStat().metric().dimensions()) + " "
+                    + m.metricStat().period() + " " + m.metricStat().stat())));
+        }
         return q;
     }
 
@@ -192,7 +218,7 @@ public final class AlarmProvisioner {
         List<String> actions = topic == null ? List.of() : List.of(topic);
         return PutMetricAlarmRequest.builder().alarmName(base + suffix)
                 .alarmDescription("Relay " + severity.name().toLowerCase(java.util.Locale.ROOT) + ": " + what
-                        + ". Follow " + RUNBOOK + suffix)
+                        + ". Follow " + RUNBOOK + (suffix.startsWith("slo-") ? SLO_RUNBOOK_ANCHOR : suffix))
                 .evaluationPeriods(evaluations).datapointsToAlarm(evaluations).threshold(threshold)
                 .comparisonOperator(op).treatMissingData(missing)
                 .actionsEnabled(true).alarmActions(actions).okActions(actions);
@@ -213,6 +239,78 @@ public final class AlarmProvisioner {
         return common(t, base, suffix, what, 1, threshold, ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching")
                 .namespace(t.namespace()).metricName(metricName).dimensions(dims(dimensions))
                 .extendedStatistic(percentile).period(period).build();
+    }
+
+    /**
+     * One SLO burn-rate alarm: the SLI's bad-event ratio over the tier's long window (one period)
+     * above burn rate × error budget. CloudWatch has no sliding window to AND with the short window
+     * of the Prometheus rules; the period is the long window, so the alarm clears at most one long
+     * window after the burn stops. No traffic is no burn ({@code notBreaching}).
+     */
+    static PutMetricAlarmRequest sloBurn(Target t, String base, Slo slo, Tier tier) {
+        int period = (int) tier.longWindow().toSeconds();
+        BigDecimal threshold = slo.errorRatioThreshold(tier);
+        String what = slo.title() + " (" + percent(slo.objective()) + " over " + slo.window().toDays() + " days): "
+                + sliDescription(slo) + " above " + percent(threshold) + " over " + tier.name() + ", "
+                + slo.burnRate(tier).toPlainString() + "x the " + percent(slo.budget()) + " error budget";
+        String suffix = slo.alarmSuffix(tier);
+        Map<String, String> env = Map.of("Environment", t.environment());
+        String ns = t.namespace();
+        if (slo == ServiceLevelObjectives.RUN_SUCCESS) {
+            // RunFailed sends 1 or 0 per run: the Average of the Environment rollup is the failed-run ratio
+            return metric(t, base, suffix, what, ns, "RunFailed", env, Statistic.AVERAGE, period, 1,
+                    threshold.doubleValue(), ComparisonOperator.GREATER_THAN_THRESHOLD, "notBreaching");
+        }
+        List<MetricDataQuery> q = new ArrayList<>();
+        String expression;
+        if (slo == ServiceLevelObjectives.API_AVAILABILITY) {
+            q.add(stat("m1", ns, RelayMetrics.API_REQUEST_COUNT, Map.of("Environment", t.environment(), "StatusClass", "5xx"),
+                    period, "Sum"));
+            q.add(stat("m2", ns, RelayMetrics.API_REQUEST_COUNT, env, period, "Sum"));
+            expression = "FILL(m1, 0) / m2";
+        } else if (slo == ServiceLevelObjectives.API_LATENCY_P95 || slo == ServiceLevelObjectives.API_LATENCY_P99) {
+            Duration limit = slo == ServiceLevelObjectives.API_LATENCY_P95 ? ServiceLevelObjectives.API_LATENCY_P95_THRESHOLD
+                    : ServiceLevelObjectives.API_LATENCY_P99_THRESHOLD;
+            // PR(:x) is the percentage of the period's values at most x (the service sends values in ms)
+            q.add(stat("m1", ns, RelayMetrics.API_RESPONSE_TIME, env, period, "PR(:" + limit.toMillis() + ")"));
+            expression = "1 - m1 / 100";
+        } else if (slo == ServiceLevelObjectives.RUN_START_LATENCY) {
+            q.add(stat("m1", ns, "RunStartLatency", env, period,
+                    "PR(:" + ServiceLevelObjectives.RUN_START_THRESHOLD.toMillis() + ")"));
+            expression = "1 - m1 / 100";
+        } else if (slo == ServiceLevelObjectives.NOTIFICATION_DELIVERY) {
+            // deferred is not an outcome (the notification is retried later), so it counts neither way
+            q.add(stat("m1", ns, "NotificationsSent", Map.of("Environment", t.environment(), "Status", "failure"), period, "Sum"));
+            q.add(stat("m2", ns, "NotificationsSent", Map.of("Environment", t.environment(), "Status", "success"), period, "Sum"));
+            expression = "FILL(m1, 0) / (FILL(m1, 0) + FILL(m2, 0))";
+        } else {
+            throw new IllegalStateException("no CloudWatch SLI for SLO " + slo.name());
+        }
+        q.add(MetricDataQuery.builder().id("e1").expression(expression).label(slo.name() + " bad ratio").returnData(true).build());
+        return common(t, base, suffix, what, 1, threshold.doubleValue(), ComparisonOperator.GREATER_THAN_THRESHOLD,
+                "notBreaching").metrics(q).build();
+    }
+
+    private static MetricDataQuery stat(String id, String namespace, String name, Map<String, String> dimensions,
+                                        int period, String stat) {
+        return MetricDataQuery.builder().id(id).returnData(false)
+                .metricStat(MetricStat.builder().metric(Metric.builder().namespace(namespace).metricName(name)
+                        .dimensions(dims(dimensions)).build()).period(period).stat(stat).build())
+                .build();
+    }
+
+    private static String sliDescription(Slo slo) {
+        if (slo == ServiceLevelObjectives.API_AVAILABILITY) return "API 5xx ratio";
+        if (slo == ServiceLevelObjectives.API_LATENCY_P95) return "API responses slower than 500 ms";
+        if (slo == ServiceLevelObjectives.API_LATENCY_P99) return "API responses slower than 1 s";
+        if (slo == ServiceLevelObjectives.RUN_SUCCESS) return "failed-run ratio";
+        if (slo == ServiceLevelObjectives.RUN_START_LATENCY) return "runs started later than 10 s";
+        return "failed-notification ratio";
+    }
+
+    /** 0.0144 → "1.44 %". */
+    private static String percent(BigDecimal ratio) {
+        return ratio.movePointRight(2).stripTrailingZeros().toPlainString() + " %";
     }
 
     private static List<Dimension> dims(Map<String, String> dimensions) {

@@ -59,7 +59,8 @@ public final class CloudWatchCatalogue {
         add("NotificationsSent", Kind.STEP_SUM, StandardUnit.COUNT, List.of("Status", ENVIRONMENT));
         add("NotificationDuration", Kind.DISTRIBUTION, StandardUnit.MILLISECONDS, env);
         add("CircuitBreakerState", Kind.GAUGE, StandardUnit.NONE, List.of("Service", ENVIRONMENT));
-        add(RelayMetrics.API_REQUEST_COUNT, Kind.STEP_SUM, StandardUnit.COUNT, List.of(STATUS_CLASS, ENVIRONMENT));
+        // rolled up per Environment (health checks left out, see rollsUp): the availability SLI's denominator
+        add(RelayMetrics.API_REQUEST_COUNT, Kind.STEP_SUM, StandardUnit.COUNT, List.of(STATUS_CLASS, ENVIRONMENT), env);
         add(RelayMetrics.API_RESPONSE_TIME, Kind.DISTRIBUTION, StandardUnit.MILLISECONDS,
                 List.of("Endpoint", ENVIRONMENT), env);
     }
@@ -77,6 +78,16 @@ public final class CloudWatchCatalogue {
 
     public static Optional<Metric> find(String name) {
         return Optional.ofNullable(METRICS.get(name));
+    }
+
+    /**
+     * Whether a meter with this {@code Endpoint} tag (null: none) counts in its metric's rollups. The
+     * load balancer's health probe does not: the {@code Environment} rollups of the API meters are the
+     * SLIs of docs/OBSERVABILITY.md ("SLOs"), which its cheap 200s would dilute. Its own
+     * {@code Endpoint} and {@code StatusClass} series are still sent.
+     */
+    public static boolean rollsUp(String endpoint) {
+        return !ServiceLevelObjectives.HEALTH_ENDPOINT.equals(endpoint);
     }
 
     /** {@code "503"} → {@code "5xx"}; anything that is not a 3-digit status → {@code "other"}. */

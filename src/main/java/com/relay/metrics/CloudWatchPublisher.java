@@ -246,7 +246,9 @@ public final class CloudWatchPublisher extends PushMeterRegistry {
             Map<String, String> dims = catalogued.map(m -> shape(meter.getId(), m)).orElseGet(() -> tags(meter.getId()));
             List<Map<String, String>> targets = new ArrayList<>();
             targets.add(dims);
-            catalogued.ifPresent(m -> m.rollups().forEach(r -> targets.add(keep(dims, r))));
+            if (CloudWatchCatalogue.rollsUp(meter.getId().getTag("Endpoint"))) {
+                catalogued.ifPresent(m -> m.rollups().forEach(r -> targets.add(keep(dims, r))));
+            }
             StandardUnit unit = catalogued.map(CloudWatchCatalogue.Metric::unit).orElse(null);
             if (meter instanceof ValuesTimer t) {
                 StepValues.Drained d = t.values.drain();

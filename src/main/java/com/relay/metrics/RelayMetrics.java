@@ -18,6 +18,16 @@ public class RelayMetrics {
     public static final String SCHEDULED_RUNS_SKIPPED = "ScheduledRunsSkipped";
     public static final String API_REQUEST_COUNT = "APIRequestCount";
     public static final String API_RESPONSE_TIME = "APIResponseTime";
+    /**
+     * Prometheus histogram buckets of {@code APIResponseTime}: the SLO thresholds (500 ms, 1 s) are
+     * bucket bounds, so "fraction faster than the threshold" is exact and p95/p99 aggregate across
+     * instances (docs/OBSERVABILITY.md "SLOs"); ten series per endpoint with +Inf.
+     */
+    static final Duration[] API_RESPONSE_TIME_BUCKETS = {Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), ServiceLevelObjectives.API_LATENCY_P95_THRESHOLD,
+            ServiceLevelObjectives.API_LATENCY_P99_THRESHOLD, Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10)};
+
     /** {@code Endpoint} of a request no route matched. */
     public static final String UNMATCHED = "UNMATCHED";
 
@@ -45,13 +55,16 @@ public class RelayMetrics {
     }
 
     /**
-     * {@code APIRequestCount{Endpoint, StatusCode}} and {@code APIResponseTime{Endpoint}} (with the
-     * 0.95 and 0.99 percentiles) for one response.
+     * {@code APIRequestCount{Endpoint, StatusCode}} and {@code APIResponseTime{Endpoint}} for one
+     * response. Percentiles come from the histogram buckets on Prometheus ({@code histogram_quantile},
+     * which also aggregates across instances; client-side percentiles, which Prometheus drops once a
+     * timer has buckets, would not) and from the values on CloudWatch.
      */
     public void apiResponse(String endpoint, int status, Duration elapsed) {
         Counter.builder(API_REQUEST_COUNT).description("API responses")
                 .tag("Endpoint", endpoint).tag("StatusCode", Integer.toString(status)).register(registry).increment();
         Timer.builder(API_RESPONSE_TIME).description("API request received to response written")
-                .tag("Endpoint", endpoint).publishPercentiles(0.95, 0.99).register(registry).record(elapsed);
+                .tag("Endpoint", endpoint).serviceLevelObjectives(API_RESPONSE_TIME_BUCKETS)
+                .register(registry).record(elapsed);
     }
 }

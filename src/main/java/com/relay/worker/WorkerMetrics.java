@@ -1,6 +1,7 @@
 package com.relay.worker;
 
 import com.relay.config.RelaySettings;
+import com.relay.metrics.ServiceLevelObjectives;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,14 @@ public class WorkerMetrics {
 
     /** Prometheus histogram buckets of RunDurationSeconds, in seconds. */
     static final double[] RUN_DURATION_BUCKETS = {1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600};
+
+    /**
+     * Prometheus histogram buckets of RunStartLatency: the SLO's 10 s is a bound, so the fraction of
+     * runs started within it is exact and p95 aggregates across workers (docs/OBSERVABILITY.md "SLOs").
+     */
+    static final Duration[] RUN_START_LATENCY_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(5), ServiceLevelObjectives.RUN_START_THRESHOLD, Duration.ofSeconds(30),
+            Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15)};
 
     private final MeterRegistry registry;
     private final String environment;
@@ -61,7 +70,8 @@ public class WorkerMetrics {
 
     /** First attempt start: {@code started_at − requested_at}. */
     public void runStartLatency(Duration latency) {
-        Timer.builder("RunStartLatency").tag("Environment", environment).register(registry).record(latency);
+        Timer.builder("RunStartLatency").tag("Environment", environment).serviceLevelObjectives(RUN_START_LATENCY_BUCKETS)
+                .register(registry).record(latency);
     }
 
     private Counter counter(String name, String tenantId) {

@@ -33,6 +33,16 @@ class AlarmDefinitionsTest {
                 "relay-inventory-prod-worker-crash-loop", "relay-inventory-prod-run-duration-p99",
                 "relay-inventory-prod-api-5xx", "relay-inventory-prod-jobs-oldest-message-age",
                 "relay-inventory-prod-notifications-queue-backlog",
+                "relay-inventory-prod-slo-api-availability-burn-1h", "relay-inventory-prod-slo-api-availability-burn-6h",
+                "relay-inventory-prod-slo-api-availability-burn-1d", "relay-inventory-prod-slo-api-latency-p95-burn-1h",
+                "relay-inventory-prod-slo-api-latency-p95-burn-6h", "relay-inventory-prod-slo-api-latency-p95-burn-1d",
+                "relay-inventory-prod-slo-api-latency-p99-burn-1h", "relay-inventory-prod-slo-api-latency-p99-burn-6h",
+                "relay-inventory-prod-slo-api-latency-p99-burn-1d", "relay-inventory-prod-slo-run-success-burn-1h",
+                "relay-inventory-prod-slo-run-success-burn-6h", "relay-inventory-prod-slo-run-success-burn-1d",
+                "relay-inventory-prod-slo-run-start-latency-burn-1h", "relay-inventory-prod-slo-run-start-latency-burn-6h",
+                "relay-inventory-prod-slo-run-start-latency-burn-1d",
+                "relay-inventory-prod-slo-notification-delivery-burn-1h",
+                "relay-inventory-prod-slo-notification-delivery-burn-6h",
                 "relay-inventory-prod-acme-consecutive-failures");
         assertThat(alarms).allSatisfy(a -> assertThat(a.alarmDescription()).contains("docs/RUNBOOK.md#"));
         assertThat(alarms).allSatisfy(a -> assertThat(a.alarmActions()).isEmpty());

@@ -41,7 +41,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.Metric;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 
 /**
  * The contract between what the service sends to CloudWatch and what {@code relay provision}
@@ -100,7 +102,8 @@ class MetricAlarmContractIT {
             alarms = cw.describeAlarms(b -> b.alarmNamePrefix("relay-inventory-ci-")).metricAlarms();
             dashboard = JSON.readTree(cw.getDashboard(b -> b.dashboardName("relay-inventory-ci-overview")).dashboardBody());
         }
-        assertThat(alarms).hasSize(14);
+        // RI §6.3's eight, issue 18's five, the 17 SLO burn-rate alarms, one per tenant
+        assertThat(alarms).hasSize(31);
 
         Set<Sent> sent = publishWhatTheServiceRecords(env);
         assertThat(violations(alarms, dashboard, sent, provisioned)).isEmpty();
@@ -143,6 +146,10 @@ class MetricAlarmContractIT {
         List<String> violations = violations(alarms, JSON.createObjectNode(), micrometer,
                 new Provisioned(named(out.toString(StandardCharsets.UTF_8).lines().toList(), "SQS queue "), Set.of()));
         assertThat(violations).anyMatch(v -> v.startsWith("relay-inventory-old-worker-heartbeat-missing"))
+                // each metric of a metric-math alarm is checked: the SLO's NotificationsSent pair
+                .anyMatch(v -> v.startsWith("relay-inventory-old-slo-notification-delivery-burn-1h: RelayInventory NotificationsSent"
+                        + " {Environment=old, Status=failure} is never sent"))
+                .anyMatch(v -> v.startsWith("relay-inventory-old-slo-run-success-burn-1h"))
                 .anyMatch(v -> v.startsWith("relay-inventory-old-consecutive-failures"))
                 .anyMatch(v -> v.startsWith("relay-inventory-old-notification-failures"))
                 .anyMatch(v -> v.startsWith("relay-inventory-old-notification-circuit-open"))
@@ -194,6 +201,7 @@ class MetricAlarmContractIT {
             relay.apiResponse("GET /v1/runs/{run_id}", 503, Duration.ofMillis(12));
             relay.apiResponse("GET /v1/tenants/{tenant_id}", 404, Duration.ofMillis(3));
             relay.apiResponse("GET /v1/openapi.json", 304, Duration.ofMillis(1));
+            relay.apiResponse("GET /v1/health", 200, Duration.ofMillis(1));
             clock.add(Duration.ofSeconds(60));
             recorder.clear();
         } finally {
@@ -203,6 +211,11 @@ class MetricAlarmContractIT {
         return recorder.datums().stream().map(d -> new Sent(d.namespace(), d.name(), d.dimensions(), d.value() == null))
                 .collect(Collectors.toSet());
     }
+
+    /** Statistics any series has; every other one (p99, PR(:500), …) needs a series sent as values. */
+    private static final Set<String> SIMPLE_STATISTICS = Set.of("SampleCount", "Average", "Sum", "Minimum", "Maximum");
+    /** Metric math over query ids: ids, numbers, operators and functions such as FILL, no SEARCH or SELECT. */
+    private static final Pattern MATH = Pattern.compile("(?!.*\\b(?:SEARCH|SELECT)\\b)[A-Za-z0-9_.,()+\\-*/ ]+");
 
     private static final Pattern INSIGHTS = Pattern.compile(
             "SELECT (\\w+)\\((\\w+)\\) FROM SCHEMA\\(\"([^\"]+)\"((?:, *\\w+)*)\\) WHERE Environment = '([^']+)'.*");
@@ -214,7 +227,25 @@ class MetricAlarmContractIT {
         List<String> v = new ArrayList<>();
         for (MetricAlarm a : alarms) {
             if (a.hasMetrics() && !a.metrics().isEmpty()) {
-                a.metrics().forEach(q -> check(a.alarmName(), q.expression(), sent, v));
+                Set<String> ids = a.metrics().stream().map(MetricDataQuery::id).collect(Collectors.toSet());
+                for (MetricDataQuery q : a.metrics()) {
+                    if (q.metricStat() != null) {
+                        // one metric of a metric-math alarm: checked like an alarm's own metric
+                        Metric m = q.metricStat().metric();
+                        Map<String, String> dims = m.dimensions().stream().collect(Collectors.toMap(Dimension::name,
+                                Dimension::value, (x, y) -> x, TreeMap::new));
+                        check(a.alarmName(), m.namespace(), m.metricName(), dims, !SIMPLE_STATISTICS.contains(q.metricStat().stat()),
+                                sent, provisioned, v);
+                    } else if (MATH.matcher(q.expression()).matches()) {
+                        // math over the alarm's other queries: every id it names must be one of them
+                        Matcher id = Pattern.compile("\\b([a-z]\\w*)\\b(?!\\s*\\()").matcher(q.expression());
+                        while (id.find()) {
+                            if (!ids.contains(id.group(1))) v.add(a.alarmName() + ": " + q.expression() + " names no query " + id.group(1));
+                        }
+                    } else {
+                        check(a.alarmName(), q.expression(), sent, v);
+                    }
+                }
             } else {
                 Map<String, String> dims = a.dimensions().stream().collect(Collectors.toMap(Dimension::name, Dimension::value,
                         (x, y) -> x, TreeMap::new));

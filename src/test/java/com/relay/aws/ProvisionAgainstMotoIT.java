@@ -99,12 +99,21 @@ class ProvisionAgainstMotoIT {
                 "CloudWatch alarm relay-inventory-ci-api-5xx: created",
                 "CloudWatch alarm relay-inventory-ci-jobs-oldest-message-age: created",
                 "CloudWatch alarm relay-inventory-ci-notifications-queue-backlog: created",
+                "CloudWatch alarm relay-inventory-ci-slo-api-availability-burn-1h: created",
+                "CloudWatch alarm relay-inventory-ci-slo-notification-delivery-burn-6h: created",
                 "CloudWatch alarm relay-inventory-ci-acme-consecutive-failures: created",
                 "CloudWatch dashboard relay-inventory-ci-overview: created");
         assertThat(first.lines().get(first.lines().size() - 1)).startsWith("warning: the alarms have no actions");
 
         Map<String, MetricAlarm> a = alarms("relay-inventory-ci-");
-        assertThat(a).hasSize(14);
+        assertThat(a).hasSize(31);
+        // an SLO burn-rate alarm as CloudWatch stores it: metric math over two published series
+        MetricAlarm availability = a.get("relay-inventory-ci-slo-api-availability-burn-1h");
+        assertThat(availability.metrics()).extracting(q -> q.metricStat() == null ? q.expression()
+                        : q.metricStat().metric().metricName() + " " + q.metricStat().stat() + " " + q.metricStat().period())
+                .containsExactly("APIRequestCount Sum 3600", "APIRequestCount Sum 3600", "FILL(m1, 0) / m2");
+        assertThat(availability.threshold()).isEqualTo(0.0144);
+        assertThat(availability.alarmDescription()).contains("docs/RUNBOOK.md#slo-burn");
         MetricAlarm heartbeat = a.get("relay-inventory-ci-worker-heartbeat-missing");
         assertThat(heartbeat.namespace()).isEqualTo("RelayInventory");
         assertThat(heartbeat.metricName()).isEqualTo("WorkerHeartbeat");

@@ -282,6 +282,30 @@ class CloudWatchPublisherTest {
         assertThat(p99).isBetween(990 * 0.99, 990 * 1.01);
     }
 
+    /**
+     * The Environment rollups of the API meters are the SLIs of docs/OBSERVABILITY.md ("SLOs"): all
+     * API responses but the load balancer's health checks, which still count in their own series.
+     */
+    @Test
+    void theApiRollupsAreTheSliWithoutHealthChecks() {
+        wire(env("localstack", cloudWatch.endpoint()));
+        RelayMetrics relay = new RelayMetrics(composite);
+        for (int i = 0; i < 50; i++) relay.apiResponse("GET /v1/health", 200, Duration.ofMillis(1));
+        relay.apiResponse("POST /v1/runs", 202, Duration.ofMillis(700));
+        relay.apiResponse("GET /v1/runs/{run_id}", 503, Duration.ofMillis(20));
+        List<Datum> data = publishStep();
+        assertThat(named(data, "APIRequestCount", Map.of("Environment", "prod")).get(0).value()).isEqualTo(2.0);
+        assertThat(named(data, "APIRequestCount", Map.of("StatusClass", "2xx", "Environment", "prod")).get(0).value())
+                .isEqualTo(51.0);
+        assertThat(named(data, "APIRequestCount", Map.of("StatusClass", "5xx", "Environment", "prod")).get(0).value())
+                .isEqualTo(1.0);
+        Datum latency = named(data, "APIResponseTime", Map.of("Environment", "prod")).get(0);
+        assertThat(latency.sampleCount()).isEqualTo(2.0);
+        assertThat(latency.values()).allSatisfy(v -> assertThat(v).isGreaterThan(19.0));
+        assertThat(named(data, "APIResponseTime", Map.of("Endpoint", "GET /v1/health", "Environment", "prod")).get(0).sampleCount())
+                .isEqualTo(50.0);
+    }
+
     @Test
     void jvmMetersOnlyWhenOptedInAndNewDimensionValuesStopAtTheLimit() {
         wire(env("localstack", cloudWatch.endpoint(), "CLOUDWATCH_METRICS_EXTRA_METERS", "jvm.memory.used",

@@ -43,9 +43,10 @@ class DashboardsAndQueriesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Names and labels of a scrape after the service recorded one of everything. */
-    private record Scrape(Set<String> names, Set<String> labels) {}
+    record Scrape(Set<String> names, Set<String> labels) {}
 
-    private static Scrape scrape() {
+    /** What {@code /actuator/prometheus} shows after the service recorded one of everything (a health check included). */
+    static String scrapeText() {
         RelaySettings settings = RelaySettings.load(Map.of("ENVIRONMENT", "prod")::get);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("Environment", "prod");
@@ -61,10 +62,15 @@ class DashboardsAndQueriesTest {
         relay.runCreated("api");
         relay.scheduledRunSkipped("error");
         relay.apiResponse("GET /v1/runs", 503, Duration.ofMillis(3));
+        relay.apiResponse("GET /v1/health", 200, Duration.ofMillis(1));
+        return registry.scrape();
+    }
+
+    static Scrape scrape() {
         Set<String> names = new HashSet<>();
         Set<String> labels = new HashSet<>();
         Pattern label = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=\"");
-        for (String line : registry.scrape().split("\n")) {
+        for (String line : scrapeText().split("\n")) {
             if (line.isBlank() || line.startsWith("#")) continue;
             int end = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
             names.add(line.substring(0, end));
@@ -109,7 +115,7 @@ class DashboardsAndQueriesTest {
         assertThat(r.get(1)).containsExactlyInAnyOrder("Environment", "le", "TenantId");
     }
 
-    private static void checkPromql(String where, String expr, Scrape scrape, List<String> problems) {
+    static void checkPromql(String where, String expr, Scrape scrape, List<String> problems) {
         List<Set<String>> r = promqlNamesAndLabels(expr);
         if (r.get(0).isEmpty()) problems.add(where + ": no metric in " + expr);
         r.get(0).stream().filter(n -> !scrape.names().contains(n)).forEach(n -> problems.add(where + ": metric " + n + " is not exposed"));
