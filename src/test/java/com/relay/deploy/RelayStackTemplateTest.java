@@ -392,6 +392,23 @@ class RelayStackTemplateTest {
         assertThat(byRole).hasSize(3);
     }
 
+    /** A math alarm's metric, from the template: namespace, name, dimensions, period, stat. */
+    private static String metricStat(JsonNode stat) {
+        if (stat.isMissingNode()) return null;
+        Map<String, String> dims = new TreeMap<>();
+        stat.path("Metric").path("Dimensions").forEach(d -> dims.put(d.path("Name").asText(), d.path("Value").asText()));
+        return stat.path("Metric").path("Namespace").asText() + "/" + stat.path("Metric").path("MetricName").asText()
+                + dims + "/" + stat.path("Period").asInt() + "/" + stat.path("Stat").asText();
+    }
+
+    /** The same from the request relay provision puts. */
+    private static String metricStat(software.amazon.awssdk.services.cloudwatch.model.MetricStat stat) {
+        if (stat == null) return null;
+        Map<String, String> dims = new TreeMap<>();
+        stat.metric().dimensions().forEach(d -> dims.put(d.name(), d.value()));
+        return stat.metric().namespace() + "/" + stat.metric().metricName() + dims + "/" + stat.period() + "/" + stat.stat();
+    }
+
     private static Set<String> with(Set<String> base, String... more) {
         Set<String> s = new TreeSet<>(base);
         s.addAll(List.of(more));
@@ -436,10 +453,12 @@ class RelayStackTemplateTest {
             w.dimensions().forEach((Dimension d) -> wantedDims.put(d.name(), d.value()));
             assertThat(dims).as(w.alarmName()).isEqualTo(wantedDims);
             List<String> queries = new ArrayList<>();
-            a.path("Metrics").forEach(q -> queries.add(q.path("Id").asText() + "|" + q.path("Expression").asText() + "|"
-                    + q.path("Period").asInt() + "|" + q.path("ReturnData").asBoolean()));
+            a.path("Metrics").forEach(q -> queries.add(q.path("Id").asText() + "|" + text(q, "Expression") + "|"
+                    + (q.has("Period") ? q.path("Period").asInt() : null) + "|" + q.path("ReturnData").asBoolean()
+                    + "|" + metricStat(q.path("MetricStat"))));
             List<String> wantedQueries = new ArrayList<>();
-            w.metrics().forEach(q -> wantedQueries.add(q.id() + "|" + q.expression() + "|" + q.period() + "|" + q.returnData()));
+            w.metrics().forEach(q -> wantedQueries.add(q.id() + "|" + q.expression() + "|" + q.period() + "|"
+                    + q.returnData() + "|" + metricStat(q.metricStat())));
             assertThat(queries).as(w.alarmName()).isEqualTo(wantedQueries);
             String topic = topicIds.get(w.alarmActions().get(0));
             assertThat(a.path("AlarmActions").toString()).isEqualTo("[{\"Ref\":\"" + topic + "\"}]");
