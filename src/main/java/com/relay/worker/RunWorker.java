@@ -153,11 +153,10 @@ public class RunWorker {
             LogContext.set(LogContext.TENANT_ID, job.tenantId());
             LogContext.set(LogContext.CORRELATION_ID, LogContext.correlationIdOf(attribute(exchange, "correlation_id"),
                     job.correlationId()));
-            RunAttempt attempt = decide(job, messageId, receipt, rc);
+            RunAttempt attempt = decide(job, messageId, receipt, rc, span);
             if (attempt != null) {
                 span.tag("relay.attempt", attempt.attemptNumber);
                 if (attempt.correlationId != null) span.tag("relay.correlation_id", attempt.correlationId);
-                attempt.span = span;
                 exchange.setProperty(ATTEMPT, attempt);
             } else {
                 span.event("no_attempt"); // the decision (logged) left the run alone
@@ -176,7 +175,7 @@ public class RunWorker {
         }
     }
 
-    private RunAttempt decide(JobMessage job, String messageId, String receipt, int rc) {
+    private RunAttempt decide(JobMessage job, String messageId, String receipt, int rc, Span span) {
         for (int pass = 0; pass < 2; pass++) {
             Instant now = now();
             Map<String, AttributeValue> run = store.read(job.runId()).orElse(null);
@@ -204,7 +203,7 @@ public class RunWorker {
                     return null;
                 }
                 case START -> {
-                    RunAttempt attempt = start(job, messageId, receipt, rc, now);
+                    RunAttempt attempt = start(job, messageId, receipt, rc, now, span);
                     if (attempt != null) return attempt;
                     // the start condition failed: read again and apply the rules once more
                 }
@@ -214,7 +213,7 @@ public class RunWorker {
         return null;
     }
 
-    private RunAttempt start(JobMessage job, String messageId, String receipt, int rc, Instant now) {
+    private RunAttempt start(JobMessage job, String messageId, String receipt, int rc, Instant now, Span span) {
         String attemptId = UUID.randomUUID().toString();
         Instant lease = now.plusSeconds(worker.visibilityTimeoutSeconds() - 10L);
         Optional<Map<String, AttributeValue>> started = store.startAttempt(job.runId(), attemptId, now, lease, rc);
@@ -230,6 +229,7 @@ public class RunWorker {
         if (correlation != null) LogContext.set(LogContext.CORRELATION_ID, correlation);
         RunAttempt attempt = new RunAttempt(job, messageId, receipt, rc, attemptId, number, startedAt,
                 text(item, "created_by"), requestedAt, correlation);
+        attempt.span = span; // before the heartbeat, which runs inside it
         active.add(attempt);
         // RI §4.6: the heartbeat starts immediately and repeats every WORKER_VISIBILITY_HEARTBEAT_SECONDS
         attempt.heartbeat = heartbeats.scheduleAtFixedRate(() -> {
