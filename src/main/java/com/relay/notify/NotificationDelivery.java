@@ -8,6 +8,9 @@ import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelaySettings;
 import com.relay.logging.LogEvents;
 import com.relay.notify.Classification.Verdict;
+import com.relay.observability.MessageTracing;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,15 +59,18 @@ public class NotificationDelivery {
     private final Clock clock;
     private final RandomSource random;
     private final Sleeper sleeper;
+    private final MessageTracing tracing;
+    private final Tracer tracer;
 
     @Autowired
     public NotificationDelivery(NotificationRepository repository, CircuitBreakers breakers, NtfyClient client,
                                 TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
                                 ProvisionedResources resources, RelaySettings settings, ObjectProvider<Clock> clock,
-                                ObjectProvider<RandomSource> random, ObjectProvider<Sleeper> sleeper) {
+                                ObjectProvider<RandomSource> random, ObjectProvider<Sleeper> sleeper,
+                                MessageTracing tracing) {
         this(repository, breakers, client, tokens, destinations, metrics, sqs, resources.notificationsQueueUrl(),
                 settings.notifier(), clock.getIfAvailable(Clock::systemUTC), random.getIfAvailable(() -> RandomSource.DEFAULT),
-                sleeper.getIfAvailable(() -> Sleeper.REAL));
+                sleeper.getIfAvailable(() -> Sleeper.REAL), tracing);
     }
 
     /** The plain constructor (unit tests inject a fake clock, random source and sleeper). */
@@ -72,6 +78,16 @@ public class NotificationDelivery {
                                 TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
                                 String queueUrl, RelaySettings.Notify settings, Clock clock, RandomSource random,
                                 Sleeper sleeper) {
+        this(repository, breakers, client, tokens, destinations, metrics, sqs, queueUrl, settings, clock, random, sleeper,
+                MessageTracing.none());
+    }
+
+    private NotificationDelivery(NotificationRepository repository, CircuitBreakers breakers, NtfyClient client,
+                                 TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
+                                 String queueUrl, RelaySettings.Notify settings, Clock clock, RandomSource random,
+                                 Sleeper sleeper, MessageTracing tracing) {
+        this.tracing = tracing;
+        this.tracer = tracing.tracer();
         this.repository = repository;
         this.breakers = breakers;
         this.client = client;
@@ -87,8 +103,24 @@ public class NotificationDelivery {
         this.sleeper = sleeper;
     }
 
-    /** The received message: body, receipt handle and message attributes (may be null). */
+    /**
+     * The received message: body, receipt handle and message attributes (may be null). The delivery
+     * is the span {@code relay.notification.deliver}, a child of the trace context the message
+     * carries (the run's, when the worker enqueued it).
+     */
     public Outcome handle(String body, String receiptHandle, Map<String, MessageAttributeValue> attributes) {
+        Span span = tracing.startConsumer("relay.notification.deliver", name -> attribute(attributes, name))
+                .tag("messaging.system", "aws_sqs");
+        try (Tracer.SpanInScope inScope = tracer.withSpan(span)) {
+            Outcome outcome = process(body, receiptHandle, attributes, span);
+            span.tag("relay.outcome", outcome.name());
+            return outcome;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Outcome process(String body, String receiptHandle, Map<String, MessageAttributeValue> attributes, Span span) {
         String id = null;
         String token = null;
         try {
@@ -99,6 +131,7 @@ public class NotificationDelivery {
                 return Outcome.LEFT;
             }
             id = idNode.asText();
+            span.tag("relay.notification_id", id);
             MDC.put("notification_id", id);
             String correlation = attribute(attributes, "correlation_id");
             if (correlation == null && json.path("correlation_id").isTextual()) correlation = json.get("correlation_id").asText();
@@ -112,6 +145,8 @@ public class NotificationDelivery {
                 Map<String, AttributeValue> record = found.get();
                 MDC.put("correlation_id", s(record, "correlation_id"));
                 if (s(record, "tenant_id") != null) MDC.put("tenant_id", s(record, "tenant_id"));
+                if (s(record, "tenant_id") != null) span.tag("relay.tenant_id", s(record, "tenant_id"));
+                if (s(record, "correlation_id") != null) span.tag("relay.correlation_id", s(record, "correlation_id"));
                 String status = s(record, "status");
                 if ("completed".equals(status) || "failed".equals(status)) {
                     LogEvents.info(log, "notification_already_final", "notification_id", id, "status", status);
@@ -160,6 +195,7 @@ public class NotificationDelivery {
         } catch (RuntimeException e) {
             LogEvents.error(log, "notification_unexpected_error", e, "notification_id", id,
                     "error", e.getClass().getName() + ": " + e.getMessage());
+            span.error(MessageTracing.bounded(e));
             metrics.workerError("notification_unexpected_error");
             release(id, token);
             return Outcome.LEFT;
@@ -208,7 +244,7 @@ public class NotificationDelivery {
                 return defer(record, token, service, permission.state(), t, body, receiptHandle, attributes);
             }
             Instant started = Timestamps.now(clock);
-            AttemptResult result = client.send(request);
+            AttemptResult result = send(request, i);
             made++;
             attempts++;
             Instant after = Timestamps.now(clock);
@@ -251,6 +287,40 @@ public class NotificationDelivery {
         return retryLater(record, token, attempts, last.describe(), receiptHandle, leaseAt);
     }
 
+    /**
+     * One ntfy request inside the client span {@code POST} (notifications.md §8.2): the method, the
+     * server's host and port, the status and {@code http.request.resend_count} for a retry. Never
+     * the topic (on a public server it is the secret of the channel), a header or the body; and
+     * no trace header goes to ntfy (§4.4 allows only its listed headers).
+     */
+    private AttemptResult send(NtfyRequest request, int resendCount) throws InterruptedException {
+        int port = request.uri().getPort();
+        Span span = tracer.spanBuilder().name("POST").kind(Span.Kind.CLIENT).tag("http.request.method", "POST")
+                .tag("server.address", String.valueOf(request.uri().getHost()))
+                .tag("server.port", Integer.toString(port != -1 ? port
+                        : "https".equalsIgnoreCase(request.uri().getScheme()) ? 443 : 80)).start();
+        if (resendCount > 0) span.tag("http.request.resend_count", resendCount);
+        try (Tracer.SpanInScope inScope = tracer.withSpan(span)) {
+            AttemptResult result = client.send(request);
+            if (result.transportError()) {
+                span.error(new MessageTracing.RecordedError(bounded(result.describe())));
+            } else {
+                span.tag("http.response.status_code", result.httpStatus());
+                if (Classification.verdict(result) != Verdict.SUCCESS) span.error(new MessageTracing.RecordedError("HTTP " + result.httpStatus()));
+            }
+            return result;
+        } catch (InterruptedException | RuntimeException e) {
+            span.error(MessageTracing.bounded(e));
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private static String bounded(String text) {
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+
     /** End of a delivery whose attempts were all retryable: redelivery later, or RETRIES_EXHAUSTED. */
     private Outcome retryLater(Map<String, AttributeValue> record, String token, long attempts, String lastError,
                                String receiptHandle, Instant leaseAt) {
@@ -287,7 +357,7 @@ public class NotificationDelivery {
         }
         try {
             Map<String, MessageAttributeValue> copyAttributes = attributes == null || attributes.isEmpty()
-                    ? NotificationEnqueuer.attributes(record) : attributes;
+                    ? NotificationEnqueuer.attributes(record, tracing) : attributes;
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).messageAttributes(copyAttributes)
                     .delaySeconds((int) delay));
             delete(receiptHandle);
@@ -321,6 +391,8 @@ public class NotificationDelivery {
         fields.put("error_code", AttributeValue.fromS(code));
         fields.put("error_message", AttributeValue.fromS(message));
         if (!repository.finish(record, fence, token, false, fields, now)) return false;
+        Span span = tracer.currentSpan();
+        if (span != null) span.tag("relay.error_code", code).error(new MessageTracing.RecordedError("notification failed: " + code));
         metrics.sent("failure");
         if (leaseAt != null) metrics.duration(Duration.between(leaseAt, now));
         // §8.1: the message text of this event starts with "Notification failed"

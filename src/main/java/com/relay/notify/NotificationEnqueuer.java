@@ -4,12 +4,15 @@ import com.relay.api.Json;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
 import com.relay.logging.LogEvents;
+import com.relay.observability.MessageTracing;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -30,9 +33,17 @@ public class NotificationEnqueuer {
     private final NotifyMetrics metrics;
     private final String queueUrl;
     private final Clock clock;
+    private final MessageTracing tracing;
 
     public NotificationEnqueuer(SqsClient sqs, NotificationRepository repository, NotifyMetrics metrics,
                                 ProvisionedResources resources, ObjectProvider<Clock> clock) {
+        this(sqs, repository, metrics, resources, clock, MessageTracing.none());
+    }
+
+    @Autowired
+    public NotificationEnqueuer(SqsClient sqs, NotificationRepository repository, NotifyMetrics metrics,
+                                ProvisionedResources resources, ObjectProvider<Clock> clock, MessageTracing tracing) {
+        this.tracing = tracing;
         this.sqs = sqs;
         this.repository = repository;
         this.metrics = metrics;
@@ -44,7 +55,7 @@ public class NotificationEnqueuer {
     public boolean enqueue(Map<String, AttributeValue> record) {
         String id = record.get("notification_id").s();
         try {
-            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body(record)).messageAttributes(attributes(record)));
+            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body(record)).messageAttributes(attributes(record, tracing)));
         } catch (RuntimeException e) {
             LogEvents.warn(log, "notification_enqueue_failed", "notification_id", id,
                     "error", e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -68,10 +79,14 @@ public class NotificationEnqueuer {
         return Json.text(m);
     }
 
-    static Map<String, MessageAttributeValue> attributes(Map<String, AttributeValue> record) {
-        return Map.of("correlation_id", attr(record.get("correlation_id").s()),
-                "notification_id", attr(record.get("notification_id").s()),
-                "tenant_id", attr(record.get("tenant_id").s()));
+    /** §4.1's attributes plus {@code traceparent}/{@code tracestate} of the current span, when there is one. */
+    static Map<String, MessageAttributeValue> attributes(Map<String, AttributeValue> record, MessageTracing tracing) {
+        Map<String, MessageAttributeValue> attributes = new HashMap<>();
+        attributes.put("correlation_id", attr(record.get("correlation_id").s()));
+        attributes.put("notification_id", attr(record.get("notification_id").s()));
+        attributes.put("tenant_id", attr(record.get("tenant_id").s()));
+        tracing.injectCurrent(attributes);
+        return attributes;
     }
 
     private static MessageAttributeValue attr(String v) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.tracing.Span;
 
 /**
  * One processing attempt of a run (RI §4.5–§4.7), carried through the worker route's stages as an
@@ -43,6 +45,11 @@ public final class RunAttempt {
     volatile boolean superseded;
     volatile boolean handedBack;
     volatile boolean ended;
+    /** {@code relay.run.attempt}: started by the receive, ended once with the attempt. */
+    Span span = Span.NOOP;
+    /** The span of the stage running now: the parent of its vendors' spans on their own threads. */
+    volatile Span stageSpan = Span.NOOP;
+    private final AtomicBoolean spanEnded = new AtomicBoolean();
 
     RunAttempt(JobMessage job, String messageId, String receiptHandle, int receiveCount, String attemptId,
                int attemptNumber, Instant startedAt, String createdBy, String requestedAt, String correlationId) {
@@ -59,6 +66,11 @@ public final class RunAttempt {
     }
 
     public String runId() { return job.runId(); }
+
+    /** Ends the attempt's span (the first call only: the error handler may follow the completion). */
+    void endSpan() {
+        if (spanEnded.compareAndSet(false, true)) span.end();
+    }
 
     public String tenantId() { return job.tenantId(); }
 

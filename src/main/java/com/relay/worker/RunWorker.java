@@ -11,6 +11,7 @@ import com.relay.engine.run.VendorInput;
 import com.relay.logging.LogContext;
 import com.relay.logging.LogEvents;
 import com.relay.notify.RunNotifications;
+import com.relay.observability.MessageTracing;
 import com.relay.runs.RunCompletion;
 import com.relay.tenants.TenantRepository;
 import com.relay.tenants.config.ConfigProblem;
@@ -36,6 +37,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
@@ -46,6 +49,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
@@ -76,6 +80,8 @@ public class RunWorker {
     private final RunNotifications notifications;
     private final RunFailures failures;
     private final Clock clock;
+    private final MessageTracing tracing;
+    private final Tracer tracer;
     private final TenantConfigParser parser = new TenantConfigParser();
     private final TenantConfigParser.Context parseContext;
     private final ObjectMapper mapper = EngineRun.reportMapper();
@@ -89,7 +95,7 @@ public class RunWorker {
     public RunWorker(RunAttemptStore store, TenantRepository tenants, S3Inputs s3Inputs, S3Client s3, SqsClient sqs,
                      ProvisionedResources resources, RelaySettings settings, WorkerMetrics metrics,
                      RunNotifications notifications, RunFailures failures,
-                     ObjectProvider<Clock> clock) {
+                     ObjectProvider<Clock> clock, MessageTracing tracing) {
         this.store = store;
         this.tenants = tenants;
         this.s3Inputs = s3Inputs;
@@ -103,6 +109,8 @@ public class RunWorker {
         this.notifications = notifications;
         this.failures = failures;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.tracing = tracing;
+        this.tracer = tracing.tracer();
         // the same rules as the API that stored the version (NOTIFY_ALLOW_INSECURE_HTTP included)
         this.parseContext = TenantConfigParser.Context.service(settings);
         if (worker.tenantBackoffSet()) {
@@ -128,30 +136,46 @@ public class RunWorker {
         String messageId = exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
         String receipt = exchange.getIn().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class);
         int rc = receiveCount(exchange);
-        try {
+        // the job's trace continues here (docs/OBSERVABILITY.md "Tracing"); the span lives as long
+        // as the attempt and is in scope only while this class works on it
+        Span span = tracing.startConsumer("relay.run.attempt", name -> messageAttribute(exchange, name))
+                .tag("messaging.system", "aws_sqs").tag("relay.receive_count", rc);
+        try (Tracer.SpanInScope inScope = tracer.withSpan(span)) {
             JobMessage.Parsed parsed = JobMessage.parse(body);
             if (!parsed.ok()) {
                 badMessage(messageId, parsed.badReason());
+                span.event("bad_message");
                 return;
             }
             JobMessage job = parsed.job();
+            span.tag("relay.run_id", job.runId()).tag("relay.tenant_id", job.tenantId());
             LogContext.set(LogContext.RUN_ID, job.runId());
             LogContext.set(LogContext.TENANT_ID, job.tenantId());
             LogContext.set(LogContext.CORRELATION_ID, LogContext.correlationIdOf(attribute(exchange, "correlation_id"),
                     job.correlationId()));
-            RunAttempt attempt = decide(job, messageId, receipt, rc);
-            if (attempt != null) exchange.setProperty(ATTEMPT, attempt);
+            RunAttempt attempt = decide(job, messageId, receipt, rc, span);
+            if (attempt != null) {
+                span.tag("relay.attempt", attempt.attemptNumber);
+                if (attempt.correlationId != null) span.tag("relay.correlation_id", attempt.correlationId);
+                exchange.setProperty(ATTEMPT, attempt);
+            } else {
+                span.event("no_attempt"); // the decision (logged) left the run alone
+            }
         } catch (RuntimeException e) {
             boolean retryable = isRetryable(e);
             metrics.error(retryable ? "run_retryable_error" : "run_unexpected_error");
             LogEvents.error(log, retryable ? "run_retryable_error" : "run_unexpected_error", retryable ? null : e,
                     "message_id", messageId, "error", describe(e));
+            span.error(MessageTracing.bounded(e));
         } finally {
-            if (exchange.getProperty(ATTEMPT) == null) LogContext.clear();
+            if (exchange.getProperty(ATTEMPT) == null) {
+                LogContext.clear();
+                span.end();
+            }
         }
     }
 
-    private RunAttempt decide(JobMessage job, String messageId, String receipt, int rc) {
+    private RunAttempt decide(JobMessage job, String messageId, String receipt, int rc, Span span) {
         for (int pass = 0; pass < 2; pass++) {
             Instant now = now();
             Map<String, AttributeValue> run = store.read(job.runId()).orElse(null);
@@ -179,7 +203,7 @@ public class RunWorker {
                     return null;
                 }
                 case START -> {
-                    RunAttempt attempt = start(job, messageId, receipt, rc, now);
+                    RunAttempt attempt = start(job, messageId, receipt, rc, now, span);
                     if (attempt != null) return attempt;
                     // the start condition failed: read again and apply the rules once more
                 }
@@ -189,7 +213,7 @@ public class RunWorker {
         return null;
     }
 
-    private RunAttempt start(JobMessage job, String messageId, String receipt, int rc, Instant now) {
+    private RunAttempt start(JobMessage job, String messageId, String receipt, int rc, Instant now, Span span) {
         String attemptId = UUID.randomUUID().toString();
         Instant lease = now.plusSeconds(worker.visibilityTimeoutSeconds() - 10L);
         Optional<Map<String, AttributeValue>> started = store.startAttempt(job.runId(), attemptId, now, lease, rc);
@@ -205,9 +229,14 @@ public class RunWorker {
         if (correlation != null) LogContext.set(LogContext.CORRELATION_ID, correlation);
         RunAttempt attempt = new RunAttempt(job, messageId, receipt, rc, attemptId, number, startedAt,
                 text(item, "created_by"), requestedAt, correlation);
+        attempt.span = span; // before the heartbeat, which runs inside it
         active.add(attempt);
         // RI §4.6: the heartbeat starts immediately and repeats every WORKER_VISIBILITY_HEARTBEAT_SECONDS
-        attempt.heartbeat = heartbeats.scheduleAtFixedRate(() -> heartbeat(attempt), 0,
+        attempt.heartbeat = heartbeats.scheduleAtFixedRate(() -> {
+            try (Tracer.SpanInScope inScope = tracer.withSpan(attempt.span)) {
+                heartbeat(attempt);
+            }
+        }, 0,
                 worker.visibilityHeartbeatSeconds(), TimeUnit.SECONDS);
         LogEvents.info(log, "run_started", "attempt", number, "receive_count", rc);
         return attempt;
@@ -254,6 +283,10 @@ public class RunWorker {
     public void fetchInputs(Exchange exchange) throws IOException {
         RunAttempt a = attempt(exchange);
         if (a == null) return;
+        inStage(a, EngineRun.FETCH_INPUTS, () -> fetchInputs(a));
+    }
+
+    private void fetchInputs(RunAttempt a) throws IOException {
         a.check();
         Optional<TenantConfig> config = loadConfig(a);
         if (config.isEmpty()) return;
@@ -269,17 +302,49 @@ public class RunWorker {
 
     public void normalize(Exchange exchange) throws IOException {
         RunAttempt a = running(exchange);
-        if (a != null) a.result = a.execution.normalize().orElse(null);
+        if (a != null) inStage(a, EngineRun.NORMALIZE, () -> a.result = a.execution.normalize().orElse(null));
     }
 
     public void mergePrice(Exchange exchange) throws IOException {
         RunAttempt a = running(exchange);
-        if (a != null) a.result = a.execution.mergePrice().orElse(null);
+        if (a != null) inStage(a, EngineRun.MERGE_PRICE, () -> a.result = a.execution.mergePrice().orElse(null));
     }
 
     public void writeOutputs(Exchange exchange) throws IOException {
         RunAttempt a = running(exchange);
-        if (a != null) a.result = a.execution.writeOutputs();
+        if (a != null) inStage(a, EngineRun.WRITE_OUTPUTS, () -> a.result = a.execution.writeOutputs());
+    }
+
+    /** One stage's work. */
+    @FunctionalInterface
+    private interface StageWork {
+        void run() throws IOException;
+    }
+
+    /**
+     * {@code work} inside the span {@code relay.stage.<STAGE>}, a child of the attempt's span; a
+     * stage that ended the run FAILED or threw marks its span and the attempt's as errors.
+     */
+    private void inStage(RunAttempt a, String stage, StageWork work) throws IOException {
+        Span span = tracer.nextSpan(a.span).name("relay.stage." + stage).tag("relay.stage", stage)
+                .tag("relay.run_id", a.runId()).start();
+        a.stageSpan = span;
+        RunResult before = a.result;
+        try (Tracer.SpanInScope inScope = tracer.withSpan(span)) {
+            work.run();
+            RunResult r = a.result;
+            if (r != null && r != before && !r.succeeded()) {
+                RuntimeException failed = new MessageTracing.RecordedError("run failed: " + r.errorCode());
+                span.tag("relay.error_code", String.valueOf(r.errorCode())).error(failed);
+                a.span.tag("relay.error_code", String.valueOf(r.errorCode())).error(failed);
+            }
+        } catch (IOException | RuntimeException e) {
+            span.error(MessageTracing.bounded(e));
+            a.span.error(MessageTracing.bounded(e));
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /** COMPLETE: the terminal write (RI §4.7) with the lock release, metrics, notification, delete. */
@@ -287,39 +352,46 @@ public class RunWorker {
         RunAttempt a = attempt(exchange);
         if (a == null) return;
         try {
-            a.check();
-            RunResult r = a.result;
-            if (r == null) throw new IllegalStateException("run " + a.runId() + " reached COMPLETE without a result");
-            Instant now = now();
-            Long duration = Duration.between(a.startedAt, now).toMillis();
-            boolean ok = r.succeeded();
-            RunCompletion completion = new RunCompletion(a.runId(), a.tenantId(), a.job.configVersion(), r.status(),
-                    ok ? EngineRun.COMPLETE : r.stage(), a.createdBy, a.requestedAt, Timestamps.format(now), duration,
-                    r.rowsProcessed(), r.failedStage(), r.errorCode(), r.errorMessage(), a.correlationId);
-            Map<String, AttributeValue> record = a.config == null ? null
-                    : notifications.recordFor(a.config, completion, now).orElse(null);
-            RunAttemptStore.Outcome outcome = store.terminalForAttempt(new RunAttemptStore.Terminal(a.runId(),
-                    a.tenantId(), r.status(), Timestamps.format(now), duration, r.rowsProcessed(), r.artifacts(), false,
-                    r.failedStage(), r.errorCode(), r.errorMessage(), r.errorsArtifactKey(), record,
-                    notifications.table()), a.attemptId);
-            if (outcome != RunAttemptStore.Outcome.COMMITTED) {
-                LogEvents.info(log, "run_attempt_superseded");
-                return;
-            }
-            a.ended = true;
-            metrics.runEnded(a.tenantId(), ok, duration, r.rowsProcessed());
-            if (ok) {
-                LogEvents.info(log, "run_succeeded", "duration_ms", duration, "rows_processed", r.rowsProcessed(),
-                        "record_count", r.recordCount());
-            } else {
-                LogEvents.warn(log, "run_failed", "error_code", r.errorCode(), "failed_stage", r.failedStage(),
-                        "error_message", r.errorMessage(), "duration_ms", duration);
-            }
-            enqueueNotification(record);
-            delete(a.receiptHandle);
+            inStage(a, EngineRun.COMPLETE, () -> complete(a));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // complete(a) does no I/O of its own
         } finally {
             end(a);
         }
+    }
+
+    private void complete(RunAttempt a) {
+        a.check();
+        RunResult r = a.result;
+        if (r == null) throw new IllegalStateException("run " + a.runId() + " reached COMPLETE without a result");
+        Instant now = now();
+        Long duration = Duration.between(a.startedAt, now).toMillis();
+        boolean ok = r.succeeded();
+        RunCompletion completion = new RunCompletion(a.runId(), a.tenantId(), a.job.configVersion(), r.status(),
+                ok ? EngineRun.COMPLETE : r.stage(), a.createdBy, a.requestedAt, Timestamps.format(now), duration,
+                r.rowsProcessed(), r.failedStage(), r.errorCode(), r.errorMessage(), a.correlationId);
+        Map<String, AttributeValue> record = a.config == null ? null
+                : notifications.recordFor(a.config, completion, now).orElse(null);
+        RunAttemptStore.Outcome outcome = store.terminalForAttempt(new RunAttemptStore.Terminal(a.runId(),
+                a.tenantId(), r.status(), Timestamps.format(now), duration, r.rowsProcessed(), r.artifacts(), false,
+                r.failedStage(), r.errorCode(), r.errorMessage(), r.errorsArtifactKey(), record,
+                notifications.table()), a.attemptId);
+        if (outcome != RunAttemptStore.Outcome.COMMITTED) {
+            LogEvents.info(log, "run_attempt_superseded");
+            return;
+        }
+        a.ended = true;
+        metrics.runEnded(a.tenantId(), ok, duration, r.rowsProcessed());
+        if (ok) {
+            LogEvents.info(log, "run_succeeded", "duration_ms", duration, "rows_processed", r.rowsProcessed(),
+                    "record_count", r.recordCount());
+        } else {
+            LogEvents.warn(log, "run_failed", "error_code", r.errorCode(), "failed_stage", r.failedStage(),
+                    "error_message", r.errorMessage(), "duration_ms", duration);
+        }
+        a.span.tag("relay.status", r.status());
+        enqueueNotification(record);
+        delete(a.receiptHandle);
     }
 
     /**
@@ -335,7 +407,8 @@ public class RunWorker {
             LogEvents.error(log, "run_unexpected_error", e, "error", describe(e));
             return;
         }
-        try {
+        try (Tracer.SpanInScope inScope = tracer.withSpan(a.span)) {
+            if (e != null) a.span.error(MessageTracing.bounded(e));
             if (causedBy(e, RunAttemptStore.Superseded.class) || a.superseded) {
                 LogEvents.info(log, "run_attempt_superseded");
                 return;
@@ -412,6 +485,12 @@ public class RunWorker {
                     store.enterStage(a.runId(), a.attemptId, stage, a.artifacts(), now());
                 }
                 LogEvents.info(log, "run_stage", "stage", stage);
+            }
+
+            @Override
+            public VendorWork vendorStarted(String vendorId, String operation) {
+                return new VendorSpan(tracer, tracer.nextSpan(a.stageSpan).name("relay.vendor." + operation)
+                        .tag("relay.vendor_id", vendorId).tag("relay.run_id", a.runId()).start());
             }
 
             @Override
@@ -495,6 +574,7 @@ public class RunWorker {
 
     private void end(RunAttempt a) {
         a.ended = true;
+        a.endSpan();
         if (a.heartbeat != null) a.heartbeat.cancel(false);
         active.remove(a);
         if (a.execution != null) a.execution.close();
@@ -509,6 +589,13 @@ public class RunWorker {
     private static String attribute(Exchange exchange, String name) {
         Object v = exchange.getIn().getHeader(name);
         return v == null ? null : v.toString();
+    }
+
+    /** A String message attribute: from the consumer's map of the message's attributes, else the header it copied it to. */
+    private static String messageAttribute(Exchange exchange, String name) {
+        Object attributes = exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ATTRIBUTES);
+        if (attributes instanceof Map<?, ?> m && m.get(name) instanceof MessageAttributeValue v) return v.stringValue();
+        return attribute(exchange, name);
     }
 
     private static int receiveCount(Exchange exchange) {

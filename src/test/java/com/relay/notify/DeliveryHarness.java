@@ -187,7 +187,7 @@ final class DeliveryHarness {
             var record = repository.get(id);
             if (record.isPresent()) {
                 sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(NotificationEnqueuer.body(record.get()))
-                        .messageAttributes(NotificationEnqueuer.attributes(record.get())));
+                        .messageAttributes(NotificationEnqueuer.attributes(record.get(), com.relay.observability.MessageTracing.none())));
             } else {
                 sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body(id)));
             }

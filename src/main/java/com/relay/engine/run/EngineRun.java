@@ -186,13 +186,21 @@ public final class EngineRun {
             inParallel(found, v -> {
                 VendorInput in = input(v);
                 String key = key("inbound/" + v.vendorId() + "/" + in.feedName());
-                if (sink.copyStored(key, in)) {
-                    // copied inside the store (S3 server-side copy)
-                } else if (in.localFile() != null) {
-                    sink.copyFile(key, in.feedContentType(), in.localFile());
-                } else {
-                    try (InputStream bytes = in.feed().open()) {
-                        sink.copy(key, in.feedContentType(), bytes, in.feedSize());
+                try (StageListener.VendorWork work = listener.vendorStarted(v.vendorId(), "fetch")) {
+                    if (in.feedSize() >= 0) work.bytes(in.feedSize());
+                    try {
+                        if (sink.copyStored(key, in)) {
+                            // copied inside the store (S3 server-side copy)
+                        } else if (in.localFile() != null) {
+                            sink.copyFile(key, in.feedContentType(), in.localFile());
+                        } else {
+                            try (InputStream bytes = in.feed().open()) {
+                                sink.copy(key, in.feedContentType(), bytes, in.feedSize());
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        work.failed(e);
+                        throw e;
                     }
                 }
             });
@@ -436,6 +444,20 @@ public final class EngineRun {
             }
 
             void run(MergeFeeder merger, long sorterBudget, AtomicInteger firstFailed, AtomicLong rowsSoFar)
+                    throws IOException {
+                try (StageListener.VendorWork work = listener.vendorStarted(vendor.vendorId(), "parse")) {
+                    try {
+                        parse(merger, sorterBudget, firstFailed, rowsSoFar);
+                    } catch (IOException | RuntimeException e) {
+                        work.failed(e);
+                        throw e;
+                    }
+                    if (result != null) work.rows(result.totalRows());
+                    if (failure != null) work.failed(failure);
+                }
+            }
+
+            private void parse(MergeFeeder merger, long sorterBudget, AtomicInteger firstFailed, AtomicLong rowsSoFar)
                     throws IOException {
                 errors = new ErrorLog(mapper, req.workDir(), vendor.vendorId(),
                         ErrorThresholds.samplesWorthStoring(config.errorPolicy()), errorsShare());
