@@ -17,8 +17,7 @@ import com.relay.runs.RunCreator;
 import com.relay.runs.RunRepository;
 import com.relay.tenants.TenantRepository;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
+import com.relay.observability.MessageTracing;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;
@@ -145,7 +144,7 @@ public final class DlqCommand {
         NotificationEnqueuer enqueuer = new NotificationEnqueuer(sqs, notifications, new NotifyMetrics(registry, settings),
                 resources, none.getBeanProvider(java.time.Clock.class));
         return new RunCreator(runs, sqs, s3, resources, settings, new RelayMetrics(registry),
-                none.getBeanProvider(Tracer.class), none.getBeanProvider(Propagator.class),
+                MessageTracing.none(),
                 new RunNotifications(settings, notifications, enqueuer),
                 new PinnedConfigs(new TenantRepository(dynamoDb, resources), settings),
                 // a one-shot command: no cache, the pause as it is now

@@ -7,7 +7,7 @@ import com.relay.logging.LogContext;
 import com.relay.metrics.RelayMetrics;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
+import com.relay.observability.MessageTracing;
 import com.relay.notify.PinnedConfigs;
 import com.relay.notify.RunNotifications;
 import java.time.Instant;
@@ -22,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -63,7 +62,7 @@ public class RunCreator {
     private final RunRepository runs;
     private final RelayMetrics metrics;
     private final Tracer tracer;
-    private final Propagator propagator;
+    private final MessageTracing messageTracing;
     private final SqsClient sqs;
     private final S3Client s3;
     private final String jobsQueueUrl;
@@ -74,14 +73,14 @@ public class RunCreator {
     private final RunCreationPauses pauses;
 
     public RunCreator(RunRepository runs, SqsClient sqs, S3Client s3, ProvisionedResources resources,
-                      RelaySettings settings, RelayMetrics metrics, ObjectProvider<Tracer> tracer,
-                      ObjectProvider<Propagator> propagator, RunNotifications notifications,
+                      RelaySettings settings, RelayMetrics metrics, MessageTracing messageTracing,
+                      RunNotifications notifications,
                       PinnedConfigs pinnedConfigs, RunCreationPauses pauses) {
         this.runs = runs;
         this.pauses = pauses;
         this.metrics = metrics;
-        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
-        this.propagator = propagator.getIfAvailable(() -> Propagator.NOOP);
+        this.messageTracing = messageTracing;
+        this.tracer = messageTracing.tracer();
         this.notifications = notifications;
         this.pinnedConfigs = pinnedConfigs;
         this.sqs = sqs;
@@ -223,7 +222,7 @@ public class RunCreator {
     /**
      * The job message (RI §4.4) inside the producer span {@code SQS send}, whose W3C context
      * ({@code traceparent}, and {@code tracestate} when there is one) is written into the message
-     * attributes by the tracer's propagator.
+     * attributes ({@link MessageTracing#inject}).
      */
     private void send(String json, String runId, Request request) {
         Span span = tracer.spanBuilder().name("SQS send").kind(Span.Kind.PRODUCER)
@@ -234,9 +233,7 @@ public class RunCreator {
             attributes.put("correlation_id", attr(request.correlationId()));
             attributes.put("run_id", attr(runId));
             attributes.put("tenant_id", attr(request.tenantId()));
-            propagator.inject(span.context(), attributes, (carrier, key, value) -> {
-                if (carrier != null && value != null && !value.isEmpty()) carrier.put(key, attr(value));
-            });
+            messageTracing.inject(span, attributes);
             sqs.sendMessage(b -> b.queueUrl(jobsQueueUrl).messageBody(json).messageAttributes(attributes));
         } catch (RuntimeException e) {
             span.error(e);
