@@ -7,8 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -30,6 +33,20 @@ public abstract class ApiTestSupport {
     public record Reply(int status, JsonNode json, HttpResponse<String> raw) {
         public String header(String name) { return raw.headers().firstValue(name).orElse(null); }
         public String code() { return json.path("error").path("code").asText(null); }
+    }
+
+    /** The JSON log lines captured so far; a line that starts with '{' and does not parse fails the test. */
+    protected static List<JsonNode> jsonLines(CapturedOutput output) {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : output.getOut().split("\n")) {
+            if (!line.startsWith("{")) continue;
+            try {
+                lines.add(Json.MAPPER.readTree(line));
+            } catch (IOException e) {
+                throw new AssertionError("not a JSON line: " + line, e);
+            }
+        }
+        return lines;
     }
 
     protected static String uniqueTenant(String base) {

@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,18 +88,6 @@ class ObservabilityIT extends ApiTestSupport {
         OTLP.stop(0);
     }
 
-    private static List<JsonNode> jsonLines(CapturedOutput output) {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : output.getOut().split("\n")) {
-            if (!line.startsWith("{")) continue;
-            try {
-                lines.add(Json.MAPPER.readTree(line));
-            } catch (IOException e) {
-                throw new AssertionError("not a JSON line: " + line, e);
-            }
-        }
-        return lines;
-    }
 
     private static JsonNode line(List<JsonNode> lines, String event, String correlationId) {
         return lines.stream().filter(l -> event.equals(l.path("event").asText())

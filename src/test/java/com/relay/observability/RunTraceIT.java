@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.relay.api.ApiTestSupport;
-import com.relay.api.Json;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -18,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -158,18 +156,6 @@ class RunTraceIT extends ApiTestSupport {
         return v == null ? null : v.toString();
     }
 
-    private static List<JsonNode> jsonLines(CapturedOutput output) {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : output.getOut().split("\n")) {
-            if (!line.startsWith("{")) continue;
-            try {
-                lines.add(Json.MAPPER.readTree(line));
-            } catch (IOException e) {
-                throw new AssertionError("not a JSON line: " + line, e);
-            }
-        }
-        return lines;
-    }
 
     @Test
     void oneTraceFromTheRunRequestThroughTheWorkerToTheNotification(CapturedOutput output) throws Exception {
