@@ -65,7 +65,8 @@ public class QueueConsumersShutdown implements SmartLifecycle {
         CamelContext context = camel.getIfAvailable();
         if (context != null) {
             for (Route route : context.getRoutes()) {
-                if (route.getConsumer() instanceof Sqs2Consumer consumer) {
+                // a route that never started (its role is off) has a consumer that never polled
+                if (route.getConsumer() instanceof Sqs2Consumer consumer && consumer.isStarted()) {
                     try {
                         // no new poll from here on (a suspended consumer's scheduler skips its runs)
                         ServiceHelper.suspendService(consumer);
