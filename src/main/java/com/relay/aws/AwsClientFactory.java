@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.regions.Region;
@@ -106,6 +107,26 @@ public final class AwsClientFactory {
         return configure(SqsClient.builder(), endpoints.sqs(), true).build();
     }
 
+    /**
+     * The service's SQS client, over {@code longPolls} so that shutdown can end its long polls at
+     * once. The SDK does not close an HTTP client it is given: the owner of {@code longPolls} does.
+     */
+    public SqsClient sqs(SqsLongPolls longPolls) {
+        return configure(SqsClient.builder(), endpoints.sqs(), true).httpClientBuilder(null).httpClient(longPolls).build();
+    }
+
+    /** The HTTP client every SDK client of this factory uses (one explicit one: several are on the classpath). */
+    public static SdkHttpClient httpClient() {
+        return httpClientBuilder().build();
+    }
+
+    private static ApacheHttpClient.Builder httpClientBuilder() {
+        return ApacheHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(30))
+                .maxConnections(64);
+    }
+
     public S3Client s3() {
         S3ClientBuilder builder = configure(S3Client.builder(), endpoints.s3(), false)
                 // emulators and LocalStack serve buckets by path, not by virtual host
@@ -181,10 +202,7 @@ public final class AwsClientFactory {
             B configure(B builder, URI endpoint, boolean boundedAttempts) {
         builder.credentialsProvider(credentials)
                 // one explicit HTTP client: several implementations are on the classpath
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(30))
-                        .maxConnections(64));
+                .httpClientBuilder(httpClientBuilder());
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder();
         override.scheduledExecutorService(SDK_TIMEOUTS);
         interceptors.forEach(override::addExecutionInterceptor);

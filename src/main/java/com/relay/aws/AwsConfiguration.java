@@ -41,9 +41,15 @@ public class AwsConfiguration {
         return aws.clients().withInterceptors(interceptors.orderedStream().toList());
     }
 
+    /** The SQS client's HTTP client: {@link QueueConsumersShutdown} ends its long polls at shutdown. */
     @Bean(destroyMethod = "close")
-    public SqsClient sqsClient(AwsRuntime aws, ObjectProvider<ExecutionInterceptor> interceptors) {
-        return clients(aws, interceptors).sqs();
+    public SqsLongPolls sqsLongPolls() {
+        return new SqsLongPolls(AwsClientFactory.httpClient());
+    }
+
+    @Bean(destroyMethod = "close")
+    public SqsClient sqsClient(AwsRuntime aws, ObjectProvider<ExecutionInterceptor> interceptors, SqsLongPolls longPolls) {
+        return clients(aws, interceptors).sqs(longPolls);
     }
 
     @Bean(destroyMethod = "close")
