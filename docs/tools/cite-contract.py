@@ -66,6 +66,9 @@ REF = r"§§?(?P<num>\d+(?:\.\d+)*)(?![\d])"
 TOKEN = re.compile(PREFIX + REF)
 # A range written "§a–§b" or "§a-§b" or "§§a–b"
 RANGE_SEP = re.compile(r"^\s*[–-]\s*§?$")
+# A prefix at the end of a line whose next line starts with the section ("RI" / " * §3.9").
+WRAPPED_PREFIX = re.compile(r"(?<![\w.])\s*(RI|N|notifications\.md|relay-inventory\.md)\s*$")
+CONTINUED_REF = re.compile(r"^\s*(?:\*|//|#)?\s*§")
 OF_N = re.compile(r"\s+of\s+notifications\.md")
 LIST_SEP = re.compile(r"^\s*(,|/|,? and|,? or|;)\s*$")
 
@@ -180,10 +183,10 @@ def spec_of(pre):
     return {"RI": "RI", "relay-inventory.md": "RI", "N": "N", "notifications.md": "N"}[pre]
 
 
-def citations(path, line):
+def citations(path, line, current=None):
     """Yields (start, end, spec, num, kind) for each contract reference on a line; kind is 'first',
-    'list' (continues a list after a prefixed one) or 'range-end'."""
-    current = None
+    'list' (continues a list after a prefixed one) or 'range-end'. current: the contract named at
+    the end of the previous line ("… notifications.md" / "§4.1 …" wrapped in a comment)."""
     last_end = None
     for m in TOKEN.finditer(line):
         before = line[:m.start()]
@@ -234,9 +237,9 @@ def render(path, anc):
     return target
 
 
-def rewrite_line(path, line):
+def rewrite_line(path, line, current=None):
     out, pos, missing = [], 0, []
-    cites = list(citations(path, line))
+    cites = list(citations(path, line, current))
     for i, (s, e, spec, num, kind) in enumerate(cites):
         anc = anchor(spec, num)
         if anc is None:
@@ -247,6 +250,8 @@ def rewrite_line(path, line):
         if kind == "range-end":
             # "…#a–§b" → "…#a to …#b"
             out.append(line[pos:s].rstrip().rstrip("–-").rstrip() + " to ")
+        elif kind == "list" and line[pos:s].strip() == "/":
+            out.append(", ")  # "§4.5/§4.7" → "…#a, …#b"
         else:
             out.append(line[gap_start:s])
         out.append(text)
@@ -269,13 +274,19 @@ def main(argv):
             continue
         lines = text.split("\n")
         new = []
-        for line in lines:
-            for s, e, spec, num, kind in citations(path, line):
+        carried = None
+        for i, line in enumerate(lines):
+            current, carried = carried, None
+            wrapped = WRAPPED_PREFIX.search(line)
+            if wrapped and i + 1 < len(lines) and CONTINUED_REF.match(lines[i + 1]):
+                carried = spec_of(wrapped.group(1))
+                line = line[:wrapped.start()].rstrip()
+            for s, e, spec, num, kind in citations(path, line, current):
                 counts[f"{spec} §{num}"] += 1
                 if anchor(spec, num) is None:
                     missing[f"{spec} §{num}  ({path})"] += 1
             if mode == "--rewrite":
-                line, _ = rewrite_line(path, line)
+                line, _ = rewrite_line(path, line, current)
             new.append(line)
         if mode == "--rewrite":
             out = "\n".join(new)

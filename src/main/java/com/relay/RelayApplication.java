@@ -3,7 +3,7 @@ package com.relay;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** The Spring Boot service: API, worker, notifier and scheduler roles (RI §1.2). */
+/** The Spring Boot service: API, worker, notifier and scheduler roles (docs/CONTRACT.md#components). */
 @SpringBootApplication
 public class RelayApplication {
 

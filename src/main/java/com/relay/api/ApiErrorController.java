@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 /**
  * Replaces Spring Boot's whitelabel/JSON error page: errors raised before a Camel route runs
  * (unknown path → 404 {@code NOT_FOUND}, known path with a wrong method → 405
- * {@code METHOD_NOT_ALLOWED} with Spring's {@code Allow} header kept, …) get the RI §5.2 shape and
+ * {@code METHOD_NOT_ALLOWED} with Spring's {@code Allow} header kept, …) get the docs/CONTRACT.md#api-errors shape and
  * the correlation id the filter assigned. No exception text is ever written.
  */
 @Controller

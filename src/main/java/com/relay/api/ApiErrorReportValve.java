@@ -8,7 +8,7 @@ import org.apache.catalina.valves.ErrorReportValve;
 /**
  * Tomcat's own error answers — a request it refuses before any servlet runs (a header with a
  * control character, headers over the size limit, a malformed request line) — in the API's one
- * error shape (RI §5.2) instead of Tomcat's HTML page (issue 17 hostile-input corpus). Installed
+ * error shape (docs/CONTRACT.md#api-errors) instead of Tomcat's HTML page (issue 17 hostile-input corpus). Installed
  * as the host's error report valve by {@link ApiWebConfiguration}.
  */
 public class ApiErrorReportValve extends ErrorReportValve {

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The one error body of RI §5.2: {@code {"error":{"code","message","details"}, extras…, "correlation_id"}}. */
+/** The one error body of docs/CONTRACT.md#api-errors: {@code {"error":{"code","message","details"}, extras…, "correlation_id"}}. */
 public final class ApiErrors {
 
     private ApiErrors() {}

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An API error of RI §5.2: HTTP status, code, message, details and extra top-level members.
+ * An API error of docs/CONTRACT.md#api-errors: HTTP status, code, message, details and extra top-level members.
  * Thrown by the route beans; {@link ApiGate#fail} turns it into the one error shape.
  */
 public class ApiException extends RuntimeException {

@@ -21,9 +21,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The HTTP edge of every API route: {@link #enter} turns the exchange into an {@link ApiRequest}
- * (authenticating first, RI §5.3) and drops every Camel header, because platform-http would copy
+ * (authenticating first, docs/CONTRACT.md#authentication-and-authorization) and drops every Camel header, because platform-http would copy
  * them — request headers included — into the response; {@link #reply} writes an
- * {@link ApiResponse}; {@link #fail} writes the one error shape of RI §5.2 for anything thrown.
+ * {@link ApiResponse}; {@link #fail} writes the one error shape of docs/CONTRACT.md#api-errors for anything thrown.
  */
 @Component("apiGate")
 public class ApiGate {
@@ -125,7 +125,7 @@ public class ApiGate {
         write(exchange, response.status(), response.body(), response.headers());
     }
 
-    /** Turns the caught exception into the RI §5.2 error body; never exposes internal text. */
+    /** Turns the caught exception into the docs/CONTRACT.md#api-errors error body; never exposes internal text. */
     public void fail(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String correlationId = exchange.getProperty("relayCorrelationId", String.class);
@@ -174,7 +174,7 @@ public class ApiGate {
         LogContext.clear();
     }
 
-    /** Query string → names with every value (repeats kept for the strictness rule of RI §5.1). */
+    /** Query string → names with every value (repeats kept for the strictness rule of docs/CONTRACT.md#api-conventions). */
     static Map<String, List<String>> parseQuery(String query) {
         Map<String, List<String>> result = new LinkedHashMap<>();
         if (query == null || query.isEmpty()) return result;

@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Key hashing and constant-time comparison (RI §5.3). */
+/** Key hashing and constant-time comparison (docs/CONTRACT.md#authentication-and-authorization). */
 public final class ApiKeyHashing {
 
     private ApiKeyHashing() {}
@@ -37,7 +37,7 @@ public final class ApiKeyHashing {
         return found;
     }
 
-    /** A new tenant key: 256 random bits, base64url without padding, prefixed {@code rk_} (RI §5.4). */
+    /** A new tenant key: 256 random bits, base64url without padding, prefixed {@code rk_} (docs/CONTRACT.md#endpoints). */
     public static String newKey(SecureRandom random) {
         byte[] secret = new byte[32];
         random.nextBytes(secret);

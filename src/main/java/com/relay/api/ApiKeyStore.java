@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Tenant API keys issued at run time (RI §5.4), stored in the runs table as two item kinds whose
+ * Tenant API keys issued at run time (docs/CONTRACT.md#endpoints), stored in the runs table as two item kinds whose
  * partition keys can never be a run id (runs are UUIDs) nor a lock ({@code lock#…}):
  * <ul>
  *   <li>{@code run_id = apikey#<sha256 hex>}, {@code item_type API_KEY}: the lookup by hash on every

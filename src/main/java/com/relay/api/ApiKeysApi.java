@@ -14,7 +14,7 @@ import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
-/** Tenant API keys issued at run time (RI §5.4): admin only; the key is shown once, only its hash is stored. */
+/** Tenant API keys issued at run time (docs/CONTRACT.md#endpoints): admin only; the key is shown once, only its hash is stored. */
 @Component("apiKeysApi")
 public class ApiKeysApi {
 

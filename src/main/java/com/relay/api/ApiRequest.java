@@ -55,7 +55,7 @@ public final class ApiRequest {
         return v == null ? "" : v;
     }
 
-    /** RI §5.1: unknown or repeated query parameters → 422 on {@code query.<name>}. */
+    /** docs/CONTRACT.md#api-conventions: unknown or repeated query parameters → 422 on {@code query.<name>}. */
     public Map<String, String> query(Set<String> allowed) {
         List<ApiException.Detail> problems = new ArrayList<>();
         Map<String, String> single = new LinkedHashMap<>();
@@ -79,13 +79,13 @@ public final class ApiRequest {
         return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
-    /** RI §5.1: JSON or no Content-Type, else 415. */
+    /** docs/CONTRACT.md#api-conventions: JSON or no Content-Type, else 415. */
     public void requireJson() {
         String type = mediaType();
         if (type != null && !type.equals("application/json")) throw ApiException.unsupportedMediaType(contentType);
     }
 
-    /** RI §5.1: bodies above API_MAX_BODY_BYTES → 413. */
+    /** docs/CONTRACT.md#api-conventions: bodies above API_MAX_BODY_BYTES → 413. */
     public byte[] body() {
         if (bodyOverflow || body.length > maxBodyBytes) throw ApiException.payloadTooLarge(maxBodyBytes, "API_MAX_BODY_BYTES");
         return body;

@@ -18,7 +18,7 @@ public class ApiWebConfiguration {
 
     /**
      * Tomcat would reject an encoded slash ({@code %2F}) in a path with a bare 400 before any Relay
-     * code runs; passing it through lets the id checks answer in the API's own terms (RI §5.1).
+     * code runs; passing it through lets the id checks answer in the API's own terms (docs/CONTRACT.md#api-conventions).
      */
     @Bean
     public WebServerFactoryCustomizer<TomcatServletWebServerFactory> relayEncodedSlash() {

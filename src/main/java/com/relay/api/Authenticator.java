@@ -17,7 +17,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * RI §5.3 authentication: bearer tokens go to {@link BearerTokenAuthenticator}; API keys are
+ * docs/CONTRACT.md#authentication-and-authorization authentication: bearer tokens go to {@link BearerTokenAuthenticator}; API keys are
  * handled here. A presented key is hashed and compared in constant time with
  * every configured hash; keys issued through the API are looked up by hash in {@link ApiKeyStore}
  * (cached for {@value #CACHE_SECONDS} s, so a revoked key is refused within a minute everywhere).

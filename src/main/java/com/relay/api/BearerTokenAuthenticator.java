@@ -21,7 +21,7 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.stereotype.Component;
 
 /**
- * notifications.md §9.2–§9.3: an {@code Authorization: Bearer} value → a {@link Principal}, using
+ * docs/CONTRACT.md#token-validation to docs/CONTRACT.md#claims-to-principal: an {@code Authorization: Bearer} value → a {@link Principal}, using
  * the {@link JwtDecoder} bean of {@link JwtDecoderConfiguration}. Every rejection is a 401 with
  * {@code WWW-Authenticate: Bearer error="invalid_token"} and an {@code auth_rejected} log line that
  * gives the reason, never the token; a JWKS that cannot be fetched is a 503.
@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
 public class BearerTokenAuthenticator {
 
     private static final Logger log = LoggerFactory.getLogger(BearerTokenAuthenticator.class);
-    /** §9.2 rule 1: scheme case-insensitive, one space, a compact JWS (JWE has five parts, unsigned an empty third). */
+    /** docs/CONTRACT.md#token-validation rule 1: scheme case-insensitive, one space, a compact JWS (JWE has five parts, unsigned an empty third). */
     private static final Pattern BEARER = Pattern.compile(
             "^Bearer ([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)$", Pattern.CASE_INSENSITIVE);
 

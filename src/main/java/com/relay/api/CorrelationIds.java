@@ -5,7 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
-/** Inbound correlation id rule (notifications.md §7). */
+/** Inbound correlation id rule (docs/CONTRACT.md#correlation-ids). */
 public final class CorrelationIds {
 
     public static final String HEADER = "X-Correlation-Id";

@@ -9,7 +9,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Opaque pagination cursors (RI §5.5): base64url JSON of the DynamoDB start key plus the filters
+ * Opaque pagination cursors (docs/CONTRACT.md#pagination): base64url JSON of the DynamoDB start key plus the filters
  * it was issued for. A cursor that does not decode, or names other filters → 422 {@code invalid cursor}.
  */
 public final class Cursors {

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-/** {@code GET /v1/health} (RI §5.4): shallow by default, every dependency probed with {@code ?deep=true}. */
+/** {@code GET /v1/health} (docs/CONTRACT.md#endpoints): shallow by default, every dependency probed with {@code ?deep=true}. */
 @Component("healthResource")
 public class HealthResource {
 

@@ -3,7 +3,7 @@ package com.relay.api;
 import java.util.regex.Pattern;
 
 /**
- * Identifier rules (RI §1.4, §5.4). Checked before any value reaches an S3 key or a DynamoDB key:
+ * Identifier rules (docs/CONTRACT.md#conventions, docs/CONTRACT.md#endpoints). Checked before any value reaches an S3 key or a DynamoDB key:
  * the patterns admit ASCII letters, digits, {@code _ -} (and {@code .} for file names) only, so
  * {@code ..}, {@code /}, encoded slashes, control characters, non-ASCII and over-long values fail.
  */

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * {@code PUT /v1/tenants/{tenant_id}/vendors/{vendor_id}/inbound/{filename}} (RI §5.4): the body is
+ * {@code PUT /v1/tenants/{tenant_id}/vendors/{vendor_id}/inbound/{filename}} (docs/CONTRACT.md#endpoints): the body is
  * streamed to {@code <s3_prefix><filename>} without being held in memory. With a Content-Length the
  * servlet stream goes straight to S3; without one it is first spooled to a temporary file (capped
  * at INBOUND_MAX_BYTES, and all spool files together at INBOUND_SPOOL_MAX_BYTES) so S3 gets a

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The API's one JSON mapper: exact decimals, no trailing tokens, non-ASCII written as itself (RI §1.4). */
+/** The API's one JSON mapper: exact decimals, no trailing tokens, non-ASCII written as itself (docs/CONTRACT.md#conventions). */
 public final class Json {
 
     public static final ObjectMapper MAPPER = JsonMapper.builder()

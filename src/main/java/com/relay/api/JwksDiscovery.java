@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * notifications.md §9.1: without {@code JWT_JWKS_URI}, the JWKS location is the {@code jwks_uri}
+ * docs/CONTRACT.md#jwt-configuration: without {@code JWT_JWKS_URI}, the JWKS location is the {@code jwks_uri}
  * of {@code <issuer>/.well-known/openid-configuration}, read once at startup.
  */
 final class JwksDiscovery {

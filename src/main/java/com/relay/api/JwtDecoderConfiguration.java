@@ -28,14 +28,14 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.util.StringUtils;
 
 /**
- * The bearer-token decoder of notifications.md §9 (a bean only when {@code JWT_ISSUER_URI} is set):
+ * The bearer-token decoder of docs/CONTRACT.md#jwt-bearer-authentication (a bean only when {@code JWT_ISSUER_URI} is set):
  * Spring Security's {@link NimbusJwtDecoder} restricted to RS256 with a {@code kid}, keys from the
  * JWKS cached for {@code JWT_JWKS_CACHE_SECONDS}, and the claim checks of {@link RelayJwtValidators}.
  */
 @Configuration(proxyBeanMethods = false)
 public class JwtDecoderConfiguration {
 
-    /** §9.1: an unknown {@code kid} triggers one JWKS refetch, at most one per minute. */
+    /** docs/CONTRACT.md#jwt-configuration: an unknown {@code kid} triggers one JWKS refetch, at most one per minute. */
     static final long REFETCH_INTERVAL_MILLIS = 60_000;
     private static final int HTTP_TIMEOUT_MILLIS = 2_000;
     private static final int JWKS_SIZE_LIMIT = 256 * 1024;
@@ -57,7 +57,7 @@ public class JwtDecoderConfiguration {
         // also requires use "sig" or absent and kty RSA (Nimbus' JWKMatcher for a JWS header)
         JWSKeySelector<SecurityContext> rs256 = new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys);
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        // §9.2 rule 2: a token without kid would otherwise be tried against every RSA key
+        // docs/CONTRACT.md#token-validation rule 2: a token without kid would otherwise be tried against every RSA key
         processor.setJWSKeySelector((header, context) ->
                 header.getKeyID() == null ? List.of() : rs256.selectJWSKeys(header, context));
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(

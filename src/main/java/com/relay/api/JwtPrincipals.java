@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.springframework.security.oauth2.jwt.Jwt;
 
-/** notifications.md §9.3: a validated token's claims → the caller's {@link Principal}. */
+/** docs/CONTRACT.md#claims-to-principal: a validated token's claims → the caller's {@link Principal}. */
 public final class JwtPrincipals {
 
     private JwtPrincipals() {}

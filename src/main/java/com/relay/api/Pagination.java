@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
-/** {@code limit} rule and the pagination object of RI §5.5. */
+/** {@code limit} rule and the pagination object of docs/CONTRACT.md#pagination. */
 public final class Pagination {
 
     public static final int DEFAULT_LIMIT = 50;

@@ -1,7 +1,7 @@
 package com.relay.api;
 
 /**
- * Who is calling (RI §5.3, notifications.md §9.4). {@code id} is the principal id written to
+ * Who is calling (docs/CONTRACT.md#authentication-and-authorization, docs/CONTRACT.md#principal-ids). {@code id} is the principal id written to
  * {@code requested_by} and tenant versions' {@code created_by} ({@code key:<key_id>},
  * {@code jwt:<sub>} or {@code anonymous}); {@code tenantId} is null for admins.
  */
@@ -24,6 +24,6 @@ public record Principal(String id, String tenantId) {
     /** Whether this principal may see the tenant's resources (others get the resource's 404). */
     public boolean canSee(String tenant) { return admin() || tenantId.equals(tenant); }
 
-    /** A run's {@code created_by} (RI §4.3): {@code user} for a person's token, {@code api} otherwise. */
+    /** A run's {@code created_by} (docs/CONTRACT.md#runs-table): {@code user} for a person's token, {@code api} otherwise. */
     public String createdBy() { return id.startsWith(JWT_PREFIX) ? "user" : "api"; }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Request checks shared by the list, metrics and create endpoints (RI §5.1, §5.5;
- * notifications.md §5): who may ask for which tenant, query time ranges, body field rules.
+ * Request checks shared by the list, metrics and create endpoints (docs/CONTRACT.md#api-conventions, docs/CONTRACT.md#pagination;
+ * docs/CONTRACT.md#notification-and-metrics-api): who may ask for which tenant, query time ranges, body field rules.
  */
 public final class QueryRules {
 

@@ -19,7 +19,7 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 
 /**
- * The claim checks of notifications.md §9.2 (rules 4–10) as Spring Security token validators.
+ * The claim checks of docs/CONTRACT.md#token-validation (rules 4–10) as Spring Security token validators.
  * Header, algorithm, key and signature (rules 1–3) are checked by the decoder before these run.
  */
 public final class RelayJwtValidators {
@@ -47,7 +47,7 @@ public final class RelayJwtValidators {
     }
 
     /**
-     * §9.2 rule 5: {@code exp} is required and {@code now < exp + skew}. JwtTimestampValidator lets a
+     * docs/CONTRACT.md#token-validation rule 5: {@code exp} is required and {@code now < exp + skew}. JwtTimestampValidator lets a
      * token without {@code exp} through and still accepts it at exactly {@code exp + skew}.
      */
     static OAuth2TokenValidator<Jwt> expiresStrictly(Duration skew, Clock clock) {

@@ -20,12 +20,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Servlet-level guard in front of Camel's platform-http consumer, for what a route cannot do:
  * <ul>
- *   <li>the correlation id (notifications.md §7) is resolved once and put on the response before
+ *   <li>the correlation id (docs/CONTRACT.md#correlation-ids) is resolved once and put on the response before
  *       anything else runs, so 404/405 answers from Spring MVC carry it too;</li>
  *   <li>platform-http reads every request body whole into a stream cache before the route starts.
  *       JSON bodies are therefore capped at {@code API_MAX_BODY_BYTES + 1} bytes here (the route
  *       answers 413 when the cap was reached), and the inbound upload body is hidden from Camel
- *       and handed to the upload bean as a raw stream so it is never buffered (RI §5.4).</li>
+ *       and handed to the upload bean as a raw stream so it is never buffered (docs/CONTRACT.md#endpoints).</li>
  * </ul>
  */
 @Component

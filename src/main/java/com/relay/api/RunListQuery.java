@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The validated query of {@code GET /v1/runs} (RI §5.4, §5.5, §9.12 #16–18). {@code after} is
+ * The validated query of {@code GET /v1/runs} (docs/CONTRACT.md#endpoints, docs/CONTRACT.md#pagination, docs/CONTRACT.md#api-and-configuration-scenarios #16–18). {@code after} is
  * inclusive and {@code beforeExclusive} exclusive, both rounded up to whole milliseconds so they
  * compare exactly with TS text.
  */

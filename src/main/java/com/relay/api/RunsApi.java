@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** Run endpoints (RI §5.4): create, read, list, artifacts. */
+/** Run endpoints (docs/CONTRACT.md#endpoints): create, read, list, artifacts. */
 @Component("runsApi")
 public class RunsApi {
 
@@ -163,7 +163,7 @@ public class RunsApi {
         return v != null && v.s() != null;
     }
 
-    /** GET /v1/runs: newest first; keeps querying past filtered-out items to fill a page (RI §5.5). */
+    /** GET /v1/runs: newest first; keeps querying past filtered-out items to fill a page (docs/CONTRACT.md#pagination). */
     public ApiResponse list(ApiRequest request) {
         RunListQuery q = RunListQuery.parse(request.query(RunListQuery.PARAMS), request.principal());
         boolean byTenant = q.tenantId() != null;
@@ -239,7 +239,7 @@ public class RunsApi {
         return run;
     }
 
-    /** RunStatus (RI §5.4): every key, in order, absent values null. */
+    /** RunStatus (docs/CONTRACT.md#endpoints): every key, in order, absent values null. */
     public static Map<String, Object> status(Map<String, AttributeValue> item) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String key : STATUS_KEYS) {

@@ -21,7 +21,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Tenant configuration endpoints (RI §2.4, §5.4). */
+/** Tenant configuration endpoints (docs/CONTRACT.md#versioning, docs/CONTRACT.md#endpoints). */
 @Component("tenantsApi")
 public class TenantsApi {
 
@@ -40,7 +40,7 @@ public class TenantsApi {
     public TenantsApi(TenantRepository tenants, RelaySettings settings, ObjectProvider<Clock> clock) {
         this.tenants = tenants;
         this.maxConfigVersions = settings.api().limits().maxConfigVersions();
-        this.context = TenantConfigParser.Context.service(settings); // NOTIFY_ALLOW_INSECURE_HTTP (notifications.md §2.1), RELAY_MAX_VENDORS_PER_RUN
+        this.context = TenantConfigParser.Context.service(settings); // NOTIFY_ALLOW_INSECURE_HTTP (docs/CONTRACT.md#the-notifications-section), RELAY_MAX_VENDORS_PER_RUN
         this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
@@ -76,7 +76,7 @@ public class TenantsApi {
         throw new ApiException(404, "TENANT_NOT_FOUND", "tenant " + tenantId + " has no config version " + n);
     }
 
-    /** GET /v1/tenants/{tenant_id}/versions (newest first, RI §5.5 pagination). */
+    /** GET /v1/tenants/{tenant_id}/versions (newest first, docs/CONTRACT.md#pagination pagination). */
     public ApiResponse versions(ApiRequest request) {
         String tenantId = visibleTenant(request);
         Map<String, String> q = request.query(Set.of("limit", "cursor"));
@@ -152,7 +152,7 @@ public class TenantsApi {
         return json;
     }
 
-    /** The path tenant if it can exist and the principal may see it, else the tenant's 404 (RI §5.1, §5.3). */
+    /** The path tenant if it can exist and the principal may see it, else the tenant's 404 (docs/CONTRACT.md#api-conventions, docs/CONTRACT.md#authentication-and-authorization). */
     static String visibleTenant(ApiRequest request) {
         String tenantId = request.path("tenant_id");
         if (!Ids.isIdentifier(tenantId) || !request.principal().canSee(tenantId)) {
@@ -186,7 +186,7 @@ public class TenantsApi {
         return ((ValidationResult.Valid) result).config();
     }
 
-    /** TenantConfigVersion (RI §5.4). */
+    /** TenantConfigVersion (docs/CONTRACT.md#endpoints). */
     static Map<String, Object> view(TenantVersion v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tenant_id", v.tenantId());

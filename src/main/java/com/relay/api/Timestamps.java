@@ -9,7 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
-/** TS (RI §1.4): ISO-8601 UTC, three fraction digits, {@code Z}; "now" is the injected clock in ms. */
+/** TS (docs/CONTRACT.md#conventions): ISO-8601 UTC, three fraction digits, {@code Z}; "now" is the injected clock in ms. */
 public final class Timestamps {
 
     private static final DateTimeFormatter TS =
@@ -23,7 +23,7 @@ public final class Timestamps {
 
     public static Instant parseTs(String ts) { return Instant.parse(ts); }
 
-    /** Query timestamps (RI §5.1): ISO-8601 with {@code Z} or an offset, converted to UTC. */
+    /** Query timestamps (docs/CONTRACT.md#api-conventions): ISO-8601 with {@code Z} or an offset, converted to UTC. */
     public static Optional<Instant> parseQuery(String text) {
         try {
             return Optional.of(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());

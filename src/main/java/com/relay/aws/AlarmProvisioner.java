@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.cloudwatch.model.Metric;
 import software.amazon.awssdk.services.cloudwatch.model.MetricStat;
 
 /**
- * The CloudWatch alarms of RI §6.3, created or updated idempotently by {@code relay provision}.
- * Metric names and dimension sets are exactly those the service publishes (RI §6.1): run
+ * The CloudWatch alarms of docs/CONTRACT.md#alarms, created or updated idempotently by {@code relay provision}.
+ * Metric names and dimension sets are exactly those the service publishes (docs/CONTRACT.md#run-metrics): run
  * outcomes per {@code TenantId}+{@code Environment}, {@code WorkerHeartbeat} per {@code Environment},
  * so every alarm can fire (the earlier alarm script watched series that were never published).
  */
@@ -40,7 +40,7 @@ public final class AlarmProvisioner {
     /** Alarm tiers, each with its SNS topic (or none). */
     public enum Severity { CRITICAL, WARNING, INFO }
 
-    /** The thresholds {@code relay provision} takes as options (defaults: RI §6.3 and the runbook). */
+    /** The thresholds {@code relay provision} takes as options (defaults: docs/CONTRACT.md#alarms and the runbook). */
     public record Thresholds(int consecutiveFailures, int queueBacklog, int workerErrors, int notificationFailures,
                              double runDurationP99Seconds, int api5xx, int oldestJobAgeSeconds, int notificationsBacklog) {
         public static final Thresholds DEFAULTS = new Thresholds(3, 5, 5, 3, 900, 5, 300, 100);
@@ -86,7 +86,7 @@ public final class AlarmProvisioner {
     }
 
     /**
-     * The desired alarms: RI §6.3's eight in its order, then the five of issue 18, then the SLO
+     * The desired alarms: docs/CONTRACT.md#alarms's eight in its order, then the five of issue 18, then the SLO
      * burn-rate alarms (docs/OBSERVABILITY.md "SLOs"), then per-tenant alarms.
      */
     public static List<PutMetricAlarmRequest> desired(Target t) {
@@ -232,7 +232,7 @@ public final class AlarmProvisioner {
                 .namespace(namespace).metricName(metricName).dimensions(dims(dimensions)).statistic(stat).period(period).build();
     }
 
-    /** An alarm on a percentile of a distribution the service publishes as values (RI §6.1). */
+    /** An alarm on a percentile of a distribution the service publishes as values (docs/CONTRACT.md#run-metrics). */
     private static PutMetricAlarmRequest percentile(Target t, String base, String suffix, String what, String metricName,
                                                     Map<String, String> dimensions, String percentile, int period,
                                                     double threshold) {
@@ -320,7 +320,7 @@ public final class AlarmProvisioner {
         return dims;
     }
 
-    /** An alarm on a Metrics Insights query over all tenants (RI §6.3 #1, #3, #7). */
+    /** An alarm on a Metrics Insights query over all tenants (docs/CONTRACT.md#alarms #1, #3, #7). */
     private static PutMetricAlarmRequest insights(Target t, String base, String suffix, String what,
                                                   String query, int period, int evaluations, double threshold,
                                                   ComparisonOperator op) {

@@ -69,7 +69,7 @@ public class AwsConfiguration {
     public CloudWatchClient cloudWatchClient(AwsRuntime aws) { return aws.clients().cloudWatch(); }
 
     /**
-     * Provisions at start-up when asked (always in embedded mode, RI §6.4) — a conflict stops
+     * Provisions at start-up when asked (always in embedded mode, docs/CONTRACT.md#provisioning) — a conflict stops
      * start-up — otherwise looks the queues up, so a missing queue fails fast with a hint.
      */
     @Bean

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Probes every dependency once with a 2 s limit (RI §5.4 {@code GET /v1/health?deep=true}); also
+ * Probes every dependency once with a 2 s limit (docs/CONTRACT.md#endpoints {@code GET /v1/health?deep=true}); also
  * behind the actuator readiness group. Only "ok"/"failed" leave this class: error texts could
  * carry resource names or credentials hints and are not shown to callers.
  */

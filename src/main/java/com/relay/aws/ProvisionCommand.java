@@ -11,7 +11,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * {@code relay provision [--dry-run] [--prefix P] [--environment E] [--sns-topic-arn ARN]
  * [--critical-topic-arn ARN] [--warning-topic-arn ARN] [--info-topic-arn ARN] [--<threshold> N]...
- * [--tenant-id ID]... [--skip-alarms]} (RI §6.4; alarms, tiers, thresholds and the dashboard: issue 18). Plain Java: no Spring context, so it starts fast
+ * [--tenant-id ID]... [--skip-alarms]} (docs/CONTRACT.md#provisioning; alarms, tiers, thresholds and the dashboard: issue 18). Plain Java: no Spring context, so it starts fast
  * and can run from an init script. Exit codes: 0 done, 1 an endpoint call failed, 2 usage, 3 conflict.
  */
 public final class ProvisionCommand {
@@ -35,7 +35,7 @@ public final class ProvisionCommand {
         return run(args, out, err, System::getenv);
     }
 
-    /** The command with its environment given (the service's variables, RI §8). */
+    /** The command with its environment given (the service's variables, docs/CONTRACT.md#environment-variables). */
     public static int run(String[] args, PrintStream out, PrintStream err, java.util.function.Function<String, String> env) {
         Options options;
         try {
@@ -74,7 +74,7 @@ public final class ProvisionCommand {
         }
     }
 
-    /** RI §6.3 alarms; none in embedded mode (no CloudWatch there) or with --skip-alarms. */
+    /** docs/CONTRACT.md#alarms alarms; none in embedded mode (no CloudWatch there) or with --skip-alarms. */
     private static void alarms(AwsClientFactory factory, RelaySettings settings, Options options, PrintStream out) {
         String reason = options.skipAlarms() ? "--skip-alarms"
                 : settings.mode() == RelayMode.EMBEDDED ? "no CloudWatch in embedded mode" : null;

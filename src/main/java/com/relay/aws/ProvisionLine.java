@@ -1,6 +1,6 @@
 package com.relay.aws;
 
-/** One line of {@code relay provision} output (RI §6.4): {@code <kind> <name>: <outcome>}. */
+/** One line of {@code relay provision} output (docs/CONTRACT.md#provisioning): {@code <kind> <name>: <outcome>}. */
 public record ProvisionLine(String kind, String name, Outcome outcome, String reason) {
 
     public enum Outcome { CREATED, UPDATED, UNCHANGED, CONFLICT, SKIPPED }

@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
- * {@code relay provision} (RI §6.4): creates or updates queues (with DLQs and redrive), tables
+ * {@code relay provision} (docs/CONTRACT.md#provisioning): creates or updates queues (with DLQs and redrive), tables
  * (keys, GSIs, TTL) and the bucket, idempotently. The same code runs at embedded start-up, from
  * the LocalStack init and against real AWS. Nothing is ever deleted; an incompatible table key
  * schema is reported as a conflict and left alone.
@@ -280,7 +280,7 @@ public final class Provisioner {
         return new ProvisionLine("S3 bucket", name, Outcome.CREATED, null);
     }
 
-    /** Key schema, GSIs and TTL of one table (RI §2.5, §4.3; notifications.md §3.1, §4.7); also the CDK app's tables. */
+    /** Key schema, GSIs and TTL of one table (docs/CONTRACT.md#tenants-table, docs/CONTRACT.md#runs-table; docs/CONTRACT.md#notifications-table, docs/CONTRACT.md#circuit-breaker); also the CDK app's tables. */
     public record TableSpec(String name, List<KeySchemaElement> keys, List<Index> indexes,
                      Map<String, ScalarAttributeType> attributes, String ttlAttribute) {
 
@@ -310,7 +310,7 @@ public final class Provisioner {
                     attrs("notification_id", ScalarAttributeType.S, "tenant_id", ScalarAttributeType.S,
                             "status", ScalarAttributeType.S, "created_at", ScalarAttributeType.S), "ttl"));
             if (r.circuitBreakerTable() != null) {
-                // ttl: idle breakers disappear (updated_at + 7 days; absent = CLOSED, notifications.md §4.7)
+                // ttl: idle breakers disappear (updated_at + 7 days; absent = CLOSED, docs/CONTRACT.md#circuit-breaker)
                 specs.add(new TableSpec(r.circuitBreakerTable(), List.of(hash("service_name")), List.of(),
                         attrs("service_name", ScalarAttributeType.S), "ttl"));
             }

@@ -12,7 +12,7 @@ record DlqArguments(Action action, Queue queue, int max, String runId, String no
 
     enum Action { PEEK, REDRIVE, PURGE }
 
-    /** Which DLQ: the jobs DLQ (RI §4.7) or the notifications DLQ (notifications.md §4.1). */
+    /** Which DLQ: the jobs DLQ (docs/CONTRACT.md#attempt-outcomes-retry-and-poison) or the notifications DLQ (docs/CONTRACT.md#notifications-queue). */
     enum Queue {
         JOBS, NOTIFICATIONS;
 

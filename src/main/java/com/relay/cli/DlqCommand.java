@@ -74,7 +74,7 @@ public final class DlqCommand {
         return run(args, out, err, System::getenv);
     }
 
-    /** The command with its environment given (the service's variables, RI §8). */
+    /** The command with its environment given (the service's variables, docs/CONTRACT.md#environment-variables). */
     public static int run(String[] args, PrintStream out, PrintStream err, Function<String, String> env) {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             out.println(USAGE);
@@ -134,7 +134,7 @@ public final class DlqCommand {
      * The service's RunCreator, built by hand: its only Spring types are the optional tracer,
      * propagator and clock, given here as empty providers (it then uses the no-op ones and the
      * system clock); metrics go to a throw-away registry (a one-shot command has nothing to export
-     * them to). Its notification side is the real one: a run it fails still notifies (RI §4.7).
+     * them to). Its notification side is the real one: a run it fails still notifies (docs/CONTRACT.md#attempt-outcomes-retry-and-poison).
      */
     static RunCreator runCreator(RunRepository runs, SqsClient sqs, S3Client s3, DynamoDbClient dynamoDb,
                                  ProvisionedResources resources, RelaySettings settings) {
@@ -151,7 +151,7 @@ public final class DlqCommand {
                 new RunCreationPauses(dynamoDb, resources.runsTable(), java.time.Duration.ZERO, java.time.Clock.systemUTC()));
     }
 
-    /** Queue URLs as configured, else looked up by name (RI §6.4 defaults), as the service does. */
+    /** Queue URLs as configured, else looked up by name (docs/CONTRACT.md#provisioning defaults), as the service does. */
     static ProvisionedResources resources(SqsClient sqs, RelaySettings settings) {
         RelaySettings.Resources r = settings.resources();
         return new ProvisionedResources(r.artifactBucket(), r.tenantsTable(), r.runsTable(), r.notificationsTable(),

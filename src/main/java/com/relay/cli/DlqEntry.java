@@ -9,8 +9,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * What an operator needs to know about one DLQ message: SQS facts and the ids from the body,
- * which is authoritative (RI §4.4: jobs carry {@code run_id}/{@code tenant_id}; notifications.md
- * §4.1: {@code notification_id}/{@code tenant_id}). {@code badBody} is set instead of the ids when
+ * which is authoritative (docs/CONTRACT.md#job-message: jobs carry {@code run_id}/{@code tenant_id};
+ * docs/CONTRACT.md#notifications-queue: {@code notification_id}/{@code tenant_id}). {@code badBody} is set instead of the ids when
  * the body cannot be read.
  */
 record DlqEntry(Message message, Instant sentAt, int receiveCount, String id, String tenantId, String badBody) {

@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 /**
  * {@code relay dlq redrive --queue notifications}: moves messages back to the notifications queue
  * unchanged (body and attributes; the notification record holds everything needed to deliver,
- * notifications.md §4.1) and deletes each from the DLQ only after the send succeeded. A message
+ * docs/CONTRACT.md#notifications-queue) and deletes each from the DLQ only after the send succeeded. A message
  * whose body cannot be read is left: the notifier would only dead-letter it again.
  */
 final class DlqNotificationRedrive {

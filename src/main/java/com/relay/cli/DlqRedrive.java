@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * {@code relay dlq redrive} for the jobs DLQ. A job in the DLQ belongs to a run that is terminal
- * (the worker marks it FAILED POISON_JOB before SQS moves it, RI §4.5 rule 6), and a terminal run
- * is never executed again (RI §4.1): re-sending the old message would only be acknowledged or
+ * (the worker marks it FAILED POISON_JOB before SQS moves it, docs/CONTRACT.md#receiving-a-job rule 6), and a terminal run
+ * is never executed again (docs/CONTRACT.md#statuses-and-stages): re-sending the old message would only be acknowledged or
  * dead-lettered again (rules 3 and 4). So redrive creates a <em>new</em> run for the tenant with
  * its latest configuration, through {@link RunCreator} — the path of {@code POST /v1/runs}, with
  * the tenant lock — and deletes the DLQ message once the new run exists.
@@ -24,12 +24,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
 final class DlqRedrive {
 
     /**
-     * {@code created_by}: one of RI §4.3's values; an operator command is neither a JWT user nor
+     * {@code created_by}: one of docs/CONTRACT.md#runs-table's values; an operator command is neither a JWT user nor
      * the scheduler, and its {@code RunsCreated{CreatedBy}} must stay within the known tag values.
      */
     static final String CREATED_BY = "api";
     /**
-     * {@code requested_by}: a principal id of its own (notifications.md §9.4 has none for operator
+     * {@code requested_by}: a principal id of its own (docs/CONTRACT.md#principal-ids has none for operator
      * tools), a plain word like {@code scheduler} and {@code system}, so it can never collide with
      * a {@code key:} or {@code jwt:} principal and is easy to filter on.
      */

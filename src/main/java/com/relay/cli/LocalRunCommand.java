@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code relay local-run} (RI §7): the worker's engine and artifacts on local files, without AWS,
+ * {@code relay local-run} (docs/CONTRACT.md#local-run-cli): the worker's engine and artifacts on local files, without AWS,
  * Spring or network. Exit 0 SUCCEEDED, 1 FAILED, 2 usage or configuration error (nothing written).
  */
 public final class LocalRunCommand {

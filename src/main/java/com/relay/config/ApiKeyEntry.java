@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * One {@code API_KEYS} entry (RI §5.3): {@code <key_id>:<scope>:<sha256_hex>}, scope {@code admin}
+ * One {@code API_KEYS} entry (docs/CONTRACT.md#authentication-and-authorization): {@code <key_id>:<scope>:<sha256_hex>}, scope {@code admin}
  * or {@code tenant=<tenant_id>}. {@code tenantId} is null for admin keys. The hash is kept as
  * bytes; plain keys never appear in configuration.
  */

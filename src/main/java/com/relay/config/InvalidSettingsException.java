@@ -2,7 +2,7 @@ package com.relay.config;
 
 import java.util.List;
 
-/** Startup refuses to continue: every problem found in the environment, one per line (RI §8). */
+/** Startup refuses to continue: every problem found in the environment, one per line (docs/CONTRACT.md#environment-variables). */
 public class InvalidSettingsException extends RelayStartupException {
     private final List<String> problems;
 

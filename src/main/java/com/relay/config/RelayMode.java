@@ -3,7 +3,7 @@ package com.relay.config;
 import java.util.Locale;
 import java.util.Optional;
 
-/** How Relay reaches S3, SQS and DynamoDB (RI §1.3). */
+/** How Relay reaches S3, SQS and DynamoDB (docs/CONTRACT.md#run-modes). */
 public enum RelayMode {
     /** AWS-wire-compatible emulators started in-process, bound to loopback. */
     EMBEDDED,

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Every setting of RI §8 that the running code uses, read from environment variables (or, inside
+ * Every setting of docs/CONTRACT.md#environment-variables that the running code uses, read from environment variables (or, inside
  * Spring, from the Environment, so tests can set them as properties) with the spec's defaults.
  * All values are checked at once; {@link #load} throws one {@link InvalidSettingsException}
  * listing every problem so an operator fixes the environment in one go.
@@ -39,7 +39,7 @@ public record RelaySettings(
 
     /**
      * Resource names. Queue URLs are as configured (null when unset); the queue names are
-     * derived from them or defaulted (RI §6.4).
+     * derived from them or defaulted (docs/CONTRACT.md#provisioning).
      */
     public record Resources(String artifactBucket, String tenantsTable, String runsTable,
                             String notificationsTable, String circuitBreakerTable,
@@ -53,7 +53,7 @@ public record RelaySettings(
                          int heartbeatIntervalSeconds, boolean tenantBackoffSet) {}
 
     /**
-     * RI §6.1, §8.5: CloudWatch publishing of the operator meters (Prometheus is always on).
+     * docs/CONTRACT.md#run-metrics, docs/CONTRACT.md#metrics-and-tracing-settings: CloudWatch publishing of the operator meters (Prometheus is always on).
      * {@code cloudWatchExtraMeters}: Micrometer name prefixes also sent (opt-in, e.g. {@code jvm.memory});
      * {@code cloudWatchMaxDimensionValues}: distinct values per metric and dimension before new series are dropped;
      * {@code cloudWatchRequestCompression}: whether PutMetricData bodies may be gzip-compressed.
@@ -66,7 +66,7 @@ public record RelaySettings(
     public static final List<String> REQUEST_COMPRESSION = List.of("auto", "on", "off");
 
     /**
-     * Notifier settings (RI §8.6, notifications.md §4). Times in the unit of their name;
+     * Notifier settings (docs/CONTRACT.md#notification-and-scheduler-settings, docs/CONTRACT.md#notification-delivery). Times in the unit of their name;
      * {@code allowedPrivateHosts} lower-case host names exempt from the destination policy;
      * {@code manualPerTenantPerMinute} the per-tenant, per-instance rate of {@code POST /v1/notifications}.
      */
@@ -92,12 +92,12 @@ public record RelaySettings(
                          int maxVendorsPerRun) {}
 
     /**
-     * Embedded-mode emulator settings (not in RI §8: they only exist for the embedded default).
+     * Embedded-mode emulator settings (not in docs/CONTRACT.md#environment-variables: they only exist for the embedded default).
      * A port of 0 picks a free port; {@code persistent=false} keeps everything in memory (tests).
      */
     public record Embedded(String bindHost, int sqsPort, int dynamoDbPort, int s3Port, boolean persistent) {}
 
-    /** RI §8.4 API and authentication settings; {@code jwt} is {@link Jwt#OFF} unless JWT_ISSUER_URI is set. */
+    /** docs/CONTRACT.md#api-and-authentication-settings API and authentication settings; {@code jwt} is {@link Jwt#OFF} unless JWT_ISSUER_URI is set. */
     public record Api(boolean authEnabled, List<ApiKeyEntry> apiKeys, long maxBodyBytes, long inboundMaxBytes,
                       int orphanGraceSeconds, int artifactUrlTtlSeconds, Jwt jwt, Limits limits) {
         public Api {
@@ -115,14 +115,14 @@ public record RelaySettings(
     }
 
     /**
-     * RI §8.6 / notifications.md §6.3: the claim's {@code claimed_by} and the claim item's lifetime;
+     * docs/CONTRACT.md#notification-and-scheduler-settings / docs/CONTRACT.md#one-run-per-fire: the claim's {@code claimed_by} and the claim item's lifetime;
      * {@code pauseCacheSeconds}: how long an instance reuses its copy of the run-creation pauses
      * (docs/RUNBOOK.md "Pausing run creation"), so a pause takes effect everywhere within it.
      */
     public record Scheduler(String instanceId, int claimTtlDays, int pauseCacheSeconds) {}
 
     /**
-     * RI §8.5 tracing settings and the log line format (notifications.md §8.1, §8.2).
+     * docs/CONTRACT.md#metrics-and-tracing-settings tracing settings and the log line format (docs/CONTRACT.md#structured-logging, docs/CONTRACT.md#tracing).
      * {@code logFormat} is {@code json} (the spec's format, default in every mode) or {@code text}
      * (an opt-in for reading logs in a terminal during development; not in the spec).
      */
@@ -138,7 +138,7 @@ public record RelaySettings(
             "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio");
 
     /**
-     * JWT bearer tokens (notifications.md §9.1, RI §8.4). {@code jwksUri} null = read from the
+     * JWT bearer tokens (docs/CONTRACT.md#jwt-configuration, docs/CONTRACT.md#api-and-authentication-settings). {@code jwksUri} null = read from the
      * issuer's discovery document; {@code audience}/{@code clientId} null = not checked (at least
      * one is set when enabled); {@code requiredTokenUse} empty = not checked.
      */
@@ -287,7 +287,7 @@ public record RelaySettings(
                 worker, notify, engine, embedded, api, metrics, scheduler, observability, console);
     }
 
-    /** SCHEDULER_INSTANCE_ID default (RI §8.6): the host name, else a random id. */
+    /** SCHEDULER_INSTANCE_ID default (docs/CONTRACT.md#notification-and-scheduler-settings): the host name, else a random id. */
     static String hostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) return env.trim();
@@ -298,7 +298,7 @@ public record RelaySettings(
         }
     }
 
-    /** notifications.md §9.1: the issuer is used verbatim (no normalisation, §9.2 rule 4). */
+    /** docs/CONTRACT.md#jwt-configuration: the issuer is used verbatim (no normalisation, docs/CONTRACT.md#token-validation rule 4). */
     private static Jwt jwt(Reader r) {
         String issuer = r.raw("JWT_ISSUER_URI");
         if (issuer != null) r.uri("JWT_ISSUER_URI", issuer);
@@ -320,7 +320,7 @@ public record RelaySettings(
         return new Jwt(issuer, jwks, audience, clientId, tokenUse, tenantClaim, adminScope, skew, cache);
     }
 
-    /** RI §8.6 plus the start-up check of notifications.md §4.6. */
+    /** docs/CONTRACT.md#notification-and-scheduler-settings plus the start-up check of docs/CONTRACT.md#notification-retry-policy. */
     private static Notify notify(Reader r) {
         List<String> privateHosts = new ArrayList<>();
         String hosts = r.raw("NOTIFY_ALLOWED_PRIVATE_HOSTS");

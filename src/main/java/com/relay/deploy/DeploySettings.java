@@ -156,7 +156,7 @@ public record DeploySettings(Stage stage, String namePrefix, String alarmPrefix,
     }
 
     /**
-     * The container stop timeout: longer than the worker's graceful-shutdown deadline (docs/WORKER.md#shutdown-ri-48)
+     * The container stop timeout: longer than the worker's graceful-shutdown deadline (docs/WORKER.md#shutdown)
      * by {@link #STOP_MARGIN_SECONDS}, so ECS never kills an attempt the worker would still hand back.
      */
     public static int stopTimeoutSeconds(RelaySettings settings) {

@@ -11,13 +11,13 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 
 /**
- * The {@code best_offer} merge (RI §3.8) as a streaming accumulator. {@link #accept} keeps only the
+ * The {@code best_offer} merge (docs/CONTRACT.md#merge-best-offer) as a streaming accumulator. {@link #accept} keeps only the
  * best record per SKU, packed in {@link HeldOffers}, so memory is bounded by distinct SKUs; above the memory budget the held
- * records are spilled as a run sorted by SKU and {@link #finish} merges the runs (RI §3.7). The
+ * records are spilled as a run sorted by SKU and {@link #finish} merges the runs (docs/CONTRACT.md#orchestration-streaming-and-memory). The
  * result is identical with and without spilling because the offer order is total.
  *
- * <p>{@link #finish} emits one record per SKU in output order (SKU by code point, RI §3.10.3),
- * with the fallback lead time applied and the price computed (RI §3.9). Not thread-safe.
+ * <p>{@link #finish} emits one record per SKU in output order (SKU by code point, docs/CONTRACT.md#row-order),
+ * with the fallback lead time applied and the price computed (docs/CONTRACT.md#pricing). Not thread-safe.
  */
 public final class BestOfferMerger implements RecordConsumer, Closeable {
 
@@ -102,7 +102,7 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
         }
     }
 
-    /** RI §3.8 fallback lead time, then RI §3.9 price, for the chosen record of a SKU. */
+    /** docs/CONTRACT.md#merge-best-offer fallback lead time, then docs/CONTRACT.md#pricing price, for the chosen record of a SKU. */
     private InventoryRecord finalizeChosen(InventoryRecord r) {
         Long lead = r.leadTimeDays() == null ? Long.valueOf(fallbackLeadTimeDays) : r.leadTimeDays();
         return r.withPriceAndLeadTime(pricer.price(r), lead);
@@ -136,7 +136,7 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
         if (head.source.peek() != null) heap.add(head);
     }
 
-    /** A missing sku sorts and groups as "" (RI §3.10.3). */
+    /** A missing sku sorts and groups as "" (docs/CONTRACT.md#row-order). */
     static String skuOf(InventoryRecord r) {
         return r.sku() == null ? "" : r.sku();
     }

@@ -3,7 +3,7 @@ package com.relay.engine;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The canonical record fields in canonical column order (RI §3.1). */
+/** The canonical record fields in canonical column order (docs/CONTRACT.md#canonical-record). */
 public enum CanonicalField {
     SKU, VENDOR_SKU, VENDOR_ID, QUANTITY_AVAILABLE, LEAD_TIME_DAYS, COST, MAP_PRICE, PRICE, MSRP,
     CONDITION, BRAND, TITLE, UPDATED_AT;
@@ -15,7 +15,7 @@ public enum CanonicalField {
 
     public boolean isMoney() { return this == COST || this == MAP_PRICE || this == PRICE || this == MSRP; }
 
-    /** Text columns subject to {@code escape_formulas} (RI §3.10). */
+    /** Text columns subject to {@code escape_formulas} (docs/CONTRACT.md#output-csv-format). */
     public boolean isText() {
         return this == SKU || this == VENDOR_SKU || this == VENDOR_ID || this == CONDITION || this == BRAND || this == TITLE;
     }

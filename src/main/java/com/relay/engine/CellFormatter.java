@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
-/** The text of one CSV cell before quoting (RI §3.10.2). */
+/** The text of one CSV cell before quoting (docs/CONTRACT.md#cell-text). */
 public final class CellFormatter {
 
     private CellFormatter() {}
@@ -84,7 +84,7 @@ public final class CellFormatter {
         return p;
     }
 
-    /** {@code escape_formulas} (RI §3.10.2): whether a text cell gets the {@code '} prefix. */
+    /** {@code escape_formulas} (docs/CONTRACT.md#cell-text): whether a text cell gets the {@code '} prefix. */
     public static boolean needsFormulaEscape(String text) {
         if (text == null || text.isEmpty()) return false;
         char c = text.charAt(0);
@@ -96,7 +96,7 @@ public final class CellFormatter {
         return needsFormulaEscape(text) ? "'" + text : text;
     }
 
-    /** RI §3.10.5: a cell containing {@code ,}, {@code "}, LF or CR is quoted. */
+    /** docs/CONTRACT.md#quoting: a cell containing {@code ,}, {@code "}, LF or CR is quoted. */
     public static boolean needsQuoting(String text) {
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
@@ -105,7 +105,7 @@ public final class CellFormatter {
         return false;
     }
 
-    /** The cell as written: quoted with inner quotes doubled when needed (RI §3.10.5). */
+    /** The cell as written: quoted with inner quotes doubled when needed (docs/CONTRACT.md#quoting). */
     public static String quote(String text) {
         if (!needsQuoting(text)) return text;
         return '"' + text.replace("\"", "\"\"") + '"';

@@ -11,7 +11,7 @@ import java.time.Year;
 import java.util.Arrays;
 
 /**
- * The three cell grammars of RI §3.5 step 3, applied to an already trimmed, non-empty char range.
+ * The three cell grammars of docs/CONTRACT.md#row-parsing-and-row-errors step 3, applied to an already trimmed, non-empty char range.
  * One instance per parse (it keeps the last result in fields and reuses a scratch buffer, so the
  * hot path allocates nothing but the resulting values). Digits may be any Unicode decimal digit
  * (general category Nd, supplementary planes included).
@@ -25,7 +25,7 @@ final class CellParsers {
     long longValue;
     /** Result of {@link #parseDecimal} when FINITE. */
     BigDecimal decimalValue;
-    /** The decimal was written with a minus sign (so a zero value is a negative zero, RI §3.10). */
+    /** The decimal was written with a minus sign (so a zero value is a negative zero, docs/CONTRACT.md#output-csv-format). */
     boolean decimalNegative;
     /** The kind returned by the last {@link #parseDecimal}. */
     DecimalKind decimalKind;
@@ -83,7 +83,7 @@ final class CellParsers {
     }
 
     /**
-     * Decimal (RI §3.5): {@code [sign] (digits [. [digits]] | . digits) [e [sign] digits]} with
+     * Decimal (docs/CONTRACT.md#row-parsing-and-row-errors): {@code [sign] (digits [. [digits]] | . digits) [e [sign] digits]} with
      * underscores and Unicode digits as for integers, or {@code [sign]} {@code Inf}, {@code Infinity},
      * {@code NaN[digits]}, {@code sNaN[digits]} in any ASCII letter case. The value keeps its written
      * scale.
@@ -219,7 +219,7 @@ final class CellParsers {
     }
 
     /**
-     * Timestamp (RI §3.5), layouts tried as one grammar: {@code Y-M-D}, then either the end,
+     * Timestamp (docs/CONTRACT.md#row-parsing-and-row-errors), layouts tried as one grammar: {@code Y-M-D}, then either the end,
      * one or more whitespace + {@code h:m:s}, or {@code T}/{@code t} + {@code h:m:s}. Y exactly four
      * digits, M/D/h/m/s one or two digits, a one-digit day may be preceded by one space. Read as UTC.
      * Year 0000 is rejected: the calendar date must exist and the proleptic year 0 is not a

@@ -3,7 +3,7 @@ package com.relay.engine;
 import java.io.IOException;
 
 /**
- * A pull source of decoded characters for {@link CsvRecordReader} (RI §3.2–§3.3). Unlike
+ * A pull source of decoded characters for {@link CsvRecordReader} (docs/CONTRACT.md#decoding to docs/CONTRACT.md#csv-dialect). Unlike
  * {@link java.io.Reader} it may fail with an {@link EngineFailure} (DECODE_ERROR).
  */
 @FunctionalInterface

@@ -3,7 +3,7 @@ package com.relay.engine;
 import java.util.Comparator;
 
 /**
- * String order by Unicode code point (RI §1.4): {@code 10 < 9 < A < B < a < Ä}, and supplementary
+ * String order by Unicode code point (docs/CONTRACT.md#conventions): {@code 10 < 9 < A < B < a < Ä}, and supplementary
  * characters after every BMP character. {@link String#compareTo} compares UTF-16 code units, which
  * puts a supplementary character (a surrogate pair, D800–DFFF) before BMP characters E000–FFFF.
  */

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes the CSV files of RI §3.10: normalized files (13 canonical columns) and the merged file
+ * Writes the CSV files of docs/CONTRACT.md#output-csv-format: normalized files (13 canonical columns) and the merged file
  * ({@code output.columns}, optional {@code escape_formulas}). The header is written on creation;
  * rows are written in the order given (see {@link #rowOrder}). UTF-8 without BOM, {@code ,} as
  * delimiter, LF after every line. Encodes straight into its own byte buffer for speed; a string
@@ -63,7 +63,7 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
         return sb.append('\n').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** A normalized file writer: canonical columns, never escaped (RI §3.10.1). */
+    /** A normalized file writer: canonical columns, never escaped (docs/CONTRACT.md#output-columns). */
     public static CsvFeedWriter normalized(OutputStream out) throws IOException {
         return new CsvFeedWriter(out, CANONICAL_COLUMNS, false);
     }
@@ -73,7 +73,7 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
         return new CsvFeedWriter(out, columnsOf(output.columns()), output.escapeFormulas());
     }
 
-    /** Column names to fields; names are validated by the configuration parser (RI §2.3). */
+    /** Column names to fields; names are validated by the configuration parser (docs/CONTRACT.md#validation). */
     public static List<CanonicalField> columnsOf(List<String> names) {
         List<CanonicalField> fields = new ArrayList<>(names.size());
         for (String name : names) {
@@ -84,7 +84,7 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
     }
 
     /**
-     * RI §3.10.3 row order: {@code sku}, then {@code vendor_id} when it is an output column, by code
+     * docs/CONTRACT.md#row-order row order: {@code sku}, then {@code vendor_id} when it is an output column, by code
      * point on the unescaped values, a missing sku as "". Use with a stable sort.
      */
     public static Comparator<InventoryRecord> rowOrder(List<CanonicalField> columns) {
@@ -93,7 +93,7 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
                 (a, b) -> CodePointOrder.compareStrings(nullToEmpty(a.vendorId()), nullToEmpty(b.vendorId())));
     }
 
-    /** Writes {@code records} in RI §3.10.3 order (stable sort of a copy). */
+    /** Writes {@code records} in docs/CONTRACT.md#row-order order (stable sort of a copy). */
     public void writeSorted(Collection<InventoryRecord> records) throws IOException {
         List<InventoryRecord> copy = new ArrayList<>(records);
         copy.sort(rowOrder(List.of(columns)));
@@ -111,7 +111,7 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
             if (i > 0) put((byte) ',');
             writeCell(r, columns[i]);
         }
-        // RI §3.10.5: a one-column row with an empty cell is written "" (kept for compatibility)
+        // docs/CONTRACT.md#quoting: a one-column row with an empty cell is written "" (kept for compatibility)
         if (columns.length == 1 && drainedBytes + pos == rowStart) {
             put((byte) '"');
             put((byte) '"');
@@ -159,7 +159,7 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
         writeUtf8(lastInstantText);
     }
 
-    /** Escaping first, then quoting (RI §3.10.2, §3.10.5). */
+    /** Escaping first, then quoting (docs/CONTRACT.md#cell-text, docs/CONTRACT.md#quoting). */
     private void writeText(String text, CanonicalField field) throws IOException {
         if (text == null || text.isEmpty()) return;
         boolean escape = escapeFormulas && CellFormatter.needsFormulaEscape(text);

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Pull-style reader of the one CSV dialect used for vendor feeds and SKU maps (RI §3.3).
+ * Pull-style reader of the one CSV dialect used for vendor feeds and SKU maps (docs/CONTRACT.md#csv-dialect).
  *
  * <ul>
  *   <li>Configured delimiter; {@code "} opens a quoted field only as the first character of a
@@ -27,14 +27,14 @@ import java.util.List;
  *       {@value #MAX_FIELDS} cells, whatever the line.</li>
  * </ul>
  *
- * Record numbers follow RI §3.5: the header is record 1, data records count from 2. The current
+ * Record numbers follow docs/CONTRACT.md#row-parsing-and-row-errors: the header is record 1, data records count from 2. The current
  * record is exposed through accessors that reuse internal buffers (no per-cell objects unless a
  * {@link #cell(int) String} is asked for).
  */
 public final class CsvRecordReader {
-    /** RI §3.3: the longest field, in UTF-16 code units, that is a normal cell. */
+    /** docs/CONTRACT.md#csv-dialect: the longest field, in UTF-16 code units, that is a normal cell. */
     public static final int MAX_FIELD_LENGTH = 1_048_576;
-    /** RI §3.5: chars of an oversized cell shown in {@code row_data}. */
+    /** docs/CONTRACT.md#row-parsing-and-row-errors: chars of an oversized cell shown in {@code row_data}. */
     public static final int DISPLAY_PREFIX = 100;
     /**
      * The most characters (UTF-16 code units, quotes and delimiters not counted) the fields of one
@@ -95,7 +95,7 @@ public final class CsvRecordReader {
     }
 
     /**
-     * Reads the header: the first line, even when it is empty (RI §3.3). Call once, before
+     * Reads the header: the first line, even when it is empty (docs/CONTRACT.md#csv-dialect). Call once, before
      * {@link #nextRecord()}.
      *
      * @return the header names in order; empty for an empty input or an empty first line
@@ -133,7 +133,7 @@ public final class CsvRecordReader {
         return nextRecord() ? cells() : null;
     }
 
-    /** The RI §3.5 number of the current record (header = 1). */
+    /** The docs/CONTRACT.md#row-parsing-and-row-errors number of the current record (header = 1). */
     public long recordNumber() { return recordNumber; }
 
     public int cellCount() { return cellCount; }
@@ -167,7 +167,7 @@ public final class CsvRecordReader {
     int rowBufferCapacity() { return rowChars.length; }
 
     /**
-     * The cell as shown in {@code row_data} (RI §3.5): the raw text, or for an oversized cell its
+     * The cell as shown in {@code row_data} (docs/CONTRACT.md#row-parsing-and-row-errors): the raw text, or for an oversized cell its
      * first 100 chars followed by {@code ...[truncated]} (99 if the 100th would split a surrogate pair).
      */
     public String displayCell(int i) {
@@ -194,7 +194,7 @@ public final class CsvRecordReader {
 
     /**
      * Reads and discards the rest of the input without parsing it, so that a decode error anywhere
-     * in the file surfaces even when the header already decided the outcome (RI §3.2: an
+     * in the file surfaces even when the header already decided the outcome (docs/CONTRACT.md#decoding: an
      * undecodable file fails the run).
      */
     public void drainInput() throws IOException, EngineFailure {
@@ -322,7 +322,7 @@ public final class CsvRecordReader {
         }
         if (fieldOversized) return;
         if ((long) fieldLength + n > MAX_FIELD_LENGTH) {
-            // Keep only what row_data can show; count nothing more (RI §3.3: bounded memory).
+            // Keep only what row_data can show; count nothing more (docs/CONTRACT.md#csv-dialect: bounded memory).
             keepDisplayPrefix(src, off, n);
             return;
         }

@@ -1,7 +1,7 @@
 package com.relay.engine;
 
 /**
- * A data error that fails the whole run with a documented code (RI §3.13): DECODE_ERROR,
+ * A data error that fails the whole run with a documented code (docs/CONTRACT.md#run-error-codes): DECODE_ERROR,
  * CSV_PARSE_ERROR, missing_required_columns, no_rows_parsed, validation_errors, ... The message is
  * the exact operator-facing text; it never contains a stack trace or a runtime's codec text.
  */
@@ -22,6 +22,6 @@ public class EngineFailure extends Exception {
     /** Run stage in which it happened: FETCH_INPUTS, NORMALIZE or MERGE_PRICE. */
     public String stage() { return stage; }
 
-    /** The vendor concerned, or null (carried into the errors.json failure entry, RI §4.7). */
+    /** The vendor concerned, or null (carried into the errors.json failure entry, docs/CONTRACT.md#attempt-outcomes-retry-and-poison). */
     public String vendorId() { return vendorId; }
 }

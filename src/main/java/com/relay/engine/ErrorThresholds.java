@@ -5,7 +5,7 @@ import com.relay.tenants.config.TenantConfig;
 import java.math.BigDecimal;
 import java.util.Objects;
 
-/** The error thresholds evaluated in MERGE_PRICE after merging (RI §3.11). */
+/** The error thresholds evaluated in MERGE_PRICE after merging (docs/CONTRACT.md#error-thresholds). */
 public final class ErrorThresholds {
 
     public static final String STAGE = "MERGE_PRICE";
@@ -36,7 +36,7 @@ public final class ErrorThresholds {
         /** The run warning this outcome adds, or null. */
         public String warning() { return warning; }
 
-        /** The run failure for a failed outcome (RI §3.13), or null. */
+        /** The run failure for a failed outcome (docs/CONTRACT.md#run-error-codes), or null. */
         public EngineFailure toFailure() {
             return switch (this) {
                 case NO_ROWS_PARSED -> new EngineFailure("no_rows_parsed", STAGE, "no rows parsed", null);
@@ -51,7 +51,7 @@ public final class ErrorThresholds {
     /**
      * @param invalidRows          engine error entries (row errors and vendor-level entries)
      * @param totalRows            Σ over found vendors of (valid records + error entries)
-     * @param missingVendorEntries entries for missing vendors that did not fail the run (RI §3.12)
+     * @param missingVendorEntries entries for missing vendors that did not fail the run (docs/CONTRACT.md#missing-vendors)
      */
     public static Outcome evaluate(long invalidRows, long totalRows, long missingVendorEntries,
                                    TenantConfig.ErrorPolicy policy) {

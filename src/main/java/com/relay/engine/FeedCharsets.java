@@ -5,14 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Encoding-name resolver for vendor feeds and SKU maps (RI §3.2 table). Package-private: the
+ * Encoding-name resolver for vendor feeds and SKU maps (docs/CONTRACT.md#decoding table). Package-private: the
  * configuration validator owns the user-facing rule; the engine only needs the mapping.
  */
 enum FeedCharsets {
     UTF_8(StandardCharsets.UTF_8, "UTF-8"),
     ISO_8859_1(StandardCharsets.ISO_8859_1, "ISO-8859-1"),
     WINDOWS_1252(Charset.forName("windows-1252"), "windows-1252"),
-    /** Byte order comes from the mandatory BOM (RI §3.2); see {@link FeedDecoder}. */
+    /** Byte order comes from the mandatory BOM (docs/CONTRACT.md#decoding); see {@link FeedDecoder}. */
     UTF_16(StandardCharsets.UTF_16, "UTF-16");
 
     private final Charset charset;
@@ -25,14 +25,14 @@ enum FeedCharsets {
 
     Charset charset() { return charset; }
 
-    /** The {@code <CHARSET>} text of the DECODE_ERROR message (RI §3.2). */
+    /** The {@code <CHARSET>} text of the DECODE_ERROR message (docs/CONTRACT.md#decoding). */
     String messageName() { return messageName; }
 
     /**
-     * RI §3.2: empty → utf-8; otherwise trim (RI §1.4 whitespace), lower-case, {@code _} → {@code -},
+     * docs/CONTRACT.md#decoding: empty → utf-8; otherwise trim (docs/CONTRACT.md#conventions whitespace), lower-case, {@code _} → {@code -},
      * then look up.
      *
-     * @throws IllegalArgumentException for a name validation (RI §2.3) would have rejected
+     * @throws IllegalArgumentException for a name validation (docs/CONTRACT.md#validation) would have rejected
      */
     static FeedCharsets resolve(String name) {
         if (name == null || name.isEmpty()) return UTF_8;

@@ -10,7 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Strict, streaming decoding of a vendor feed or SKU map (RI §3.2).
+ * Strict, streaming decoding of a vendor feed or SKU map (docs/CONTRACT.md#decoding).
  *
  * <ul>
  *   <li>UTF-8: one leading {@code EF BB BF} is removed; every malformed sequence fails.</li>
@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  *       unpaired surrogate fails. An input of zero bytes is empty text (nothing to order).</li>
  * </ul>
  *
- * Failures are {@code DECODE_ERROR} at stage NORMALIZE with the exact RI §3.2 message; the offset is
+ * Failures are {@code DECODE_ERROR} at stage NORMALIZE with the exact docs/CONTRACT.md#decoding message; the offset is
  * the 0-based position in the original bytes (BOM included) of the first byte of the offending
  * sequence, tracked across buffer refills.
  */
@@ -49,7 +49,7 @@ public final class FeedDecoder implements CharSource {
     }
 
     /**
-     * @param encoding the vendor's {@code parser.encoding} as configured (normalised per RI §3.2)
+     * @param encoding the vendor's {@code parser.encoding} as configured (normalised per docs/CONTRACT.md#decoding)
      * @param skuMap   true when decoding the vendor's SKU map (messages say {@code (sku map)})
      */
     public static FeedDecoder open(InputStream in, String encoding, String vendorId, boolean skuMap) {

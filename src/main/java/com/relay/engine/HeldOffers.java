@@ -67,7 +67,7 @@ final class HeldOffers {
     }
 
     /**
-     * Heap bytes the table has allocated (the memory budget's measure, RI §3.7): array capacities,
+     * Heap bytes the table has allocated (the memory budget's measure, docs/CONTRACT.md#orchestration-streaming-and-memory): array capacities,
      * not just the used part, so growth by doubling and dead packed bytes count too.
      */
     long heldBytes() {

@@ -4,14 +4,14 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * One canonical record (RI §3.1). Money fields keep the scale they were written with.
+ * One canonical record (docs/CONTRACT.md#canonical-record). Money fields keep the scale they were written with.
  * {@code BigDecimal} cannot hold a negative zero, yet an input {@code -0} must print {@code -0.00}
- * (RI §3.10, kept for compatibility), so the sign of zero-valued money inputs is kept in
+ * (docs/CONTRACT.md#output-csv-format, kept for compatibility), so the sign of zero-valued money inputs is kept in
  * {@code negativeZeroMask} (bits {@link #NEG_ZERO_COST}, {@link #NEG_ZERO_MAP_PRICE},
  * {@link #NEG_ZERO_MSRP}; price never needs one because a zero price becomes 0).
  *
  * @param vendorIndex position of the vendor in the configuration (tie-break and vendor_priority)
- * @param rowNumber   row number within the vendor file (RI §3.5, header = 1)
+ * @param rowNumber   row number within the vendor file (docs/CONTRACT.md#row-parsing-and-row-errors, header = 1)
  */
 public record InventoryRecord(
         String sku,

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * Builds one vendor's normalized file (RI §3.10): rows ordered by {@code sku} in code point order,
+ * Builds one vendor's normalized file (docs/CONTRACT.md#output-csv-format): rows ordered by {@code sku} in code point order,
  * input order among equal SKUs ({@code vendor_id} is the same for every row). Records must be
  * offered in input order.
  *
@@ -27,7 +27,7 @@ import java.util.PriorityQueue;
  * per row stays alive, so the garbage collector has nothing to trace or copy for the rows held
  * (with one object per row a vendor's rows survived several young collections and then filled
  * the old generation). Above the memory budget, stably sorted runs of lines are spilled and
- * merged at the end (RI §3.7): memory does not grow with the file size. Not thread-safe.
+ * merged at the end (docs/CONTRACT.md#orchestration-streaming-and-memory): memory does not grow with the file size. Not thread-safe.
  */
 public final class NormalizedFileSorter implements RecordConsumer, Closeable {
 

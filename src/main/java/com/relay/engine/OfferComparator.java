@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Orders offers of one SKU best first (RI §3.8): the {@code sort_by} keys in order, then
+ * Orders offers of one SKU best first (docs/CONTRACT.md#merge-best-offer): the {@code sort_by} keys in order, then
  * {@code vendor_id} by code point, then input order (vendor position, row number).
  */
 public final class OfferComparator implements Comparator<InventoryRecord> {
 
-    /** RI §2.2: an empty {@code sort_by} means this pair. */
+    /** docs/CONTRACT.md#schema: an empty {@code sort_by} means this pair. */
     public static final List<TenantConfig.SortKey> DEFAULT_SORT_BY =
             List.of(TenantConfig.SortKey.IN_STOCK_DESC, TenantConfig.SortKey.LOWEST_LANDED_COST);
 
@@ -51,7 +51,7 @@ public final class OfferComparator implements Comparator<InventoryRecord> {
             int c = switch (key) {
                 case IN_STOCK_DESC -> Boolean.compare(quantityB > 0, quantityA > 0);
                 // The flat shipping amount is the same for every offer, so landed cost orders
-                // exactly like cost (RI §3.8); comparing cost avoids an addition per comparison.
+                // exactly like cost (docs/CONTRACT.md#merge-best-offer); comparing cost avoids an addition per comparison.
                 case LOWEST_LANDED_COST, LOWEST_COST -> compareCost(costA, costB);
                 case SHORTEST_LEAD_TIME -> Long.compare(leadTime(leadA), leadTime(leadB));
                 case HIGHEST_QUANTITY -> Long.compare(quantityB, quantityA);
@@ -66,7 +66,7 @@ public final class OfferComparator implements Comparator<InventoryRecord> {
         return Long.compare(rowA, rowB);
     }
 
-    /** Fixed in RI §3.8: an offer without a cost sorts after every offer with one; two tie. */
+    /** Fixed in docs/CONTRACT.md#merge-best-offer: an offer without a cost sorts after every offer with one; two tie. */
     private static int compareCost(BigDecimal a, BigDecimal b) {
         if (a == null) return b == null ? 0 : 1;
         if (b == null) return -1;

@@ -8,10 +8,10 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Objects;
 
-/** Computes the price of a merged record (RI §3.9). Stateless apart from the pricing settings. */
+/** Computes the price of a merged record (docs/CONTRACT.md#pricing). Stateless apart from the pricing settings. */
 public final class Pricer {
 
-    /** RI §1.4: every intermediate add, multiply and divide uses 28 significant digits, half-even. */
+    /** docs/CONTRACT.md#conventions: every intermediate add, multiply and divide uses 28 significant digits, half-even. */
     public static final MathContext MC = new MathContext(28, RoundingMode.HALF_EVEN);
 
     private static final BigInteger LONG_FAST_LIMIT = BigInteger.valueOf(1_000_000_000L);
@@ -65,7 +65,7 @@ public final class Pricer {
 
     /**
      * n × increment where n = round(q) with the configured mode and q = candidate ÷ increment to 28
-     * digits half-even (RI §3.9). Exactly {@link #roundToIncrementReference}, computed with longs
+     * digits half-even (docs/CONTRACT.md#pricing). Exactly {@link #roundToIncrementReference}, computed with longs
      * when the numbers are small: with q below 10^9 at least 19 fraction digits survive the 28-digit
      * rounding, and a fraction r/den with den < 10^19 can never be moved across a rounding boundary
      * by rounding at the 19th digit, so rounding the exact quotient gives the same integer.
@@ -98,7 +98,7 @@ public final class Pricer {
         return roundToIncrementReference(candidate);
     }
 
-    /** The literal RI §3.9 computation. */
+    /** The literal docs/CONTRACT.md#pricing computation. */
     BigDecimal roundToIncrementReference(BigDecimal candidate) {
         BigDecimal q = candidate.divide(increment, MC);
         return q.setScale(0, integerRounding).multiply(increment, MC);
@@ -111,8 +111,8 @@ public final class Pricer {
     }
 
     /**
-     * The output price: a record without a cost keeps its input price (kept for compatibility, RI
-     * §3.9, MAP not applied); otherwise landed cost × (1 + margin), floor, increment rounding,
+     * The output price: a record without a cost keeps its input price (kept for compatibility,
+     * docs/CONTRACT.md#pricing, MAP not applied); otherwise landed cost × (1 + margin), floor, increment rounding,
      * floor fix, ending, then MAP.
      */
     public BigDecimal price(InventoryRecord record) {
@@ -124,7 +124,7 @@ public final class Pricer {
         if (candidate.compareTo(minPrice) < 0) candidate = minPrice;
         if (minMultiple != null) {
             candidate = roundToIncrement(candidate);
-            // fixed in RI §3.9: rounding must not take the price below min_price
+            // fixed in docs/CONTRACT.md#pricing: rounding must not take the price below min_price
             if (candidate.compareTo(minPrice) < 0) candidate = minMultiple;
         }
         if (ending != null) {

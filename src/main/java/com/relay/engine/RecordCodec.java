@@ -8,7 +8,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 
 /**
- * Compact binary form of an {@link InventoryRecord} for spill files (RI §3.7). Preserves every
+ * Compact binary form of an {@link InventoryRecord} for spill files (docs/CONTRACT.md#orchestration-streaming-and-memory). Preserves every
  * field exactly: null-ness, decimal scale (unscaled value + scale), the negative-zero mask, and
  * strings code unit for code unit (unpaired surrogates included, which UTF-8 would replace).
  */

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An engine error entry of {@code errors.json} (RI §3.5, §4.9): a dropped row, or a vendor-level
+ * An engine error entry of {@code errors.json} (docs/CONTRACT.md#row-parsing-and-row-errors, docs/CONTRACT.md#artifacts): a dropped row, or a vendor-level
  * problem ({@code rowNumber} 0, {@code rowData {"vendor": id}}).
  *
  * <p>What one entry may hold is capped (docs/ENGINE.md, "Error log caps"): a 1 MB header name
@@ -19,7 +19,7 @@ public record RowError(String vendorId, long rowNumber, String reason, Map<Strin
 
     /** Characters of one header name, cell or quoted cell kept in an entry. */
     public static final int TEXT_LIMIT = 1024;
-    /** Marker after a cut text (the one RI §3.5 uses for oversized cells). */
+    /** Marker after a cut text (the one docs/CONTRACT.md#row-parsing-and-row-errors uses for oversized cells). */
     public static final String TRUNCATED = "...[truncated]";
     /** Characters of names and values one entry's {@code row_data} holds before cells are left out. */
     public static final int ROW_DATA_TEXT_BUDGET = 64 * 1024;

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A vendor's SKU map (RI §3.6): {@code vendor_sku} → {@code sku}, read with the vendor's dialect and
+ * A vendor's SKU map (docs/CONTRACT.md#sku-map): {@code vendor_sku} → {@code sku}, read with the vendor's dialect and
  * encoding by the same decoder and reader as the feed. Immutable once loaded.
  *
  * <p>Held packed, with its memory counted against a limit (docs/ENGINE.md, "SKU maps"): a
@@ -41,7 +41,7 @@ public final class SkuMapping {
 
     /**
      * Loads a map: header columns exactly {@code vendor_sku} and {@code sku} (the last of a repeated
-     * name), others ignored; both cells trimmed (RI §1.4 whitespace); rows with either cell empty or
+     * name), others ignored; both cells trimmed (docs/CONTRACT.md#conventions whitespace); rows with either cell empty or
      * absent, or with any oversized cell, or over a record limit, are skipped; a later row wins. A header without both columns
      * gives an empty map (the rest is still decoded, so an undecodable map fails).
      *
@@ -91,7 +91,7 @@ public final class SkuMapping {
         return Optional.ofNullable(table.get(vendorSku));
     }
 
-    /** {@code sku} replaced when it is a key, else unchanged (RI §3.6 application). */
+    /** {@code sku} replaced when it is a key, else unchanged (docs/CONTRACT.md#sku-map application). */
     public String map(String sku) {
         String target = table.get(sku);
         return target == null ? sku : target;

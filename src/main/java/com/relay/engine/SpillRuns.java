@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 
 /**
- * Sorted runs spilled to disk and their k-way merge (RI §3.7). Used by {@link BestOfferMerger} and
+ * Sorted runs spilled to disk and their k-way merge (docs/CONTRACT.md#orchestration-streaming-and-memory). Used by {@link BestOfferMerger} and
  * {@link NormalizedFileSorter}. Every file created here is deleted by {@link #close()}, which the
  * owners call when they finish or fail.
  */

@@ -14,10 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The input half of the engine for one vendor: decode (RI §3.2) → CSV (RI §3.3) → header check and
- * {@code column_map} (RI §3.4) → per-row conversion and validation (RI §3.5) → SKU map (RI §3.6).
+ * The input half of the engine for one vendor: decode (docs/CONTRACT.md#decoding) → CSV (docs/CONTRACT.md#csv-dialect) → header check and
+ * {@code column_map} (docs/CONTRACT.md#header-check-and-required-columns) → per-row conversion and validation (docs/CONTRACT.md#row-parsing-and-row-errors) → SKU map (docs/CONTRACT.md#sku-map).
  * Streaming: each record or row error goes to the {@link RowSink} as soon as its row is read, so
- * memory does not depend on the file size (RI §3.7). Stateless and thread-safe.
+ * memory does not depend on the file size (docs/CONTRACT.md#orchestration-streaming-and-memory). Stateless and thread-safe.
  *
  * <p>Choices where the contract is silent (documented, tested):
  * <ul>
@@ -27,7 +27,7 @@ import java.util.Map;
  *       {@code null}, the {@code row_data} key of surplus cells.</li>
  *   <li>When the header alone decides the outcome (missing required columns, oversized header field),
  *       the rest of the input is still decoded first, so an undecodable file always fails with
- *       DECODE_ERROR (RI §3.2), wherever the bad byte is.</li>
+ *       DECODE_ERROR (docs/CONTRACT.md#decoding), wherever the bad byte is.</li>
  * </ul>
  */
 public final class VendorFeedParser {
@@ -71,14 +71,14 @@ public final class VendorFeedParser {
         Map<String, Integer> lastIndexByName = new HashMap<>();
         for (int i = 0; i < header.size(); i++) lastIndexByName.put(header.get(i), i);
 
-        // RI §3.4: the source column of a field is column_map[f] or f itself; the last duplicate wins.
+        // docs/CONTRACT.md#header-check-and-required-columns: the source column of a field is column_map[f] or f itself; the last duplicate wins.
         Map<String, String> columnMap = parser.columnMap() == null ? Map.of() : parser.columnMap();
         int[] columns = new int[FIELDS.length];
         for (CanonicalField f : FIELDS) {
             String name = columnMap.getOrDefault(f.columnName(), f.columnName());
             columns[f.ordinal()] = lastIndexByName.getOrDefault(name, -1);
         }
-        columns[CanonicalField.VENDOR_ID.ordinal()] = -1; // from the configuration, never the file (RI §3.1)
+        columns[CanonicalField.VENDOR_ID.ordinal()] = -1; // from the configuration, never the file (docs/CONTRACT.md#canonical-record)
 
         List<String> missing = new ArrayList<>(2);
         for (CanonicalField required : new CanonicalField[] {CanonicalField.SKU, CanonicalField.QUANTITY_AVAILABLE}) {
@@ -87,7 +87,7 @@ public final class VendorFeedParser {
             }
         }
         if (!missing.isEmpty()) {
-            reader.drainInput(); // an undecodable file fails the run whatever its header says (RI §3.2)
+            reader.drainInput(); // an undecodable file fails the run whatever its header says (docs/CONTRACT.md#decoding)
             String text = "missing columns: " + String.join(", ", missing);
             if (failOnMissingRequiredColumns) {
                 throw new EngineFailure("missing_required_columns", "NORMALIZE", text, vendorId);
@@ -121,7 +121,7 @@ public final class VendorFeedParser {
                 + maxRows + " rows (limit RELAY_MAX_ROWS_PER_VENDOR_FILE=" + maxRows + ")", vendorId);
     }
 
-    /** Per-vendor state for RI §3.5, reading cells straight from the reader's row buffer. */
+    /** Per-vendor state for docs/CONTRACT.md#row-parsing-and-row-errors, reading cells straight from the reader's row buffer. */
     private static final class RowConverter {
         private final CsvRecordReader reader;
         private final List<String> header;
@@ -181,7 +181,7 @@ public final class VendorFeedParser {
                 return fail("field too long: " + name + TOO_LONG_SUFFIX);
             }
 
-            // Step 3: conversions in the RI §3.5 order, first failure wins.
+            // Step 3: conversions in the docs/CONTRACT.md#row-parsing-and-row-errors order, first failure wins.
             long quantity = 0;
             int col = column(CanonicalField.QUANTITY_AVAILABLE);
             if (trimmed(col)) {
@@ -250,7 +250,7 @@ public final class VendorFeedParser {
             if (!conditionValid) problems = append(problems, "condition must be new, used, or refurb");
             if (problems != null) return fail(problems.toString());
 
-            if (skuMap != null) sku = skuMap.map(sku); // RI §3.6: valid records only
+            if (skuMap != null) sku = skuMap.map(sku); // docs/CONTRACT.md#sku-map: valid records only
             return new InventoryRecord(sku, raw(column(CanonicalField.VENDOR_SKU)), vendorId, quantity, leadTime,
                     cost, mapPrice, price, msrp, condition, raw(column(CanonicalField.BRAND)),
                     raw(column(CanonicalField.TITLE)), updatedAt, mask, vendorIndex, reader.recordNumber());
@@ -352,7 +352,7 @@ public final class VendorFeedParser {
         }
 
         /**
-         * The cell as row_data shows it (RI §3.5, oversized cells as the reader displays them),
+         * The cell as row_data shows it (docs/CONTRACT.md#row-parsing-and-row-errors, oversized cells as the reader displays them),
          * clipped to RowError.TEXT_LIMIT without copying more than that from the row buffer.
          */
         private String shownCell(int c) {

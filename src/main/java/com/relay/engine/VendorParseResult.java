@@ -1,7 +1,7 @@
 package com.relay.engine;
 
 /**
- * Counts of one vendor's parse (RI §3.7): {@code vendor_record_counts[id] = validRecords};
+ * Counts of one vendor's parse (docs/CONTRACT.md#orchestration-streaming-and-memory): {@code vendor_record_counts[id] = validRecords};
  * {@code total_rows += validRecords + errorEntries}.
  *
  * @param validRecords records delivered to {@link RowSink#accept}

@@ -1,6 +1,6 @@
 package com.relay.engine;
 
-/** The whitespace set of RI §1.4, used by every trim of the engine (it includes no-break spaces). */
+/** The whitespace set of docs/CONTRACT.md#conventions, used by every trim of the engine (it includes no-break spaces). */
 final class Whitespace {
     private Whitespace() {}
 

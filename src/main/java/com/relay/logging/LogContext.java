@@ -7,7 +7,7 @@ import java.util.Map;
 import org.slf4j.MDC;
 
 /**
- * The logging context of notifications.md §7: the MDC keys {@code correlation_id}, {@code run_id},
+ * The logging context of docs/CONTRACT.md#correlation-ids: the MDC keys {@code correlation_id}, {@code run_id},
  * {@code tenant_id} and {@code notification_id} that every log line written while handling a
  * request, a job, a notification or a scheduler fire carries (the JSON formatter writes them as
  * fields, {@link RelayJsonFormatter}).
@@ -42,7 +42,7 @@ public final class LogContext {
     }
 
     /**
-     * The correlation id a consumer starts with (§7 "Queues"): the message attribute's value, else
+     * The correlation id a consumer starts with (docs/CONTRACT.md#correlation-ids "Queues"): the message attribute's value, else
      * the body's; null when neither is present.
      */
     public static String correlationIdOf(String messageAttribute, String bodyValue) {

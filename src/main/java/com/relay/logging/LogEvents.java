@@ -5,7 +5,7 @@ import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * One catalogue event (RI §6.2, notifications.md §8.1) as one log line: {@code event} and the
+ * One catalogue event (docs/CONTRACT.md#run-log-events, docs/CONTRACT.md#structured-logging) as one log line: {@code event} and the
  * event's fields become SLF4J key-value pairs (fields of the JSON line), and the message repeats
  * them as {@code event k=v …} so the plain-text format reads the same.
  */
@@ -23,7 +23,7 @@ public final class LogEvents {
 
     /**
      * WARN whose message starts with {@code headline} instead of the event name, for the events whose
-     * message text the catalogue fixes (notifications.md §8.1: {@code notification_failed} starts
+     * message text the catalogue fixes (docs/CONTRACT.md#structured-logging: {@code notification_failed} starts
      * with "Notification failed"); the fields are the same JSON fields as {@link #warn}'s.
      */
     public static void warnHeadline(Logger log, String headline, String event, Object... fields) {

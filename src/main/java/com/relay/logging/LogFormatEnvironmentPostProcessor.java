@@ -9,7 +9,7 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Chooses the console line format before Spring Boot initialises logging: the JSON line of
- * notifications.md §8.1 ({@link RelayJsonFormatter}) unless {@code LOG_FORMAT=text}, which keeps
+ * docs/CONTRACT.md#structured-logging ({@link RelayJsonFormatter}) unless {@code LOG_FORMAT=text}, which keeps
  * Boot's plain console pattern for reading logs in a terminal. An invalid value also gets JSON
  * here; {@code RelaySettings} then refuses to start and names the problem.
  */

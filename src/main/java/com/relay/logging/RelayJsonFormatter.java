@@ -18,9 +18,9 @@ import org.springframework.boot.logging.structured.StructuredLogFormatter;
 import org.springframework.core.env.Environment;
 
 /**
- * The log line of notifications.md §8.1: one JSON object per line with {@code timestamp} (TS),
+ * The log line of docs/CONTRACT.md#structured-logging: one JSON object per line with {@code timestamp} (TS),
  * {@code level}, {@code logger}, {@code thread}, {@code message}, {@code event}, {@code service},
- * {@code environment}, {@code version}, the §7 context ids from the MDC ({@link LogContext}),
+ * {@code environment}, {@code version}, the docs/CONTRACT.md#correlation-ids context ids from the MDC ({@link LogContext}),
  * {@code trace_id}/{@code span_id} of the active span, the event's fields (SLF4J key-value pairs:
  * {@code log.atInfo().addKeyValue("event", "run_stage").addKeyValue("stage", "NORMALIZE").log(…)}),
  * and for exceptions {@code error} (WARN/ERROR) and {@code stack_trace} (ERROR only).
@@ -43,7 +43,7 @@ public class RelayJsonFormatter implements StructuredLogFormatter<ILoggingEvent>
     private final String environment;
     private final String version;
 
-    /** The {@code service} field: always this name (§8.1), whatever {@code OTEL_SERVICE_NAME} says. */
+    /** The {@code service} field: always this name (docs/CONTRACT.md#structured-logging), whatever {@code OTEL_SERVICE_NAME} says. */
     public static final String SERVICE = "relay-inventory";
 
     public RelayJsonFormatter(Environment env) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 
 /**
- * The operator metrics sent to CloudWatch (RI §6.1, notifications.md §8.3): exact names, units
+ * The operator metrics sent to CloudWatch (docs/CONTRACT.md#run-metrics, docs/CONTRACT.md#notification-and-api-metrics): exact names, units
  * and dimension sets. The alarms ({@code AlarmProvisioner}), the dashboard
  * ({@code DashboardProvisioner}) and docs/OBSERVABILITY.md are written against this list, and
  * {@code MetricAlarmContractIT} checks them against what {@link CloudWatchPublisher} puts on the wire.

@@ -53,7 +53,7 @@ import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
  * Sends the operator meters to CloudWatch with exactly the catalogue's names, units and
  * dimensions ({@link CloudWatchCatalogue}). Micrometer's own CloudWatch registry cannot: it adds a
  * statistic suffix to every name ({@code RunFailed.count}, {@code RunDurationSeconds.avg}) and
- * sends timers as avg/max/sum series that give no percentile, so no alarm on the names of RI §6.3
+ * sends timers as avg/max/sum series that give no percentile, so no alarm on the names of docs/CONTRACT.md#alarms
  * could fire. Here every step:
  * <ul>
  *   <li>a counter is one datum holding the step's sum (0 in a quiet step);</li>

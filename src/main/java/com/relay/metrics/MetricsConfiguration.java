@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
- * RI §6.1: every meter carries the tag {@code Environment} = {@code ENVIRONMENT}; Prometheus is
+ * docs/CONTRACT.md#run-metrics: every meter carries the tag {@code Environment} = {@code ENVIRONMENT}; Prometheus is
  * always on and has every meter. With {@code CLOUDWATCH_METRICS_ENABLED=true} the operator meters
  * of {@link CloudWatchCatalogue} are also sent to CloudWatch in {@code CLOUDWATCH_METRICS_NAMESPACE}
  * every {@code CLOUDWATCH_METRICS_STEP_SECONDS} by {@link CloudWatchPublisher} (Spring Boot adds it

@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /**
- * The meters of this issue (RI §6.1, notifications.md §8.3). Every meter also carries
+ * The meters of this issue (docs/CONTRACT.md#run-metrics, docs/CONTRACT.md#notification-and-api-metrics). Every meter also carries
  * {@code Environment} (the registry's common tag, {@link MetricsConfiguration}). Correlation ids
  * and run ids are never tags.
  */
@@ -46,7 +46,7 @@ public class RelayMetrics {
     }
 
     /**
-     * {@code ScheduledRunsSkipped{Reason}}: {@code tenant_active} or {@code error} (notifications.md §6.4), or
+     * {@code ScheduledRunsSkipped{Reason}}: {@code tenant_active} or {@code error} (docs/CONTRACT.md#creating-the-scheduled-run), or
      * {@code paused} (an operator's pause of run creation): a fixed set of three values.
      */
     public void scheduledRunSkipped(String reason) {

@@ -18,7 +18,7 @@ public record AttemptResult(Integer httpStatus, String body, String retryAfter, 
 
     public boolean transportError() { return httpStatus == null; }
 
-    /** {@code HTTP <status>} or {@code <error class> <short text>} (notifications.md §4.5). */
+    /** {@code HTTP <status>} or {@code <error class> <short text>} (docs/CONTRACT.md#classification-of-an-attempt). */
     public String describe() {
         return transportError() ? (errorClass + (errorText.isEmpty() ? "" : " " + errorText)).trim() : "HTTP " + httpStatus;
     }

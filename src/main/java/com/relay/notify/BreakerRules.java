@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The breaker's exact semantics (notifications.md §4.7) as pure functions of a state and a time:
+ * The breaker's exact semantics (docs/CONTRACT.md#circuit-breaker) as pure functions of a state and a time:
  * a sliding window of counted failures opens it, the OPEN → HALF_OPEN transition is lazy (taken
  * by the first permission after the open period), one probe at a time, and
  * {@code halfOpenSuccesses} consecutive probe successes close it.
@@ -69,7 +69,7 @@ public record BreakerRules(int failureThreshold, Duration window, Duration openF
     }
 
     /**
-     * Rule 6 of §4.3, read-only: OPEN and its wait not elapsed, or HALF_OPEN with a probe in flight.
+     * Rule 6 of docs/CONTRACT.md#processing-a-notification-message, read-only: OPEN and its wait not elapsed, or HALF_OPEN with a probe in flight.
      */
     public boolean blocked(BreakerState s, Instant t) {
         if (s.state() == State.OPEN) return t.isBefore(s.openedAt().plus(openFor));
@@ -78,7 +78,7 @@ public record BreakerRules(int failureThreshold, Duration window, Duration openF
     }
 
     /**
-     * Deferral delay (§4.8): {@code min(900, max(1, ceil(opened_at + open − now)) + D)}; the
+     * Deferral delay (docs/CONTRACT.md#deferral-while-the-circuit-is-open): {@code min(900, max(1, ceil(opened_at + open − now)) + D)}; the
      * remaining open time is 0 in HALF_OPEN (and CLOSED).
      */
     public long deferralSeconds(BreakerState s, Instant now, int jitterSeconds) {

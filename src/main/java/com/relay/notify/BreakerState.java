@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One breaker's state (notifications.md §4.7). {@code version} is the shared-store item version
+ * One breaker's state (docs/CONTRACT.md#circuit-breaker). {@code version} is the shared-store item version
  * (0 = no item yet); the in-memory store ignores it. Immutable: the rules return new states.
  */
 public record BreakerState(State state, List<Instant> failureTimes, Instant openedAt, int halfOpenSuccesses,

@@ -1,6 +1,6 @@
 package com.relay.notify;
 
-/** Where breaker state lives: this process's memory, or the shared table (notifications.md §4.7). */
+/** Where breaker state lives: this process's memory, or the shared table (docs/CONTRACT.md#circuit-breaker). */
 public interface BreakerStore {
 
     /** The current state ({@link BreakerState#INITIAL} with version 0 when there is none). */

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One breaker per ntfy server <em>and tenant</em> (notifications.md §4.7, keyed as decided in
+ * One breaker per ntfy server <em>and tenant</em> (docs/CONTRACT.md#circuit-breaker, keyed as decided in
  * docs/NOTIFICATIONS.md): a tenant whose topic answers 429 opens only its own breaker, never the
  * one of every tenant on the same host. With a shared {@link BreakerStore} every change is a
  * conditional write, re-read and re-applied up to 5 times; when the store fails (or keeps
@@ -61,7 +61,7 @@ public class CircuitBreakers {
 
     /**
      * The breaker of {@code tenantId}'s notifications to {@code service} ({@code ntfy:<host>[:<port>]}):
-     * {@code ntfy:<host>[:<port>]#<tenant_id>}. Tenant ids never contain {@code #} (RI §5.1 pattern).
+     * {@code ntfy:<host>[:<port>]#<tenant_id>}. Tenant ids never contain {@code #} (docs/CONTRACT.md#api-conventions pattern).
      */
     public static String key(String service, String tenantId) {
         return tenantId == null ? service : service + TENANT_SEPARATOR + tenantId;
@@ -89,12 +89,12 @@ public class CircuitBreakers {
         return answer[0];
     }
 
-    /** The outcome of an attempt (§4.5 classification). */
+    /** The outcome of an attempt (docs/CONTRACT.md#classification-of-an-attempt classification). */
     public void report(String key, Instant t, BreakerOutcome outcome, String correlationId) {
         apply(key, correlationId, t, s -> rules.outcome(s, t, outcome));
     }
 
-    /** A read-only look (rule 6 of §4.3 and the deferral delay). */
+    /** A read-only look (rule 6 of docs/CONTRACT.md#processing-a-notification-message and the deferral delay). */
     public BreakerState peek(String key) {
         BreakerState s;
         if (shared == null) {

@@ -1,6 +1,6 @@
 package com.relay.notify;
 
-/** notifications.md §4.5: how one attempt is judged, for the delivery and for the breaker. */
+/** docs/CONTRACT.md#classification-of-an-attempt: how one attempt is judged, for the delivery and for the breaker. */
 public final class Classification {
 
     /** What the delivery does next. */
@@ -27,7 +27,7 @@ public final class Classification {
         return BreakerOutcome.NOT_COUNTED;
     }
 
-    /** The {@code Retry-After} that raises the next wait: only for 429 and 503 (§4.6). */
+    /** The {@code Retry-After} that raises the next wait: only for 429 and 503 (docs/CONTRACT.md#notification-retry-policy). */
     public static Long retryAfterSeconds(AttemptResult r) {
         if (r.transportError() || (r.httpStatus() != 429 && r.httpStatus() != 503)) return null;
         return RetryPolicy.parseRetryAfter(r.retryAfter());

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * notifications.md §4.4 "Destination policy": in {@code aws} mode the notifier refuses loopback,
+ * docs/CONTRACT.md#the-ntfy-request "Destination policy": in {@code aws} mode the notifier refuses loopback,
  * link-local (169.254.169.254 included), private (RFC 1918, {@code fc00::/7}) and unspecified
  * addresses unless the host is in {@code NOTIFY_ALLOWED_PRIVATE_HOSTS}. The host is resolved right
  * before each attempt's connection and every resolved address is checked. (The JDK client resolves

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The ntfy POST on the JDK {@link HttpClient}, inside a bean rather than a camel-http endpoint:
- * notifications.md §4.4 demands that <em>only</em> the listed headers leave the process, that
+ * docs/CONTRACT.md#the-ntfy-request demands that <em>only</em> the listed headers leave the process, that
  * redirects are never followed and that one deadline covers the whole attempt. camel-http maps
  * exchange headers to request headers through a filter strategy (any header some step leaves on
  * the exchange — correlation, tracing — would leak unless every one is filtered) and its timeouts

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * {@code GET /v1/metrics} (notifications.md §5.5): run and notification counts of a window,
+ * {@code GET /v1/metrics} (docs/CONTRACT.md#the-metrics-endpoint): run and notification counts of a window,
  * computed at request time from the tenant index (one tenant) or the status index (all tenants,
  * one query per status), aggregated page by page ({@link WindowMetrics}): memory does not grow
  * with the number of items in the window. A failed query surfaces as an SDK error → 503 (ApiGate).

@@ -31,9 +31,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * Processes one received notifications-queue message (notifications.md §4.3): the rules 1–7 in
+ * Processes one received notifications-queue message (docs/CONTRACT.md#processing-a-notification-message): the rules 1–7 in
  * order, the lease with its fencing token, up to {@code 1 + NOTIFY_MAX_RETRIES} attempts with the
- * §4.6 waits, breaker permission before and outcome after every attempt, and the delivery outcome.
+ * docs/CONTRACT.md#notification-retry-policy waits, breaker permission before and outcome after every attempt, and the delivery outcome.
  * The message is deleted, left or replaced by a delayed copy here (the route consumes with
  * {@code deleteAfterRead=false}). Never throws: a message never stops the notifier.
  */
@@ -220,7 +220,7 @@ public class NotificationDelivery {
                 return failAndDelete(record, token, "CONFIG_ERROR", "token secret could not be resolved: " + e.getMessage(),
                         receiptHandle, null);
             } catch (TokenResolver.StoreUnavailable e) {
-                // §4.3 step 1: the delivery ends as retryable, no HTTP request, no breaker outcome
+                // docs/CONTRACT.md#processing-a-notification-message step 1: the delivery ends as retryable, no HTTP request, no breaker outcome
                 LogEvents.warn(log, "notification_token_store_unavailable", "notification_id", id, "reason", e.getMessage());
                 return retryLater(record, token, n(record, "attempts"), "token secret store unavailable: " + e.getMessage(),
                         receiptHandle, Timestamps.now(clock));
@@ -288,10 +288,10 @@ public class NotificationDelivery {
     }
 
     /**
-     * One ntfy request inside the client span {@code POST} (notifications.md §8.2): the method, the
+     * One ntfy request inside the client span {@code POST} (docs/CONTRACT.md#tracing): the method, the
      * server's host and port, the status and {@code http.request.resend_count} for a retry. Never
      * the topic (on a public server it is the secret of the channel), a header or the body; and
-     * no trace header goes to ntfy (§4.4 allows only its listed headers).
+     * no trace header goes to ntfy (docs/CONTRACT.md#the-ntfy-request allows only its listed headers).
      */
     private AttemptResult send(NtfyRequest request, int resendCount) throws InterruptedException {
         int port = request.uri().getPort();
@@ -345,7 +345,7 @@ public class NotificationDelivery {
         return Outcome.REDELIVERY_SCHEDULED;
     }
 
-    /** §4.8: replace the message by a delayed copy (or, if that send fails, delay the received one). */
+    /** docs/CONTRACT.md#deferral-while-the-circuit-is-open: replace the message by a delayed copy (or, if that send fails, delay the received one). */
     private Outcome defer(Map<String, AttributeValue> record, String token, String service, BreakerState breaker, Instant now,
                           String body, String receiptHandle, Map<String, MessageAttributeValue> attributes) {
         String id = s(record, "notification_id");
@@ -395,7 +395,7 @@ public class NotificationDelivery {
         if (span != null) span.tag("relay.error_code", code).error(new MessageTracing.RecordedError("notification failed: " + code));
         metrics.sent("failure");
         if (leaseAt != null) metrics.duration(Duration.between(leaseAt, now));
-        // §8.1: the message text of this event starts with "Notification failed"
+        // docs/CONTRACT.md#structured-logging: the message text of this event starts with "Notification failed"
         LogEvents.warnHeadline(log, "Notification failed", "notification_failed", "notification_id",
                 s(record, "notification_id"), "error_code", code, "error_message", message);
         return true;
@@ -429,7 +429,7 @@ public class NotificationDelivery {
         }
     }
 
-    /** {@code ntfy:<lower-case host>} plus {@code :<port>} when not the scheme's default (§4.7). */
+    /** {@code ntfy:<lower-case host>} plus {@code :<port>} when not the scheme's default (docs/CONTRACT.md#circuit-breaker). */
     public static String serviceName(URI server) {
         String host = server.getHost() == null ? "" : server.getHost().toLowerCase(Locale.ROOT);
         int port = server.getPort();

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * notifications.md §4.2 step 2–3: sends the queue message (§4.1 body and String attributes) and
+ * docs/CONTRACT.md#creation-enqueue-and-the-sweeper step 2–3: sends the queue message (docs/CONTRACT.md#notifications-queue body and String attributes) and
  * then moves the record {@code created → queued}. A failed send is logged
  * ({@code notification_enqueue_failed}) and counted; the record stays {@code created} for the sweeper.
  */
@@ -65,7 +65,7 @@ public class NotificationEnqueuer {
         try {
             repository.markQueued(id, Timestamps.now(clock));
         } catch (RuntimeException e) {
-            // The message is in the queue: the delivery moves created → processing directly (§4.9).
+            // The message is in the queue: the delivery moves created → processing directly (docs/CONTRACT.md#durability-walk-through).
             log.warn("notification {} sent but not marked queued: {}", id, e.getClass().getSimpleName());
         }
         return true;
@@ -79,7 +79,7 @@ public class NotificationEnqueuer {
         return Json.text(m);
     }
 
-    /** §4.1's attributes plus {@code traceparent}/{@code tracestate} of the current span, when there is one. */
+    /** docs/CONTRACT.md#notifications-queue's attributes plus {@code traceparent}/{@code tracestate} of the current span, when there is one. */
     static Map<String, MessageAttributeValue> attributes(Map<String, AttributeValue> record, MessageTracing tracing) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
         attributes.put("correlation_id", attr(record.get("correlation_id").s()));

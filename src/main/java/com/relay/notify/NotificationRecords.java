@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Builds notification records in status {@code created} (notifications.md §3.1, §4.4). Title,
+ * Builds notification records in status {@code created} (docs/CONTRACT.md#notifications-table, docs/CONTRACT.md#the-ntfy-request). Title,
  * body, tags, priority, click URL, server, topic and token reference are resolved here, at
  * creation, so a delivery never depends on the current configuration. Pure: no I/O.
  */
@@ -31,7 +31,7 @@ public final class NotificationRecords {
         this.ttlDays = ttlDays;
     }
 
-    /** Whether the pinned configuration subscribes to this outcome (§2.1, §3.3). */
+    /** Whether the pinned configuration subscribes to this outcome (docs/CONTRACT.md#the-notifications-section, docs/CONTRACT.md#link-with-the-run-record). */
     public static boolean subscribes(TenantConfig config, String runStatus) {
         if (config == null || config.notifications() == null || config.notifications().ntfy() == null) return false;
         TenantConfig.Ntfy ntfy = config.notifications().ntfy();
@@ -60,7 +60,7 @@ public final class NotificationRecords {
         return m;
     }
 
-    /** A manual message (§5.4); {@code title}, {@code priority}, {@code tags}, {@code clickUrl} already validated. */
+    /** A manual message (docs/CONTRACT.md#sending-a-manual-message); {@code title}, {@code priority}, {@code tags}, {@code clickUrl} already validated. */
     public Map<String, AttributeValue> manual(TenantConfig.Ntfy ntfy, String tenantId, String message, String title,
                                               Integer priority, List<String> tags, String clickUrl, String createdBy,
                                               String requestedBy, String correlationId, Instant now, String notificationId) {
@@ -80,7 +80,7 @@ public final class NotificationRecords {
                 r.errorMessage(), id);
     }
 
-    /** The run body of §4.4: lines joined by LF, no trailing LF, a line omitted when its value is null. */
+    /** The run body of docs/CONTRACT.md#the-ntfy-request: lines joined by LF, no trailing LF, a line omitted when its value is null. */
     static String runBody(RunCompletion r) {
         List<String> lines = new ArrayList<>();
         lines.add("Run " + r.status() + " for tenant " + r.tenantId());
@@ -107,7 +107,7 @@ public final class NotificationRecords {
         return t.replace('\r', ' ').replace('\n', ' ');
     }
 
-    /** Header values are printable ASCII; any other character becomes {@code ?} (§4.4). */
+    /** Header values are printable ASCII; any other character becomes {@code ?} (docs/CONTRACT.md#the-ntfy-request). */
     public static String headerValue(String v) {
         StringBuilder b = new StringBuilder(v.length());
         v.codePoints().forEach(c -> b.append(c >= 0x20 && c <= 0x7e ? (char) c : '?'));

@@ -23,10 +23,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Notification records (notifications.md §3). Every state change is a conditional write that
- * encodes one transition of §3.2; a failed condition changes nothing and is reported to the
+ * Notification records (docs/CONTRACT.md#notification-records). Every state change is a conditional write that
+ * encodes one transition of docs/CONTRACT.md#notification-lifecycle; a failed condition changes nothing and is reported to the
  * caller, which re-reads and decides again. The move to {@code completed}/{@code failed} of a
- * run-completion record and the run's {@code PENDING → SENT/FAILED} are one transaction (§3.3).
+ * run-completion record and the run's {@code PENDING → SENT/FAILED} are one transaction (docs/CONTRACT.md#link-with-the-run-record).
  */
 @Component("notificationRepository")
 public class NotificationRepository {
@@ -35,7 +35,7 @@ public class NotificationRepository {
     public static final String TENANT_INDEX = "tenant_id-created_at-index";
     public static final String STATUS_INDEX = "status-created_at-index";
 
-    /** Which §3.2 transition a final write is. */
+    /** Which docs/CONTRACT.md#notification-lifecycle transition a final write is. */
     public enum Fence {
         /** {@code processing → completed/failed}: {@code status = processing AND delivery_token = :mine}. */
         LEASE,
@@ -80,7 +80,7 @@ public class NotificationRepository {
     }
 
     /**
-     * Takes the lease (rule 7 of §4.3): {@code created/queued → processing}, or a takeover of an
+     * Takes the lease (rule 7 of docs/CONTRACT.md#processing-a-notification-message): {@code created/queued → processing}, or a takeover of an
      * expired lease. The record after the write, or empty when the condition failed.
      */
     public Optional<Map<String, AttributeValue>> takeLease(String id, String token, Instant leaseExpires, Instant now) {
@@ -137,7 +137,7 @@ public class NotificationRepository {
     }
 
     /**
-     * Deferral bookkeeping (§4.8): {@code deferrals + 1}, {@code last_error}, {@code next_attempt_at},
+     * Deferral bookkeeping (docs/CONTRACT.md#deferral-while-the-circuit-is-open): {@code deferrals + 1}, {@code last_error}, {@code next_attempt_at},
      * the lease released when {@code token} holds it; the status is unchanged.
      */
     public boolean defer(String id, String token, long delaySeconds, Instant now) {
@@ -234,7 +234,7 @@ public class NotificationRepository {
         return dynamoDb.query(request.toBuilder().tableName(table).build());
     }
 
-    /** Records {@code created} at or before {@code cutoff}, oldest first (the sweeper, §4.2 step 4). */
+    /** Records {@code created} at or before {@code cutoff}, oldest first (the sweeper, docs/CONTRACT.md#creation-enqueue-and-the-sweeper step 4). */
     public List<Map<String, AttributeValue>> createdBefore(Instant cutoff, int max) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;

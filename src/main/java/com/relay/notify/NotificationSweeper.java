@@ -13,10 +13,10 @@ import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * notifications.md §4.2 step 4: every {@code NOTIFY_SWEEP_INTERVAL_SECONDS} (timer route
+ * docs/CONTRACT.md#creation-enqueue-and-the-sweeper step 4: every {@code NOTIFY_SWEEP_INTERVAL_SECONDS} (timer route
  * {@code notification-sweeper}) enqueues records still {@code created} after
  * {@code NOTIFY_SWEEP_AGE_SECONDS}. Two instances may enqueue the same record; the second copy
- * is harmless (§4.3 rules 3 and 4).
+ * is harmless (docs/CONTRACT.md#processing-a-notification-message rules 3 and 4).
  */
 @Component("notificationSweeper")
 public class NotificationSweeper {

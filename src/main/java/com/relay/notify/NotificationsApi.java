@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
-/** Notification endpoints (notifications.md §5.1–§5.4): list, get, manual message. */
+/** Notification endpoints (docs/CONTRACT.md#notification-resource to docs/CONTRACT.md#sending-a-manual-message): list, get, manual message. */
 @Component("notificationsApi")
 public class NotificationsApi {
 
@@ -84,7 +84,7 @@ public class NotificationsApi {
         return ApiResponse.ok(resource(item));
     }
 
-    /** GET /v1/notifications (§5.2). */
+    /** GET /v1/notifications (docs/CONTRACT.md#listing-notifications). */
     public ApiResponse list(ApiRequest request) {
         Map<String, String> q = request.query(LIST_PARAMS);
         Principal principal = request.principal();
@@ -141,7 +141,7 @@ public class NotificationsApi {
         return page(items, limit, cursor);
     }
 
-    /** POST /v1/notifications (§5.4). */
+    /** POST /v1/notifications (docs/CONTRACT.md#sending-a-manual-message). */
     public ApiResponse create(ApiRequest request) {
         request.query(Set.of());
         ObjectNode body = request.jsonObject();
@@ -249,7 +249,7 @@ public class NotificationsApi {
         return ApiResponse.ok(body);
     }
 
-    /** The Notification resource (§5.1): every key, in order; internal fields never returned. */
+    /** The Notification resource (docs/CONTRACT.md#notification-resource): every key, in order; internal fields never returned. */
     static Map<String, Object> resource(Map<String, AttributeValue> item) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String key : KEYS) {
@@ -309,7 +309,7 @@ public class NotificationsApi {
         }
     }
 
-    /** 429 of the quota, naming the limit and its setting (RI §5.2 shape, with {@code Retry-After}). */
+    /** 429 of the quota, naming the limit and its setting (docs/CONTRACT.md#api-errors shape, with {@code Retry-After}). */
     private ApiException rateLimited(String tenantId, long retryAfterSeconds) {
         int limit = limiter.perMinute();
         Map<String, Object> quota = new LinkedHashMap<>();

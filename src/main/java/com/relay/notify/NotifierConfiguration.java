@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @Configuration(proxyBeanMethods = false)
 public class NotifierConfiguration {
 
-    /** Per server and tenant; shared through {@code CIRCUIT_BREAKER_TABLE} when set, else per process (notifications.md §4.7). */
+    /** Per server and tenant; shared through {@code CIRCUIT_BREAKER_TABLE} when set, else per process (docs/CONTRACT.md#circuit-breaker). */
     @Bean
     public CircuitBreakers circuitBreakers(RelaySettings settings, DynamoDbClient dynamoDb, NotifyMetrics metrics,
                                            ObjectProvider<Clock> clock) {
@@ -35,7 +35,7 @@ public class NotifierConfiguration {
                 clock.getIfAvailable(Clock::systemUTC), stores);
     }
 
-    /** SSM and Secrets Manager outside embedded mode (neither is emulated there, RI §1.3). */
+    /** SSM and Secrets Manager outside embedded mode (neither is emulated there, docs/CONTRACT.md#run-modes). */
     @Bean(destroyMethod = "close")
     public SecretStores secretStores(RelaySettings settings, com.relay.aws.AwsRuntime aws) {
         return settings.mode() == RelayMode.EMBEDDED ? SecretStores.NONE

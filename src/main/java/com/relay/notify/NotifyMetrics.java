@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
 /**
- * The notifier's meters (notifications.md §8.3), every one tagged {@code Environment}:
+ * The notifier's meters (docs/CONTRACT.md#notification-and-api-metrics), every one tagged {@code Environment}:
  * {@code NotificationsSent{Status}}, {@code NotificationDuration}, {@code CircuitBreakerState{Service}}
  * and {@code WorkerError{ErrorType=notification_*|circuit_store_error}}.
  */

@@ -6,7 +6,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The exact ntfy publish request of notifications.md §4.4, built from a stored record: these
+ * The exact ntfy publish request of docs/CONTRACT.md#the-ntfy-request, built from a stored record: these
  * headers, in this order, and no others (no correlation or tracing headers).
  */
 public record NtfyRequest(URI uri, Map<String, String> headers, String body) {

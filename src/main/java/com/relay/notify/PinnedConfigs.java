@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Loads a run's pinned configuration version for the notification decision (RI §4.7 step 3):
+ * Loads a run's pinned configuration version for the notification decision (docs/CONTRACT.md#attempt-outcomes-retry-and-poison step 3):
  * null when it cannot be loaded (missing, unparseable, or the read failed), which means
  * {@code notification_status NONE}.
  */
@@ -41,7 +41,7 @@ public class PinnedConfigs {
         }
     }
 
-    /** The tenant's latest configuration (manual messages, notifications.md §5.4), or null. */
+    /** The tenant's latest configuration (manual messages, docs/CONTRACT.md#sending-a-manual-message), or null. */
     public TenantConfig latest(String tenantId) {
         return tenants.latest(tenantId)
                 .map(v -> v.configJson() == null ? null

@@ -3,7 +3,7 @@ package com.relay.notify;
 import com.relay.config.RelaySettings;
 
 /**
- * The wait before retry {@code k} within one delivery (notifications.md §4.6):
+ * The wait before retry {@code k} within one delivery (docs/CONTRACT.md#notification-retry-policy):
  * {@code exp_k = min(max, base × multiplier^(k−1))}, raised to {@code Retry-After} (seconds form,
  * 429/503 only) but never above the cap, plus the jitter {@code J_k ∈ [0, jitterMax]}.
  */

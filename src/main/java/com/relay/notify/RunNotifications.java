@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The run side of notifications (notifications.md §3.3, §4.2; RI §4.7 step 3). Every terminal
+ * The run side of notifications (docs/CONTRACT.md#link-with-the-run-record, docs/CONTRACT.md#creation-enqueue-and-the-sweeper; docs/CONTRACT.md#attempt-outcomes-retry-and-poison step 3). Every terminal
  * write (worker success/failure, poison, the API's QUEUE_UNAVAILABLE and orphan recovery) asks
  * {@link #recordFor} for the record to Put inside its transaction, then calls {@link #enqueue}
  * after the commit.

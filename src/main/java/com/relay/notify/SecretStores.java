@@ -1,7 +1,7 @@
 package com.relay.notify;
 
 /**
- * Where {@code ssm:} and {@code secretsmanager:} token references are read (notifications.md §2.3).
+ * Where {@code ssm:} and {@code secretsmanager:} token references are read (docs/CONTRACT.md#token-secret-references).
  * Implementations say why a value is unusable without ever including it.
  */
 public interface SecretStores extends AutoCloseable {
@@ -11,7 +11,7 @@ public interface SecretStores extends AutoCloseable {
         public Unusable(String reason) { super(reason, null, false, false); }
     }
 
-    /** Throttling, 5xx, timeouts: try again later (no breaker outcome, §4.3 step 1). */
+    /** Throttling, 5xx, timeouts: try again later (no breaker outcome, docs/CONTRACT.md#processing-a-notification-message step 1). */
     final class Unavailable extends Exception {
         public Unavailable(String reason) { super(reason, null, false, false); }
     }
@@ -25,7 +25,7 @@ public interface SecretStores extends AutoCloseable {
     @Override
     default void close() { }
 
-    /** No secret store reachable (embedded mode: neither service is emulated, RI §1.3). */
+    /** No secret store reachable (embedded mode: neither service is emulated, docs/CONTRACT.md#run-modes). */
     SecretStores NONE = new SecretStores() {
         @Override
         public String parameter(String name) throws Unusable {

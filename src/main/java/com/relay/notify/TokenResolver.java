@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Resolves {@code token_secret_ref} (notifications.md §2.3) when a delivery needs it; values are
+ * Resolves {@code token_secret_ref} (docs/CONTRACT.md#token-secret-references) when a delivery needs it; values are
  * trimmed, cached for {@code SECRET_CACHE_SECONDS} and never logged or stored.
  *
  * <p>{@code env:RELAY_SECRET_<TENANT>_<NAME>} works in embedded and localstack modes;
@@ -27,7 +27,7 @@ public final class TokenResolver {
         public Unresolvable(String reason) { super(reason, null, false, false); }
     }
 
-    /** The secret store is throttled, failing or unreachable: the delivery ends as retryable (§4.3). */
+    /** The secret store is throttled, failing or unreachable: the delivery ends as retryable (docs/CONTRACT.md#processing-a-notification-message). */
     public static final class StoreUnavailable extends Exception {
         public StoreUnavailable(String reason) { super(reason, null, false, false); }
     }

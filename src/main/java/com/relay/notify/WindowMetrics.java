@@ -11,7 +11,7 @@ import java.util.PriorityQueue;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The aggregates of {@code GET /v1/metrics} (notifications.md §5.5), accumulated one item at a
+ * The aggregates of {@code GET /v1/metrics} (docs/CONTRACT.md#the-metrics-endpoint), accumulated one item at a
  * time while the index pages are read (issue 17 defect 10): counts per status, the duration sum
  * and the 10 most recent runs. Nothing else is kept, so memory does not depend on the number of
  * items in the window. Items must be offered in read order: among runs requested at the same

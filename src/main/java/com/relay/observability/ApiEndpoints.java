@@ -2,7 +2,7 @@ package com.relay.observability;
 
 import com.relay.metrics.RelayMetrics;
 
-/** The {@code Endpoint} of notifications.md §8.3: {@code <METHOD> <route template>}, or {@code UNMATCHED}. */
+/** The {@code Endpoint} of docs/CONTRACT.md#notification-and-api-metrics: {@code <METHOD> <route template>}, or {@code UNMATCHED}. */
 public final class ApiEndpoints {
 
     private ApiEndpoints() {}

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * One place per API request for what happens when its response is written: the
- * {@code APIRequestCount}/{@code APIResponseTime} meters (notifications.md §8.3) and the
- * {@code api_request} log line (§8.1; health checks at DEBUG). It rides on Spring's server request
+ * {@code APIRequestCount}/{@code APIResponseTime} meters (docs/CONTRACT.md#notification-and-api-metrics) and the
+ * {@code api_request} log line (docs/CONTRACT.md#structured-logging; health checks at DEBUG). It rides on Spring's server request
  * observation, which already knows the route template and stays open until the response is
  * complete. Management-port requests are not API requests.
  */

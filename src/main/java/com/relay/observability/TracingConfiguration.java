@@ -17,7 +17,7 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
 import org.springframework.http.server.observation.ServerRequestObservationConvention;
 
 /**
- * Tracing (notifications.md §8.2, RI §8.5) on Spring Boot's Micrometer Tracing over the
+ * Tracing (docs/CONTRACT.md#tracing, docs/CONTRACT.md#metrics-and-tracing-settings) on Spring Boot's Micrometer Tracing over the
  * OpenTelemetry SDK. Spans are always created, so log lines carry {@code trace_id}/{@code span_id};
  * export is off unless {@code OTEL_TRACES_EXPORTER=otlp}, then spans go to
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT} over {@code OTEL_EXPORTER_OTLP_PROTOCOL}. Boot builds the SDK

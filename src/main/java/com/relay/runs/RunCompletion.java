@@ -1,8 +1,8 @@
 package com.relay.runs;
 
 /**
- * A run's terminal outcome as the terminal write records it (RI §4.7): what a run-completion
- * notification is built from (notifications.md §4.4). Timestamps are TS text; {@code durationMs}
+ * A run's terminal outcome as the terminal write records it (docs/CONTRACT.md#attempt-outcomes-retry-and-poison): what a run-completion
+ * notification is built from (docs/CONTRACT.md#the-ntfy-request). Timestamps are TS text; {@code durationMs}
  * is null when the run never started; the failure fields are null on success.
  */
 public record RunCompletion(String runId, String tenantId, long configVersion, String status, String stage,

@@ -31,9 +31,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * Run creation (RI §5.4 POST /v1/runs steps 3–6): lock and run item in one transaction (§4.2),
- * stale-lock recovery, the job message (§4.4), and on a failed send the QUEUE_UNAVAILABLE terminal
- * write with the lock released (§4.7).
+ * Run creation (docs/CONTRACT.md#endpoints POST /v1/runs steps 3–6): lock and run item in one transaction (docs/CONTRACT.md#one-active-run-per-tenant),
+ * stale-lock recovery, the job message (docs/CONTRACT.md#job-message), and on a failed send the QUEUE_UNAVAILABLE terminal
+ * write with the lock released (docs/CONTRACT.md#attempt-outcomes-retry-and-poison).
  */
 @Component("runCreator")
 public class RunCreator {
@@ -91,10 +91,10 @@ public class RunCreator {
     }
 
     /**
-     * Creates the run, inside the span {@code relay.run.create} (notifications.md §8.2) and with
+     * Creates the run, inside the span {@code relay.run.create} (docs/CONTRACT.md#tracing) and with
      * {@code run_id}, {@code tenant_id} and {@code correlation_id} in the logging context. Counts
      * {@code RunsCreated{CreatedBy}} for every run item written, including one whose job could not
-     * be sent (it exists, FAILED; notifications.md §6.4 counts that case).
+     * be sent (it exists, FAILED; docs/CONTRACT.md#creating-the-scheduled-run counts that case).
      */
     public Result create(Request request, Instant now) {
         // checked before anything is written: runs already queued or running are not touched
@@ -170,7 +170,7 @@ public class RunCreator {
 
     enum Staleness { ACTIVE, GONE, ORPHAN }
 
-    /** RI §4.2: stale when the run is missing, terminal, or QUEUED without enqueued_at beyond the grace. */
+    /** docs/CONTRACT.md#one-active-run-per-tenant: stale when the run is missing, terminal, or QUEUED without enqueued_at beyond the grace. */
     Staleness staleness(Optional<Map<String, AttributeValue>> run, Instant now) {
         if (run.isEmpty()) return Staleness.GONE;
         Map<String, AttributeValue> item = run.get();
@@ -220,7 +220,7 @@ public class RunCreator {
     }
 
     /**
-     * The job message (RI §4.4) inside the producer span {@code SQS send}, whose W3C context
+     * The job message (docs/CONTRACT.md#job-message) inside the producer span {@code SQS send}, whose W3C context
      * ({@code traceparent}, and {@code tracestate} when there is one) is written into the message
      * attributes ({@link MessageTracing#inject}).
      */
@@ -243,7 +243,7 @@ public class RunCreator {
         }
     }
 
-    /** errors.json with the failure entry only (RI §4.7); null when the write failed (logged at WARN). */
+    /** errors.json with the failure entry only (docs/CONTRACT.md#attempt-outcomes-retry-and-poison); null when the write failed (logged at WARN). */
     private String writeQueueErrors(String runId, String tenantId) {
         String key = runId + "/tenants/" + tenantId + "/reports/errors.json";
         try {
@@ -261,7 +261,7 @@ public class RunCreator {
 
     /**
      * The run-completion notification of a QUEUE_UNAVAILABLE terminal write, decided by the run's
-     * pinned configuration (RI §4.7 step 3; empty = {@code notification_status NONE}).
+     * pinned configuration (docs/CONTRACT.md#attempt-outcomes-retry-and-poison step 3; empty = {@code notification_status NONE}).
      */
     private Optional<Map<String, AttributeValue>> queueFailureNotification(Map<String, AttributeValue> run, Instant now) {
         String tenantId = run.get("tenant_id").s();

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Run items and tenant locks in the runs table (RI §4.2, §4.3). Every state change is a
+ * Run items and tenant locks in the runs table (docs/CONTRACT.md#one-active-run-per-tenant, docs/CONTRACT.md#runs-table). Every state change is a
  * conditional write or a {@code TransactWriteItems} with conditions; nothing reads then writes.
  */
 @Component("runRepository")
@@ -51,7 +51,7 @@ public class RunRepository {
 
     public static String lockKey(String tenantId) { return "lock#" + tenantId; }
 
-    /** RI §4.2 acquire: Put lock (attribute_not_exists) + Put run (attribute_not_exists), one transaction. */
+    /** docs/CONTRACT.md#one-active-run-per-tenant acquire: Put lock (attribute_not_exists) + Put run (attribute_not_exists), one transaction. */
     public TxOutcome createWithLock(Map<String, AttributeValue> run, String now) {
         String runId = run.get("run_id").s();
         String tenantId = run.get("tenant_id").s();
@@ -63,7 +63,7 @@ public class RunRepository {
     }
 
     /**
-     * RI §4.2 stale-lock takeover: optionally fail the orphaned QUEUED run (terminal write, condition
+     * docs/CONTRACT.md#one-active-run-per-tenant stale-lock takeover: optionally fail the orphaned QUEUED run (terminal write, condition
      * {@code status = QUEUED AND attribute_not_exists(enqueued_at)}), replace the lock (condition
      * {@code active_run_id = :stale}) and put the new run, all in one transaction.
      */
@@ -75,7 +75,7 @@ public class RunRepository {
     /**
      * As {@link #takeOver(String, Map, Map, String)}, with the orphan's run-completion notification
      * record Put in the same transaction ({@code attribute_not_exists(notification_id)}) when not null
-     * (RI §4.7 step 3).
+     * (docs/CONTRACT.md#attempt-outcomes-retry-and-poison step 3).
      */
     public TxOutcome takeOver(String staleRunId, Map<String, AttributeValue> orphanFailure,
                               Map<String, AttributeValue> run, String now,
@@ -94,7 +94,7 @@ public class RunRepository {
     }
 
     /**
-     * RI §4.7 terminal write of the API's enqueue failure: the run becomes FAILED (condition
+     * docs/CONTRACT.md#attempt-outcomes-retry-and-poison terminal write of the API's enqueue failure: the run becomes FAILED (condition
      * {@code status = QUEUED AND attribute_not_exists(enqueued_at)}) and the lock is released
      * (condition {@code attribute_not_exists(run_id) OR active_run_id = :run_id}).
      */
@@ -120,7 +120,7 @@ public class RunRepository {
                 .conditionExpression("attribute_not_exists(notification_id)")).build();
     }
 
-    /** Sets {@code enqueued_at} after the job was sent (RI §5.4 step 6). */
+    /** Sets {@code enqueued_at} after the job was sent (docs/CONTRACT.md#endpoints step 6). */
     public void markEnqueued(String runId, String now) {
         dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("run_id", AttributeValue.fromS(runId)))
                 .updateExpression("SET enqueued_at = :n, updated_at = :n")

@@ -11,7 +11,7 @@ import java.util.TimeZone;
 import org.quartz.CronExpression;
 
 /**
- * notifications.md §6.2: the instants {@code F} with {@code T − 60 s < F ≤ T} produced by a tenant's
+ * docs/CONTRACT.md#which-tenants-fire: the instants {@code F} with {@code T − 60 s < F ≤ T} produced by a tenant's
  * Quartz cron expression evaluated in its time zone. Quartz's own {@link CronExpression} does the
  * calendar work, including its handling of daylight-saving gaps and overlaps. Pure.
  */

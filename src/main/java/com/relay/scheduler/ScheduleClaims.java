@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Schedule-claim items in the runs table (notifications.md §6.3, RI §4.3): one conditional put per
+ * Schedule-claim items in the runs table (docs/CONTRACT.md#one-run-per-fire, docs/CONTRACT.md#runs-table): one conditional put per
  * {@code (tenant, F)} decides which scheduler instance handles a fire; the outcome is written once,
  * by the claimer, afterwards. Claim items carry no {@code tenant_id}, {@code status} or
  * {@code requested_at}, so they never appear in the runs indexes; DynamoDB's TTL process deletes
@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 @Component("scheduleClaims")
 public class ScheduleClaims {
 
-    /** Claim outcomes (notifications.md §6.3). */
+    /** Claim outcomes (docs/CONTRACT.md#one-run-per-fire). */
     public enum Outcome { CREATED, SKIPPED_ACTIVE, SKIPPED_PAUSED, FAILED_ENQUEUE, ERROR }
 
     private static final DateTimeFormatter KEY_TIME =

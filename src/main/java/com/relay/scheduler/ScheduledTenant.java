@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.time.ZoneId;
 import java.util.Optional;
 
-/** A tenant whose latest configuration has {@code schedule.enabled: true} (notifications.md §2.2, §6.2). */
+/** A tenant whose latest configuration has {@code schedule.enabled: true} (docs/CONTRACT.md#the-schedule-section, docs/CONTRACT.md#which-tenants-fire). */
 public record ScheduledTenant(String tenantId, long configVersion, String cron, ZoneId zone) {
 
     private static final ObjectMapper JSON = new ObjectMapper();

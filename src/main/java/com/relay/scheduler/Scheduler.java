@@ -27,21 +27,21 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Scheduled runs (notifications.md §6). Called by the {@code scheduler-tick} route once a minute
+ * Scheduled runs (docs/CONTRACT.md#scheduled-runs). Called by the {@code scheduler-tick} route once a minute
  * with the tick's scheduled instant {@code T}:
  * <ol>
  *   <li>the latest version of each tenant listed in the tenants directory index, one tenant at a
- *       time (§6.2; {@link TenantRepository#forEachLatest});</li>
+ *       time (docs/CONTRACT.md#which-tenants-fire; {@link TenantRepository#forEachLatest});</li>
  *   <li>for each tenant with {@code schedule.enabled}, every fire {@code F} of its cron in its
  *       {@code timezone} with {@code T − 60 s < F ≤ T} ({@link FireTimes});</li>
  *   <li>claim {@code (tenant, F)} with a conditional put ({@link ScheduleClaims}): across any number
- *       of instances exactly one proceeds (§6.3);</li>
+ *       of instances exactly one proceeds (docs/CONTRACT.md#one-run-per-fire);</li>
  *   <li>the claimer creates the run through {@link RunCreator#create} — the path of
  *       {@code POST /v1/runs} — as {@code scheduler}, with a new correlation id, and writes the
- *       claim's outcome (§6.4).</li>
+ *       claim's outcome (docs/CONTRACT.md#creating-the-scheduled-run).</li>
  * </ol>
  * Time comes from the injected clock and the trigger's {@code T}; nothing depends on when the tick
- * actually ran (a late tick still evaluates its own minute, §6.1). Pure Java: no Camel imports.
+ * actually ran (a late tick still evaluates its own minute, docs/CONTRACT.md#scheduler-tick). Pure Java: no Camel imports.
  */
 @Component("scheduler")
 public class Scheduler {
@@ -50,7 +50,7 @@ public class Scheduler {
     private static final DateTimeFormatter TS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     public static final String PRINCIPAL = "scheduler";
-    /** §6.4: the first try and 2 more, 1 s and 2 s apart. */
+    /** docs/CONTRACT.md#creating-the-scheduled-run: the first try and 2 more, 1 s and 2 s apart. */
     static final List<Duration> RETRY_PAUSES = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     /** Waits between tries; tests pass one that records instead of sleeping. */
@@ -141,7 +141,7 @@ public class Scheduler {
         for (Instant fire : fires) results.add(fire(scheduled.get().tenantId(), fire));
     }
 
-    /** Claims one fire and, when this instance holds the claim, creates the run (§6.3, §6.4). */
+    /** Claims one fire and, when this instance holds the claim, creates the run (docs/CONTRACT.md#one-run-per-fire, docs/CONTRACT.md#creating-the-scheduled-run). */
     FireResult fire(String tenantId, Instant fire) {
         String fireTime = TS.format(fire);
         String claimKey = ScheduleClaims.key(tenantId, fire);
@@ -189,7 +189,7 @@ public class Scheduler {
         for (int attempt = 0; attempt <= RETRY_PAUSES.size(); attempt++) {
             if (attempt > 0 && !pause(RETRY_PAUSES.get(attempt - 1))) break;
             try {
-                // RI §5.4 step 2: the tenant's latest version, read consistently
+                // docs/CONTRACT.md#endpoints step 2: the tenant's latest version, read consistently
                 TenantVersion latest = tenants.latest(tenantId)
                         .orElseThrow(() -> new IllegalStateException("tenant " + tenantId + " has no configuration"));
                 RunCreator.Result result = creator.create(new RunCreator.Request(tenantId, latest.configVersion(),

@@ -12,7 +12,7 @@ import org.springframework.web.context.support.WebApplicationContextUtils;
 
 /**
  * Spring Security's {@link StrictHttpFirewall} would answer a bare 400 for API paths such as
- * {@code /v1/tenants/a%2Fb} or {@code …/inbound/..}, before any Relay code runs; RI §5.1 wants the
+ * {@code /v1/tenants/a%2Fb} or {@code …/inbound/..}, before any Relay code runs; docs/CONTRACT.md#api-conventions wants the
  * resource's 404/422 in the API's error shape, and the API checks its path ids itself. So API paths
  * on the API server pass unchanged; everything else — the whole management server with the
  * console — keeps the strict firewall.

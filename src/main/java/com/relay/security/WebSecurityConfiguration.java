@@ -20,7 +20,7 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 /**
  * Spring Security's filter chains. Spring Security is here for the management console only (and its
  * JOSE support decodes bearer tokens inside {@code Authenticator}): the API keeps its own
- * authentication and its one error shape (RI §5.2, §5.3), so everything but Hawtio and Jolokia
+ * authentication and its one error shape (docs/CONTRACT.md#api-errors, docs/CONTRACT.md#authentication-and-authorization), so everything but Hawtio and Jolokia
  * passes through untouched — including health, prometheus, info and metrics.
  */
 @Configuration(proxyBeanMethods = false)

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * Tenant configuration versions in the tenants table (RI §2.4, §2.5). Versions are immutable and
+ * Tenant configuration versions in the tenants table (docs/CONTRACT.md#versioning, docs/CONTRACT.md#tenants-table). Versions are immutable and
  * written only with {@code attribute_not_exists(config_version)}; nothing is ever overwritten.
  *
  * <p>Besides the versions (1, 2, …) each tenant has one <em>directory item</em> at
@@ -104,7 +104,7 @@ public class TenantRepository {
 
     /**
      * Hands the latest version of every tenant to {@code each}, one at a time, in tenant id order
-     * (notifications.md §6.2; issue 17 defect 10): the tenant ids come from the directory index,
+     * (docs/CONTRACT.md#which-tenants-fire; issue 17 defect 10): the tenant ids come from the directory index,
      * {@value #DIRECTORY_PAGE} per Query, and each tenant's latest version from one consistent
      * Query of one item. Reads: {@code ⌈tenants / 100⌉ + tenants} requests, one item per tenant,
      * whatever the number of versions; memory: one page of ids and one configuration.
@@ -206,7 +206,7 @@ public class TenantRepository {
         return v == null ? null : v.s();
     }
 
-    /** Every conditional put of RI §2.4 lost its race. */
+    /** Every conditional put of docs/CONTRACT.md#versioning lost its race. */
     /** The tenant already stores {@code maxVersions} versions (TENANT_MAX_CONFIG_VERSIONS). */
     public static final class VersionLimitException extends RuntimeException {
         private final long maxVersions;

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Newest object under a vendor prefix (RI §4.10): folder markers (zero bytes, key ending in
+ * Newest object under a vendor prefix (docs/CONTRACT.md#newest-object-under-a-prefix): folder markers (zero bytes, key ending in
  * {@code /}) are ignored; the greatest LastModified wins; on a tie the lexicographically greatest
  * key. Fed one listed object at a time, so every continuation page can stream through it.
  */
@@ -22,7 +22,7 @@ public final class InboundSelection {
             return;
         }
         int byTime = c.lastModified().compareTo(best.lastModified());
-        // Keys compare by code point (RI §1.4); S3 keys are UTF-8, whose byte order is code point order.
+        // Keys compare by code point (docs/CONTRACT.md#conventions); S3 keys are UTF-8, whose byte order is code point order.
         if (byTime > 0 || (byTime == 0 && com.relay.engine.CodePointOrder.compareStrings(c.key(), best.key()) > 0)) best = c;
     }
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.api.Ids;
 
 /**
- * The jobs-queue message body (RI §4.4) and the checks of rule 1 of the receive decision table
- * (RI §4.5). The body is authoritative; message attributes are only for logs.
+ * The jobs-queue message body (docs/CONTRACT.md#job-message) and the checks of rule 1 of the receive decision table
+ * (docs/CONTRACT.md#receiving-a-job). The body is authoritative; message attributes are only for logs.
  */
 public record JobMessage(String runId, String tenantId, long configVersion, String correlationId) {
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Rules 2–7 of the receive decision table (RI §4.5), in order, for a job whose body passed rule 1.
+ * Rules 2–7 of the receive decision table (docs/CONTRACT.md#receiving-a-job), in order, for a job whose body passed rule 1.
  * Pure: the caller reads the run item (consistently) and acts on the answer.
  */
 public final class ReceiveDecision {

@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.tracing.Span;
 
 /**
- * One processing attempt of a run (RI §4.5–§4.7), carried through the worker route's stages as an
+ * One processing attempt of a run (docs/CONTRACT.md#receiving-a-job to docs/CONTRACT.md#attempt-outcomes-retry-and-poison), carried through the worker route's stages as an
  * exchange property. The heartbeat and the shutdown watchdog touch it from other threads, hence
  * the volatile flags.
  */
 public final class RunAttempt {
 
-    /** Thrown at the next check once the attempt was handed back at shutdown (RI §4.8). */
+    /** Thrown at the next check once the attempt was handed back at shutdown (docs/CONTRACT.md#worker-loop-and-shutdown). */
     public static final class Aborted extends RuntimeException {
         public Aborted() {
             super("worker shutdown", null, false, false);

@@ -20,14 +20,14 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * The worker's writes to the runs table (RI §4.5–§4.7): attempt start, fenced stage starts,
+ * The worker's writes to the runs table (docs/CONTRACT.md#receiving-a-job to docs/CONTRACT.md#attempt-outcomes-retry-and-poison): attempt start, fenced stage starts,
  * lease renewals and releases, and the terminal transaction with the tenant lock release. Every
  * write is conditional; a failed fence means a newer attempt owns the run ({@link Superseded}).
  */
 @Component("runAttemptStore")
 public class RunAttemptStore {
 
-    /** Stage ranks (RI §4.1). */
+    /** Stage ranks (docs/CONTRACT.md#statuses-and-stages). */
     public static final List<String> STAGES =
             List.of("QUEUE", "FETCH_INPUTS", "NORMALIZE", "MERGE_PRICE", "WRITE_OUTPUTS", "COMPLETE");
 
@@ -57,7 +57,7 @@ public class RunAttemptStore {
     }
 
     /**
-     * Attempt start (RI §4.5): RUNNING, stage → FETCH_INPUTS forward only, started_at if absent,
+     * Attempt start (docs/CONTRACT.md#receiving-a-job): RUNNING, stage → FETCH_INPUTS forward only, started_at if absent,
      * attempts + 1, attempt_id, lease, receive_count. Returns the item after the write, or empty
      * when the start condition failed (the caller re-reads and decides again).
      */
@@ -89,7 +89,7 @@ public class RunAttemptStore {
         }
     }
 
-    /** A stage starts (RI §4.1): stage forward only, artifacts so far; fenced on attempt_id. */
+    /** A stage starts (docs/CONTRACT.md#statuses-and-stages): stage forward only, artifacts so far; fenced on attempt_id. */
     public void enterStage(String runId, String attemptId, String stage, Map<String, String> artifacts, Instant now) {
         Map<String, AttributeValue> values = fenceValues(attemptId, now);
         values.put(":artifacts", artifactsValue(artifacts));
@@ -112,7 +112,7 @@ public class RunAttemptStore {
         fenced(runId, set, values);
     }
 
-    /** Heartbeat (RI §4.6): the lease moves to {@code lease}; fenced. */
+    /** Heartbeat (docs/CONTRACT.md#what-each-step-writes): the lease moves to {@code lease}; fenced. */
     public void renewLease(String runId, String attemptId, Instant lease, Instant now) {
         Map<String, AttributeValue> values = fenceValues(attemptId, now);
         values.put(":lease", s(Timestamps.format(lease)));
@@ -127,7 +127,7 @@ public class RunAttemptStore {
     }
 
     /**
-     * Retryable or unexpected error, or shutdown (RI §4.7): stays RUNNING, {@code last_error},
+     * Retryable or unexpected error, or shutdown (docs/CONTRACT.md#attempt-outcomes-retry-and-poison): stays RUNNING, {@code last_error},
      * lease released ({@code lease_expires_at = now}), artifacts so far; fenced. False when superseded.
      */
     public boolean release(String runId, String attemptId, String lastError, Map<String, String> artifacts, Instant now) {
@@ -146,7 +146,7 @@ public class RunAttemptStore {
         }
     }
 
-    /** The terminal write's run-side content (RI §4.7 step 1). */
+    /** The terminal write's run-side content (docs/CONTRACT.md#attempt-outcomes-retry-and-poison step 1). */
     public record Terminal(String runId, String tenantId, String status, String finishedAt, Long durationMs,
                            long rowsProcessed, Map<String, String> artifacts, boolean addErrorsOnly,
                            String failedStage, String errorCode, String errorMessage, String errorsArtifactKey,

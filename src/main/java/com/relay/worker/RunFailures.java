@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A run ended FAILED by someone other than a live attempt: the poison rule (RI §4.5 rule 6, code
+ * A run ended FAILED by someone other than a live attempt: the poison rule (docs/CONTRACT.md#receiving-a-job rule 6, code
  * {@code POISON_JOB}) and an operator's abandon of a run whose job message is gone
  * ({@code JOB_LOST}). Both write {@code reports/errors.json}, then one transaction: the run FAILED
  * at its furthest stage, the tenant lock released and the notification record, on the condition

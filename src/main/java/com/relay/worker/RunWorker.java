@@ -53,7 +53,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The worker role (RI §4.5–§4.8) as the beans behind {@code routes/run-worker.camel.yaml}: the
+ * The worker role (docs/CONTRACT.md#receiving-a-job to docs/CONTRACT.md#worker-loop-and-shutdown) as the beans behind {@code routes/run-worker.camel.yaml}: the
  * route calls {@link #receive} for every poll, one method per stage step, {@link #complete} at the
  * end and {@link #attemptFailed} from its error handler. The engine does the data work
  * ({@link EngineRun}); this class owns the run record, the message and the attempt's lease.
@@ -114,7 +114,7 @@ public class RunWorker {
         // the same rules as the API that stored the version (NOTIFY_ALLOW_INSECURE_HTTP included)
         this.parseContext = TenantConfigParser.Context.service(settings);
         if (worker.tenantBackoffSet()) {
-            log.warn("WORKER_TENANT_BACKOFF_SECONDS is set but no longer used (RI §4.5): the tenant lock replaces it");
+            log.warn("WORKER_TENANT_BACKOFF_SECONDS is set but no longer used (docs/CONTRACT.md#receiving-a-job): the tenant lock replaces it");
         }
     }
 
@@ -122,11 +122,11 @@ public class RunWorker {
         return Timestamps.now(clock);
     }
 
-    // ------------------------------------------------------------------ receive (RI §4.5)
+    // ------------------------------------------------------------------ receive (docs/CONTRACT.md#receiving-a-job)
 
     /**
      * Every receive call ends here: an empty poll (no body) only counts the heartbeat. A message is
-     * decided by the table of RI §4.5; when an attempt starts, it is put on the exchange for the
+     * decided by the table of docs/CONTRACT.md#receiving-a-job; when an attempt starts, it is put on the exchange for the
      * stage steps. Never throws: one message must not stop the worker.
      */
     public void receive(Exchange exchange) {
@@ -231,7 +231,7 @@ public class RunWorker {
                 text(item, "created_by"), requestedAt, correlation);
         attempt.span = span; // before the heartbeat, which runs inside it
         active.add(attempt);
-        // RI §4.6: the heartbeat starts immediately and repeats every WORKER_VISIBILITY_HEARTBEAT_SECONDS
+        // docs/CONTRACT.md#what-each-step-writes: the heartbeat starts immediately and repeats every WORKER_VISIBILITY_HEARTBEAT_SECONDS
         attempt.heartbeat = heartbeats.scheduleAtFixedRate(() -> {
             try (Tracer.SpanInScope inScope = tracer.withSpan(attempt.span)) {
                 heartbeat(attempt);
@@ -277,7 +277,7 @@ public class RunWorker {
         LogEvents.warn(log, "bad_message", "message_id", messageId, "reason", reason);
     }
 
-    // ------------------------------------------------------------------ stages (RI §4.6)
+    // ------------------------------------------------------------------ stages (docs/CONTRACT.md#what-each-step-writes)
 
     /** FETCH_INPUTS: the pinned config (re-validated), newest inbound objects, snapshot, copies, manifest. */
     public void fetchInputs(Exchange exchange) throws IOException {
@@ -347,7 +347,7 @@ public class RunWorker {
         }
     }
 
-    /** COMPLETE: the terminal write (RI §4.7) with the lock release, metrics, notification, delete. */
+    /** COMPLETE: the terminal write (docs/CONTRACT.md#attempt-outcomes-retry-and-poison) with the lock release, metrics, notification, delete. */
     public void complete(Exchange exchange) {
         RunAttempt a = attempt(exchange);
         if (a == null) return;
@@ -395,7 +395,7 @@ public class RunWorker {
     }
 
     /**
-     * The route's error handler (RI §4.7): superseded → nothing; handed back at shutdown → nothing
+     * The route's error handler (docs/CONTRACT.md#attempt-outcomes-retry-and-poison): superseded → nothing; handed back at shutdown → nothing
      * more; otherwise a retryable or unexpected error: last_error, lease released, message visible
      * again after the backoff.
      */
@@ -436,13 +436,13 @@ public class RunWorker {
         }
     }
 
-    /** RI §4.7: min(base × 2^(attempts − 1), max). */
+    /** docs/CONTRACT.md#attempt-outcomes-retry-and-poison: min(base × 2^(attempts − 1), max). */
     static long backoffSeconds(long base, long max, int attempts) {
         int shift = Math.max(0, Math.min(attempts - 1, 30));
         return Math.min(base << shift, max);
     }
 
-    // ------------------------------------------------------------------ shutdown (RI §4.8)
+    // ------------------------------------------------------------------ shutdown (docs/CONTRACT.md#worker-loop-and-shutdown)
 
     /** Attempts running now. */
     public int activeAttempts() {
@@ -506,7 +506,7 @@ public class RunWorker {
         };
     }
 
-    /** Step 2 of RI §4.6; a FAILED result (with errors.json) when the version is missing or unusable. */
+    /** Step 2 of docs/CONTRACT.md#what-each-step-writes; a FAILED result (with errors.json) when the version is missing or unusable. */
     private Optional<TenantConfig> loadConfig(RunAttempt a) {
         Optional<TenantRepository.TenantVersion> version = tenants.version(a.tenantId(), a.job.configVersion());
         if (version.isEmpty()) {
@@ -615,7 +615,7 @@ public class RunWorker {
     }
 
     /**
-     * RI §4.7: AWS SDK errors (throttling, 5xx, timeouts, access denied, an inbound object that
+     * docs/CONTRACT.md#attempt-outcomes-retry-and-poison: AWS SDK errors (throttling, 5xx, timeouts, access denied, an inbound object that
      * vanished) and network failures while streaming are retryable; anything else is unexpected.
      */
     static boolean isRetryable(Throwable e) {

@@ -10,7 +10,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A run's artifacts as S3 objects under the run prefix (RI §4.9), with their content types.
+ * A run's artifacts as S3 objects under the run prefix (docs/CONTRACT.md#artifacts), with their content types.
  * Inbound copies are server-side copies pinned to the selected ETag, so they are byte-identical
  * and never pass through this process; files are uploaded from disk with their length known.
  */

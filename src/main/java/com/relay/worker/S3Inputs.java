@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * FETCH_INPUTS on S3 (RI §4.6 step 4, §4.9, §4.10): for each vendor of the pinned configuration,
+ * FETCH_INPUTS on S3 (docs/CONTRACT.md#what-each-step-writes step 4, docs/CONTRACT.md#artifacts, docs/CONTRACT.md#newest-object-under-a-prefix): for each vendor of the pinned configuration,
  * list its prefix (every page), select the newest object, and describe it for the engine and the
  * input manifest; look up its SKU map. Bytes are never read here: the engine streams them from
  * {@link S3Source} (GetObject pinned to the listed ETag) or copies them server-side.

@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The worker route's endpoint options, read by {@code routes/run-worker.camel.yaml} as
- * {@code {{bean:workerEndpoint.<name>}}}: the validated settings (RI §8.3) and the provisioned
+ * {@code {{bean:workerEndpoint.<name>}}}: the validated settings (docs/CONTRACT.md#worker-and-engine-settings) and the provisioned
  * queue URL, so the route file holds no queue URL or number of its own.
  */
 @Component("workerEndpoint")

@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /**
- * The run pipeline's meters (RI §6.1), with the dimension sets the alarms watch (§6.3): run
+ * The run pipeline's meters (docs/CONTRACT.md#run-metrics), with the dimension sets the alarms watch (docs/CONTRACT.md#alarms): run
  * outcomes per {@code TenantId}, {@code WorkerHeartbeat} and {@code WorkerError{ErrorType}} per
  * {@code Environment} only. Run and correlation ids are never tags.
  */
@@ -55,7 +55,7 @@ public class WorkerMetrics {
                 .register(registry).increment(amount);
     }
 
-    /** At every terminal write (RI §4.7): both outcome counters move, so each tenant's series exists. */
+    /** At every terminal write (docs/CONTRACT.md#attempt-outcomes-retry-and-poison): both outcome counters move, so each tenant's series exists. */
     public void runEnded(String tenantId, boolean succeeded, Long durationMs, long rowsProcessed) {
         counter("RunSucceeded", tenantId).increment(succeeded ? 1 : 0);
         counter("RunFailed", tenantId).increment(succeeded ? 0 : 1);

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * A failed receive on the jobs queue (RI §4.8): counted as {@code WorkerError{queue_receive_error}},
+ * A failed receive on the jobs queue (docs/CONTRACT.md#worker-loop-and-shutdown): counted as {@code WorkerError{queue_receive_error}},
  * logged, and the next receive waits {@code WORKER_RECEIVE_ERROR_BACKOFF_SECONDS} instead of
  * looping at once (the earlier implementation's defect).
  */

@@ -12,7 +12,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Graceful shutdown of the worker (RI §4.8): stop receiving at once, give running attempts
+ * Graceful shutdown of the worker (docs/CONTRACT.md#worker-loop-and-shutdown): stop receiving at once, give running attempts
  * {@code WORKER_SHUTDOWN_TIMEOUT_SECONDS} to finish, then hand the rest back (last_error
  * {@code worker shutdown}, lease released, message visible at once) so another worker completes
  * them. Runs as a Spring lifecycle phase just before the Camel context stops (Camel's phase is

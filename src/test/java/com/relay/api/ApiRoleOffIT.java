@@ -13,7 +13,7 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * {@code API_ENABLED=false} (RI §1.2, §8: a process without the API role, e.g. a worker fleet): no
+ * {@code API_ENABLED=false} (docs/CONTRACT.md#components, docs/CONTRACT.md#environment-variables: a process without the API role, e.g. a worker fleet): no
  * API route starts, every {@code /v1} path answers 404 in the error shape, and orchestration still
  * has readiness on the management port.
  */

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** notifications.md §10.8: which inbound header values are used as the correlation id. */
+/** docs/CONTRACT.md#correlation-id-vectors: which inbound header values are used as the correlation id. */
 class CorrelationIdVectorsTest {
 
     static final String UUID_V4 = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";

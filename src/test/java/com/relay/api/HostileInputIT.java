@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The API's hostile-input corpus (issue 17): bodies, query strings, headers, path ids and upload
  * names a client may send, each over a raw socket (so control characters, duplicate headers and
  * truncated bodies really cross the wire). Every case must end in a 4xx with the one error shape
- * of RI §5.2 — never a 500, never a hang (every read has a socket timeout) — and the error body
+ * of docs/CONTRACT.md#api-errors — never a 500, never a hang (every read has a socket timeout) — and the error body
  * must not reflect the hostile text (issue 17 #15).
  */
 class HostileInputIT extends ApiTestSupport {

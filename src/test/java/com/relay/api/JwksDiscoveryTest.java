@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** notifications.md §9.1: the JWKS location from the issuer's discovery document. */
+/** docs/CONTRACT.md#jwt-configuration: the JWKS location from the issuer's discovery document. */
 class JwksDiscoveryTest {
 
     HttpServer server;

@@ -15,7 +15,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Bearer tokens beside API keys (notifications.md §9, RI §5.3) against the real application: tokens
+ * Bearer tokens beside API keys (docs/CONTRACT.md#jwt-bearer-authentication, docs/CONTRACT.md#authentication-and-authorization) against the real application: tokens
  * signed here with a generated RSA key, whose public half a loopback JWKS server publishes.
  */
 class JwtAuthIT extends ApiTestSupport {
@@ -23,7 +23,7 @@ class JwtAuthIT extends ApiTestSupport {
     static final String ISSUER = "https://issuer.example/pool";
     static final String AUDIENCE = "relay-api";
     static final String OPS_KEY = "ops-key-for-jwt-it";
-    /** An admin may list runs by status (RI §5.4); any authenticated read will do here. */
+    /** An admin may list runs by status (docs/CONTRACT.md#endpoints); any authenticated read will do here. */
     static final String LIST = "/v1/runs?status=QUEUED";
     static final TestTokens TOKENS = new TestTokens();
     static final String JWKS = TOKENS.serveJwks();

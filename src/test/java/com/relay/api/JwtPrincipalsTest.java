@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 
-/** Claims → principal (notifications.md §9.3) and the claim validators (§9.2 rules 4–10), without a decoder. */
+/** Claims → principal (docs/CONTRACT.md#claims-to-principal) and the claim validators (docs/CONTRACT.md#token-validation rules 4–10), without a decoder. */
 class JwtPrincipalsTest {
 
     static final Instant NOW = Instant.ofEpochSecond(1_800_000_000L);

@@ -20,7 +20,7 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 /**
- * The JWT test vectors of notifications.md §10.9 against the real decoder, validators and claim
+ * The JWT test vectors of docs/CONTRACT.md#jwt-vectors against the real decoder, validators and claim
  * mapping, at the vectors' fixed {@code now} (1,800,000,000 = 2027-01-15T08:00:00Z), skew 60 s.
  */
 class JwtTokenVectorsTest {
@@ -48,7 +48,7 @@ class JwtTokenVectorsTest {
                 new StaticListableBeanFactory(Map.of("decoder", decoder)).getBeanProvider(JwtDecoder.class), settings);
     }
 
-    /** The base token of §10.9 plus a variation. */
+    /** The base token of docs/CONTRACT.md#jwt-vectors plus a variation. */
     static JWTClaimsSet.Builder base(Consumer<JWTClaimsSet.Builder> variation) {
         JWTClaimsSet.Builder b = TestTokens.base(ISSUER, "u-1", NOW).claim("client_id", "relay-client");
         variation.accept(b);

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Logging, tracing and API metrics end to end (notifications.md §7, §8.1–§8.3): the real
+ * Logging, tracing and API metrics end to end (docs/CONTRACT.md#correlation-ids, docs/CONTRACT.md#structured-logging to docs/CONTRACT.md#notification-and-api-metrics): the real
  * application with OTLP export switched on towards a minimal OTLP/HTTP receiver on loopback.
  * One {@code POST /v1/runs} gives JSON log lines carrying its correlation id and trace id, a job
  * message whose {@code traceparent} names the same trace, exported spans of that trace, and the
@@ -132,7 +132,7 @@ class ObservabilityIT extends ApiTestSupport {
         assertThat(created.status()).isEqualTo(202);
         String runId = created.json().get("run_id").asText();
 
-        // the job message carries the W3C context of the request's trace (RI §4.4)
+        // the job message carries the W3C context of the request's trace (docs/CONTRACT.md#job-message)
         Message job = findJob(runId);
         assertThat(job.messageAttributes()).containsKey("traceparent");
         Matcher traceparent = TRACEPARENT.matcher(job.messageAttributes().get("traceparent").stringValue());
@@ -140,7 +140,7 @@ class ObservabilityIT extends ApiTestSupport {
         String traceId = traceparent.group(1);
         assertThat(job.messageAttributes().get("correlation_id").stringValue()).isEqualTo("obs-42");
 
-        // JSON log lines (§8.1) with the context ids (§7) and the trace id (§8.2)
+        // JSON log lines (docs/CONTRACT.md#structured-logging) with the context ids (docs/CONTRACT.md#correlation-ids) and the trace id (docs/CONTRACT.md#tracing)
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         List<JsonNode> lines = jsonLines(output);
         while (lines.stream().noneMatch(l -> "api_request".equals(l.path("event").asText())
@@ -178,7 +178,7 @@ class ObservabilityIT extends ApiTestSupport {
         assertThat(exported(traceIdBytes, bytes("POST /v1/runs"), bytes("relay.run.create"), bytes("SQS send"),
                 bytes("obs-42"), bytes("relay-inventory"))).isTrue();
 
-        // API metrics (§8.3), every meter tagged Environment
+        // API metrics (docs/CONTRACT.md#notification-and-api-metrics), every meter tagged Environment
         Counter count = registry.find(RelayMetrics.API_REQUEST_COUNT).tag("Endpoint", "POST /v1/runs")
                 .tag("StatusCode", "202").tag("Environment", "obs-test").counter();
         assertThat(count).isNotNull();

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/** Run endpoints, the tenant lock and the job message (RI §4.2–§4.4, §5.4, §9.11 #9 #10 #14 #15, §9.12 #12 #15–20). */
+/** Run endpoints, the tenant lock and the job message (docs/CONTRACT.md#one-active-run-per-tenant to docs/CONTRACT.md#job-message, docs/CONTRACT.md#endpoints, docs/CONTRACT.md#run-lifecycle-scenarios #9 #10 #14 #15, docs/CONTRACT.md#api-and-configuration-scenarios #12 #15–20). */
 class RunsApiIT extends ApiTestSupport {
 
     @Autowired DynamoDbClient dynamoDb;
@@ -47,7 +47,7 @@ class RunsApiIT extends ApiTestSupport {
                 .key(Map.of("run_id", AttributeValue.fromS(key)))).item();
     }
 
-    /** What a worker's terminal write does (RI §4.7): status terminal, lock deleted. */
+    /** What a worker's terminal write does (docs/CONTRACT.md#attempt-outcomes-retry-and-poison): status terminal, lock deleted. */
     private void finish(String runId, String tenant, Map<String, AttributeValue> artifacts) {
         dynamoDb.updateItem(b -> b.tableName(resources.runsTable()).key(Map.of("run_id", AttributeValue.fromS(runId)))
                 .updateExpression("SET #s = :s, artifacts = :a").expressionAttributeNames(Map.of("#s", "status"))
@@ -94,7 +94,7 @@ class RunsApiIT extends ApiTestSupport {
         assertThat(job.messageAttributes().get("run_id").stringValue()).isEqualTo(runId);
         assertThat(job.messageAttributes().get("tenant_id").stringValue()).isEqualTo(t);
 
-        // §9.11 #9: a second POST is 409 naming the active run; after the terminal write a new POST succeeds
+        // docs/CONTRACT.md#run-lifecycle-scenarios #9: a second POST is 409 naming the active run; after the terminal write a new POST succeeds
         Reply second = post("/v1/runs", DEV, runJson(t));
         assertThat(second.status()).isEqualTo(409);
         assertThat(second.code()).isEqualTo("TENANT_ALREADY_RUNNING");

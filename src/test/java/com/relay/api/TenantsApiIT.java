@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Tenant endpoints, auth, errors and correlation ids through the real routes (RI §2.4, §5, §9.12 #1–14). */
+/** Tenant endpoints, auth, errors and correlation ids through the real routes (docs/CONTRACT.md#versioning, docs/CONTRACT.md#http-api, docs/CONTRACT.md#api-and-configuration-scenarios #1–14). */
 class TenantsApiIT extends ApiTestSupport {
 
     @Test
@@ -20,7 +20,7 @@ class TenantsApiIT extends ApiTestSupport {
         assertThat(created.json().get("config_version").asLong()).isEqualTo(1);
         assertThat(created.json().get("created_by").asText()).isEqualTo("key:dev");
         assertThat(created.json().get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
-        // §9.12 #8: decimals keep their digits
+        // docs/CONTRACT.md#api-and-configuration-scenarios #8: decimals keep their digits
         assertThat(created.json().at("/config/pricing/base_margin_pct").asText()).isEqualTo("0.20");
 
         Reply again = post("/v1/tenants", DEV, config(t).replace("\"USD\"", "\"EUR\""));

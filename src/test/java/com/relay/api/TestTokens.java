@@ -23,7 +23,7 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test issuer for notifications.md §9: RSA keys generated per run, tokens signed here, and the
+ * Test issuer for docs/CONTRACT.md#jwt-bearer-authentication: RSA keys generated per run, tokens signed here, and the
  * public key served as a JWKS by a JDK {@link HttpServer} on loopback (no network needed).
  */
 final class TestTokens {
@@ -70,7 +70,7 @@ final class TestTokens {
         if (server != null) server.stop(0);
     }
 
-    /** Base claims of §10.9 for the given issuer, with exp = now + 300. */
+    /** Base claims of docs/CONTRACT.md#jwt-vectors for the given issuer, with exp = now + 300. */
     static JWTClaimsSet.Builder base(String issuer, String subject, Instant now) {
         return new JWTClaimsSet.Builder().issuer(issuer).subject(subject)
                 .expirationTime(Date.from(now.plusSeconds(300))).claim("token_use", "access");

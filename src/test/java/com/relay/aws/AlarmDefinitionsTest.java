@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 
-/** RI §6.3 against §6.1: every alarm on a Relay metric watches a series the service really publishes. */
+/** docs/CONTRACT.md#alarms against docs/CONTRACT.md#run-metrics: every alarm on a Relay metric watches a series the service really publishes. */
 class AlarmDefinitionsTest {
 
     static final AlarmProvisioner.Target TARGET = new AlarmProvisioner.Target("relay-inventory", "prod",

@@ -102,7 +102,7 @@ class MetricAlarmContractIT {
             alarms = cw.describeAlarms(b -> b.alarmNamePrefix("relay-inventory-ci-")).metricAlarms();
             dashboard = JSON.readTree(cw.getDashboard(b -> b.dashboardName("relay-inventory-ci-overview")).dashboardBody());
         }
-        // RI §6.3's eight, issue 18's five, the 17 SLO burn-rate alarms, one per tenant
+        // docs/CONTRACT.md#alarms's eight, issue 18's five, the 17 SLO burn-rate alarms, one per tenant
         assertThat(alarms).hasSize(31);
 
         Set<Sent> sent = publishWhatTheServiceRecords(env);

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 /**
  * {@code relay provision} in localstack mode against a CloudWatch-compatible endpoint: moto's
  * server (present on our machines and CI's, started here on a free loopback port). Checks the
- * PutMetricAlarm definitions of RI §6.3 as the endpoint stored them, idempotency and dry runs.
+ * PutMetricAlarm definitions of docs/CONTRACT.md#alarms as the endpoint stored them, idempotency and dry runs.
  * If moto cannot start, this test fails: the alarms would otherwise go unchecked.
  */
 class ProvisionAgainstMotoIT {

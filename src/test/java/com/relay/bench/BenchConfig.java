@@ -16,13 +16,13 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
- * The part of a tenant configuration (RI §2.2) that the DuckDB baseline needs, read from the
+ * The part of a tenant configuration (docs/CONTRACT.md#schema) that the DuckDB baseline needs, read from the
  * same YAML file Relay reads. This is not Relay's validator: it trusts the file to be valid and
  * refuses, with a clear message, the features the baseline does not model (SKU maps, encodings
  * other than UTF-8, more than 6 decimal places in pricing values).
  *
  * <p>The YAML is loaded with the failsafe schema (every scalar a string), so decimals keep
- * exactly the digits written (RI §2.1), never passing through binary floats.
+ * exactly the digits written (docs/CONTRACT.md#format-and-value-types), never passing through binary floats.
  */
 public record BenchConfig(
         String tenantId,
@@ -34,23 +34,23 @@ public record BenchConfig(
         List<String> columns,
         boolean escapeFormulas) {
 
-    /** RI §3.8: an empty sort_by means this pair. */
+    /** docs/CONTRACT.md#merge-best-offer: an empty sort_by means this pair. */
     public static final List<String> DEFAULT_SORT_BY = List.of("in_stock_desc", "lowest_landed_cost");
     public static final Set<String> SORT_KEYS = Set.of("in_stock_desc", "lowest_landed_cost", "lowest_cost",
             "shortest_lead_time", "highest_quantity", "vendor_priority");
-    /** RI §3.1 canonical order. */
+    /** docs/CONTRACT.md#canonical-record canonical order. */
     public static final List<String> CANONICAL_FIELDS = List.of("sku", "vendor_sku", "vendor_id",
             "quantity_available", "lead_time_days", "cost", "map_price", "price", "msrp", "condition", "brand",
             "title", "updated_at");
 
     public record Vendor(String vendorId, char delimiter, Map<String, String> columnMap) {
-        /** RI §3.4: the header name a canonical field is read from. */
+        /** docs/CONTRACT.md#header-check-and-required-columns: the header name a canonical field is read from. */
         public String sourceColumn(String field) {
             return columnMap.getOrDefault(field, field);
         }
     }
 
-    /** RI §2.2 Pricing; {@code ending} null when unset; {@code mode} nearest, up or down. */
+    /** docs/CONTRACT.md#schema Pricing; {@code ending} null when unset; {@code mode} nearest, up or down. */
     public record Pricing(BigDecimal baseMarginPct, BigDecimal minPrice, BigDecimal shippingHandlingFlat,
                           boolean mapFloorActive, String mode, BigDecimal increment, BigDecimal ending) {}
 
@@ -88,7 +88,7 @@ public record BenchConfig(
                 decimal(pricing, "base_margin_pct", null, "pricing.base_margin_pct"),
                 decimal(pricing, "min_price", null, "pricing.min_price"),
                 decimal(pricing, "shipping_handling_flat", null, "pricing.shipping_handling_flat"),
-                // RI §2.2: only the exact default string activates the MAP floor
+                // docs/CONTRACT.md#schema: only the exact default string activates the MAP floor
                 enforce && "max(price, map_price)".equals(behaviour),
                 mode,
                 decimal(rounding, "increment", "0.01", "pricing.rounding.increment"),

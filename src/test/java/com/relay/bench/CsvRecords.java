@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small reader for the CSV dialect of RI §3.3, used by the benchmark to read vendor headers
+ * A small reader for the CSV dialect of docs/CONTRACT.md#csv-dialect, used by the benchmark to read vendor headers
  * (so that DuckDB can be told which column position holds which field) and by tests to inspect
  * generated and merged files. It is not the engine's reader and does not enforce its limits.
  *
@@ -34,7 +34,7 @@ public final class CsvRecords implements AutoCloseable {
         try (CsvRecords records = new CsvRecords(Files.newBufferedReader(file, StandardCharsets.UTF_8), delimiter)) {
             int first = records.read();
             if (first == 0xFEFF) {
-                first = -2; // RI §3.2: a leading BOM is removed
+                first = -2; // docs/CONTRACT.md#decoding: a leading BOM is removed
             }
             records.pushedBack = first;
             List<String> header = records.readRawRecord(true);
@@ -67,9 +67,9 @@ public final class CsvRecords implements AutoCloseable {
             if (c == '\r' || c == '\n') {
                 consumeLfAfterCr(c);
                 if (allowEmptyFirstLine) {
-                    return List.of(); // RI §3.3: an empty first line is a header without columns
+                    return List.of(); // docs/CONTRACT.md#csv-dialect: an empty first line is a header without columns
                 }
-                continue; // RI §3.3: empty lines are skipped
+                continue; // docs/CONTRACT.md#csv-dialect: empty lines are skipped
             }
             pushedBack = c;
             return readFields();

@@ -26,18 +26,18 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The benchmark baseline: the same merged CSV as Relay's engine (RI §3.3–§3.10), computed by
+ * The benchmark baseline: the same merged CSV as Relay's engine (docs/CONTRACT.md#csv-dialect to docs/CONTRACT.md#output-csv-format), computed by
  * DuckDB over the same vendor files and tenant configuration. DuckDB does the parsing, casting,
  * merging, pricing, formatting of every cell and the final sort; Java only reads the header lines
- * (to map names to positions, RI §3.4) and writes the lines DuckDB returns.
+ * (to map names to positions, docs/CONTRACT.md#header-check-and-required-columns) and writes the lines DuckDB returns.
  *
  * <p>Exactness: money is held as integers in units of 10^-6 (input cells, BIGINT) and 10^-12
  * (prices, HUGEINT), so
  * every step is exact integer arithmetic; DuckDB's DECIMAL division (which returns DOUBLE) is never
  * used. Half-up rounding to the increment is {@code (2c + i) div 2i}, valid because a candidate is
  * never negative after the min_price floor. For the values the baseline accepts (≤ 12 integer and
- * ≤ 6 fraction digits) this equals the 28-digit half-even context of RI §1.4 followed by the
- * explicit rounding of RI §3.9: no intermediate value has more than 28 significant digits, and no
+ * ≤ 6 fraction digits) this equals the 28-digit half-even context of docs/CONTRACT.md#conventions followed by the
+ * explicit rounding of docs/CONTRACT.md#pricing: no intermediate value has more than 28 significant digits, and no
  * exact quotient lies within 10^-27 of a rounding boundary without being on it.
  *
  * <p>Not modelled (the run fails with a message instead of silently differing): row errors (the
@@ -48,7 +48,7 @@ import java.util.Properties;
  */
 public final class DuckDbMerge {
 
-    /** RI §1.4 whitespace set, used for every trim. */
+    /** docs/CONTRACT.md#conventions whitespace set, used for every trim. */
     static final String WHITESPACE = "\u0009\n\u000B\u000C\r\u001C\u001D\u001E\u001F\u0020\u0085\u00A0\u1680"
             + "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000";
 
@@ -72,7 +72,7 @@ public final class DuckDbMerge {
 
     /**
      * Merges {@code vendorFiles} (vendor_id → file; vendors of the configuration without a file
-     * are skipped, as missing vendors are, RI §3.12) and writes the merged CSV to {@code output}.
+     * are skipped, as missing vendors are, docs/CONTRACT.md#missing-vendors) and writes the merged CSV to {@code output}.
      *
      * @return the number of merged rows written
      */
@@ -98,11 +98,11 @@ public final class DuckDbMerge {
             try (ResultSet result = statement.executeQuery(sql);
                  Writer out = new BufferedWriter(
                          new OutputStreamWriter(Files.newOutputStream(output), StandardCharsets.UTF_8), 1 << 20)) {
-                out.write(String.join(",", config.columns())); // RI §3.10 rule 4
+                out.write(String.join(",", config.columns())); // docs/CONTRACT.md#output-csv-format rule 4
                 out.write('\n');
                 while (result.next()) {
                     out.write(result.getString(1));
-                    out.write('\n'); // RI §3.10 rule 6: LF after every line
+                    out.write('\n'); // docs/CONTRACT.md#output-csv-format rule 6: LF after every line
                     rows++;
                 }
             }
@@ -116,17 +116,17 @@ public final class DuckDbMerge {
     static List<String> macros() {
         return List.of(
                 "CREATE OR REPLACE TEMP MACRO ws_trim(s) AS nullif(trim(s, " + literal(WHITESPACE) + "), '')",
-                // RI §3.10: money rounded half-up (away from zero) to 2 places; sign remembered
+                // docs/CONTRACT.md#output-csv-format: money rounded half-up (away from zero) to 2 places; sign remembered
                 // separately so that a negative zero prints -0.00.
                 "CREATE OR REPLACE TEMP MACRO money(u, unit, neg) AS CASE WHEN u IS NULL THEN '' ELSE "
                         + "(CASE WHEN neg THEN '-' ELSE '' END) "
                         + "|| CAST((abs(u) + unit // 2) // unit // 100 AS VARCHAR) || '.' "
                         + "|| lpad(CAST((abs(u) + unit // 2) // unit % 100 AS VARCHAR), 2, '0') END",
-                // RI §3.10 rule 5: quote when the cell contains , \" LF or CR; double inner quotes.
+                // docs/CONTRACT.md#output-csv-format rule 5: quote when the cell contains , \" LF or CR; double inner quotes.
                 "CREATE OR REPLACE TEMP MACRO csv_cell(s) AS CASE WHEN s IS NULL THEN '' "
                         + "WHEN contains(s, ',') OR contains(s, '\"') OR contains(s, chr(10)) OR contains(s, chr(13)) "
                         + "THEN '\"' || replace(s, '\"', '\"\"') || '\"' ELSE s END",
-                // RI §3.10 escape_formulas
+                // docs/CONTRACT.md#output-csv-format escape_formulas
                 "CREATE OR REPLACE TEMP MACRO formula_safe(s) AS CASE WHEN s IS NOT NULL AND s <> '' "
                         + "AND left(s, 1) IN ('=', '+', '-', '@') THEN '''' || s ELSE s END");
     }
@@ -173,7 +173,7 @@ public final class DuckDbMerge {
         }
         List<String> header = CsvRecords.readHeader(file, vendor.delimiter());
         List<String> missing = new ArrayList<>();
-        for (String required : List.of("sku", "quantity_available")) { // RI §3.4
+        for (String required : List.of("sku", "quantity_available")) { // docs/CONTRACT.md#header-check-and-required-columns
             if (!header.contains(vendor.sourceColumn(required))) {
                 missing.add(vendor.sourceColumn(required));
             }
@@ -197,12 +197,12 @@ public final class DuckDbMerge {
                 .append(literal(vendor.vendorId())).append(" AS vendor_id, ")
                 .append(index).append(" AS vendor_idx, ")
                 .append(rank).append(" AS vendor_rank, ")
-                // Input order (RI §3.8): a window with an empty OVER over a single table keeps
+                // Input order (docs/CONTRACT.md#merge-best-offer): a window with an empty OVER over a single table keeps
                 // the file's row order (DuckDB order-preservation guarantee).
                 .append("row_number() OVER () AS rn");
         for (String field : List.of("sku", "quantity_available", "cost", "map_price", "price", "msrp",
                 "lead_time_days", "brand", "title")) {
-            int position = header.lastIndexOf(vendor.sourceColumn(field)); // RI §3.3: last duplicate wins
+            int position = header.lastIndexOf(vendor.sourceColumn(field)); // docs/CONTRACT.md#csv-dialect: last duplicate wins
             select.append(", ").append(position < 0 ? "CAST(NULL AS VARCHAR)" : "c" + position)
                     .append(" AS raw_").append(field);
         }
@@ -219,7 +219,7 @@ public final class DuckDbMerge {
                 + "ws_trim(raw_lead_time_days) AS t_lead FROM raw)";
     }
 
-    /** RI §3.5 conversions; anything the baseline cannot reproduce exactly stops the query. */
+    /** docs/CONTRACT.md#row-parsing-and-row-errors conversions; anything the baseline cannot reproduce exactly stops the query. */
     private static String parsedCte() {
         return "parsed AS (SELECT vendor_id, vendor_idx, vendor_rank, rn, raw_sku AS vendor_sku, raw_brand AS brand, raw_title AS title, "
                 + "CASE WHEN t_sku IS NULL THEN " + rowError("sku is required", null) + " ELSE t_sku END AS sku, "
@@ -249,7 +249,7 @@ public final class DuckDbMerge {
     }
 
     /**
-     * RI §3.8 ordering as a struct compared field by field: the sort_by keys, then vendor_id in
+     * docs/CONTRACT.md#merge-best-offer ordering as a struct compared field by field: the sort_by keys, then vendor_id in
      * code-point order (as a rank computed here), then input order (row number within the vendor;
      * vendor ids are unique, so the rank already orders different vendors).
      */
@@ -258,7 +258,7 @@ public final class DuckDbMerge {
         for (String key : config.sortBy()) {
             switch (key) {
                 case "in_stock_desc" -> keys.add("(qty = 0)");
-                // Same order with or without the flat amount (RI §3.8); cost-less offers last.
+                // Same order with or without the flat amount (docs/CONTRACT.md#merge-best-offer); cost-less offers last.
                 case "lowest_landed_cost", "lowest_cost" -> {
                     keys.add("(cost_u6 IS NULL)");
                     keys.add("coalesce(cost_u6, 0)");
@@ -278,7 +278,7 @@ public final class DuckDbMerge {
         return struct.append(')').toString();
     }
 
-    /** Rank of each vendor_id in code-point order (RI §1.4), keyed by configuration index. */
+    /** Rank of each vendor_id in code-point order (docs/CONTRACT.md#conventions), keyed by configuration index. */
     static int[] vendorRanks(BenchConfig config) {
         List<String> ids = new ArrayList<>();
         config.vendors().forEach(v -> ids.add(v.vendorId()));
@@ -307,7 +307,7 @@ public final class DuckDbMerge {
     }
 
     /**
-     * RI §3.9 as a chain of CTEs over {@code from} (columns {@code cost_u6}, {@code map_u6},
+     * docs/CONTRACT.md#pricing as a chain of CTEs over {@code from} (columns {@code cost_u6}, {@code map_u6},
      * {@code price_in_u6}, {@code price_in_neg}); the last CTE, {@code priced}, adds
      * {@code price_u12} (the price in units of 10^-12) and {@code price_neg}.
      */
@@ -360,7 +360,7 @@ public final class DuckDbMerge {
         return ctes.toString();
     }
 
-    /** RI §3.10: each output column as text, joined by commas. */
+    /** docs/CONTRACT.md#output-csv-format: each output column as text, joined by commas. */
     private static String lineExpression(BenchConfig config, Instant now) {
         List<String> cells = new ArrayList<>();
         for (String column : config.columns()) {
@@ -372,7 +372,7 @@ public final class DuckDbMerge {
                 case "title" -> "title";
                 case "condition" -> "CAST(NULL AS VARCHAR)";
                 case "quantity_available" -> "CAST(qty AS VARCHAR)";
-                // RI §3.8: only merged records get the fallback lead time.
+                // docs/CONTRACT.md#merge-best-offer: only merged records get the fallback lead time.
                 case "lead_time_days" -> "CAST(coalesce(lead, " + config.fallbackLeadTimeDays() + ") AS VARCHAR)";
                 case "cost" -> "money(cost_u6, 10000, cost_neg)";
                 case "map_price" -> "money(map_u6, 10000, map_neg)";
@@ -387,11 +387,11 @@ public final class DuckDbMerge {
             cells.add(cell);
         }
         String line = String.join(" || ',' || ", cells);
-        // RI §3.10 rule 5: a single empty cell is written as "" so the line is not empty.
+        // docs/CONTRACT.md#output-csv-format rule 5: a single empty cell is written as "" so the line is not empty.
         return cells.size() == 1 ? "CASE WHEN (" + line + ") = '' THEN '\"\"' ELSE (" + line + ") END" : line;
     }
 
-    /** RI §3.10 timestamp cell: six fraction digits only when the sub-second part is not zero. */
+    /** docs/CONTRACT.md#output-csv-format timestamp cell: six fraction digits only when the sub-second part is not zero. */
     static String formatTimestamp(Instant instant) {
         Instant t = instant.truncatedTo(ChronoUnit.MICROS);
         String base = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC).format(t);

@@ -32,7 +32,7 @@ class DuckDbMergeTest {
     Path dir;
 
     /**
-     * Hand-computed from RI §3.8–§3.10 with margin 0.20, min 5.00, shipping 1.50, increment 0.01
+     * Hand-computed from docs/CONTRACT.md#merge-best-offer to docs/CONTRACT.md#output-csv-format with margin 0.20, min 5.00, shipping 1.50, increment 0.01
      * (nearest), MAP enforced, fallback lead time 7. Vendor {@code zeta} comes first in the
      * configuration, {@code alpha} second.
      */
@@ -91,7 +91,7 @@ class DuckDbMergeTest {
         //  9-z    (10.0375 + 1.50) x 1.2 = 13.845 -> half-up 13.85; cost 10.0375 prints 10.04
         //  SKU-1  zeta is cheaper but out of stock: in-stock alpha wins; 10.50 x 1.2 = 12.60
         //  SKU-2  two identical offers in zeta: the earlier row wins (input order); quoted title
-        //  SKU-3  zeta has no cost: the cost-less offer sorts after alpha's 50.00 (RI §3.8 fix)
+        //  SKU-3  zeta has no cost: the cost-less offer sorts after alpha's 50.00 (docs/CONTRACT.md#merge-best-offer fix)
         //  SKU-4  2.50 x 1.2 = 3.00 < min 5.00 -> 5.00; lead time 0 stays 0
         //  SKU-5  21.50 x 1.2 = 25.80, MAP 30.00 raises it
         //  SKU-6  same stock class and cost: vendor_id alpha < zeta, although zeta is listed first
@@ -113,7 +113,7 @@ class DuckDbMergeTest {
         assertThat(merged.lines().count()).isEqualTo(6_000 + 1);
     }
 
-    /** RI §9.2 money cells, read from a vendor file and written back (half-up, sign of zero kept). */
+    /** docs/CONTRACT.md#output-formatting-vectors money cells, read from a vendor file and written back (half-up, sign of zero kept). */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "5        | 5.00", "9.9      | 9.90", "12.345 | 12.35", "12.355 | 12.36", "12.005 | 12.01",
@@ -142,7 +142,7 @@ class DuckDbMergeTest {
         assertThat(merge(config, Map.of("v1", feed))).isEqualTo("title\n\"\"\n\"x\ry\"\nit's;#\n");
     }
 
-    /** RI §9.1 pricing vectors (value columns), run through the SQL pricing chain. */
+    /** docs/CONTRACT.md#pricing-vectors pricing vectors (value columns), run through the SQL pricing chain. */
     @ParameterizedTest(name = "[{index}] cost {0} margin {1} min {2} ship {3} incr {4} map {5} mode {7} ending {8} -> {6}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
             "10     | 0.2   | 25    | 5    | 0.01 | -     | 25.00   | nearest | -",
@@ -203,7 +203,7 @@ class DuckDbMergeTest {
                     parser: {format: csv}
                 """, "[sku, price]").replace("max(price, map_price)", "map_price").replace("1.50", "0")));
 
-        assertThat(merge(config, Map.of("v1", feed))).isEqualTo("sku,price\nA,12.00\n"); // RI §9.1 #18
+        assertThat(merge(config, Map.of("v1", feed))).isEqualTo("sku,price\nA,12.00\n"); // docs/CONTRACT.md#pricing-vectors #18
     }
 
     @Test

@@ -90,7 +90,7 @@ final class FakeRelayCli {
         }
         if (!single.containsKey("--config") || !single.containsKey("--output-dir")) {
             System.err.println("VALIDATION_ERROR");
-            return 2; // RI §7: usage error
+            return 2; // docs/CONTRACT.md#local-run-cli: usage error
         }
         BenchConfig config = BenchConfig.load(Path.of(single.get("--config")));
         Path merged = Path.of(single.get("--output-dir")).resolve(single.getOrDefault("--run-id", "run"))

@@ -16,16 +16,16 @@ import java.util.SplittableRandom;
 /**
  * Writes a deterministic benchmark dataset: {@code vendors} CSV feeds of {@code rowsPerVendor}
  * rows over exactly {@code skus} distinct SKUs, plus the tenant configuration that reads them
- * ({@code tenant.yaml}, RI §2.6 shape with {@code inbound: {type: local}} vendors).
+ * ({@code tenant.yaml}, docs/CONTRACT.md#example-configuration shape with {@code inbound: {type: local}} vendors).
  *
- * <p>Same parameters → same bytes. Every row is valid under RI §3.5, so Relay and the DuckDB
+ * <p>Same parameters → same bytes. Every row is valid under docs/CONTRACT.md#row-parsing-and-row-errors, so Relay and the DuckDB
  * baseline see the same records. What varies on purpose: header names and column order per
- * vendor (RI §3.4 column_map), ~5 % quoted titles with commas and doubled quotes (RI §3.3 and
- * §3.10 quoting), 20 % zero stock (in_stock_desc), ~2 % offers without a cost (cost-less offers
- * sort last, RI §3.8; they keep price 0, RI §3.9), half of MAP cells empty, 30 % of lead times
+ * vendor (docs/CONTRACT.md#header-check-and-required-columns column_map), ~5 % quoted titles with commas and doubled quotes (docs/CONTRACT.md#csv-dialect and
+ * docs/CONTRACT.md#output-csv-format quoting), 20 % zero stock (in_stock_desc), ~2 % offers without a cost (cost-less offers
+ * sort last, docs/CONTRACT.md#merge-best-offer; they keep price 0, docs/CONTRACT.md#pricing), half of MAP cells empty, 30 % of lead times
  * empty (fallback lead time), cheap costs that hit the min_price floor, MAP values that raise
  * prices, SKUs whose code-point order differs from naive orders ({@code 10-} before {@code 9-},
- * {@code Ä}, a full-width letter and a supplementary-plane letter, RI §1.4), the same SKU
+ * {@code Ä}, a full-width letter and a supplementary-plane letter, docs/CONTRACT.md#conventions), the same SKU
  * several times in one vendor (row-order tie-break) and across vendors.
  */
 public final class FeedGenerator {
@@ -47,7 +47,7 @@ public final class FeedGenerator {
             List.of("Part Number", "Available", "Price (Cost)", "Min Adv Price", "Lead Time", "Product Name", "Brand Name"),
             List.of("item_code", "stock", "net_cost", "map", "leadtime", "name", "make"));
 
-    /** SKU prefixes chosen so that code-point order is not the "obvious" order (RI §1.4). */
+    /** SKU prefixes chosen so that code-point order is not the "obvious" order (docs/CONTRACT.md#conventions). */
     private static final List<String> SKU_PREFIXES =
             List.of("SKU-", "sku-", "10-", "9-", "A", "\u00c4-", "\uff5a-", "\ud835\udd38-");
 
@@ -152,7 +152,7 @@ public final class FeedGenerator {
             columnMap.put(FIELDS.get(f), names.get(f));
         }
         List<String> order = new ArrayList<>(FIELDS);
-        if (vendor % 2 == 0) { // every second vendor shuffles its columns (RI §3.4: matched by name)
+        if (vendor % 2 == 0) { // every second vendor shuffles its columns (docs/CONTRACT.md#header-check-and-required-columns: matched by name)
             SplittableRandom random = new SplittableRandom(params.seed() ^ (0x5DEECE66DL * vendor));
             for (int i = order.size() - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);

@@ -104,7 +104,7 @@ class FeedGeneratorTest {
         assertThat(emptyMap / (double) rows).isCloseTo(0.50, within(0.02));
         assertThat(emptyLead / (double) rows).isCloseTo(0.30, within(0.02));
         assertThat(quotedTitles / (double) rows).isCloseTo(0.05, within(0.01));
-        // The raw bytes really contain quoted titles with doubled quotes (RI §3.3).
+        // The raw bytes really contain quoted titles with doubled quotes (docs/CONTRACT.md#csv-dialect).
         assertThat(Files.readString(data.vendorFiles().get("vendor_01"))).containsPattern(",\"Widget [0-9]+, size [0-9]+ \"\"");
     }
 

@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The Relay side of the benchmark: the {@code local-run} command line (RI §7) and a preflight
+ * The Relay side of the benchmark: the {@code local-run} command line (docs/CONTRACT.md#local-run-cli) and a preflight
  * check that the jar exists and really has that command.
  */
 public final class RelayCli {
 
-    /** Fixed so that repeated runs write to the same place (RI §7 {@code --run-id}). */
+    /** Fixed so that repeated runs write to the same place (docs/CONTRACT.md#local-run-cli {@code --run-id}). */
     public static final String RUN_ID = "00000000-0000-4000-8000-00000000be00";
 
     private final Path java;
@@ -80,7 +80,7 @@ public final class RelayCli {
         return r;
     }
 
-    /** RI §7: {@code <output-dir>/<run_id>/tenants/<tenant_id>/outputs/merged_inventory.csv}. */
+    /** docs/CONTRACT.md#local-run-cli: {@code <output-dir>/<run_id>/tenants/<tenant_id>/outputs/merged_inventory.csv}. */
     public static Path mergedFile(Path outputDir, String tenantId) {
         return outputDir.resolve(RUN_ID).resolve("tenants").resolve(tenantId).resolve("outputs")
                 .resolve("merged_inventory.csv");
@@ -88,7 +88,7 @@ public final class RelayCli {
 
     /**
      * Fails with a clear message unless the jar exists and {@code local-run} without arguments
-     * ends with exit status 2 (a usage error, RI §7). A jar without the command falls through
+     * ends with exit status 2 (a usage error, docs/CONTRACT.md#local-run-cli). A jar without the command falls through
      * to the Spring Boot service: that is detected from its log output and the process is
      * stopped. The check runs in a scratch directory, deleted afterwards, so nothing the jar
      * might write lands in the working tree.
@@ -117,7 +117,7 @@ public final class RelayCli {
                         + oneLine(result.stderrHead(5)) + " stdout: " + oneLine(result.stdoutHead(5));
             }
             throw new BenchmarkException("The jar " + jar.toAbsolutePath() + " has no usable local-run command: `java -jar "
-                    + jar.getFileName() + " local-run` without arguments must exit with status 2 (usage error, RI §7), but "
+                    + jar.getFileName() + " local-run` without arguments must exit with status 2 (usage error, docs/CONTRACT.md#local-run-cli), but "
                     + reason + ". Build a jar that contains the local-run CLI.");
         } finally {
             deleteTree(scratch);

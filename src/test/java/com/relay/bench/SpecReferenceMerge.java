@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A deliberately plain, row-at-a-time Java transcription of RI §3.5, §3.8, §3.9 and §3.10 (the
- * Java formulation of §3.9 included), used by tests to cross-check the DuckDB SQL on generated
+ * A deliberately plain, row-at-a-time Java transcription of docs/CONTRACT.md#row-parsing-and-row-errors, docs/CONTRACT.md#merge-best-offer, docs/CONTRACT.md#pricing and docs/CONTRACT.md#output-csv-format (the
+ * Java formulation of docs/CONTRACT.md#pricing included), used by tests to cross-check the DuckDB SQL on generated
  * data. Supports the columns and default sort order the generator uses.
  */
 final class SpecReferenceMerge {
 
-    private static final MathContext MC = new MathContext(28, RoundingMode.HALF_EVEN); // RI §1.4
+    private static final MathContext MC = new MathContext(28, RoundingMode.HALF_EVEN); // docs/CONTRACT.md#conventions
 
     private record Offer(String sku, String vendorId, int vendorIndex, long row, long qty, Long lead,
                          BigDecimal cost, String costText, BigDecimal map, String mapText, String title, String brand) {}
@@ -84,7 +84,7 @@ final class SpecReferenceMerge {
         return out.toString();
     }
 
-    /** RI §3.9, in the Java formulation the section gives. */
+    /** docs/CONTRACT.md#pricing, in the Java formulation the section gives. */
     static BigDecimal price(BenchConfig.Pricing p, BigDecimal cost, BigDecimal map) {
         BigDecimal candidate = cost.add(p.shippingHandlingFlat(), MC).multiply(BigDecimal.ONE.add(p.baseMarginPct(), MC), MC);
         if (candidate.compareTo(p.minPrice()) < 0) {
@@ -132,7 +132,7 @@ final class SpecReferenceMerge {
         return start == end ? null : cell.substring(start, end);
     }
 
-    /** RI §3.10: two decimals half-up; a negative input that rounds to zero keeps its sign. */
+    /** docs/CONTRACT.md#output-csv-format: two decimals half-up; a negative input that rounds to zero keeps its sign. */
     private static String money(BigDecimal value, String text) {
         if (value == null) {
             return "";

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code bin/relay} on the built jar (the package phase runs before this): the first batch command
  * unpacks the jar into the launch cache and records the class-data archive, later ones use both,
- * and stdout stays exactly local-run's one JSON line throughout (RI §7); a usage error keeps its
+ * and stdout stays exactly local-run's one JSON line throughout (docs/CONTRACT.md#local-run-cli); a usage error keeps its
  * exit status 2 and records no archive; {@code RELAY_FAST_START=0} runs straight from the jar.
  */
 class LauncherIT {

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code relay local-run} end to end on files (RI §7, §9.9, §9.10, §9.11, §9.14). */
+/** {@code relay local-run} end to end on files (docs/CONTRACT.md#local-run-cli, docs/CONTRACT.md#end-to-end-worked-example, docs/CONTRACT.md#golden-file, docs/CONTRACT.md#run-lifecycle-scenarios, docs/CONTRACT.md#storage-and-cli-checks). */
 class LocalRunCommandTest {
 
     static final String RUN = "00000000-0000-4000-8000-000000000001";
@@ -80,7 +80,7 @@ class LocalRunCommandTest {
         assertThat(snapshot.get("tenant_config").get("pricing").get("base_margin_pct").asText()).isEqualTo("0.20");
     }
 
-    /** RI §9.9 with local files: selection aside, every artifact as the worked example says. */
+    /** docs/CONTRACT.md#end-to-end-worked-example with local files: selection aside, every artifact as the worked example says. */
     @Test
     void workedExample() throws IOException {
         Path config = write("acme.yaml", """

@@ -84,7 +84,7 @@ class RelaySettingsTest {
         assertThatThrownBy(() -> RelaySettings.load(Map.of("WORKER_VISIBILITY_TIMEOUT_SECONDS", "60",
                 "WORKER_VISIBILITY_HEARTBEAT_SECONDS", "55")::get))
                 .hasMessageContaining("WORKER_VISIBILITY_HEARTBEAT_SECONDS + 10 must be less than WORKER_VISIBILITY_TIMEOUT_SECONDS (got 55 and 60)");
-        // RI §4.8: the bound is strict (50 + 10 = 60 is not less than 60)
+        // docs/CONTRACT.md#worker-loop-and-shutdown: the bound is strict (50 + 10 = 60 is not less than 60)
         assertThatThrownBy(() -> RelaySettings.load(Map.of("WORKER_VISIBILITY_TIMEOUT_SECONDS", "60",
                 "WORKER_VISIBILITY_HEARTBEAT_SECONDS", "50")::get))
                 .hasMessageContaining("WORKER_VISIBILITY_HEARTBEAT_SECONDS");

@@ -30,7 +30,7 @@ import static com.relay.engine.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** RI §9.6 merge vectors, §9.9/§9.10 merged files, and spill equivalence (RI §3.7). */
+/** docs/CONTRACT.md#merge-vectors merge vectors, docs/CONTRACT.md#end-to-end-worked-example, docs/CONTRACT.md#golden-file merged files, and spill equivalence (docs/CONTRACT.md#orchestration-streaming-and-memory). */
 class BestOfferMergerTest {
 
     private static final long BIG_BUDGET = 256L << 20;
@@ -137,7 +137,7 @@ class BestOfferMergerTest {
         assertThat(merged).extracting(InventoryRecord::price).containsExactly(new BigDecimal("25.74"), new BigDecimal("12.005"));
     }
 
-    /** RI §9.9 merged file, from the normalized records of v1 and v2. */
+    /** docs/CONTRACT.md#end-to-end-worked-example merged file, from the normalized records of v1 and v2. */
     @Test
     void workedExampleMergedFile() throws IOException {
         Instant now = Instant.parse("2024-05-06T07:08:09.123Z");
@@ -162,7 +162,7 @@ class BestOfferMergerTest {
         }
     }
 
-    /** RI §9.10 golden file. */
+    /** docs/CONTRACT.md#golden-file golden file. */
     @Test
     void goldenFile() throws IOException {
         Instant now = Instant.parse("2020-01-01T00:00:00Z");

@@ -10,7 +10,7 @@ import java.time.Instant;
 import static com.relay.engine.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RI §9.2 cell vectors (money, timestamps, quoting, formula escaping). */
+/** docs/CONTRACT.md#output-formatting-vectors cell vectors (money, timestamps, quoting, formula escaping). */
 class CellFormatterTest {
 
     @ParameterizedTest(name = "{0} → {1}")

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Coverage-guided fuzzing (Jazzer) of the RI §3.5 cell grammars, each against the JDK as oracle on
+ * Coverage-guided fuzzing (Jazzer) of the docs/CONTRACT.md#row-parsing-and-row-errors cell grammars, each against the JDK as oracle on
  * the ASCII subset where the two grammars coincide. The input is the cell as UTF-8 (malformed
  * bytes become U+FFFD); seeds under {@code CellParsersFuzzTestInputs/<method>/} replay in the
  * normal build, {@code JAZZER_FUZZ=1} fuzzes.
@@ -83,7 +83,7 @@ class CellParsersFuzzTest {
         assertThat(t.getYear()).isBetween(1, 9999);
         assertThat(parsers.instantValue.getNano()).isZero();
         String formatted = CellFormatter.timestamp(parsers.instantValue);
-        // the formatted value reads back as the same instant (without its Z, as RI §3.5's third layout)
+        // the formatted value reads back as the same instant (without its Z, as docs/CONTRACT.md#row-parsing-and-row-errors's third layout)
         String back = formatted.substring(0, formatted.length() - 1);
         assertThat(parsers.parseTimestamp(back.toCharArray(), 0, back.length())).as(formatted).isTrue();
         assertThat(CellFormatter.timestamp(parsers.instantValue)).isEqualTo(formatted);

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * RI §3.5 decimal grammar on hostile numerals (issue 17): every cell is FINITE with the JDK's exact
+ * docs/CONTRACT.md#row-parsing-and-row-errors decimal grammar on hostile numerals (issue 17): every cell is FINITE with the JDK's exact
  * value and scale, NON_FINITE, INVALID or OUT_OF_RANGE (beyond the configuration's bound of 1000
  * significant digits and a scale within ±1000), decided without an exception and, since the bound
  * is checked on digit counts, without building huge numbers.

@@ -9,7 +9,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RI §1.4 / §9.2 string order by code point. */
+/** docs/CONTRACT.md#conventions, docs/CONTRACT.md#output-formatting-vectors string order by code point. */
 class CodePointOrderTest {
 
     private static final String SUPPLEMENTARY = new String(Character.toChars(0x1F600)); // 😀

@@ -21,7 +21,7 @@ import java.util.Random;
 import static com.relay.engine.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RI §3.10 whole files and §9.2 vectors, compared byte for byte. */
+/** docs/CONTRACT.md#output-csv-format whole files and docs/CONTRACT.md#output-formatting-vectors vectors, compared byte for byte. */
 class CsvFeedWriterTest {
 
     private static String write(List<String> columns, boolean escape, List<InventoryRecord> rows) throws IOException {

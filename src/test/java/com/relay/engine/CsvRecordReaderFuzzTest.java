@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the feed input path, in every supported dialect: the four
- * delimiters and four encodings of RI §2.2/§3.2. Input layout, so seeds can be written by hand:
+ * delimiters and four encodings of docs/CONTRACT.md#schema, docs/CONTRACT.md#decoding. Input layout, so seeds can be written by hand:
  * byte 0 picks the delimiter (bits 0-1) and the encoding (bits 2-3); the rest is the file.
  *
  * <p>In the normal build ({@code ./mvnw verify}) each target replays its seeds under
@@ -62,7 +62,7 @@ class CsvRecordReaderFuzzTest {
     }
 
     /**
-     * The whole vendor parse (RI §3.3-§3.5) with a header of every canonical column, so the
+     * The whole vendor parse (docs/CONTRACT.md#csv-dialect to docs/CONTRACT.md#row-parsing-and-row-errors) with a header of every canonical column, so the
      * fuzzer reaches the cell grammars: each record is valid by the contract's rules and formats;
      * each row error has one of the documented reasons.
      */
@@ -94,7 +94,7 @@ class CsvRecordReaderFuzzTest {
         }
     }
 
-    /** RI §3.5 reasons, the issue 17 limits, and the step 5 list joined by "; ". */
+    /** docs/CONTRACT.md#row-parsing-and-row-errors reasons, the issue 17 limits, and the step 5 list joined by "; ". */
     static final String ROW_REASON = "(?s)(field too long: .* exceeds 1048576 characters"
             + "|row too long: exceeds 4194304 characters|too many fields: exceeds 16384 fields"
             + "|invalid int: .*|invalid decimal: .*|invalid datetime: .*|decimal out of range: .*"

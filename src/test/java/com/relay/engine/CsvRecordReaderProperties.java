@@ -17,7 +17,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Properties of the input half (RI §3.2–§3.5): arbitrary input never escapes as anything but an
+ * Properties of the input half (docs/CONTRACT.md#decoding to docs/CONTRACT.md#row-parsing-and-row-errors): arbitrary input never escapes as anything but an
  * {@link EngineFailure} with a documented code, and plain or quoted fields round-trip.
  */
 class CsvRecordReaderProperties {

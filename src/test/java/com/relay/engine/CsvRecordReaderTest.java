@@ -11,7 +11,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** RI §3.3 dialect at the reader level, with the input fed whole and one char at a time. */
+/** docs/CONTRACT.md#csv-dialect dialect at the reader level, with the input fed whole and one char at a time. */
 class CsvRecordReaderTest {
 
     /** A source that returns one char per read, so every state crosses a buffer refill. */

@@ -18,7 +18,7 @@ import static com.relay.engine.FeedFixtures.vendor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** RI §9.4 (dialect and decoding, §3.2–§3.4), every row, through the whole parser. */
+/** docs/CONTRACT.md#dialect-and-decoding-vectors (dialect and decoding, docs/CONTRACT.md#decoding to docs/CONTRACT.md#header-check-and-required-columns), every row, through the whole parser. */
 class DialectAndDecodingVectorsTest {
 
     private static FeedFixtures.Parsed parseWith(char delimiter, String encoding, byte[] feed) throws Exception {

@@ -11,7 +11,7 @@ import java.math.BigDecimal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** RI §9.7 and §3.11 threshold vectors. */
+/** docs/CONTRACT.md#threshold-vectors and docs/CONTRACT.md#error-thresholds threshold vectors. */
 class ErrorThresholdsTest {
 
     private static TenantConfig.ErrorPolicy policy(long maxRows, String maxPct) {
@@ -20,7 +20,7 @@ class ErrorThresholdsTest {
 
     @ParameterizedTest(name = "invalid {0}/{1}, missing {2}, limits ({3}, {4}) → {5}")
     @CsvSource({
-            // RI §9.7: two rows, one invalid (ratio 0.5)
+            // docs/CONTRACT.md#threshold-vectors: two rows, one invalid (ratio 0.5)
             "1, 2, 0, 1, 0.6, PASS_WITH_WARNING",
             "1, 2, 0, 0, 0.1, VALIDATION_ERRORS",
             "1, 2, 0, 1, 0.5, PASS_WITH_WARNING",

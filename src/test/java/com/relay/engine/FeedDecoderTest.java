@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** RI §3.2: strict decoding, BOM rules and exact byte offsets, across buffer boundaries. */
+/** docs/CONTRACT.md#decoding: strict decoding, BOM rules and exact byte offsets, across buffer boundaries. */
 class FeedDecoderTest {
 
     /** An InputStream that hands out at most one byte per read, to stress offset bookkeeping. */

@@ -214,7 +214,7 @@ class HostileCsvCorpusTest {
         }
     }
 
-    /** RI §3.6 as for an oversized field: a SKU-map row over a record limit is skipped, the rest loads. */
+    /** docs/CONTRACT.md#sku-map as for an oversized field: a SKU-map row over a record limit is skipped, the rest loads. */
     @org.junit.jupiter.api.Test
     void skuMapRowsOverARecordLimitAreSkipped() throws Exception {
         String text = "vendor_sku,sku\nV1,S1\nV2,S2" + ",".repeat(20_000) + "\nV3,S3,"

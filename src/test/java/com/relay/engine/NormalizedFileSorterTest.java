@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import static com.relay.engine.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RI §3.10.3 normalized-file order (sku by code point, stable) with and without spilling. */
+/** docs/CONTRACT.md#row-order normalized-file order (sku by code point, stable) with and without spilling. */
 class NormalizedFileSorterTest {
 
     @TempDir
@@ -47,7 +47,7 @@ class NormalizedFileSorterTest {
             sorter.accept(record().sku("SKU-002").vendorId("v2").quantity(3).cost("15.00").updatedAt(now).row(2).build());
             assertThat(sorter.writeCsv(bytes)).isEqualTo(2);
         }
-        // RI §9.9 normalized/v2/normalized.csv
+        // docs/CONTRACT.md#end-to-end-worked-example normalized/v2/normalized.csv
         assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("""
                 sku,vendor_sku,vendor_id,quantity_available,lead_time_days,cost,map_price,price,msrp,condition,brand,title,updated_at
                 SKU-002,,v2,3,,15.00,,0.00,,,,,2024-05-06T07:08:09.123000Z

@@ -16,7 +16,7 @@ import static com.relay.engine.TestRecords.pricing;
 import static com.relay.engine.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RI §9.1: every row of the three pricing tables. */
+/** docs/CONTRACT.md#pricing-vectors: every row of the three pricing tables. */
 class PricerTest {
 
     private static final String DEFAULT_MAP = TenantConfig.MapPolicy.MAX_PRICE_MAP;
@@ -54,7 +54,7 @@ class PricerTest {
 
         BigDecimal price = new Pricer(p).price(r);
 
-        // RI §9.1 row 20 lists 25.0, while §3.9 (setScale(0) then × 0.10) gives 25.00; the two agree
+        // docs/CONTRACT.md#pricing-vectors row 20 lists 25.0, while docs/CONTRACT.md#pricing (setScale(0) then × 0.10) gives 25.00; the two agree
         // numerically and print the same, so the value is compared by number and scales separately.
         assertThat(price).as("row %d value", number).isEqualByComparingTo(value);
         if (number != 20) assertThat(price.toPlainString()).as("row %d scale", number).isEqualTo(value);
@@ -101,7 +101,7 @@ class PricerTest {
         assertThat(new Pricer(p).price(r).toPlainString()).isEqualTo(expected);
     }
 
-    /** RI §3.9: "the result's scale follows the arithmetic (increment 0.10 → 24.00; 1 → 24)". */
+    /** docs/CONTRACT.md#pricing: "the result's scale follows the arithmetic (increment 0.10 → 24.00; 1 → 24)". */
     @ParameterizedTest(name = "increment {0} → {1}")
     @CsvSource({"0.10, 24.00", "1, 24", "0, 24.0"})
     void resultScaleFollowsTheArithmetic(String increment, String expected) {
@@ -109,7 +109,7 @@ class PricerTest {
         assertThat(new Pricer(p).price(record().cost("20").build()).toPlainString()).isEqualTo(expected);
     }
 
-    /** The long-arithmetic fast path equals the literal §3.9 computation, edge cases included. */
+    /** The long-arithmetic fast path equals the literal docs/CONTRACT.md#pricing computation, edge cases included. */
     @Test
     void fastIncrementRoundingEqualsTheReference() {
         Random random = new Random(3);

@@ -18,7 +18,7 @@ import static com.relay.engine.FeedFixtures.NOW;
 import static com.relay.engine.FeedFixtures.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RI §9.3 (row parsing, §3.5), every row, plus the grammar edges the vectors imply. */
+/** docs/CONTRACT.md#row-parsing-vectors (row parsing, docs/CONTRACT.md#row-parsing-and-row-errors), every row, plus the grammar edges the vectors imply. */
 class RowParsingVectorsTest {
 
     /** A feed with all canonical columns (empty column_map); cells default to sku A, quantity 1. */
@@ -50,7 +50,7 @@ class RowParsingVectorsTest {
         assertThat(valid("sku", "  A-1 ").sku()).isEqualTo("A-1");
         assertThat(reason("sku", " ")).isEqualTo("sku is required");
         assertThat(reason("sku", "")).isEqualTo("sku is required");
-        // RI §1.4: no-break spaces are whitespace too
+        // docs/CONTRACT.md#conventions: no-break spaces are whitespace too
         assertThat(valid("sku", "\u00A0A\u3000").sku()).isEqualTo("A");
     }
 
@@ -215,7 +215,7 @@ class RowParsingVectorsTest {
         assertThat(reason("quantity_available", "x", "cost", "$5")).isEqualTo("invalid int: x");
         assertThat(reason("cost", "$5", "lead_time_days", "x")).isEqualTo("invalid decimal: $5");
         assertThat(reason("updated_at", "2020-02-30", "sku", " ")).isEqualTo("invalid datetime: 2020-02-30");
-        // the full RI §3.5 order: quantity, cost, map_price, msrp, lead_time_days, price, updated_at
+        // the full docs/CONTRACT.md#row-parsing-and-row-errors order: quantity, cost, map_price, msrp, lead_time_days, price, updated_at
         String[] all = {"quantity_available", "q", "cost", "c", "map_price", "m", "msrp", "s",
                 "lead_time_days", "l", "price", "p", "updated_at", "u"};
         String[] expected = {"invalid int: q", "invalid decimal: c", "invalid decimal: m", "invalid decimal: s",
@@ -267,7 +267,7 @@ class RowParsingVectorsTest {
 
     @Test
     void workedExampleRowError() throws Exception {
-        // RI §9.9 vendor v1: the row_data of the dropped row and the record numbering.
+        // docs/CONTRACT.md#end-to-end-worked-example vendor v1: the row_data of the dropped row and the record numbering.
         var vendor = FeedFixtures.vendor("v1", ',', "utf-8", Map.of("sku", "SKU", "quantity_available", "QTY",
                 "cost", "COST", "map_price", "MAP", "title", "TITLE"));
         String feed = "SKU,QTY,COST,MAP,TITLE\nVEND-1,5,10.00,25.00,\"ACME, \"\"Premium\"\"\"\nVEND-2,x,1,1,t\n"

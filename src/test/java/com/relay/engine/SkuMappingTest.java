@@ -12,7 +12,7 @@ import static com.relay.engine.FeedFixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** RI §9.5 (SKU map, §3.6), every row, plus dialect and failure cases. */
+/** docs/CONTRACT.md#sku-map-vectors (SKU map, docs/CONTRACT.md#sku-map), every row, plus dialect and failure cases. */
 class SkuMappingTest {
 
     static SkuMapping load(String text) throws Exception {

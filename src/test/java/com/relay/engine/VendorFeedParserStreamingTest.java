@@ -8,7 +8,7 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * RI §3.7: the parser streams. A ~200 MB feed is generated on the fly and parsed into a counting
+ * docs/CONTRACT.md#orchestration-streaming-and-memory: the parser streams. A ~200 MB feed is generated on the fly and parsed into a counting
  * sink; at every delivered row the bytes read so far are checked against the end of that row, which
  * proves the parser holds only its fixed buffers: it neither reads ahead nor keeps rows back.
  */

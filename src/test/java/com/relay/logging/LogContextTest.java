@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
-/** The §7 logging context helper. */
+/** The docs/CONTRACT.md#correlation-ids logging context helper. */
 class LogContextTest {
 
     @AfterEach

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.KeyValuePair;
 
-/** The JSON line of notifications.md §8.1. */
+/** The JSON line of docs/CONTRACT.md#structured-logging. */
 class RelayJsonFormatterTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataRequest;
 
 /**
- * What {@link CloudWatchPublisher} puts on the wire (RI §6.1): the service's own meter classes
+ * What {@link CloudWatchPublisher} puts on the wire (docs/CONTRACT.md#run-metrics): the service's own meter classes
  * record, the SDK client the service builds sends, {@link RecordingCloudWatch} decodes the bytes.
  */
 class CloudWatchPublisherTest {

@@ -8,7 +8,7 @@ import com.relay.notify.BreakerState.State;
 import com.relay.notify.Classification.BreakerOutcome;
 import org.junit.jupiter.api.Test;
 
-/** notifications.md §10.3 B1–B12 (threshold 5, window 60 s, open 30 s, 2 half-open successes). */
+/** docs/CONTRACT.md#circuit-breaker-vectors B1–B12 (threshold 5, window 60 s, open 30 s, 2 half-open successes). */
 class BreakerRulesTest {
 
     private BreakerState s = BreakerState.INITIAL;

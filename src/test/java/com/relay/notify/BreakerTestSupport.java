@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-/** Shared fixtures: the §10.3 parameters, a time origin and metrics on a simple registry. */
+/** Shared fixtures: the docs/CONTRACT.md#circuit-breaker-vectors parameters, a time origin and metrics on a simple registry. */
 final class BreakerTestSupport {
 
     static final Instant ORIGIN = Instant.parse("2026-11-22T14:00:00Z");

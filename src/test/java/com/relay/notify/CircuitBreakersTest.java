@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** §10.3 B13 (shared state) and B14 (store unreachable), and the gauge. */
+/** docs/CONTRACT.md#circuit-breaker-vectors B13 (shared state) and B14 (store unreachable), and the gauge. */
 class CircuitBreakersTest {
 
     private static final String SERVICE = "ntfy:ntfy.example.com";

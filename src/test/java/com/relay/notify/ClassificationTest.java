@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** notifications.md §4.5 and §10.2. */
+/** docs/CONTRACT.md#classification-of-an-attempt and docs/CONTRACT.md#classification-vectors. */
 class ClassificationTest {
 
     @ParameterizedTest

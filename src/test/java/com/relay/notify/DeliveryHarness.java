@@ -160,7 +160,7 @@ final class DeliveryHarness {
                 "scheduler", "2026-11-22T14:00:00.412Z", "2026-11-22T14:00:09.118Z", 8113L, 1250, "MERGE_PRICE",
                 "validation_errors", "validation errors", "5b0a5c1e-8a59-4f7c-9d7e-3f1f3c2b9a10");
         Map<String, AttributeValue> r = records.runCompletion(ntfy(url, tokenRef, topic), run, clock.instant(), id);
-        // what the worker's terminal write leaves (RI §4.7): the run PENDING, naming the record
+        // what the worker's terminal write leaves (docs/CONTRACT.md#attempt-outcomes-retry-and-poison): the run PENDING, naming the record
         dynamoDb.putItem(b -> b.tableName(runsTable).item(Map.of("run_id", AttributeValue.fromS(runId),
                 "item_type", AttributeValue.fromS("RUN"), "tenant_id", AttributeValue.fromS(tenant),
                 "status", AttributeValue.fromS("FAILED"), "notification_status", AttributeValue.fromS("PENDING"),

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** §4.3 rules, §10.1 delivery budget and timing, §10.2 classification, §10.6 N5 N6 N8 N9 N10 on the emulators. */
+/** docs/CONTRACT.md#processing-a-notification-message rules, docs/CONTRACT.md#notification-retry-timing-vectors delivery budget and timing, docs/CONTRACT.md#classification-vectors classification, docs/CONTRACT.md#notification-lifecycle-scenarios N5 N6 N8 N9 N10 on the emulators. */
 class DeliveryRulesTest {
 
     @RegisterExtension

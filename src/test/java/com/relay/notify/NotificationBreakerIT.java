@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The circuit breaker in the running notifier (threshold 7 in these ITs, open 3 s, 2 half-open
  * successes, state in CIRCUIT_BREAKER_TABLE) under scripted failures, deferral while open and
- * recovery; and two breaker instances sharing one table item (§10.3 B13).
+ * recovery; and two breaker instances sharing one table item (docs/CONTRACT.md#circuit-breaker-vectors B13).
  */
 class NotificationBreakerIT extends NotifyTestSupport {
 

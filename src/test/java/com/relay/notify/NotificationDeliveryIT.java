@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * Delivery end to end through the real route, queue and tables against a loopback ntfy:
  * success once, the retry sequence and its waits, no retry on 400, exhaustion, timeouts, the
- * sweeper (N3) and the API's QUEUE_UNAVAILABLE terminal write (RI §4.7 step 3).
+ * sweeper (N3) and the API's QUEUE_UNAVAILABLE terminal write (docs/CONTRACT.md#attempt-outcomes-retry-and-poison step 3).
  */
 class NotificationDeliveryIT extends NotifyTestSupport {
 
@@ -153,7 +153,7 @@ class NotificationDeliveryIT extends NotifyTestSupport {
             awaitStatus(id, "completed", WAIT);
             // Only the sweeper can have sent this record's message, and it was delivered exactly once.
             // queued_at is not asserted: a fast delivery may take the record created → processing
-            // before the sweeper's created → queued write (a transition notifications.md §3.2 allows).
+            // before the sweeper's created → queued write (a transition docs/CONTRACT.md#notification-lifecycle allows).
             assertThat(ntfy.count()).isEqualTo(1);
             assertThat(notification(id)).containsKey("processing_completed_at");
         }

@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** notifications.md §5 endpoints: manual POST (202, then delivered), get, list, metrics, tenant isolation (§10.5, §10.6, §10.10). */
+/** docs/CONTRACT.md#notification-and-metrics-api endpoints: manual POST (202, then delivered), get, list, metrics, tenant isolation (docs/CONTRACT.md#ntfy-request-vectors, docs/CONTRACT.md#notification-lifecycle-scenarios, docs/CONTRACT.md#metrics-endpoint-vectors). */
 class NotificationsApiIT extends NotifyTestSupport {
 
     private static final List<String> KEYS = List.of("notification_id", "kind", "tenant_id", "run_id", "run_status", "status",

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notifier's events as the JSON lines the service writes (notifications.md §8.1, issue 18):
+ * The notifier's events as the JSON lines the service writes (docs/CONTRACT.md#structured-logging, issue 18):
  * every value is a JSON field of its own, and no line carries the ntfy token.
  */
 class NotifierLogLinesTest {

@@ -8,7 +8,7 @@ import com.relay.config.RelaySettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** RI §8.6 notifier settings: defaults, ranges and the start-up check of notifications.md §4.6. */
+/** docs/CONTRACT.md#notification-and-scheduler-settings notifier settings: defaults, ranges and the start-up check of docs/CONTRACT.md#notification-retry-policy. */
 class NotifySettingsTest {
 
     private static RelaySettings.Notify load(Map<String, String> env) {

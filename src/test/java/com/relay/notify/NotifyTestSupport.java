@@ -96,7 +96,7 @@ abstract class NotifyTestSupport {
     }
 
     /**
-     * What the worker's terminal write does (RI §4.7): one transaction with the run FAILED and
+     * What the worker's terminal write does (docs/CONTRACT.md#attempt-outcomes-retry-and-poison): one transaction with the run FAILED and
      * PENDING naming the record, and the record's Put; then {@link RunNotifications#enqueue}.
      */
     Map<String, AttributeValue> failedRun(String tenant, String status) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** notifications.md §10.5: exact headers, body, title and tags; and the record builder (§3.1, §4.4). */
+/** docs/CONTRACT.md#ntfy-request-vectors: exact headers, body, title and tags; and the record builder (docs/CONTRACT.md#notifications-table, docs/CONTRACT.md#the-ntfy-request). */
 class NtfyRequestTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T14:00:09.118Z");

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** notifications.md §10.4: retry, breaker and deferral together (J = 0, D = 0; 503 until t = 37, then 200). */
+/** docs/CONTRACT.md#outage-scenario-vectors: retry, breaker and deferral together (J = 0, D = 0; 503 until t = 37, then 200). */
 class OutageScenarioTest {
 
     @RegisterExtension

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** notifications.md §10.1 retry timing vectors. */
+/** docs/CONTRACT.md#notification-retry-timing-vectors retry timing vectors. */
 class RetryPolicyTest {
 
     private static final RetryPolicy DEFAULTS = new RetryPolicy(3, 1000, 2, 32_000, 500);

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
- * Token references of notifications.md §2.3 read from real SSM Parameter Store and Secrets
+ * Token references of docs/CONTRACT.md#token-secret-references read from real SSM Parameter Store and Secrets
  * Manager APIs (moto's server; the embedded emulators have neither): SecureString decrypted and
  * trimmed, missing values unusable with a reason that holds no secret, an unreachable store
  * retryable, the cache honoured, nothing outside embedded mode's rules.

@@ -46,7 +46,7 @@ import org.springframework.context.annotation.Import;
  * message's {@code traceparent}), every stage span under the attempt, each vendor's fetch and
  * parse, AWS SDK client spans, the notification delivery (child of the terminal stage, through
  * the notification message's {@code traceparent}) and its ntfy {@code POST}; the ntfy server
- * gets no trace header (notifications.md §4.4); the worker's and notifier's log lines of the run
+ * gets no trace header (docs/CONTRACT.md#the-ntfy-request); the worker's and notifier's log lines of the run
  * carry that trace id.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -246,7 +246,7 @@ class RunTraceIT extends ApiTestSupport {
         assertThat(attr(post, "server.address")).isEqualTo("127.0.0.1");
         assertThat(attr(post, "server.port")).isEqualTo(Integer.toString(NTFY.getAddress().getPort()));
 
-        // what crossed the wire to ntfy: the run's message, without any trace header (notifications.md §4.4)
+        // what crossed the wire to ntfy: the run's message, without any trace header (docs/CONTRACT.md#the-ntfy-request)
         assertThat(NTFY_REQUESTS).hasSize(1);
         assertThat(NTFY_REQUESTS.get(0).path()).isEqualTo("/" + TOPIC);
         assertThat(NTFY_REQUESTS.get(0).headers().keySet()).noneMatch(h -> h.equalsIgnoreCase("traceparent")

@@ -8,7 +8,7 @@ import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** notifications.md §6.2 and the fire-time vectors of §10.7. */
+/** docs/CONTRACT.md#which-tenants-fire and the fire-time vectors of docs/CONTRACT.md#scheduler-vectors. */
 class FireTimesTest {
 
     static final String DAILY_6 = "0 0 6 * * ?";

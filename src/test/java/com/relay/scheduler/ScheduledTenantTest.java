@@ -7,7 +7,7 @@ import com.relay.tenants.TenantRepository.TenantVersion;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
-/** Which stored configurations are scheduled (notifications.md §2.2, §10.7 S7). */
+/** Which stored configurations are scheduled (docs/CONTRACT.md#the-schedule-section, docs/CONTRACT.md#scheduler-vectors S7). */
 class ScheduledTenantTest {
 
     private static TenantVersion version(String json) {

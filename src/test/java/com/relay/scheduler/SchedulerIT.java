@@ -41,8 +41,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Scheduled runs against the real application and the embedded emulators (notifications.md §6,
- * §10.7 S1, S5, S6, S10). Scheduler instances are built here with their own instance ids and a
+ * Scheduled runs against the real application and the embedded emulators (docs/CONTRACT.md#scheduled-runs,
+ * docs/CONTRACT.md#scheduler-vectors S1, S5, S6, S10). Scheduler instances are built here with their own instance ids and a
  * fake clock, on the application's repositories, run creator and meter registry, so several
  * "processes" compete for the same claim items in the same runs table.
  *
@@ -202,7 +202,7 @@ class SchedulerIT {
         return results.stream().filter(r -> r.tenantId().equals(tenant)).toList();
     }
 
-    /** What a worker's terminal write does (RI §4.7): status terminal, lock released, both conditional. */
+    /** What a worker's terminal write does (docs/CONTRACT.md#attempt-outcomes-retry-and-poison): status terminal, lock released, both conditional. */
     private void finish(String runId, String tenant) {
         dynamoDb.updateItem(b -> b.tableName(resources.runsTable()).key(Map.of("run_id", AttributeValue.fromS(runId)))
                 .updateExpression("SET #s = :s").conditionExpression("attribute_exists(run_id)")

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The scheduler's decisions with a fake clock and fake stores (notifications.md §6, §10.7). */
+/** The scheduler's decisions with a fake clock and fake stores (docs/CONTRACT.md#scheduled-runs, docs/CONTRACT.md#scheduler-vectors). */
 class SchedulerTest {
 
     static final Instant T = Instant.parse("2026-11-22T14:00:00Z");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Newest-object selection, the vectors of RI §9.13. */
+/** Newest-object selection, the vectors of docs/CONTRACT.md#newest-object-selection-vectors. */
 class InboundSelectionTest {
 
     private static InboundSelection.Candidate obj(String key, String time, long size) {

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Rule 1 of RI §4.5: what a job body must hold (RI §4.4). */
+/** Rule 1 of docs/CONTRACT.md#receiving-a-job: what a job body must hold (docs/CONTRACT.md#job-message). */
 class JobMessageTest {
 
     @Test

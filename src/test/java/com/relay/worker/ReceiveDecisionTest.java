@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The receive decision table of RI §4.5, rules 2–7, in order. */
+/** The receive decision table of docs/CONTRACT.md#receiving-a-job, rules 2–7, in order. */
 class ReceiveDecisionTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T08:46:32.512Z");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** RI §4.7: which errors are retried and how long the message waits. */
+/** docs/CONTRACT.md#attempt-outcomes-retry-and-poison: which errors are retried and how long the message waits. */
 class RetryAndClassificationTest {
 
     @Test

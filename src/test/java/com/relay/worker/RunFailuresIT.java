@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
- * Every failure code of RI §3.13 the worker writes, each FAILED with its errors.json (RI §4.7,
- * §9.11 #1–#5, #8), and the receive rules for odd messages (§4.5, §9.11 #11–#13, #16).
+ * Every failure code of docs/CONTRACT.md#run-error-codes the worker writes, each FAILED with its errors.json (docs/CONTRACT.md#attempt-outcomes-retry-and-poison,
+ * docs/CONTRACT.md#run-lifecycle-scenarios #1–#5, #8), and the receive rules for odd messages (docs/CONTRACT.md#receiving-a-job, docs/CONTRACT.md#run-lifecycle-scenarios #11–#13, #16).
  */
 class RunFailuresIT extends WorkerTestSupport {
 
@@ -40,7 +40,7 @@ class RunFailuresIT extends WorkerTestSupport {
 
     @Test
     void invalidRowWithinTheThresholdSucceedsWithOneErrorEntry() {
-        // §9.11 #1
+        // docs/CONTRACT.md#run-lifecycle-scenarios #1
         String t = tenantWith("th1", "{\"max_invalid_rows\": 1, \"max_invalid_row_pct\": 0.6}", Vendor.of("vendor-a"));
         JsonNode run = runToEnd(t, "feed.csv", utf8(FEED_WITH_BAD_ROW));
         assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
@@ -55,7 +55,7 @@ class RunFailuresIT extends WorkerTestSupport {
 
     @Test
     void invalidRowBeyondTheThresholdFailsWithValidationErrors() {
-        // §9.11 #2
+        // docs/CONTRACT.md#run-lifecycle-scenarios #2
         String t = tenantWith("th2", "{\"max_invalid_rows\": 0, \"max_invalid_row_pct\": 0.1}", Vendor.of("vendor-a"));
         JsonNode run = runToEnd(t, "feed.csv", utf8(FEED_WITH_BAD_ROW));
         assertThat(run.get("status").asText()).isEqualTo("FAILED");
@@ -76,7 +76,7 @@ class RunFailuresIT extends WorkerTestSupport {
 
     @Test
     void missingColumnsFailInNormalize() {
-        // §9.11 #3
+        // docs/CONTRACT.md#run-lifecycle-scenarios #3
         String t = tenantWith("cols", "{\"max_invalid_rows\": 1, \"max_invalid_row_pct\": 0.5}", Vendor.of("vendor-a"));
         JsonNode run = runToEnd(t, "feed.csv", utf8("sku,price\nSKU1,5.00\n"));
         assertThat(run.get("status").asText()).isEqualTo("FAILED");
@@ -91,7 +91,7 @@ class RunFailuresIT extends WorkerTestSupport {
 
     @Test
     void requiredVendorMissingFailsInFetchInputsWithTheManifestWritten() {
-        // §9.11 #4
+        // docs/CONTRACT.md#run-lifecycle-scenarios #4
         String t = tenantWith("req", null, Vendor.of("vendor-a"));
         JsonNode run = runToEnd(t, null, null);
         assertThat(run.get("status").asText()).isEqualTo("FAILED");
@@ -108,7 +108,7 @@ class RunFailuresIT extends WorkerTestSupport {
 
     @Test
     void optionalVendorMissingSucceedsWithAHeaderOnlyFile() {
-        // §9.11 #5
+        // docs/CONTRACT.md#run-lifecycle-scenarios #5
         String t = tenantWith("opt", null, new Vendor("vendor-a", false, null));
         JsonNode run = runToEnd(t, null, null);
         assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
@@ -171,7 +171,7 @@ class RunFailuresIT extends WorkerTestSupport {
 
     @Test
     void theWorkerLoadsThePinnedVersionNotTheLatest() {
-        // §9.11 #8
+        // docs/CONTRACT.md#run-lifecycle-scenarios #8
         String t = tenantWith("pin", null, Vendor.of("vendor-a"));
         upload(t, "vendor-a", "feed.csv", "sku,quantity_available,price\nSKU1,10,5.00\n");
         // the attempt start is held for 2 s, so version 2 exists before the worker loads a config
@@ -189,7 +189,7 @@ class RunFailuresIT extends WorkerTestSupport {
 
     @Test
     void badBodiesAndUnknownRunsAreLeftForTheDlqAndTheWorkerCarriesOn() {
-        // §9.11 #11, #12
+        // docs/CONTRACT.md#run-lifecycle-scenarios #11, #12
         double bad = counter("WorkerError", "ErrorType", "bad_message");
         String unknownRun = UUID.randomUUID().toString();
         sqs.sendMessage(b -> b.queueUrl(resources.jobsQueueUrl()).messageBody("not json"));
@@ -212,7 +212,7 @@ class RunFailuresIT extends WorkerTestSupport {
 
     @Test
     void aRedeliveredJobOfASucceededRunIsDeletedWithoutAWrite() {
-        // §9.11 #13
+        // docs/CONTRACT.md#run-lifecycle-scenarios #13
         String t = tenantWith("redel", null, Vendor.of("vendor-a"));
         JsonNode run = runToEnd(t, "feed.csv", utf8("sku,quantity_available,price\nSKU1,10,5.00\n"));
         String runId = run.get("run_id").asText();
@@ -241,7 +241,7 @@ class RunFailuresIT extends WorkerTestSupport {
 
     @Test
     void aSecondCopyOfAJobIsIgnoredWhileTheFirstAttemptHoldsItsLease() {
-        // §9.11 #16
+        // docs/CONTRACT.md#run-lifecycle-scenarios #16
         String t = tenantWith("dup", null, Vendor.of("vendor-a"));
         upload(t, "vendor-a", "feed.csv", "sku,quantity_available,price\nSKU1,10,5.00\n");
         faults.pauseAfter(r -> r instanceof UpdateItemRequest u && u.expressionAttributeValues().containsKey(":stage")

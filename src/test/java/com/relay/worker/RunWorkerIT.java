@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
-/** The worker end to end through the API: happy path, retry, poison, concurrency (RI §4.5–§4.9, §9.11). */
+/** The worker end to end through the API: happy path, retry, poison, concurrency (docs/CONTRACT.md#receiving-a-job to docs/CONTRACT.md#artifacts, docs/CONTRACT.md#run-lifecycle-scenarios). */
 class RunWorkerIT extends WorkerTestSupport {
 
     @TempDir Path tmp;
@@ -119,7 +119,7 @@ class RunWorkerIT extends WorkerTestSupport {
 
     @Test
     void throttledCopyOnTheFirstAttemptIsRetriedAndSucceedsOnTheSecond() {
-        // RI §9.11 #6
+        // docs/CONTRACT.md#run-lifecycle-scenarios #6
         String tenant = tenantWith("retry", null, Vendor.of("vendor-a"));
         upload(tenant, "vendor-a", "feed.csv", "sku,quantity_available,price\nSKU1,10,5.00\n");
         faults.fail(r -> r instanceof CopyObjectRequest c && c.destinationKey().contains("/tenants/" + tenant + "/"), 1,
@@ -164,7 +164,7 @@ class RunWorkerIT extends WorkerTestSupport {
 
     @Test
     void aJobThatKeepsFailingIsPoisonedOnTheThirdReceiveAndEndsInTheDlq() {
-        // RI §9.11 #7: every attempt fails retryably after reaching NORMALIZE
+        // docs/CONTRACT.md#run-lifecycle-scenarios #7: every attempt fails retryably after reaching NORMALIZE
         String tenant = tenantWith("poison", null, Vendor.of("vendor-a"));
         upload(tenant, "vendor-a", "feed.csv", "sku,quantity_available,price\nSKU1,10,5.00\n");
         faults.fail(r -> r instanceof PutObjectRequest p && p.key().contains("/tenants/" + tenant + "/normalized/"), -1,
@@ -223,7 +223,7 @@ class RunWorkerIT extends WorkerTestSupport {
         assertThat(doneB.get("started_at").asText()).isLessThan(doneA.get("finished_at").asText());
     }
 
-    /** examples/golden/tenant_config.yaml (RI §9.10) as JSON, with the given inbound and SKU map sources. */
+    /** examples/golden/tenant_config.yaml (docs/CONTRACT.md#golden-file) as JSON, with the given inbound and SKU map sources. */
     static String goldenConfig(String tenant, String inbound1, String inbound2, String skuMap) {
         String parser = "{\"format\": \"csv\", \"delimiter\": \",\", \"encoding\": \"utf-8\", \"column_map\":"
                 + " {\"sku\": \"SKU\", \"quantity_available\": \"QTY\", \"cost\": \"COST\", \"map_price\": \"MAP\"}}";

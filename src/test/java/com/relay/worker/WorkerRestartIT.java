@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * RI §4.8 and §9.11 #17: the app is stopped while an attempt runs longer than
+ * docs/CONTRACT.md#worker-loop-and-shutdown and docs/CONTRACT.md#run-lifecycle-scenarios #17: the app is stopped while an attempt runs longer than
  * WORKER_SHUTDOWN_TIMEOUT_SECONDS; the attempt is handed back (last_error "worker shutdown", lease
  * released, message visible at once) and the restarted app completes the run, lock released.
  * Both apps share one persisted data folder, as a developer's restarts do.

@@ -65,7 +65,7 @@ abstract class WorkerTestSupport extends ApiTestSupport {
         static Vendor of(String id) { return new Vendor(id, true, null); }
     }
 
-    /** A tenant config with S3 inbound prefixes {@code tenants/<t>/inbound/<vendor>/} (RI §9.11's common setup). */
+    /** A tenant config with S3 inbound prefixes {@code tenants/<t>/inbound/<vendor>/} (docs/CONTRACT.md#run-lifecycle-scenarios's common setup). */
     static String s3Config(String tenant, String errorPolicy, String columns, Vendor... vendors) {
         List<String> vs = new ArrayList<>();
         for (Vendor v : vendors) {

@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * Where a run's artifacts go (RI §4.9): files under an output folder for {@code relay local-run},
+ * Where a run's artifacts go (docs/CONTRACT.md#artifacts): files under an output folder for {@code relay local-run},
  * S3 objects for the worker. Keys are relative to the bucket/folder root and always start with
  * {@code <run_id>/} — {@link EngineRun} checks that before calling.
  */

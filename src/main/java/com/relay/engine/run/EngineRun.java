@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One run of the engine from inputs to artifacts (RI §3.7, §3.12, §4.6 steps 3–9, §4.9): the
+ * One run of the engine from inputs to artifacts (docs/CONTRACT.md#orchestration-streaming-and-memory, docs/CONTRACT.md#missing-vendors, docs/CONTRACT.md#what-each-step-writes steps 3–9, docs/CONTRACT.md#artifacts): the
  * orchestration shared by {@code relay local-run} and the worker. Vendors are parsed in parallel
  * (results do not depend on the interleaving: the merge order is total, error entries are kept
  * per vendor and written in configuration order); records reach the merger in chunks.
@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EngineRun {
 
     /**
-     * RI §4.6: {@code <run_id>/…} with no empty, {@code .} or {@code ..} segment anywhere, a
+     * docs/CONTRACT.md#what-each-step-writes: {@code <run_id>/…} with no empty, {@code .} or {@code ..} segment anywhere, a
      * trailing one included (issue 17 #15: {@code <run>/..} passed a check for {@code /../}).
      */
     static boolean insideRunFolder(String key, String runId) {
@@ -116,7 +116,7 @@ public final class EngineRun {
         return mapper;
     }
 
-    /** Timestamps in reports: TS of RI §1.4 (milliseconds, {@code Z}). */
+    /** Timestamps in reports: TS of docs/CONTRACT.md#conventions (milliseconds, {@code Z}). */
     public static String ts(Instant instant) {
         return TS.format(instant.truncatedTo(ChronoUnit.MILLIS));
     }
@@ -132,7 +132,7 @@ public final class EngineRun {
 
     /**
      * Starts a run whose stages the caller drives one by one (the worker route has one step per
-     * stage, RI §4.6): {@link Execution#fetchInputs}, {@link Execution#normalize},
+     * stage, docs/CONTRACT.md#what-each-step-writes): {@link Execution#fetchInputs}, {@link Execution#normalize},
      * {@link Execution#mergePrice}, {@link Execution#writeOutputs}, each returning the FAILED result
      * when the run ends there. Close it in every case: it owns temporary files.
      */
@@ -354,14 +354,14 @@ public final class EngineRun {
 
         private String key(String relative) {
             String key = prefix + relative;
-            // RI §4.6: every key written lies inside the run folder (a programming error otherwise)
+            // docs/CONTRACT.md#what-each-step-writes: every key written lies inside the run folder (a programming error otherwise)
             if (!insideRunFolder(key, req.runId())) {
                 throw new IllegalStateException("artifact key outside the run folder: " + key);
             }
             return key;
         }
 
-        /** RI §3.12: entries (optional first, then warn-only required) and the missing required ones under fail. */
+        /** docs/CONTRACT.md#missing-vendors: entries (optional first, then warn-only required) and the missing required ones under fail. */
         private List<String> collectMissingVendors() {
             List<String> requiredFail = new ArrayList<>();
             List<Map<String, Object>> warnOnly = new ArrayList<>();
@@ -543,7 +543,7 @@ public final class EngineRun {
             }
         }
 
-        /** FAILED: errors.json = failure entry, missing-vendor entries, engine entries so far (RI §4.7). */
+        /** FAILED: errors.json = failure entry, missing-vendor entries, engine entries so far (docs/CONTRACT.md#attempt-outcomes-retry-and-poison). */
         private RunResult fail(EngineFailure f, List<VendorJob> jobsSoFar) throws IOException {
             String key = writeErrors(f, jobsSoFar);
             long invalid = 0;

@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One vendor's engine error entries (RI §3.5), serialised as they arrive into a temporary file of
+ * One vendor's engine error entries (docs/CONTRACT.md#row-parsing-and-row-errors), serialised as they arrive into a temporary file of
  * comma-separated JSON objects. A feed of millions of bad rows therefore costs disk, not heap; the
  * entries are copied into {@code errors.json} at the end, in vendor and row order.
  *
@@ -124,7 +124,7 @@ final class ErrorLog implements Closeable {
         }
     }
 
-    /** A vendor-level entry (RI §4.9 shape), not counted in {@code invalid_rows}. */
+    /** A vendor-level entry (docs/CONTRACT.md#artifacts shape), not counted in {@code invalid_rows}. */
     Map<String, Object> omissionNotice() {
         StringBuilder why = new StringBuilder();
         if (omittedByThreshold > 0) {

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Artifacts as files at {@code <output-dir>/<key>} (RI §7); existing files are overwritten. */
+/** Artifacts as files at {@code <output-dir>/<key>} (docs/CONTRACT.md#local-run-cli); existing files are overwritten. */
 public final class LocalArtifactSink implements ArtifactSink {
 
     private final Path root;

@@ -3,11 +3,11 @@ package com.relay.engine.run;
 import java.util.Map;
 
 /**
- * How a run ended. {@code artifacts} maps artifact names (RI §4.9: config_snapshot,
+ * How a run ended. {@code artifacts} maps artifact names (docs/CONTRACT.md#artifacts: config_snapshot,
  * inbound_&lt;v&gt;, input_manifest, normalized_&lt;v&gt;, errors, merged_inventory, run_summary) to keys,
  * in the order they were written.
  *
- * @param rowsProcessed total_rows (RI §3.11) when known, else 0
+ * @param rowsProcessed total_rows (docs/CONTRACT.md#error-thresholds) when known, else 0
  */
 public record RunResult(String status, String stage, String failedStage, String errorCode, String errorMessage,
                         String errorsArtifactKey, Map<String, String> artifacts, long rowsProcessed,

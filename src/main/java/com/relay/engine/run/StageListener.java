@@ -2,7 +2,7 @@ package com.relay.engine.run;
 
 /**
  * Told when a run stage starts and how many rows have been read so far, so the worker can write
- * the stage (forward only) and progress to the run record while a long run works (RI §4.1).
+ * the stage (forward only) and progress to the run record while a long run works (docs/CONTRACT.md#statuses-and-stages).
  */
 public interface StageListener {
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What the caller found for one vendor of the configuration. {@code feed == null} means the
- * vendor is missing (RI §3.12). The manifest fields describe where the bytes came from (S3 object
+ * vendor is missing (docs/CONTRACT.md#missing-vendors). The manifest fields describe where the bytes came from (S3 object
  * or CLI file) and go into {@code input_manifest.json} as given, after the common ones.
  *
  * @param feedName       last path segment of the source (the inbound copy's file name)
@@ -27,7 +27,7 @@ public record VendorInput(String vendorId, Source feed, String feedName, long fe
     public interface Source {
         InputStream open() throws IOException;
 
-        /** Marker: a configured SKU map that does not exist (RI §3.6). */
+        /** Marker: a configured SKU map that does not exist (docs/CONTRACT.md#sku-map). */
         Source MISSING = () -> {
             throw new IOException("missing sku map");
         };

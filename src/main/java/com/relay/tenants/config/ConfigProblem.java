@@ -3,7 +3,7 @@ package com.relay.tenants.config;
 import java.util.Objects;
 
 /**
- * One validation problem (RI §2.3): {@code path} uses dots for keys and {@code [i]} for list
+ * One validation problem (docs/CONTRACT.md#validation): {@code path} uses dots for keys and {@code [i]} for list
  * indexes ({@code vendors[0].parser.column_map.sku}); the empty path denotes the document itself.
  * {@code code} is null except {@value #UNSUPPORTED_SCHEMA_VERSION}.
  */
@@ -20,7 +20,7 @@ public record ConfigProblem(String path, String message, String code) {
         return new ConfigProblem(path, message, null);
     }
 
-    /** The CLI's standard-error line for this problem (RI §7): {@code <path>: <message>}. */
+    /** The CLI's standard-error line for this problem (docs/CONTRACT.md#local-run-cli): {@code <path>: <message>}. */
     public String toCliLine() {
         return path + ": " + message;
     }

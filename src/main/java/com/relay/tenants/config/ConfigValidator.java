@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One validation pass over a parsed document (RI §2.2–§2.3): collects every problem in document
+ * One validation pass over a parsed document (docs/CONTRACT.md#schema to docs/CONTRACT.md#validation): collects every problem in document
  * order (fields in the order of the specification's tables, list elements by index, unknown keys of
  * an object after its known fields) and builds the normalised {@link TenantConfig} when there is
  * none. Not thread-safe; one instance per document.
@@ -48,7 +48,7 @@ final class ConfigValidator {
 
     private final TenantConfigParser.Context context;
     private final FieldReader fields = new FieldReader();
-    /** The tenant id when it is valid; the tenant-isolation checks need it (RI §2.2). */
+    /** The tenant id when it is valid; the tenant-isolation checks need it (docs/CONTRACT.md#schema). */
     private String tenantId;
 
     ConfigValidator(TenantConfigParser.Context context) {
@@ -59,7 +59,7 @@ final class ConfigValidator {
         if (!(document instanceof DocumentNode.Mapping mapping)) {
             return new ValidationResult.Invalid(List.of(ConfigProblem.of("", "must be an object")));
         }
-        // RI §2.3 step 2: a document of another schema version is not checked further.
+        // docs/CONTRACT.md#validation step 2: a document of another schema version is not checked further.
         DocumentNode schemaVersion = mapping.entries().get("schema_version");
         if (schemaVersion != null && !isIntegerOne(schemaVersion)) {
             return new ValidationResult.Invalid(List.of(new ConfigProblem("schema_version",

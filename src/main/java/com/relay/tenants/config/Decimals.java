@@ -3,11 +3,11 @@ package com.relay.tenants.config;
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
-/** Decimal syntax and limits of RI §2.1; the engine's cells share the bound (issue 17). */
+/** Decimal syntax and limits of docs/CONTRACT.md#format-and-value-types; the engine's cells share the bound (issue 17). */
 public final class Decimals {
 
     /**
-     * Decimal syntax of RI §2.1: optional sign, ASCII digits with an optional point ({@code .5} and
+     * Decimal syntax of docs/CONTRACT.md#format-and-value-types: optional sign, ASCII digits with an optional point ({@code .5} and
      * {@code 5.} allowed), optional exponent. ASCII only: {@link BigDecimal} itself would also take
      * other Unicode digits.
      */
@@ -15,7 +15,7 @@ public final class Decimals {
 
     /**
      * Bound on |scale| and on the number of digits. Decimals are serialised in plain notation
-     * (RI §2.1), so {@code 1e999999999} would otherwise become a billion-character string; no
+     * (docs/CONTRACT.md#format-and-value-types), so {@code 1e999999999} would otherwise become a billion-character string; no
      * price, margin or ratio comes anywhere near this bound. Feed cells (engine {@code CellParsers})
      * use the same bound, so a value from either side formats and prices in bounded time.
      */

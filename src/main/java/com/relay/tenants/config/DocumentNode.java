@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The parsed configuration document before validation: one small, format-neutral tree for JSON
- * and YAML, so that both formats are validated by exactly the same code (RI §2.1). Scalars keep
- * the text as written, which RI §2.3 needs for {@code unsupported schema_version <n>}.
+ * and YAML, so that both formats are validated by exactly the same code (docs/CONTRACT.md#format-and-value-types). Scalars keep
+ * the text as written, which docs/CONTRACT.md#validation needs for {@code unsupported schema_version <n>}.
  */
 sealed interface DocumentNode {
 
@@ -21,7 +21,7 @@ sealed interface DocumentNode {
     /**
      * A number literal. {@code value} is the exact decimal as written (scale kept), or null when
      * it cannot be held sensibly (e.g. an exponent of a billion digits' magnitude); {@code integral}
-     * is true for an integer literal (no fraction, no exponent), RI §2.1.
+     * is true for an integer literal (no fraction, no exponent), docs/CONTRACT.md#format-and-value-types.
      */
     record Number(BigDecimal value, boolean integral, String asWritten) implements DocumentNode {}
 

@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Encoding-name normalisation of RI §3.2, shared by validation (RI §2.3) and the engine's decoder:
- * empty → {@code utf-8}; otherwise trim (RI §1.4 whitespace), lower-case, {@code _} → {@code -},
+ * Encoding-name normalisation of docs/CONTRACT.md#decoding, shared by validation (docs/CONTRACT.md#validation) and the engine's decoder:
+ * empty → {@code utf-8}; otherwise trim (docs/CONTRACT.md#conventions whitespace), lower-case, {@code _} → {@code -},
  * then exactly the names below. {@code latin1}, {@code cp1252}, {@code ascii}, {@code utf-8-sig},
  * {@code utf-16le} and everything else are unsupported.
  */
 public final class EncodingNames {
 
-    /** The {@code encoding} validation message (RI §2.3). */
+    /** The {@code encoding} validation message (docs/CONTRACT.md#validation). */
     public static final String ALLOWED_NAMES_MESSAGE =
             "must be one of: utf-8, utf8, latin-1, iso-8859-1, iso8859-1, windows-1252, utf-16";
 
@@ -46,7 +46,7 @@ public final class EncodingNames {
         return resolve(name).isPresent();
     }
 
-    /** The RI §3.2 normal form: empty → {@code utf-8}, else trimmed, lower-cased, {@code _} → {@code -}. */
+    /** The docs/CONTRACT.md#decoding normal form: empty → {@code utf-8}, else trimmed, lower-cased, {@code _} → {@code -}. */
     static String normalise(String name) {
         if (name.isEmpty()) {
             return "utf-8";

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Typed, strict access to document fields (RI §2.1) that records every problem with its path and
- * the exact RI §2.3 message. Getters return null when the value is absent-and-nullable or invalid
+ * Typed, strict access to document fields (docs/CONTRACT.md#format-and-value-types) that records every problem with its path and
+ * the exact docs/CONTRACT.md#validation message. Getters return null when the value is absent-and-nullable or invalid
  * (a problem is then recorded); the caller only builds a configuration when no problem exists.
  */
 final class FieldReader {
@@ -181,7 +181,7 @@ final class FieldReader {
             return new LinkedHashMap<>(entries);
         }
 
-        /** Reports every key that no rule read, in document order (RI §2.1: unknown keys are rejected). */
+        /** Reports every key that no rule read, in document order (docs/CONTRACT.md#format-and-value-types: unknown keys are rejected). */
         void finish() {
             for (String key : entries.keySet()) {
                 if (!known.contains(key)) {

@@ -17,13 +17,13 @@ import java.util.Map;
 /**
  * Reads a JSON text into a {@link DocumentNode} tree with Jackson's streaming parser, so that every
  * number keeps its literal text (exact decimals with their scale, integer vs fraction/exponent,
- * RI §2.1) instead of going through doubles. Iterative, so nesting depth costs no stack; Jackson's
+ * docs/CONTRACT.md#format-and-value-types) instead of going through doubles. Iterative, so nesting depth costs no stack; Jackson's
  * own limits (nesting depth, number length) apply and count as malformed JSON.
  */
 final class JsonDocumentReader {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            // A key given twice is ambiguous: reject it as a syntax error, as YAML does (RI §2.1).
+            // A key given twice is ambiguous: reject it as a syntax error, as YAML does (docs/CONTRACT.md#format-and-value-types).
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 

@@ -17,7 +17,7 @@ import java.util.StringTokenizer;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
 
-/** The {@code notifications} and {@code schedule} sections (notifications.md §2). */
+/** The {@code notifications} and {@code schedule} sections (docs/CONTRACT.md#notification-and-schedule-configuration). */
 final class NotificationsValidator {
 
     static final String DEFAULT_URL = "https://ntfy.sh";
@@ -47,7 +47,7 @@ final class NotificationsValidator {
 
     private final FieldReader fields;
     private final TenantConfigParser.Context context;
-    /** Valid tenant id or null: token references are tenant-scoped (notifications.md §2.3). */
+    /** Valid tenant id or null: token references are tenant-scoped (docs/CONTRACT.md#token-secret-references). */
     private final String tenantId;
 
     NotificationsValidator(FieldReader fields, TenantConfigParser.Context context, String tenantId) {
@@ -179,7 +179,7 @@ final class NotificationsValidator {
     /**
      * The ntfy base URL with trailing {@code /} removed, or null when not allowed: absolute,
      * {@code https} ({@code http} for loopback hosts or with {@code NOTIFY_ALLOW_INSECURE_HTTP}), a
-     * host, no user info, query or fragment, at most 2048 characters (notifications.md §2.1).
+     * host, no user info, query or fragment, at most 2048 characters (docs/CONTRACT.md#the-notifications-section).
      */
     static String normaliseServerUrl(String url, TenantConfigParser.Context context) {
         URI uri = absoluteUri(url);
@@ -257,7 +257,7 @@ final class NotificationsValidator {
         return scheme.equals("http") || scheme.equals("https");
     }
 
-    /** null when the reference is acceptable in this context (notifications.md §2.3), else the message. */
+    /** null when the reference is acceptable in this context (docs/CONTRACT.md#token-secret-references), else the message. */
     String tokenReferenceProblem(String ref) {
         String tenant = tenantId != null ? tenantId : "<tenant_id>";
         String envPrefix = tenantId != null ? SecretReferences.envPrefix(tenantId) : "RELAY_SECRET_<TENANT_ID>_";
@@ -272,7 +272,7 @@ final class NotificationsValidator {
             }
             return context.runMode() == TenantConfigParser.RunMode.AWS ? ENV_MODE_MESSAGE : null;
         }
-        // Embedded mode cannot resolve ssm:/secretsmanager: references (RI §1.3); that surfaces at
+        // Embedded mode cannot resolve ssm:/secretsmanager: references (docs/CONTRACT.md#run-modes); that surfaces at
         // delivery as CONFIG_ERROR, so a stored configuration stays valid in every mode.
         if (ref.startsWith("ssm:")) {
             return scopedName(ref.substring("ssm:".length()), "/relay/ntfy/", SSM_NAME) ? null : formMessage;
@@ -299,7 +299,7 @@ final class NotificationsValidator {
         return tenantMatches && !name.isEmpty() && nameSyntax.matcher(name).matches();
     }
 
-    /** null for a valid schedule expression, else the notifications.md §2.4 message. */
+    /** null for a valid schedule expression, else the docs/CONTRACT.md#notification-validation-messages message. */
     static String cronProblem(String cron) {
         // Quartz splits the expression on spaces and tabs; count fields the same way.
         StringTokenizer tokens = new StringTokenizer(cron, " \t", false);

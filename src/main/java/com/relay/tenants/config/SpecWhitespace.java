@@ -1,7 +1,7 @@
 package com.relay.tenants.config;
 
 /**
- * The whitespace set of RI §1.4, used by every "trim" in the specification. Unlike
+ * The whitespace set of docs/CONTRACT.md#conventions, used by every "trim" in the specification. Unlike
  * {@link Character#isWhitespace(int)} it includes the no-break spaces U+00A0, U+2007 and U+202F.
  */
 public final class SpecWhitespace {
@@ -13,7 +13,7 @@ public final class SpecWhitespace {
                 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
     }
 
-    /** Removes leading and trailing RI §1.4 whitespace (all set members are BMP characters). */
+    /** Removes leading and trailing docs/CONTRACT.md#conventions whitespace (all set members are BMP characters). */
     public static String trim(String s) {
         int start = 0;
         int end = s.length();

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A validated, normalised tenant configuration (RI §2.2). Every default is filled in; optional
+ * A validated, normalised tenant configuration (docs/CONTRACT.md#schema). Every default is filled in; optional
  * objects that are absent are {@code null}. Produced only by {@link TenantConfigParser}, so code
- * that receives one may rely on every rule of RI §2.3 holding.
+ * that receives one may rely on every rule of docs/CONTRACT.md#validation holding.
  */
 public record TenantConfig(
         int schemaVersion,
@@ -75,7 +75,7 @@ public record TenantConfig(
         public boolean warnOnly() { return "warn_only".equals(missingRequiredVendorPolicy); }
     }
 
-    /** notifications.md §2.1; {@code ntfy} is required when the object is present. */
+    /** docs/CONTRACT.md#the-notifications-section; {@code ntfy} is required when the object is present. */
     public record Notifications(Ntfy ntfy) {}
 
     /** @param priority outcome (SUCCEEDED/FAILED) → 1..5 */

@@ -25,8 +25,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The normalised JSON form of a configuration (RI §2.5, §2.6): what the tenants table stores and
- * {@code GET /v1/tenants/{id}} returns. Keys in the order of the RI §2.2 tables, every default
+ * The normalised JSON form of a configuration (docs/CONTRACT.md#tenants-table, docs/CONTRACT.md#example-configuration): what the tenants table stores and
+ * {@code GET /v1/tenants/{id}} returns. Keys in the order of the docs/CONTRACT.md#schema tables, every default
  * present, decimals as strings in plain notation ({@code "0.20"}, {@code 1E+3 → "1000"}), absent
  * optional objects as {@code null}, notification priorities as integers.
  *
@@ -40,7 +40,7 @@ public final class TenantConfigJson {
 
     private TenantConfigJson() {}
 
-    /** Compact JSON text, UTF-8 characters written as themselves (RI §1.4). */
+    /** Compact JSON text, UTF-8 characters written as themselves (docs/CONTRACT.md#conventions). */
     public static String toJson(TenantConfig config) {
         try {
             return MAPPER.writeValueAsString(toObjectNode(config));

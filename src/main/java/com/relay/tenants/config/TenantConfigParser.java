@@ -11,14 +11,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Parses, validates and normalises a tenant configuration (RI §2, notifications.md §2).
+ * Parses, validates and normalises a tenant configuration (docs/CONTRACT.md#tenant-configuration, docs/CONTRACT.md#notification-and-schedule-configuration).
  *
  * <p>Pure and thread-safe: no state besides immutable settings, no I/O, no clock. Every outcome is a
  * {@link ValidationResult}; no input makes it throw.
  */
 public final class TenantConfigParser {
 
-    /** The document format (RI §2.1). */
+    /** The document format (docs/CONTRACT.md#format-and-value-types). */
     public enum Format {
         JSON, YAML;
 
@@ -59,10 +59,10 @@ public final class TenantConfigParser {
         }
     }
 
-    /** Entry point of the validation: the CLI also accepts {@code inbound.type: local} (RI §2.2, §7). */
+    /** Entry point of the validation: the CLI also accepts {@code inbound.type: local} (docs/CONTRACT.md#schema, docs/CONTRACT.md#local-run-cli). */
     public enum EntryPoint { API, CLI }
 
-    /** {@code RELAY_MODE} (RI §1.3); decides whether {@code env:} token references are allowed (notifications.md §2.3). */
+    /** {@code RELAY_MODE} (docs/CONTRACT.md#run-modes); decides whether {@code env:} token references are allowed (docs/CONTRACT.md#token-secret-references). */
     public enum RunMode {
         EMBEDDED, LOCALSTACK, AWS;
 
@@ -84,7 +84,7 @@ public final class TenantConfigParser {
      * Where the validation runs.
      *
      * @param allowInsecureHttp {@code NOTIFY_ALLOW_INSECURE_HTTP}: plain {@code http} ntfy URLs to
-     *                          non-loopback hosts (notifications.md §2.1)
+     *                          non-loopback hosts (docs/CONTRACT.md#the-notifications-section)
      */
     public record Context(EntryPoint entryPoint, RunMode runMode, boolean allowInsecureHttp, int maxVendors) {
         public Context {
@@ -107,7 +107,7 @@ public final class TenantConfigParser {
                     .withMaxVendors(settings.engine().maxVendorsPerRun());
         }
 
-        /** CLI validation: notifications and schedule are validated as in {@code embedded} mode (RI §7). */
+        /** CLI validation: notifications and schedule are validated as in {@code embedded} mode (docs/CONTRACT.md#local-run-cli). */
         public static Context cli() {
             return new Context(EntryPoint.CLI, RunMode.EMBEDDED, false, 0);
         }

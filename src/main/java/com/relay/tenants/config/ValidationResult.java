@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Outcome of {@link TenantConfigParser#parse}: exactly one of a valid normalised configuration, a
- * syntax error (RI §2.3 step 1, HTTP 400) or a non-empty list of problems (steps 2–3, HTTP 422).
+ * syntax error (docs/CONTRACT.md#validation step 1, HTTP 400) or a non-empty list of problems (steps 2–3, HTTP 422).
  */
 public sealed interface ValidationResult
         permits ValidationResult.Valid, ValidationResult.SyntaxError, ValidationResult.Invalid {
@@ -26,7 +26,7 @@ public sealed interface ValidationResult
             }
         }
 
-        /** True for the single-problem result of RI §2.3 step 2 (CLI prints this code first, RI §7). */
+        /** True for the single-problem result of docs/CONTRACT.md#validation step 2 (CLI prints this code first, docs/CONTRACT.md#local-run-cli). */
         public boolean unsupportedSchemaVersion() {
             return problems.size() == 1 && ConfigProblem.UNSUPPORTED_SCHEMA_VERSION.equals(problems.get(0).code());
         }

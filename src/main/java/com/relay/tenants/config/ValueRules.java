@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Value rules of RI §2.2 that need more than a comparison. */
+/** Value rules of docs/CONTRACT.md#schema that need more than a comparison. */
 final class ValueRules {
 
     /** IANA region ids known to the JDK's tz database; offsets ({@code +01:00}, {@code Z}) are not among them. */
@@ -29,13 +29,13 @@ final class ValueRules {
         return CURRENCY_SYNTAX.matcher(code).matches() && CURRENCY_CODES.contains(code);
     }
 
-    /** Comma, semicolon, TAB or vertical bar: exactly one character (RI §2.2 Parser). */
+    /** Comma, semicolon, TAB or vertical bar: exactly one character (docs/CONTRACT.md#schema Parser). */
     static boolean isDelimiter(String delimiter) {
         return delimiter.equals(",") || delimiter.equals(";") || delimiter.equals("\t") || delimiter.equals("|");
     }
 
     /**
-     * {@code 0 <= ending < 1} with at most two decimal places (RI §2.2 Rounding). Places are counted
+     * {@code 0 <= ending < 1} with at most two decimal places (docs/CONTRACT.md#schema Rounding). Places are counted
      * on the value: {@code 0.990} is 0.99 and allowed.
      */
     static boolean isPriceEnding(BigDecimal ending) {

@@ -24,7 +24,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * Reads one YAML document into a {@link DocumentNode} tree (RI §2.1): YAML 1.2 core schema (only
+ * Reads one YAML document into a {@link DocumentNode} tree (docs/CONTRACT.md#format-and-value-types): YAML 1.2 core schema (only
  * {@code true}/{@code false} in their core spellings are booleans, {@code yes}/{@code on} are
  * strings), a single document, duplicate keys and custom tags are syntax errors.
  *

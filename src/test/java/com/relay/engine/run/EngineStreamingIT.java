@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine streams (RI §3.7): {@code relay local-run} in a child JVM with a 48 MB heap runs
+ * The engine streams (docs/CONTRACT.md#orchestration-streaming-and-memory): {@code relay local-run} in a child JVM with a 48 MB heap runs
  * feeds several times larger than that heap, with a 600,000-SKU merge that cannot fit in it, so
  * both the merge and the normalized-file sort must spill to disk and finish with an external merge.
  */

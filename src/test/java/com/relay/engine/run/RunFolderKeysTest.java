@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** RI §4.6 artifact-key guard (issue 17 #15: a trailing {@code /..} passed). */
+/** docs/CONTRACT.md#what-each-step-writes artifact-key guard (issue 17 #15: a trailing {@code /..} passed). */
 class RunFolderKeysTest {
 
     private static final String RUN = "3f1c2a4e-1b2c-4d5e-8f90-123456789abc";

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** RI §3.2 encoding-name normalisation and its use in validation (RI §2.3). */
+/** docs/CONTRACT.md#decoding encoding-name normalisation and its use in validation (docs/CONTRACT.md#validation). */
 class EncodingNamesTest {
 
     static Stream<Arguments> acceptedNames() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** notifications.md §2: the {@code notifications} and {@code schedule} sections and their messages (§2.4). */
+/** docs/CONTRACT.md#notification-and-schedule-configuration: the {@code notifications} and {@code schedule} sections and their messages (docs/CONTRACT.md#notification-validation-messages). */
 class NotificationsConfigTest {
 
     static final String URL = "must be an absolute https URL without user info, query or fragment";
@@ -41,7 +41,7 @@ class NotificationsConfigTest {
 
     static final String P = "notifications.ntfy.";
 
-    /** notifications.md §2 example, for tenant acme. */
+    /** docs/CONTRACT.md#notification-and-schedule-configuration example, for tenant acme. */
     static final String EXAMPLE_YAML = """
             notifications:
               ntfy:
@@ -276,7 +276,7 @@ class NotificationsConfigTest {
                 Arguments.of("0 0 6 * * ? 2030", null),
                 Arguments.of("0 */15 * * * ?", null),
                 Arguments.of("0 0 12 L * ?", null),
-                Arguments.of("*/30 * * * * ?", CRON_SECONDS),   // notifications.md §10.7 S11
+                Arguments.of("*/30 * * * * ?", CRON_SECONDS),   // docs/CONTRACT.md#scheduler-vectors S11
                 Arguments.of("30 0 6 * * ?", CRON_SECONDS),
                 Arguments.of("00 0 6 * * ?", CRON_SECONDS),
                 Arguments.of("0 6 * * *", CRON_FIELDS),

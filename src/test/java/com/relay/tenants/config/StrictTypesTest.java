@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * RI §2.1 value types, in JSON and YAML: each row puts one literal (as written in that format) into
+ * docs/CONTRACT.md#format-and-value-types value types, in JSON and YAML: each row puts one literal (as written in that format) into
  * a field of the type under test and expects either the normalised value or the exact message.
  */
 class StrictTypesTest {
@@ -157,7 +157,7 @@ class StrictTypesTest {
                 rejected(json, Field.BOOLEAN, "\"yes\"", "must be a boolean"),
                 accepted(yaml, Field.BOOLEAN, "true", true),
                 accepted(yaml, Field.BOOLEAN, "false", false),
-                // YAML 1.2 core schema spellings (RI §2.1 names the core schema)
+                // YAML 1.2 core schema spellings (docs/CONTRACT.md#format-and-value-types names the core schema)
                 accepted(yaml, Field.BOOLEAN, "True", true),
                 accepted(yaml, Field.BOOLEAN, "FALSE", false),
                 rejected(yaml, Field.BOOLEAN, "yes", "must be a boolean"),

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** RI §2.5/§2.6 normalised JSON: key order, decimals as plain strings, nulls, round trip. */
+/** docs/CONTRACT.md#tenants-table, docs/CONTRACT.md#example-configuration normalised JSON: key order, decimals as plain strings, nulls, round trip. */
 class TenantConfigJsonTest {
 
     /** Every optional part present, in YAML, through the CLI (so a local vendor is allowed). */

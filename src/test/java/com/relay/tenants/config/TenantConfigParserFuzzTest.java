@@ -7,7 +7,7 @@ import com.relay.tenants.config.TenantConfigParser.Format;
 import java.util.Arrays;
 
 /**
- * Coverage-guided fuzzing (Jazzer) of tenant configuration parsing and validation (RI §2.3), JSON
+ * Coverage-guided fuzzing (Jazzer) of tenant configuration parsing and validation (docs/CONTRACT.md#validation), JSON
  * and YAML. Byte 0 picks the format (bit 0) and the context (the rest, modulo the contexts of
  * {@link TenantConfigParserProperties}); the rest is the document. The outcome must be one of the
  * documented results (the same check as the jqwik properties), a valid one a fixed point of

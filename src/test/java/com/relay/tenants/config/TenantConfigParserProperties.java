@@ -24,7 +24,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Whatever bytes arrive, the parser answers with one of the documented outcomes (RI §2.3): a valid
+ * Whatever bytes arrive, the parser answers with one of the documented outcomes (docs/CONTRACT.md#validation): a valid
  * normalised configuration, a syntax error, or a non-empty list of well-formed problems. Never an
  * exception. A valid outcome is also a fixed point of normalise → parse → normalise.
  */

@@ -25,10 +25,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** RI §2.6 example, RI §9.12 scenarios 6–10, RI §9.14 CLI check, syntax errors and format selection. */
+/** docs/CONTRACT.md#example-configuration example, docs/CONTRACT.md#api-and-configuration-scenarios scenarios 6–10, docs/CONTRACT.md#storage-and-cli-checks CLI check, syntax errors and format selection. */
 class TenantConfigParserTest {
 
-    /** RI §2.6, verbatim: valid for the CLI only because of {@code type: local}. */
+    /** docs/CONTRACT.md#example-configuration, verbatim: valid for the CLI only because of {@code type: local}. */
     static final String EXAMPLE_LOCAL_YAML = """
             schema_version: 1
             tenant_id: test_tenant
@@ -67,7 +67,7 @@ class TenantConfigParserTest {
               columns: [sku, quantity_available, price, vendor_id, updated_at]
             """;
 
-    /** The API equivalent (RI §2.6): s3 vendors and an s3 SKU map. */
+    /** The API equivalent (docs/CONTRACT.md#example-configuration): s3 vendors and an s3 SKU map. */
     static final String EXAMPLE_S3_YAML = EXAMPLE_LOCAL_YAML
             .replace("inbound: {type: local}\n    parser:\n      format: csv\n      delimiter: \",\"\n      encoding: utf-8\n"
                             + "      column_map: {sku: SKU, quantity_available: QTY, cost: COST, map_price: MAP}\n"
@@ -78,7 +78,7 @@ class TenantConfigParserTest {
                             + "    sku_map: {type: s3, s3_key: tenants/test_tenant/maps/sku_map_vendor_1.csv}")
             .replace("inbound: {type: local}", "inbound: {type: s3, s3_prefix: tenants/test_tenant/inbound/vendor_2/}");
 
-    /** RI §2.6 normalised form, with vendor_2 (omitted there "for brevity") written out. */
+    /** docs/CONTRACT.md#example-configuration normalised form, with vendor_2 (omitted there "for brevity") written out. */
     static final String EXAMPLE_NORMALISED_JSON = """
             {
               "schema_version": 1, "tenant_id": "test_tenant", "timezone": "America/Los_Angeles",
@@ -135,7 +135,7 @@ class TenantConfigParserTest {
     void example_with_s3_vendors_normalises_to_the_documented_json() {
         TenantConfig config = configOf(parseYaml(EXAMPLE_S3_YAML, API));
 
-        // RI §1.4: tests compare parsed JSON, never JSON bytes.
+        // docs/CONTRACT.md#conventions: tests compare parsed JSON, never JSON bytes.
         assertThat(json(TenantConfigJson.toJson(config))).isEqualTo(json(EXAMPLE_NORMALISED_JSON));
         assertThat(json(ConfigFixtures.text(TenantConfigJson.toObjectNode(config)))).isEqualTo(json(EXAMPLE_NORMALISED_JSON));
     }
@@ -198,7 +198,7 @@ class TenantConfigParserTest {
 
     @Test
     void cli_schema_version_2_gives_the_documented_standard_error_lines() {
-        // RI §9.14: otherwise minimal configuration with schema_version 2.
+        // docs/CONTRACT.md#storage-and-cli-checks: otherwise minimal configuration with schema_version 2.
         String yaml = """
                 schema_version: 2
                 tenant_id: acme
@@ -231,7 +231,7 @@ class TenantConfigParserTest {
 
     static Stream<Arguments> malformedDocuments() {
         return Stream.of(
-                Arguments.of(Format.JSON, "{\"tenant_id\": ", SyntaxErrorCode.MALFORMED_JSON),  // RI §9.12 #10
+                Arguments.of(Format.JSON, "{\"tenant_id\": ", SyntaxErrorCode.MALFORMED_JSON),  // docs/CONTRACT.md#api-and-configuration-scenarios #10
                 Arguments.of(Format.JSON, "", SyntaxErrorCode.MALFORMED_JSON),
                 Arguments.of(Format.JSON, "{\"a\": 1} {\"b\": 2}", SyntaxErrorCode.MALFORMED_JSON),
                 Arguments.of(Format.JSON, "{\"a\": 1, \"a\": 2}", SyntaxErrorCode.MALFORMED_JSON),

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every message of the RI §2.3 table, each triggered on the minimal valid configuration. */
+/** Every message of the docs/CONTRACT.md#validation table, each triggered on the minimal valid configuration. */
 class ValidationMessagesTest {
 
     static final String ENCODING = "must be one of: utf-8, utf8, latin-1, iso-8859-1, iso8859-1, windows-1252, utf-16";
@@ -82,7 +82,7 @@ class ValidationMessagesTest {
                 row("unknown sku_map key", set("vendors[0].sku_map.path", "\"x\""), problem("vendors[0].sku_map.path", "unknown field")),
                 row("unknown column_map key", set("vendors[0].parser.column_map.qty", "\"QTY\""),
                         problem("vendors[0].parser.column_map.qty", "unknown field")),
-                row("unknown pricing key (RI §9.12 #9)", set("pricing.margin", "0.2"), problem("pricing.margin", "unknown field")),
+                row("unknown pricing key (docs/CONTRACT.md#api-and-configuration-scenarios #9)", set("pricing.margin", "0.2"), problem("pricing.margin", "unknown field")),
                 row("unknown map_policy key", set("pricing.map_policy.floor", "1"), problem("pricing.map_policy.floor", "unknown field")),
                 row("unknown rounding key", set("pricing.rounding.digits", "2"), problem("pricing.rounding.digits", "unknown field")),
                 row("unknown merge key", set("merge.tie_break", "\"x\""), problem("merge.tie_break", "unknown field")),
@@ -187,7 +187,7 @@ class ValidationMessagesTest {
                 row("negative base_margin_pct", set("pricing.base_margin_pct", "-0.01"), problem("pricing.base_margin_pct", "must be >= 0")),
                 row("negative min_price", set("pricing.min_price", "\"-1\""), problem("pricing.min_price", "must be >= 0")),
                 row("negative shipping", set("pricing.shipping_handling_flat", "-5"), problem("pricing.shipping_handling_flat", "must be >= 0")),
-                row("negative increment (RI §9.12 #6)", set("pricing.rounding.increment", "-1"), problem("pricing.rounding.increment", "must be >= 0")),
+                row("negative increment (docs/CONTRACT.md#api-and-configuration-scenarios #6)", set("pricing.rounding.increment", "-1"), problem("pricing.rounding.increment", "must be >= 0")),
                 row("ending 1", set("pricing.rounding.ending", "1"),
                         problem("pricing.rounding.ending", "must be >= 0 and < 1 with at most 2 decimal places")),
                 row("ending with 3 places", set("pricing.rounding.ending", "0.999"),
@@ -204,7 +204,7 @@ class ValidationMessagesTest {
                 // parser
                 row("column_map value empty", set("vendors[0].parser.column_map.sku", "\"\""),
                         problem("vendors[0].parser.column_map.sku", "must not be empty")),
-                row("encoding (RI §9.12 #6)", set("vendors[0].parser.encoding", "\"cp1252\""), problem("vendors[0].parser.encoding", ENCODING)),
+                row("encoding (docs/CONTRACT.md#api-and-configuration-scenarios #6)", set("vendors[0].parser.encoding", "\"cp1252\""), problem("vendors[0].parser.encoding", ENCODING)),
                 row("delimiter of two characters", set("vendors[0].parser.delimiter", "\";;\""), problem("vendors[0].parser.delimiter", DELIMITER)),
                 row("delimiter colon", set("vendors[0].parser.delimiter", "\":\""), problem("vendors[0].parser.delimiter", DELIMITER)),
                 row("delimiter empty", set("vendors[0].parser.delimiter", "\"\""), problem("vendors[0].parser.delimiter", DELIMITER)),

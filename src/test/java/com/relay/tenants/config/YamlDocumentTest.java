@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** YAML specifics of RI §2.1: core schema, single mapping, duplicate keys, tags, aliases. */
+/** YAML specifics of docs/CONTRACT.md#format-and-value-types: core schema, single mapping, duplicate keys, tags, aliases. */
 class YamlDocumentTest {
 
     static final String VALID = """
