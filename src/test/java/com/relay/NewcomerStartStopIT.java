@@ -29,8 +29,8 @@ class NewcomerStartStopIT {
     void startsOnTheEmbeddedDefaultAndStopsOnInterrupt() throws Exception {
         int port = freePort();
         Path log = dataDir.resolve("relay.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), TestRelayApplication.class.getName())
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.java(),
+                "-cp", ChildJvm.classPath(), TestRelayApplication.class.getName())
                 .directory(new File(System.getProperty("user.dir")))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SERVER_PORT", Integer.toString(port));

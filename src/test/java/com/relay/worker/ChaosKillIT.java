@@ -3,6 +3,7 @@ package com.relay.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.relay.ChildJvm;
 import com.relay.api.Json;
 import com.relay.worker.ChaosChild.Point;
 import java.io.File;
@@ -155,8 +156,8 @@ class ChaosKillIT {
     private Child start(String name, String points) throws Exception {
         int port = freePort();
         Path log = dir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), ChaosChild.class.getName())
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.java(),
+                "-Xmx512m", "-cp", ChildJvm.classPath(), ChaosChild.class.getName())
                 .directory(new File(System.getProperty("user.dir")))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();

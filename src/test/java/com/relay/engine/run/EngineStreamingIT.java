@@ -2,6 +2,7 @@ package com.relay.engine.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.relay.ChildJvm;
 import com.relay.RelayMain;
 import com.relay.bench.FeedGenerator;
 import java.io.IOException;
@@ -35,8 +36,8 @@ class EngineStreamingIT {
         assertThat(inputBytes).isGreaterThan(3L * 48 * 1024 * 1024);
 
         Path spill = Files.createDirectories(dir.resolve("spill"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx48m", "-cp", System.getProperty("java.class.path"), RelayMain.class.getName(), "local-run",
+        List<String> cmd = new ArrayList<>(List.of(ChildJvm.java(),
+                "-Xmx48m", "-cp", ChildJvm.classPath(), RelayMain.class.getName(), "local-run",
                 "--config", data.config().toString(), "--output-dir", dir.resolve("out").toString(),
                 "--now", "2024-01-01T00:00:00Z", "--run-id", RUN_ID));
         data.vendorFiles().forEach((vendor, file) -> {

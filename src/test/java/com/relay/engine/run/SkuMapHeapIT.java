@@ -2,6 +2,7 @@ package com.relay.engine.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.relay.ChildJvm;
 import com.relay.RelayMain;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
@@ -43,8 +44,8 @@ class SkuMapHeapIT {
                 merge: {strategy: best_offer, best_offer: {landed_cost: {}}}
                 output: {columns: [sku, quantity_available]}
                 """);
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx32m", "-cp", System.getProperty("java.class.path"), RelayMain.class.getName(), "local-run",
+        ProcessBuilder pb = new ProcessBuilder(List.of(ChildJvm.java(),
+                "-Xmx32m", "-cp", ChildJvm.classPath(), RelayMain.class.getName(), "local-run",
                 "--config", config.toString(), "--vendor-file", "v1=" + feed, "--output-dir", dir.resolve("out").toString(),
                 "--now", "2024-01-01T00:00:00Z", "--run-id", RUN))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile());
