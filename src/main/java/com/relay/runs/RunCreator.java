@@ -1,5 +1,7 @@
 package com.relay.runs;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelaySettings;
@@ -174,7 +176,7 @@ public class RunCreator {
     Staleness staleness(Optional<Map<String, AttributeValue>> run, Instant now) {
         if (run.isEmpty()) return Staleness.GONE;
         Map<String, AttributeValue> item = run.get();
-        String status = item.get("status") == null ? null : item.get("status").s();
+        String status = text(item, "status");
         if ("SUCCEEDED".equals(status) || "FAILED".equals(status)) return Staleness.GONE;
         if ("QUEUED".equals(status) && !item.containsKey("enqueued_at") && item.get("requested_at") != null
                 && Instant.parse(item.get("requested_at").s()).toEpochMilli() < now.toEpochMilli() - orphanGraceMillis) {
@@ -275,11 +277,6 @@ public class RunCreator {
             log.warn("notification of run {} not prepared: {}", completion.runId(), e.getClass().getSimpleName());
             return Optional.empty();
         }
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 
     static Map<String, AttributeValue> queueFailure(String errorsKey, String now) {

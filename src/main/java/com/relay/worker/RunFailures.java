@@ -1,5 +1,7 @@
 package com.relay.worker;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
@@ -100,9 +102,5 @@ public class RunFailures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        return ReceiveDecision.text(item, name);
     }
 }

@@ -1,5 +1,7 @@
 package com.relay.worker;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
@@ -652,12 +654,6 @@ public class RunWorker {
         String message = root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("[\\r\\n]+", " ");
         String text = root.getClass().getSimpleName() + message;
         return text.length() > 1000 ? text.substring(0, 1000) : text;
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        if (item == null) return null;
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 
     private static void deleteTree(Path dir) {
