@@ -9,6 +9,7 @@ import com.relay.api.Ids;
 import com.relay.api.Json;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
+import com.relay.aws.QueueMessages;
 import com.relay.config.RelaySettings;
 import com.relay.logging.LogEvents;
 import com.relay.notify.Classification.Verdict;
@@ -58,6 +59,7 @@ public class NotificationDelivery {
     private final NotifyMetrics metrics;
     private final SqsClient sqs;
     private final String queueUrl;
+    private final QueueMessages queue;
     private final RelaySettings.Notify settings;
     private final RetryPolicy retry;
     private final Clock clock;
@@ -100,6 +102,7 @@ public class NotificationDelivery {
         this.metrics = metrics;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
+        this.queue = new QueueMessages(sqs, queueUrl);
         this.settings = settings;
         this.retry = RetryPolicy.of(settings);
         this.clock = clock;
@@ -340,12 +343,10 @@ public class NotificationDelivery {
         metrics.duration(Duration.between(leaseAt, now));
         LogEvents.warn(log, "notification_retry_scheduled", "notification_id", id, "deliveries", deliveries,
                 "delay_seconds", delay);
-        try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) delay));
-        } catch (RuntimeException e) {
+        queue.changeVisibility(receiptHandle, (int) delay, e -> {
             log.warn("notification visibility change failed notification_id={}: {}", id, e.getClass().getSimpleName());
             metrics.workerError("queue_visibility_error");
-        }
+        });
         return Outcome.REDELIVERY_SCHEDULED;
     }
 
@@ -368,11 +369,7 @@ public class NotificationDelivery {
         } catch (RuntimeException e) {
             log.warn("notification deferral copy not sent notification_id={}: {}; delaying the received message instead", id,
                     e.getClass().getSimpleName());
-            try {
-                sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) delay));
-            } catch (RuntimeException e2) {
-                metrics.workerError("queue_visibility_error");
-            }
+            queue.changeVisibility(receiptHandle, (int) delay, e2 -> metrics.workerError("queue_visibility_error"));
         }
         metrics.sent("deferred");
         LogEvents.warn(log, "notification_deferred", "notification_id", id, "service_name", service, "delay_seconds", delay);
@@ -425,12 +422,10 @@ public class NotificationDelivery {
     }
 
     private void delete(String receiptHandle) {
-        try {
-            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle));
-        } catch (RuntimeException e) {
+        queue.delete(receiptHandle, e -> {
             log.warn("notification message not deleted: {}", e.getClass().getSimpleName());
             metrics.workerError("queue_delete_error");
-        }
+        });
     }
 
     /** {@code ntfy:<lower-case host>} plus {@code :<port>} when not the scheme's default (§4.7). */

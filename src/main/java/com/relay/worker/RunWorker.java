@@ -5,6 +5,7 @@ import static com.relay.aws.DynamoItems.text;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
+import com.relay.aws.QueueMessages;
 import com.relay.config.RelaySettings;
 import com.relay.engine.run.EngineRun;
 import com.relay.engine.run.RunResult;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -73,9 +76,8 @@ public class RunWorker {
     private final TenantRepository tenants;
     private final S3Inputs s3Inputs;
     private final S3Client s3;
-    private final SqsClient sqs;
     private final String bucket;
-    private final String queueUrl;
+    private final QueueMessages queue;
     private final RelaySettings.Worker worker;
     private final RelaySettings.Engine engine;
     private final WorkerMetrics metrics;
@@ -102,9 +104,8 @@ public class RunWorker {
         this.tenants = tenants;
         this.s3Inputs = s3Inputs;
         this.s3 = s3;
-        this.sqs = sqs;
         this.bucket = resources.artifactBucket();
-        this.queueUrl = resources.jobsQueueUrl();
+        this.queue = new QueueMessages(sqs, resources.jobsQueueUrl());
         this.worker = settings.worker();
         this.engine = settings.engine();
         this.metrics = metrics;
@@ -247,13 +248,8 @@ public class RunWorker {
     private void heartbeat(RunAttempt attempt) {
         if (attempt.ended || attempt.handedBack || attempt.superseded) return;
         Instant now = now();
-        try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(attempt.receiptHandle)
-                    .visibilityTimeout(worker.visibilityTimeoutSeconds()));
-        } catch (SdkException e) {
-            metrics.error("queue_visibility_error");
-            LogEvents.warn(log, "queue_visibility_error", "run_id", attempt.runId(), "error", describe(e));
-        }
+        queue.changeVisibility(attempt.receiptHandle, worker.visibilityTimeoutSeconds(),
+                queueFailure("queue_visibility_error", "run_id", attempt.runId()));
         try {
             store.renewLease(attempt.runId(), attempt.attemptId, now.plusSeconds(worker.visibilityTimeoutSeconds() - 10L), now);
         } catch (RunAttemptStore.Superseded e) {
@@ -557,21 +553,23 @@ public class RunWorker {
     }
 
     private void delete(String receipt) {
-        try {
-            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receipt));
-        } catch (SdkException e) {
-            metrics.error("queue_delete_error");
-            LogEvents.warn(log, "queue_delete_error", "error", describe(e));
-        }
+        queue.delete(receipt, queueFailure("queue_delete_error"));
     }
 
     private void changeVisibility(String receipt, int seconds) {
-        try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receipt).visibilityTimeout(seconds));
-        } catch (SdkException e) {
-            metrics.error("queue_visibility_error");
-            LogEvents.warn(log, "queue_visibility_error", "error", describe(e));
-        }
+        queue.changeVisibility(receipt, seconds, queueFailure("queue_visibility_error"));
+    }
+
+    /** Counts and logs a failed SDK call as {@code event}; any other exception propagates, as it always has. */
+    private Consumer<RuntimeException> queueFailure(String event, Object... context) {
+        return e -> {
+            if (!(e instanceof SdkException)) throw e;
+            metrics.error(event);
+            Object[] fields = Arrays.copyOf(context, context.length + 2);
+            fields[context.length] = "error";
+            fields[context.length + 1] = describe(e);
+            LogEvents.warn(log, event, fields);
+        };
     }
 
     private void end(RunAttempt a) {
