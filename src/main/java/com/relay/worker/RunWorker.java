@@ -11,6 +11,7 @@ import com.relay.engine.run.EngineRun;
 import com.relay.engine.run.RunResult;
 import com.relay.engine.run.StageListener;
 import com.relay.engine.run.VendorInput;
+import com.relay.logging.Causes;
 import com.relay.logging.LogContext;
 import com.relay.logging.LogEvents;
 import com.relay.notify.RunNotifications;
@@ -407,11 +408,11 @@ public class RunWorker {
         }
         try (Tracer.SpanInScope inScope = tracer.withSpan(a.span)) {
             if (e != null) a.span.error(MessageTracing.bounded(e));
-            if (causedBy(e, RunAttemptStore.Superseded.class) || a.superseded) {
+            if (Causes.has(e, RunAttemptStore.Superseded.class) || a.superseded) {
                 LogEvents.info(log, "run_attempt_superseded");
                 return;
             }
-            if (a.handedBack || causedBy(e, RunAttempt.Aborted.class)) return;
+            if (a.handedBack || Causes.has(e, RunAttempt.Aborted.class)) return;
             boolean retryable = isRetryable(e);
             String type = retryable ? "run_retryable_error" : "run_unexpected_error";
             String lastError = retryable ? describe(e) : "unexpected error: " + describe(e);
@@ -619,21 +620,12 @@ public class RunWorker {
      * vanished) and network failures while streaming are retryable; anything else is unexpected.
      */
     static boolean isRetryable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof SdkException || t instanceof java.net.SocketException
                     || t instanceof java.net.SocketTimeoutException || t instanceof org.apache.http.ConnectionClosedException
                     || t instanceof org.apache.http.TruncatedChunkException) {
                 return true;
             }
-            if (t.getCause() == t) break;
-        }
-        return false;
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) return true;
-            if (t.getCause() == t) break;
         }
         return false;
     }
@@ -641,14 +633,8 @@ public class RunWorker {
     /** Error text for last_error and logs: the class and message, never credentials (SDK messages hold none). */
     static String describe(Throwable e) {
         if (e == null) return "unknown error";
-        Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SdkException) {
-                root = t;
-                break;
-            }
-            if (t.getCause() == null || t.getCause() == t) root = t;
-        }
+        Throwable sdk = Causes.find(e, SdkException.class).orElse(null);
+        Throwable root = sdk != null ? sdk : Causes.root(e);
         String message = root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("[\\r\\n]+", " ");
         String text = root.getClass().getSimpleName() + message;
         return text.length() > 1000 ? text.substring(0, 1000) : text;
