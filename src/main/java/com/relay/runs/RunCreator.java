@@ -5,6 +5,7 @@ import static com.relay.aws.DynamoItems.text;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelaySettings;
+import com.relay.engine.ErrorEntries;
 import com.relay.logging.LogContext;
 import com.relay.metrics.RelayMetrics;
 import io.micrometer.tracing.Span;
@@ -247,12 +248,9 @@ public class RunCreator {
 
     /** errors.json with the failure entry only (RI §4.7); null when the write failed (logged at WARN). */
     private String writeQueueErrors(String runId, String tenantId) {
-        String key = runId + "/tenants/" + tenantId + "/reports/errors.json";
+        String key = ErrorEntries.key(runId, tenantId);
         try {
-            Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("error_code", "QUEUE_UNAVAILABLE");
-            entry.put("error_message", QUEUE_UNAVAILABLE_MESSAGE);
-            String json = JSON.writeValueAsString(List.of(entry));
+            String json = JSON.writeValueAsString(List.of(ErrorEntries.failure("QUEUE_UNAVAILABLE", QUEUE_UNAVAILABLE_MESSAGE, null)));
             s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(json));
             return key;
         } catch (Exception e) {

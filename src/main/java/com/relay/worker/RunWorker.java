@@ -7,6 +7,7 @@ import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
 import com.relay.aws.QueueMessages;
 import com.relay.config.RelaySettings;
+import com.relay.engine.ErrorEntries;
 import com.relay.engine.run.EngineRun;
 import com.relay.engine.run.RunResult;
 import com.relay.engine.run.StageListener;
@@ -526,8 +527,8 @@ public class RunWorker {
     }
 
     private void failEarly(RunAttempt a, String code, String message) {
-        String key = a.runId() + "/tenants/" + a.tenantId() + "/reports/errors.json";
-        failures.putErrors(key, RunFailures.failureEntry(code, message, null));
+        String key = ErrorEntries.key(a.runId(), a.tenantId());
+        failures.putErrors(key, ErrorEntries.failure(code, message, null));
         a.earlyArtifacts = Map.of("errors", key);
         a.result = new RunResult(RunResult.FAILED, EngineRun.FETCH_INPUTS, EngineRun.FETCH_INPUTS, code, message, key,
                 a.earlyArtifacts, 0, 0);
