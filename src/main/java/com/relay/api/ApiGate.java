@@ -1,6 +1,7 @@
 package com.relay.api;
 
 import com.relay.config.RelaySettings;
+import com.relay.logging.Causes;
 import com.relay.logging.LogContext;
 import com.relay.observability.ApiRequestObserver;
 import jakarta.servlet.http.HttpServletRequest;
@@ -136,7 +137,7 @@ public class ApiGate {
         ApiException error;
         if (t instanceof ApiException api) {
             error = api;
-        } else if (t != null && hasCause(t, SdkException.class)) {
+        } else if (t != null && Causes.has(t, SdkException.class)) {
             log.warn("dependency failure (correlation_id={}): {}", correlationId, t.toString());
             error = ApiException.serviceUnavailable();
         } else {
@@ -149,13 +150,6 @@ public class ApiGate {
         Map<String, String> headers = new LinkedHashMap<>(error.headers());
         if (error.status() == 503) headers.putIfAbsent("Retry-After", "5");
         write(exchange, error.status(), ApiErrors.body(error, correlationId), headers);
-    }
-
-    private static boolean hasCause(Throwable t, Class<?> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) return true;
-        }
-        return false;
     }
 
     private static void write(Exchange exchange, int status, Object body, Map<String, String> headers) {

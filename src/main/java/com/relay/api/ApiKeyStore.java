@@ -1,5 +1,7 @@
 package com.relay.api;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.relay.aws.ProvisionedResources;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -131,13 +133,8 @@ public class ApiKeyStore {
     private static StoredKey toKey(Map<String, AttributeValue> item) {
         String hash = item.get("run_id").s().substring("apikey#".length());
         return new StoredKey(item.get("key_id").s(), item.get("key_tenant_id").s(),
-                java.util.HexFormat.of().parseHex(hash), str(item, "created_at"), str(item, "description"),
-                str(item, "last_used_at"));
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
+                java.util.HexFormat.of().parseHex(hash), text(item, "created_at"), text(item, "description"),
+                text(item, "last_used_at"));
     }
 
     private static AttributeValue s(String v) { return AttributeValue.fromS(v); }

@@ -3,6 +3,7 @@ package com.relay.api;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.relay.config.RelaySettings;
+import com.relay.logging.Causes;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +67,12 @@ public class BearerTokenAuthenticator {
         } catch (JwtValidationException e) {
             throw rejected(e.getErrors().stream().map(OAuth2Error::getDescription).distinct().collect(Collectors.joining("; ")));
         } catch (BadJwtException e) {
-            throw rejected(hasCause(e, ParseException.class) ? "malformed token" : rootMessage(e));
+            throw rejected(Causes.has(e, ParseException.class) ? "malformed token" : rootMessage(e));
         } catch (JwtException e) {
-            if (hasCause(e, RateLimitReachedException.class)) {
+            if (Causes.has(e, RateLimitReachedException.class)) {
                 throw rejected("unknown kid (the key set was refetched less than a minute ago)");
             }
-            if (hasCause(e, KeySourceException.class)) {
+            if (Causes.has(e, KeySourceException.class)) {
                 log.warn("jwks_unavailable: the JWT key set cannot be fetched and no keys are cached ({})",
                         rootMessage(e));
                 throw ApiException.serviceUnavailable();
@@ -86,17 +87,9 @@ public class BearerTokenAuthenticator {
                 Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
     }
 
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) return true;
-        }
-        return false;
-    }
-
     /** Nimbus' messages are fixed texts ("Signed JWT rejected: Invalid signature", …); they never echo the token. */
     private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        Throwable root = Causes.root(t);
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

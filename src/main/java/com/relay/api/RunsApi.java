@@ -1,5 +1,7 @@
 package com.relay.api;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.relay.aws.ProvisionedResources;
 import com.relay.logging.LogContext;
 import com.relay.config.RelaySettings;
@@ -232,7 +234,7 @@ public class RunsApi {
         if (!Ids.isRunId(runId)) throw ApiException.runNotFound(runId);
         Map<String, AttributeValue> run = runs.get(runId).orElseThrow(() -> ApiException.runNotFound(runId));
         AttributeValue tenant = run.get("tenant_id");
-        if (tenant == null || !"RUN".equals(run.get("item_type") == null ? null : run.get("item_type").s())
+        if (tenant == null || !"RUN".equals(text(run, "item_type"))
                 || !request.principal().canSee(tenant.s())) {
             throw ApiException.runNotFound(runId);
         }

@@ -1,5 +1,6 @@
 package com.relay.api;
 
+import com.relay.logging.Causes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -69,11 +70,9 @@ final class UploadBody extends InputStream {
     }
 
     private ApiException clientFailure(IOException e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof SocketTimeoutException) {
-                return new ApiException(408, "UPLOAD_TIMEOUT", "no data received for " + readTimeoutSeconds
-                        + " s (INBOUND_READ_TIMEOUT_SECONDS); nothing was stored");
-            }
+        if (Causes.has(e, SocketTimeoutException.class)) {
+            return new ApiException(408, "UPLOAD_TIMEOUT", "no data received for " + readTimeoutSeconds
+                    + " s (INBOUND_READ_TIMEOUT_SECONDS); nothing was stored");
         }
         return new ApiException(400, "UPLOAD_INCOMPLETE", "the connection ended before the body was complete; nothing was stored");
     }

@@ -1,5 +1,7 @@
 package com.relay.cli;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.relay.runs.RunRepository;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +47,7 @@ final class DlqPeek {
             line.put("status", "run_not_found");
             return;
         }
-        line.put("status", s(run.get(), "status"));
-        line.put("error_code", s(run.get(), "error_code"));
-    }
-
-    static String s(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
+        line.put("status", text(run.get(), "status"));
+        line.put("error_code", text(run.get(), "error_code"));
     }
 }

@@ -1,5 +1,6 @@
 package com.relay.cli;
 
+import com.relay.aws.DynamoItems;
 import com.relay.runs.RunCreator;
 import com.relay.runs.RunRepository;
 import com.relay.tenants.TenantRepository;
@@ -101,7 +102,7 @@ final class DlqRedrive {
         Optional<Map<String, AttributeValue>> run = runs.get(oldRunId);
         DlqPeek.addRun(line, run);
         if (run.isEmpty()) return Outcome.left("run not found");
-        String status = DlqPeek.s(run.get(), "status");
+        String status = DynamoItems.text(run.get(), "status");
         if ("QUEUED".equals(status) || "RUNNING".equals(status)) {
             return Outcome.left("run is still active (" + status + "); the worker owns it");
         }

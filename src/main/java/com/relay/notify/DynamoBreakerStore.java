@@ -1,5 +1,7 @@
 package com.relay.notify;
 
+import static com.relay.aws.DynamoItems.instant;
+
 import com.relay.api.Timestamps;
 import com.relay.notify.BreakerState.State;
 import java.time.Clock;
@@ -119,10 +121,5 @@ public final class DynamoBreakerStore implements BreakerStore {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
-    }
-
-    private static Instant instant(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null || v.s() == null ? null : Instant.parse(v.s());
     }
 }

@@ -1,5 +1,6 @@
 package com.relay.notify;
 
+import com.relay.logging.Causes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -66,7 +67,8 @@ public final class JdkNtfyClient implements NtfyClient {
             // The client's own request timeout races the connection teardown it causes: the future
             // may fail with "connection closed locally" instead of the HttpTimeoutException. An
             // attempt that failed at or after its deadline timed out, whatever the wrapper says.
-            HttpTimeoutException timeout = timeoutIn(cause); // a connect timeout keeps its own type
+            HttpTimeoutException timeout = Causes.find(cause, HttpTimeoutException.class) // a connect timeout keeps its own type
+                    .orElse(null);
             if (timeout != null) return AttemptResult.transport(timeout);
             if (System.nanoTime() - started >= requestTimeout.toNanos()) {
                 return AttemptResult.transport(new HttpTimeoutException("request timed out"));
@@ -126,18 +128,11 @@ public final class JdkNtfyClient implements NtfyClient {
         public CompletionStage<byte[]> getBody() { return result; }
     }
 
-    private static HttpTimeoutException timeoutIn(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof HttpTimeoutException h) return h;
-        }
-        return null;
-    }
-
     /** The most specific I/O cause (ConnectException rather than its wrapper). */
     private static Throwable rootIo(Throwable t) {
         Throwable best = t;
-        for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
-            if (c instanceof IOException) best = c;
+        for (Throwable c : Causes.chain(t)) {
+            if (c != t && c instanceof IOException) best = c;
         }
         return best;
     }

@@ -1,10 +1,15 @@
 package com.relay.notify;
 
+import static com.relay.aws.DynamoItems.instant;
+import static com.relay.aws.DynamoItems.longOr;
+import static com.relay.aws.DynamoItems.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.relay.api.Ids;
 import com.relay.api.Json;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
+import com.relay.aws.QueueMessages;
 import com.relay.config.RelaySettings;
 import com.relay.logging.LogEvents;
 import com.relay.notify.Classification.Verdict;
@@ -54,6 +59,7 @@ public class NotificationDelivery {
     private final NotifyMetrics metrics;
     private final SqsClient sqs;
     private final String queueUrl;
+    private final QueueMessages queue;
     private final RelaySettings.Notify settings;
     private final RetryPolicy retry;
     private final Clock clock;
@@ -96,6 +102,7 @@ public class NotificationDelivery {
         this.metrics = metrics;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
+        this.queue = new QueueMessages(sqs, queueUrl);
         this.settings = settings;
         this.retry = RetryPolicy.of(settings);
         this.clock = clock;
@@ -143,11 +150,11 @@ public class NotificationDelivery {
                     return Outcome.LEFT;
                 }
                 Map<String, AttributeValue> record = found.get();
-                MDC.put("correlation_id", s(record, "correlation_id"));
-                if (s(record, "tenant_id") != null) MDC.put("tenant_id", s(record, "tenant_id"));
-                if (s(record, "tenant_id") != null) span.tag("relay.tenant_id", s(record, "tenant_id"));
-                if (s(record, "correlation_id") != null) span.tag("relay.correlation_id", s(record, "correlation_id"));
-                String status = s(record, "status");
+                MDC.put("correlation_id", text(record, "correlation_id"));
+                if (text(record, "tenant_id") != null) MDC.put("tenant_id", text(record, "tenant_id"));
+                if (text(record, "tenant_id") != null) span.tag("relay.tenant_id", text(record, "tenant_id"));
+                if (text(record, "correlation_id") != null) span.tag("relay.correlation_id", text(record, "correlation_id"));
+                String status = text(record, "status");
                 if ("completed".equals(status) || "failed".equals(status)) {
                     LogEvents.info(log, "notification_already_final", "notification_id", id, "status", status);
                     delete(receiptHandle);
@@ -160,7 +167,7 @@ public class NotificationDelivery {
                     LogEvents.info(log, "notification_delivery_ignored", "notification_id", id, "status", status);
                     return Outcome.LEFT;
                 }
-                Instant created = Instant.parse(s(record, "created_at"));
+                Instant created = Instant.parse(text(record, "created_at"));
                 if (created.plusSeconds(settings.maxAgeSeconds()).isBefore(now)) {
                     long age = Duration.between(created, now).getSeconds();
                     String message = "notification expired after " + age + " seconds without delivery";
@@ -171,9 +178,9 @@ public class NotificationDelivery {
                     }
                     continue; // the record changed: re-read and apply the rules again
                 }
-                String service = serviceName(URI.create(s(record, "server_url")));
+                String service = serviceName(URI.create(text(record, "server_url")));
                 // per server and tenant: one tenant's 429s never defer another tenant's messages
-                String breakerKey = CircuitBreakers.key(service, s(record, "tenant_id"));
+                String breakerKey = CircuitBreakers.key(service, text(record, "tenant_id"));
                 BreakerState breaker = breakers.peek(breakerKey);
                 if (breakers.rules().blocked(breaker, now)) {
                     return defer(record, null, service, breaker, now, body, receiptHandle, attributes);
@@ -209,20 +216,20 @@ public class NotificationDelivery {
     private Outcome deliver(Map<String, AttributeValue> record, String token, String service, String breakerKey,
                             Instant leaseAt, String body,
                             String receiptHandle, Map<String, MessageAttributeValue> attributes) throws InterruptedException {
-        String id = s(record, "notification_id");
-        String correlation = s(record, "correlation_id");
+        String id = text(record, "notification_id");
+        String correlation = text(record, "correlation_id");
         String secret = null;
-        String ref = s(record, "token_secret_ref");
+        String ref = text(record, "token_secret_ref");
         if (ref != null) {
             try {
-                secret = tokens.resolve(s(record, "tenant_id"), ref);
+                secret = tokens.resolve(text(record, "tenant_id"), ref);
             } catch (TokenResolver.Unresolvable e) {
                 return failAndDelete(record, token, "CONFIG_ERROR", "token secret could not be resolved: " + e.getMessage(),
                         receiptHandle, null);
             } catch (TokenResolver.StoreUnavailable e) {
                 // docs/CONTRACT.md#processing-a-notification-message step 1: the delivery ends as retryable, no HTTP request, no breaker outcome
                 LogEvents.warn(log, "notification_token_store_unavailable", "notification_id", id, "reason", e.getMessage());
-                return retryLater(record, token, n(record, "attempts"), "token secret store unavailable: " + e.getMessage(),
+                return retryLater(record, token, longOr(record, "attempts", 0), "token secret store unavailable: " + e.getMessage(),
                         receiptHandle, Timestamps.now(clock));
             }
         }
@@ -230,7 +237,7 @@ public class NotificationDelivery {
         Optional<String> refused = destinations.refusal(request.uri());
         if (refused.isPresent()) return failAndDelete(record, token, "CONFIG_ERROR", refused.get(), receiptHandle, null);
 
-        long attempts = n(record, "attempts");
+        long attempts = longOr(record, "attempts", 0);
         AttemptResult last = null;
         int made = 0;
         for (int i = 0; i < retry.maxAttempts(); i++) {
@@ -273,7 +280,7 @@ public class NotificationDelivery {
                     metrics.sent("success");
                     metrics.duration(Duration.between(leaseAt, after));
                     LogEvents.info(log, "notification_sent", "notification_id", id, "ntfy_message_id", ntfyId,
-                            "attempts", attempts, "duration_ms", Duration.between(Instant.parse(s(record, "created_at")), after).toMillis());
+                            "attempts", attempts, "duration_ms", Duration.between(Instant.parse(text(record, "created_at")), after).toMillis());
                     delete(receiptHandle);
                     return Outcome.DELETED;
                 }
@@ -324,9 +331,9 @@ public class NotificationDelivery {
     /** End of a delivery whose attempts were all retryable: redelivery later, or RETRIES_EXHAUSTED. */
     private Outcome retryLater(Map<String, AttributeValue> record, String token, long attempts, String lastError,
                                String receiptHandle, Instant leaseAt) {
-        String id = s(record, "notification_id");
+        String id = text(record, "notification_id");
         Instant now = Timestamps.now(clock);
-        long deliveries = n(record, "deliveries");
+        long deliveries = longOr(record, "deliveries", 0);
         if (deliveries >= settings.maxDeliveries()) {
             return failAndDelete(record, token, "RETRIES_EXHAUSTED",
                     "ntfy unavailable after " + attempts + " attempts: " + lastError, receiptHandle, leaseAt);
@@ -336,23 +343,21 @@ public class NotificationDelivery {
         metrics.duration(Duration.between(leaseAt, now));
         LogEvents.warn(log, "notification_retry_scheduled", "notification_id", id, "deliveries", deliveries,
                 "delay_seconds", delay);
-        try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) delay));
-        } catch (RuntimeException e) {
+        queue.changeVisibility(receiptHandle, (int) delay, e -> {
             log.warn("notification visibility change failed notification_id={}: {}", id, e.getClass().getSimpleName());
             metrics.workerError("queue_visibility_error");
-        }
+        });
         return Outcome.REDELIVERY_SCHEDULED;
     }
 
     /** docs/CONTRACT.md#deferral-while-the-circuit-is-open: replace the message by a delayed copy (or, if that send fails, delay the received one). */
     private Outcome defer(Map<String, AttributeValue> record, String token, String service, BreakerState breaker, Instant now,
                           String body, String receiptHandle, Map<String, MessageAttributeValue> attributes) {
-        String id = s(record, "notification_id");
+        String id = text(record, "notification_id");
         long delay = breakers.rules().deferralSeconds(breaker, now, random.nextInt(settings.deferJitterMaxSeconds()));
         if (!repository.defer(id, token, delay, now)) {
             if (token != null) return superseded(id);
-            LogEvents.info(log, "notification_delivery_ignored", "notification_id", id, "status", s(record, "status"));
+            LogEvents.info(log, "notification_delivery_ignored", "notification_id", id, "status", text(record, "status"));
             return Outcome.LEFT;
         }
         try {
@@ -364,11 +369,7 @@ public class NotificationDelivery {
         } catch (RuntimeException e) {
             log.warn("notification deferral copy not sent notification_id={}: {}; delaying the received message instead", id,
                     e.getClass().getSimpleName());
-            try {
-                sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) delay));
-            } catch (RuntimeException e2) {
-                metrics.workerError("queue_visibility_error");
-            }
+            queue.changeVisibility(receiptHandle, (int) delay, e2 -> metrics.workerError("queue_visibility_error"));
         }
         metrics.sent("deferred");
         LogEvents.warn(log, "notification_deferred", "notification_id", id, "service_name", service, "delay_seconds", delay);
@@ -379,7 +380,7 @@ public class NotificationDelivery {
                                   String receiptHandle, Instant leaseAt) {
         Instant now = Timestamps.now(clock);
         if (!fail(record, NotificationRepository.Fence.LEASE, token, code, message, now, leaseAt)) {
-            return superseded(s(record, "notification_id"));
+            return superseded(text(record, "notification_id"));
         }
         delete(receiptHandle);
         return Outcome.DELETED;
@@ -397,7 +398,7 @@ public class NotificationDelivery {
         if (leaseAt != null) metrics.duration(Duration.between(leaseAt, now));
         // docs/CONTRACT.md#structured-logging: the message text of this event starts with "Notification failed"
         LogEvents.warnHeadline(log, "Notification failed", "notification_failed", "notification_id",
-                s(record, "notification_id"), "error_code", code, "error_message", message);
+                text(record, "notification_id"), "error_code", code, "error_message", message);
         return true;
     }
 
@@ -421,12 +422,10 @@ public class NotificationDelivery {
     }
 
     private void delete(String receiptHandle) {
-        try {
-            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle));
-        } catch (RuntimeException e) {
+        queue.delete(receiptHandle, e -> {
             log.warn("notification message not deleted: {}", e.getClass().getSimpleName());
             metrics.workerError("queue_delete_error");
-        }
+        });
     }
 
     /** {@code ntfy:<lower-case host>} plus {@code :<port>} when not the scheme's default (docs/CONTRACT.md#circuit-breaker). */
@@ -458,21 +457,6 @@ public class NotificationDelivery {
         if (attributes == null) return null;
         MessageAttributeValue v = attributes.get(name);
         return v == null ? null : v.stringValue();
-    }
-
-    private static String s(Map<String, AttributeValue> m, String k) {
-        AttributeValue v = m.get(k);
-        return v == null ? null : v.s();
-    }
-
-    private static long n(Map<String, AttributeValue> m, String k) {
-        AttributeValue v = m.get(k);
-        return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
-    }
-
-    private static Instant instant(Map<String, AttributeValue> m, String k) {
-        String v = s(m, k);
-        return v == null ? null : Instant.parse(v);
     }
 
     private static String version() {

@@ -1,5 +1,7 @@
 package com.relay.notify;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.relay.api.ApiException;
@@ -80,7 +82,7 @@ public class NotificationsApi {
         String id = request.path("notification_id");
         if (!Ids.isRunId(id)) throw notificationNotFound(id);
         Map<String, AttributeValue> item = repository.get(id).orElseThrow(() -> notificationNotFound(id));
-        if (!request.principal().canSee(s(item, "tenant_id"))) throw notificationNotFound(id);
+        if (!request.principal().canSee(text(item, "tenant_id"))) throw notificationNotFound(id);
         return ApiResponse.ok(resource(item));
     }
 
@@ -224,17 +226,17 @@ public class NotificationsApi {
         if (cursor != null) Cursors.decode(cursor, filters + "|run"); // a run query has one page: any cursor is invalid
         if (!Ids.isRunId(runId)) throw ApiException.runNotFound(runId);
         Map<String, AttributeValue> run = runs.get(runId).orElseThrow(() -> ApiException.runNotFound(runId));
-        String runTenant = s(run, "tenant_id");
-        if (runTenant == null || !"RUN".equals(s(run, "item_type")) || !principal.canSee(runTenant)) {
+        String runTenant = text(run, "tenant_id");
+        if (runTenant == null || !"RUN".equals(text(run, "item_type")) || !principal.canSee(runTenant)) {
             throw ApiException.runNotFound(runId);
         }
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        String notificationId = s(run, "notification_id");
+        String notificationId = text(run, "notification_id");
         if (notificationId != null) {
-            repository.get(notificationId).filter(n -> tenantId == null || tenantId.equals(s(n, "tenant_id")))
-                    .filter(n -> status == null || status.equals(s(n, "status")))
-                    .filter(n -> after == null || !Instant.parse(s(n, "created_at")).isBefore(after))
-                    .filter(n -> before == null || Instant.parse(s(n, "created_at")).isBefore(before))
+            repository.get(notificationId).filter(n -> tenantId == null || tenantId.equals(text(n, "tenant_id")))
+                    .filter(n -> status == null || status.equals(text(n, "status")))
+                    .filter(n -> after == null || !Instant.parse(text(n, "created_at")).isBefore(after))
+                    .filter(n -> before == null || Instant.parse(text(n, "created_at")).isBefore(before))
                     .ifPresent(items::add);
         }
         return page(items, limit, null);
@@ -324,10 +326,5 @@ public class NotificationsApi {
 
     static ApiException notificationNotFound(String id) {
         return new ApiException(404, "NOTIFICATION_NOT_FOUND", "notification " + id + " not found");
-    }
-
-    private static String s(Map<String, AttributeValue> m, String k) {
-        AttributeValue v = m.get(k);
-        return v == null ? null : v.s();
     }
 }

@@ -1,5 +1,7 @@
 package com.relay.notify;
 
+import static com.relay.aws.DynamoItems.text;
+
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,26 +22,21 @@ public record NtfyRequest(URI uri, Map<String, String> headers, String body) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Content-Type", "text/plain; charset=utf-8");
         h.put("User-Agent", userAgent);
-        h.put("Title", s(record, "title"));
+        h.put("Title", text(record, "title"));
         h.put("Priority", record.get("priority").n());
         AttributeValue tags = record.get("tags");
         if (tags != null && tags.hasL() && !tags.l().isEmpty()) {
             h.put("Tags", String.join(",", tags.l().stream().map(AttributeValue::s).toList()));
         }
-        String click = s(record, "click_url");
+        String click = text(record, "click_url");
         if (click != null) h.put("Click", click);
         if (token != null) h.put("Authorization", "Bearer " + token);
-        return new NtfyRequest(URI.create(s(record, "server_url") + "/" + s(record, "topic")), h, s(record, "body"));
+        return new NtfyRequest(URI.create(text(record, "server_url") + "/" + text(record, "topic")), h, text(record, "body"));
     }
 
     /** Never prints the token. */
     @Override
     public String toString() {
         return "NtfyRequest[" + uri + "]";
-    }
-
-    private static String s(Map<String, AttributeValue> m, String k) {
-        AttributeValue v = m.get(k);
-        return v == null ? null : v.s();
     }
 }

@@ -1,5 +1,7 @@
 package com.relay.notify;
 
+import static com.relay.aws.DynamoItems.text;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ public final class WindowMetrics {
     }
 
     public void addRun(Map<String, AttributeValue> r) {
-        String status = s(r, "status");
+        String status = text(r, "status");
         if (runCounts.containsKey(status)) runCounts.merge(status, 1L, Long::sum);
         AttributeValue d = r.get("duration_ms");
         Long duration = d == null || d.n() == null ? null : Long.parseLong(d.n());
@@ -54,21 +56,21 @@ public final class WindowMetrics {
             durations++;
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run_id", s(r, "run_id"));
-        m.put("tenant_id", s(r, "tenant_id"));
+        m.put("run_id", text(r, "run_id"));
+        m.put("tenant_id", text(r, "tenant_id"));
         m.put("status", status);
-        m.put("stage", s(r, "stage"));
-        m.put("created_by", s(r, "created_by"));
-        m.put("requested_at", s(r, "requested_at"));
-        m.put("finished_at", s(r, "finished_at"));
+        m.put("stage", text(r, "stage"));
+        m.put("created_by", text(r, "created_by"));
+        m.put("requested_at", text(r, "requested_at"));
+        m.put("finished_at", text(r, "finished_at"));
         m.put("duration_ms", duration);
-        m.put("error_code", s(r, "error_code"));
+        m.put("error_code", text(r, "error_code"));
         recent.add(new Recent(seq++, m));
         if (recent.size() > RECENT) recent.poll();
     }
 
     public void addNotification(Map<String, AttributeValue> n) {
-        String status = s(n, "status");
+        String status = text(n, "status");
         if (notificationCounts.containsKey(status)) notificationCounts.merge(status, 1L, Long::sum);
     }
 
@@ -102,10 +104,5 @@ public final class WindowMetrics {
     static BigDecimal rate(long good, long bad) {
         if (good + bad == 0) return null;
         return BigDecimal.valueOf(good).divide(BigDecimal.valueOf(good + bad), 4, RoundingMode.HALF_UP);
-    }
-
-    private static String s(Map<String, AttributeValue> m, String k) {
-        AttributeValue v = m.get(k);
-        return v == null ? null : v.s();
     }
 }

@@ -1,5 +1,7 @@
 package com.relay.runs;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelaySettings;
 import java.time.Clock;
@@ -128,12 +130,7 @@ public class RunCreationPauses {
     }
 
     private static Pause pause(String tenantId, Map<String, AttributeValue> m) {
-        return new Pause(tenantId, s(m, "reason"), s(m, "paused_by"), s(m, "paused_at"));
-    }
-
-    private static String s(Map<String, AttributeValue> m, String name) {
-        AttributeValue v = m.get(name);
-        return v == null ? null : v.s();
+        return new Pause(tenantId, text(m, "reason"), text(m, "paused_by"), text(m, "paused_at"));
     }
 
     /** Sets (or replaces) the global pause. */

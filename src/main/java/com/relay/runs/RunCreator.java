@@ -1,8 +1,11 @@
 package com.relay.runs;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelaySettings;
+import com.relay.engine.ErrorEntries;
 import com.relay.logging.LogContext;
 import com.relay.metrics.RelayMetrics;
 import io.micrometer.tracing.Span;
@@ -174,7 +177,7 @@ public class RunCreator {
     Staleness staleness(Optional<Map<String, AttributeValue>> run, Instant now) {
         if (run.isEmpty()) return Staleness.GONE;
         Map<String, AttributeValue> item = run.get();
-        String status = item.get("status") == null ? null : item.get("status").s();
+        String status = text(item, "status");
         if ("SUCCEEDED".equals(status) || "FAILED".equals(status)) return Staleness.GONE;
         if ("QUEUED".equals(status) && !item.containsKey("enqueued_at") && item.get("requested_at") != null
                 && Instant.parse(item.get("requested_at").s()).toEpochMilli() < now.toEpochMilli() - orphanGraceMillis) {
@@ -245,12 +248,9 @@ public class RunCreator {
 
     /** errors.json with the failure entry only (docs/CONTRACT.md#attempt-outcomes-retry-and-poison); null when the write failed (logged at WARN). */
     private String writeQueueErrors(String runId, String tenantId) {
-        String key = runId + "/tenants/" + tenantId + "/reports/errors.json";
+        String key = ErrorEntries.key(runId, tenantId);
         try {
-            Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("error_code", "QUEUE_UNAVAILABLE");
-            entry.put("error_message", QUEUE_UNAVAILABLE_MESSAGE);
-            String json = JSON.writeValueAsString(List.of(entry));
+            String json = JSON.writeValueAsString(List.of(ErrorEntries.failure("QUEUE_UNAVAILABLE", QUEUE_UNAVAILABLE_MESSAGE, null)));
             s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(json));
             return key;
         } catch (Exception e) {
@@ -275,11 +275,6 @@ public class RunCreator {
             log.warn("notification of run {} not prepared: {}", completion.runId(), e.getClass().getSimpleName());
             return Optional.empty();
         }
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 
     static Map<String, AttributeValue> queueFailure(String errorsKey, String now) {

@@ -1,5 +1,7 @@
 package com.relay.tenants;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.relay.aws.ProvisionedResources;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -198,12 +200,7 @@ public class TenantRepository {
     private static TenantVersion toVersion(Map<String, AttributeValue> item) {
         AttributeValue config = item.get("config");
         return new TenantVersion(item.get("tenant_id").s(), Long.parseLong(item.get("config_version").n()),
-                s(item, "created_at"), s(item, "created_by"), config == null ? null : config.s());
-    }
-
-    private static String s(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
+                text(item, "created_at"), text(item, "created_by"), config == null ? null : config.s());
     }
 
     /** Every conditional put of docs/CONTRACT.md#versioning lost its race. */

@@ -1,5 +1,8 @@
 package com.relay.worker;
 
+import static com.relay.aws.DynamoItems.number;
+import static com.relay.aws.DynamoItems.text;
+
 import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -46,15 +49,5 @@ public final class ReceiveDecision {
     static boolean leaseLive(Map<String, AttributeValue> run, Instant now) {
         String lease = text(run, "lease_expires_at");
         return lease != null && Instant.parse(lease).isAfter(now);
-    }
-
-    static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
-
-    static String number(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.n();
     }
 }

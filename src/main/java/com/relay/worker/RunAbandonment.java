@@ -1,5 +1,7 @@
 package com.relay.worker;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.relay.api.ApiException;
 import com.relay.api.ApiRequest;
 import com.relay.api.ApiResponse;
@@ -67,9 +69,5 @@ public class RunAbandonment {
 
     private static ApiException notAbandonable(String runId, String why) {
         return new ApiException(409, "RUN_NOT_ABANDONABLE", "run " + runId + " cannot be abandoned: " + why);
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        return ReceiveDecision.text(item, name);
     }
 }

@@ -1,8 +1,11 @@
 package com.relay.worker;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
+import com.relay.engine.ErrorEntries;
 import com.relay.engine.run.EngineRun;
 import com.relay.logging.LogEvents;
 import com.relay.notify.PinnedConfigs;
@@ -13,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -58,8 +60,8 @@ public class RunFailures {
      */
     public boolean failWithoutLiveAttempt(String runId, String tenantId, long configVersion, Map<String, AttributeValue> run,
                                           String code, String message, Instant now) {
-        String errorsKey = runId + "/tenants/" + tenantId + "/reports/errors.json";
-        putErrors(errorsKey, failureEntry(code, message, null));
+        String errorsKey = ErrorEntries.key(runId, tenantId);
+        putErrors(errorsKey, ErrorEntries.failure(code, message, null));
         String stage = text(run, "stage") == null ? "QUEUE" : text(run, "stage");
         String startedAt = text(run, "started_at");
         Long duration = startedAt == null ? null : Duration.between(Instant.parse(startedAt), now).toMillis();
@@ -86,23 +88,11 @@ public class RunFailures {
         return true;
     }
 
-    static Map<String, Object> failureEntry(String code, String message, String vendorId) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("error_code", code);
-        e.put("error_message", message);
-        if (vendorId != null) e.put("vendor_id", vendorId);
-        return e;
-    }
-
     void putErrors(String key, Map<String, Object> entry) {
         try {
             new S3ArtifactSink(s3, bucket).put(key, "application/json", mapper.writeValueAsBytes(List.of(entry)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        return ReceiveDecision.text(item, name);
     }
 }

@@ -1,13 +1,18 @@
 package com.relay.worker;
 
+import static com.relay.aws.DynamoItems.text;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.api.Timestamps;
 import com.relay.aws.ProvisionedResources;
+import com.relay.aws.QueueMessages;
 import com.relay.config.RelaySettings;
+import com.relay.engine.ErrorEntries;
 import com.relay.engine.run.EngineRun;
 import com.relay.engine.run.RunResult;
 import com.relay.engine.run.StageListener;
 import com.relay.engine.run.VendorInput;
+import com.relay.logging.Causes;
 import com.relay.logging.LogContext;
 import com.relay.logging.LogEvents;
 import com.relay.notify.RunNotifications;
@@ -25,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -71,9 +78,8 @@ public class RunWorker {
     private final TenantRepository tenants;
     private final S3Inputs s3Inputs;
     private final S3Client s3;
-    private final SqsClient sqs;
     private final String bucket;
-    private final String queueUrl;
+    private final QueueMessages queue;
     private final RelaySettings.Worker worker;
     private final RelaySettings.Engine engine;
     private final WorkerMetrics metrics;
@@ -100,9 +106,8 @@ public class RunWorker {
         this.tenants = tenants;
         this.s3Inputs = s3Inputs;
         this.s3 = s3;
-        this.sqs = sqs;
         this.bucket = resources.artifactBucket();
-        this.queueUrl = resources.jobsQueueUrl();
+        this.queue = new QueueMessages(sqs, resources.jobsQueueUrl());
         this.worker = settings.worker();
         this.engine = settings.engine();
         this.metrics = metrics;
@@ -245,13 +250,8 @@ public class RunWorker {
     private void heartbeat(RunAttempt attempt) {
         if (attempt.ended || attempt.handedBack || attempt.superseded) return;
         Instant now = now();
-        try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(attempt.receiptHandle)
-                    .visibilityTimeout(worker.visibilityTimeoutSeconds()));
-        } catch (SdkException e) {
-            metrics.error("queue_visibility_error");
-            LogEvents.warn(log, "queue_visibility_error", "run_id", attempt.runId(), "error", describe(e));
-        }
+        queue.changeVisibility(attempt.receiptHandle, worker.visibilityTimeoutSeconds(),
+                queueFailure("queue_visibility_error", "run_id", attempt.runId()));
         try {
             store.renewLease(attempt.runId(), attempt.attemptId, now.plusSeconds(worker.visibilityTimeoutSeconds() - 10L), now);
         } catch (RunAttemptStore.Superseded e) {
@@ -409,11 +409,11 @@ public class RunWorker {
         }
         try (Tracer.SpanInScope inScope = tracer.withSpan(a.span)) {
             if (e != null) a.span.error(MessageTracing.bounded(e));
-            if (causedBy(e, RunAttemptStore.Superseded.class) || a.superseded) {
+            if (Causes.has(e, RunAttemptStore.Superseded.class) || a.superseded) {
                 LogEvents.info(log, "run_attempt_superseded");
                 return;
             }
-            if (a.handedBack || causedBy(e, RunAttempt.Aborted.class)) return;
+            if (a.handedBack || Causes.has(e, RunAttempt.Aborted.class)) return;
             boolean retryable = isRetryable(e);
             String type = retryable ? "run_retryable_error" : "run_unexpected_error";
             String lastError = retryable ? describe(e) : "unexpected error: " + describe(e);
@@ -527,8 +527,8 @@ public class RunWorker {
     }
 
     private void failEarly(RunAttempt a, String code, String message) {
-        String key = a.runId() + "/tenants/" + a.tenantId() + "/reports/errors.json";
-        failures.putErrors(key, RunFailures.failureEntry(code, message, null));
+        String key = ErrorEntries.key(a.runId(), a.tenantId());
+        failures.putErrors(key, ErrorEntries.failure(code, message, null));
         a.earlyArtifacts = Map.of("errors", key);
         a.result = new RunResult(RunResult.FAILED, EngineRun.FETCH_INPUTS, EngineRun.FETCH_INPUTS, code, message, key,
                 a.earlyArtifacts, 0, 0);
@@ -555,21 +555,23 @@ public class RunWorker {
     }
 
     private void delete(String receipt) {
-        try {
-            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receipt));
-        } catch (SdkException e) {
-            metrics.error("queue_delete_error");
-            LogEvents.warn(log, "queue_delete_error", "error", describe(e));
-        }
+        queue.delete(receipt, queueFailure("queue_delete_error"));
     }
 
     private void changeVisibility(String receipt, int seconds) {
-        try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receipt).visibilityTimeout(seconds));
-        } catch (SdkException e) {
-            metrics.error("queue_visibility_error");
-            LogEvents.warn(log, "queue_visibility_error", "error", describe(e));
-        }
+        queue.changeVisibility(receipt, seconds, queueFailure("queue_visibility_error"));
+    }
+
+    /** Counts and logs a failed SDK call as {@code event}; any other exception propagates, as it always has. */
+    private Consumer<RuntimeException> queueFailure(String event, Object... context) {
+        return e -> {
+            if (!(e instanceof SdkException)) throw e;
+            metrics.error(event);
+            Object[] fields = Arrays.copyOf(context, context.length + 2);
+            fields[context.length] = "error";
+            fields[context.length + 1] = describe(e);
+            LogEvents.warn(log, event, fields);
+        };
     }
 
     private void end(RunAttempt a) {
@@ -619,21 +621,12 @@ public class RunWorker {
      * vanished) and network failures while streaming are retryable; anything else is unexpected.
      */
     static boolean isRetryable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof SdkException || t instanceof java.net.SocketException
                     || t instanceof java.net.SocketTimeoutException || t instanceof org.apache.http.ConnectionClosedException
                     || t instanceof org.apache.http.TruncatedChunkException) {
                 return true;
             }
-            if (t.getCause() == t) break;
-        }
-        return false;
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) return true;
-            if (t.getCause() == t) break;
         }
         return false;
     }
@@ -641,23 +634,11 @@ public class RunWorker {
     /** Error text for last_error and logs: the class and message, never credentials (SDK messages hold none). */
     static String describe(Throwable e) {
         if (e == null) return "unknown error";
-        Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SdkException) {
-                root = t;
-                break;
-            }
-            if (t.getCause() == null || t.getCause() == t) root = t;
-        }
+        Throwable sdk = Causes.find(e, SdkException.class).orElse(null);
+        Throwable root = sdk != null ? sdk : Causes.root(e);
         String message = root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("[\\r\\n]+", " ");
         String text = root.getClass().getSimpleName() + message;
         return text.length() > 1000 ? text.substring(0, 1000) : text;
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        if (item == null) return null;
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 
     private static void deleteTree(Path dir) {

@@ -2,6 +2,7 @@ package com.relay.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.relay.api.Json;
+import com.relay.aws.DynamoItems;
 import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelayMode;
 import com.relay.config.RelaySettings;
@@ -311,15 +312,9 @@ final class DeliveryHarness {
 
     Map<String, AttributeValue> item(String id) { return repository.get(id).orElseThrow(); }
 
-    String s(String id, String k) {
-        AttributeValue v = item(id).get(k);
-        return v == null ? null : v.s();
-    }
+    String s(String id, String k) { return DynamoItems.text(item(id), k); }
 
-    long n(String id, String k) {
-        AttributeValue v = item(id).get(k);
-        return v == null ? 0 : Long.parseLong(v.n());
-    }
+    long n(String id, String k) { return DynamoItems.longOr(item(id), k, 0); }
 
     double sent(String status) { return metrics.counter("NotificationsSent", "Status", status); }
 

@@ -2,6 +2,7 @@ package com.relay.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.relay.logging.CausesTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,14 @@ class RetryAndClassificationTest {
         assertThat(RunWorker.isRetryable(new UncheckedIOException(new java.net.SocketException("reset")))).isTrue();
         assertThat(RunWorker.isRetryable(new IOException("No space left on device"))).isFalse();
         assertThat(RunWorker.isRetryable(new NullPointerException())).isFalse();
+    }
+
+    @Test
+    void aCauseChainThatLoopsIsClassifiedAndDescribed() {
+        CausesTest.Link cycle = CausesTest.cycle(); // a -> b -> a, neither an SDK nor a network error
+
+        assertThat(RunWorker.isRetryable(cycle)).isFalse();
+        assertThat(RunWorker.describe(cycle)).isEqualTo("Link: b");
     }
 
     @Test

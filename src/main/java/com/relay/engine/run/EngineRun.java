@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.relay.engine.BestOfferMerger;
 import com.relay.engine.CsvFeedWriter;
 import com.relay.engine.EngineFailure;
+import com.relay.engine.ErrorEntries;
 import com.relay.engine.ErrorThresholds;
 import com.relay.engine.InventoryRecord;
 import com.relay.engine.NormalizedFileSorter;
@@ -370,11 +371,11 @@ public final class EngineRun {
                 if (input(v).found()) continue;
                 String p = expectedPrefix(v);
                 if (!v.required()) {
-                    missingEntries.add(missingEntry("OPTIONAL_VENDOR_MISSING",
+                    missingEntries.add(ErrorEntries.missingVendor("OPTIONAL_VENDOR_MISSING",
                             "optional vendor inbound missing for " + v.vendorId() + " (expected prefix " + p + ")", v.vendorId(), p));
                     warnings.add("optional_vendor_missing:" + v.vendorId());
                 } else if (config.errorPolicy().warnOnly()) {
-                    warnOnly.add(missingEntry("REQUIRED_VENDOR_MISSING",
+                    warnOnly.add(ErrorEntries.missingVendor("REQUIRED_VENDOR_MISSING",
                             "required vendor inbound missing for " + v.vendorId() + " (expected prefix " + p + ")", v.vendorId(), p));
                     warnOnlyWarnings.add("required_vendor_missing:" + v.vendorId());
                 } else {
@@ -384,15 +385,6 @@ public final class EngineRun {
             missingEntries.addAll(warnOnly);
             warnings.addAll(warnOnlyWarnings);
             return requiredFail;
-        }
-
-        private Map<String, Object> missingEntry(String code, String message, String vendorId, String prefix) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("error_code", code);
-            e.put("error_message", message);
-            e.put("vendor_id", vendorId);
-            e.put("expected_prefix", prefix);
-            return e;
         }
 
         private List<VendorJob> parseAll(BestOfferMerger merger) throws IOException {
@@ -565,13 +557,7 @@ public final class EngineRun {
                     out.write('[');
                     boolean first = true;
                     List<Map<String, Object>> head = new ArrayList<>();
-                    if (failure != null) {
-                        Map<String, Object> entry = new LinkedHashMap<>();
-                        entry.put("error_code", failure.errorCode());
-                        entry.put("error_message", failure.getMessage());
-                        if (failure.vendorId() != null) entry.put("vendor_id", failure.vendorId());
-                        head.add(entry);
-                    }
+                    if (failure != null) head.add(ErrorEntries.failure(failure));
                     head.addAll(missingEntries);
                     for (Map<String, Object> e : head) {
                         if (!first) out.write(',');
