@@ -95,7 +95,10 @@ public class NotificationRepository {
         v.put(":zero", AttributeValue.fromN("0"));
         return update(id, "SET #s = :p, delivery_token = :tok, lease_expires_at = :lease, "
                         + "deliveries = if_not_exists(deliveries, :zero) + :one, "
-                        + "processing_started_at = if_not_exists(processing_started_at, :n), updated_at = :n",
+                        + "processing_started_at = if_not_exists(processing_started_at, :n), "
+                        // a consumer may win the race with the enqueuer's created → queued write: the message
+                        // was sent all the same, so the record must not end up without queued_at
+                        + "queued_at = if_not_exists(queued_at, :n), updated_at = :n",
                 "#s IN (:c, :q) OR (#s = :p AND lease_expires_at < :n)", v);
     }
 

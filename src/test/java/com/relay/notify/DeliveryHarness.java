@@ -154,6 +154,10 @@ final class DeliveryHarness {
 
     /** The same for another tenant and topic. */
     String record(String tenant, String url, String tokenRef, String topic) {
+        return record(tenant, url, tokenRef, topic, true);
+    }
+
+    private String record(String tenant, String url, String tokenRef, String topic, boolean enqueue) {
         NotificationRecords records = new NotificationRecords("prod", 90);
         String id = NotificationRecords.newId();
         String runId = UUID.randomUUID().toString();
@@ -167,9 +171,14 @@ final class DeliveryHarness {
                 "status", AttributeValue.fromS("FAILED"), "notification_status", AttributeValue.fromS("PENDING"),
                 "notification_id", AttributeValue.fromS(id))));
         if (!repository.create(r)) throw new AssertionError("record " + id + " not created");
-        if (!enqueuer.enqueue(r)) throw new AssertionError("record " + id + " not enqueued");
+        if (enqueue && !enqueuer.enqueue(r)) throw new AssertionError("record " + id + " not enqueued");
         waiting.add(id);
         return id;
+    }
+
+    /** A record created but not yet sent nor marked {@code queued} (the enqueuer has not run yet). */
+    String createdOnly() {
+        return record(TENANT, "https://ntfy.example.com", null, "acme-parts-relay", false);
     }
 
     String record() { return record("https://ntfy.example.com", null); }

@@ -173,6 +173,21 @@ class DeliveryRulesTest {
         assertThat(h.depth()).isEqualTo(new DeliveryHarness.Depth(0, 1, 0)); // left in flight
     }
 
+    /**
+     * The enqueuer sends the message, then marks the record {@code created → queued}; a fast consumer
+     * can take the lease in between. The record still says when it was queued (it was: the message
+     * was received), instead of ending up without {@code queued_at}.
+     */
+    @Test
+    void aLeaseTakenBeforeTheRecordWasMarkedQueuedRecordsQueuedAt() {
+        DeliveryHarness h = harness(script());
+        String id = h.createdOnly();
+        assertThat(h.s(id, "status")).isEqualTo("created");
+        assertThat(h.repository.takeLease(id, "fast", h.instant(170), h.instant(0))).isPresent();
+        assertThat(h.s(id, "status")).isEqualTo("processing");
+        assertThat(h.s(id, "queued_at")).isEqualTo(h.s(id, "processing_started_at"));
+    }
+
     @Test
     void n4AnExpiredLeaseIsTakenOver() {
         DeliveryHarness h = harness(script());
