@@ -29,9 +29,4 @@ public class OpenApiResource {
     public ApiResponse document() {
         return ApiResponse.ok(document);
     }
-
-    /** The route's call: every API operation takes its request (api-operation in routes/api.camel.yaml). */
-    public ApiResponse document(ApiRequest request) {
-        return document();
-    }
 }

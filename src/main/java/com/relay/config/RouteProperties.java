@@ -3,25 +3,43 @@ package com.relay.config;
 import com.relay.aws.ProvisionedResources;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.spi.PropertiesSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
  * The one way settings reach routes/*.camel.yaml: each value a route needs is a Camel property
- * {@code relay.<area>.<name>}, filled here from the validated {@link RelaySettings} and the
- * provisioned queue URLs (known only after provisioning: an emulator's port, LocalStack, AWS), so a
- * route file holds no number, queue or role switch of its own (docs/ROUTES.md "Settings in routes").
+ * {@code relay.<area>.<name>}, served by this properties source from the validated
+ * {@link RelaySettings} and the provisioned queue URLs (known only after provisioning: an
+ * emulator's port, LocalStack, AWS), so a route file holds no number, queue or role switch of its
+ * own (docs/ROUTES.md "Settings in routes"). A properties source, not initial properties set before
+ * start: the REST DSL reads {@code relay.api.enabled} while the route files are loaded, before
+ * any {@code CamelContextConfiguration} runs. Camel finds it in the registry (it is a bean).
  */
 @Component
-public class RouteProperties implements CamelContextConfiguration {
+public class RouteProperties implements PropertiesSource {
 
     private final RelaySettings settings;
-    private final ProvisionedResources resources;
+    private final ObjectProvider<ProvisionedResources> resources;
+    private volatile Map<String, String> properties;
 
-    public RouteProperties(RelaySettings settings, ProvisionedResources resources) {
+    /** Resources through a provider: Camel creates this source while it starts, before provisioning. */
+    public RouteProperties(RelaySettings settings, ObjectProvider<ProvisionedResources> resources) {
         this.settings = settings;
         this.resources = resources;
+    }
+
+    @Override
+    public String getName() {
+        return "relay-settings";
+    }
+
+    @Override
+    public String getProperty(String name) {
+        if (!name.startsWith("relay.")) return null;
+        Map<String, String> p = properties;
+        if (p == null) properties = p = of(settings, resources.getObject());
+        return p.get(name);
     }
 
     /** Every {@code relay.*} placeholder the route files may use, by name. */
@@ -50,16 +68,5 @@ public class RouteProperties implements CamelContextConfiguration {
 
         p.put("relay.scheduler.enabled", Boolean.toString(roles.scheduler()));
         return p;
-    }
-
-    @Override
-    public void beforeApplicationStart(CamelContext camelContext) {
-        var properties = camelContext.getPropertiesComponent();
-        of(settings, resources).forEach(properties::addInitialProperty);
-    }
-
-    @Override
-    public void afterApplicationStart(CamelContext camelContext) {
-        // nothing: the properties are needed before the routes are built
     }
 }

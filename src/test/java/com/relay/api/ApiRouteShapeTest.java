@@ -21,6 +21,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
@@ -33,8 +34,8 @@ import org.mockito.InOrder;
 
 /**
  * routes/api.camel.yaml loaded into a plain CamelContext with mock beans (no HTTP server, no
- * emulators): the API route ids, that each operation is an instance of the api-operation template
- * with its step ids as written, and that an instance calls enter, the operation, reply in order.
+ * emulators): the API route ids, that each operation is enter, operation, reply with its step ids,
+ * and calls them in order; the REST DSL declares produces once.
  */
 class ApiRouteShapeTest {
 
@@ -74,26 +75,30 @@ class ApiRouteShapeTest {
     }
 
     @Test
-    void everyApiRouteKeepsItsIdAndEveryOperationButHealthIsTheTemplate() throws Exception {
+    void everyApiRouteKeepsItsIdAndEveryOperationButHealthIsEnterOperationReply() throws Exception {
         load();
-        assertThat(camel.getRouteTemplateDefinitions()).extracting(t -> t.getId()).containsExactly("api-operation");
         assertThat(camel.getRouteDefinitions()).extracting(RouteDefinition::getId).containsExactlyElementsOf(ROUTE_IDS);
         for (RouteDefinition def : camel.getRouteDefinitions()) {
             String id = def.getId();
             Route route = camel.getRoute(id);
             assertThat(route.getEndpoint().getEndpointUri()).as(id).isEqualTo("direct://" + id);
             assertThat(route.getConfigurationId()).as(id).isEqualTo("api-errors");
-            if (id.equals("get-health")) {
-                assertThat(def.isTemplate()).as(id).isNotEqualTo(Boolean.TRUE);
-                continue;
+            if (id.equals("get-health")) continue;
+            List<BeanDefinition> steps = beanSteps(def);
+            assertThat(steps).as(id).hasSize(3);
+            assertThat(steps.get(0).getId()).isEqualTo(id + "-enter");
+            assertThat(steps.get(0).getRef()).isEqualTo("apiGate");
+            assertThat(steps.get(0).getMethod()).isEqualTo(id.equals("api-get-openapi") ? "enterPublic" : "enter");
+            assertThat(steps.get(1).getId()).startsWith(id + "-");
+            if (!id.equals("api-get-openapi")) {
+                assertThat(steps.get(1).getMethod()).as(id).endsWith("(${exchangeProperty.relayRequest})");
             }
-            assertThat(def.isTemplate()).as(id + " built from the template").isTrue();
-            Map<String, Object> parameters = def.getTemplateParameters();
-            // the parameter operation names the endpoint and step ids; routeId the route: they must agree
-            assertThat(parameters.get("operation")).as(id).isEqualTo(id);
-            List<String> steps = new ArrayList<>();
-            route.filter("*").forEach(p -> steps.add(((IdAware) p).getId()));
-            assertThat(steps).as(id).containsExactly(id + "-enter", id + "-" + parameters.get("step"), id + "-reply");
+            assertThat(steps.get(2).getId()).isEqualTo(id + "-reply");
+            assertThat(steps.get(2).getRef()).isEqualTo("apiGate");
+            assertThat(steps.get(2).getMethod()).isEqualTo("reply");
+            List<String> running = new ArrayList<>();
+            route.filter("*").forEach(p -> running.add(((IdAware) p).getId()));
+            assertThat(running).as(id).containsExactly(steps.get(0).getId(), steps.get(1).getId(), steps.get(2).getId());
         }
     }
 
@@ -141,22 +146,29 @@ class ApiRouteShapeTest {
             return null;
         }).when(gate).enterPublic(any());
         for (RouteDefinition def : camel.getRouteDefinitions()) {
-            if (!Boolean.TRUE.equals(def.isTemplate())) continue;
             String id = def.getId();
-            Map<String, Object> parameters = def.getTemplateParameters();
-            Object bean = beans.get((String) parameters.get("bean"));
-            Method operation = bean.getClass().getMethod((String) parameters.get("method"), ApiRequest.class);
+            if (id.equals("get-health")) continue;
+            BeanDefinition step = beanSteps(def).get(1);
+            Object bean = beans.get(step.getRef());
+            boolean withRequest = step.getMethod().contains("(");
+            String methodName = withRequest ? step.getMethod().substring(0, step.getMethod().indexOf('(')) : step.getMethod();
+            Method operation = withRequest ? bean.getClass().getMethod(methodName, ApiRequest.class)
+                    : bean.getClass().getMethod(methodName);
             camel.getRouteController().startRoute(id);
             camel.createProducerTemplate().sendBody("direct:" + id, null);
             camel.getRouteController().stopRoute(id);
 
             InOrder order = inOrder(gate, bean);
-            if ("enterPublic".equals(parameters.get("enter"))) {
+            if (id.equals("api-get-openapi")) {
                 order.verify(gate).enterPublic(any());
             } else {
                 order.verify(gate).enter(any());
             }
-            operation.invoke(order.verify(bean), request);
+            if (withRequest) {
+                operation.invoke(order.verify(bean), request);
+            } else {
+                operation.invoke(order.verify(bean));
+            }
             order.verify(gate).reply(any());
         }
         verify(gate, never()).fail(any());
@@ -173,5 +185,11 @@ class ApiRouteShapeTest {
         assertThat(answer.getException()).isNull();
         verify(gate).fail(any());
         verify(gate, never()).reply(any());
+    }
+
+    /** The route's own steps (after start its outputs also hold the onException of api-errors). */
+    private static List<BeanDefinition> beanSteps(RouteDefinition def) {
+        assertThat(def.getOutputs()).allMatch(o -> o instanceof BeanDefinition || o instanceof org.apache.camel.model.OnExceptionDefinition);
+        return def.getOutputs().stream().filter(BeanDefinition.class::isInstance).map(BeanDefinition.class::cast).toList();
     }
 }
