@@ -43,26 +43,14 @@ public class ApiGate {
 
     private final Authenticator authenticator;
     private final long maxBodyBytes;
-    private final boolean enabled;
     private final RelaySettings.Limits limits;
     private final TenantRateLimiter rateLimiter;
 
     public ApiGate(Authenticator authenticator, RelaySettings settings) {
         this.authenticator = authenticator;
         this.maxBodyBytes = settings.api().maxBodyBytes();
-        this.enabled = settings.roles().api();
         this.limits = settings.api().limits();
         this.rateLimiter = new TenantRateLimiter(limits.requestsPerSecond(), limits.requestBurst(), System::nanoTime);
-    }
-
-    /** Whether this process runs the API role ({@code API_ENABLED}): the API routes' autoStartup. */
-    public boolean enabled() {
-        return enabled;
-    }
-
-    /** The opposite, for the REST DSL's {@code disabled} (routes/api.camel.yaml). */
-    public boolean disabled() {
-        return !enabled;
     }
 
     /** Builds the request of an endpoint that requires a credential. */

@@ -68,7 +68,8 @@ public record RelaySettings(
     /**
      * Notifier settings (docs/CONTRACT.md#notification-and-scheduler-settings, docs/CONTRACT.md#notification-delivery). Times in the unit of their name;
      * {@code allowedPrivateHosts} lower-case host names exempt from the destination policy;
-     * {@code manualPerTenantPerMinute} the per-tenant, per-instance rate of {@code POST /v1/notifications}.
+     * {@code manualPerTenantPerMinute} the per-tenant, per-instance rate of {@code POST /v1/notifications};
+     * {@code receiveWaitSeconds} the consumer's long-poll wait.
      */
     public record Notify(int visibilityTimeoutSeconds, int maxReceives,
                          int connectTimeoutMs, int requestTimeoutMs, int maxRetries, int retryBaseMs,
@@ -77,7 +78,7 @@ public record RelaySettings(
                          int sweepIntervalSeconds, int sweepAgeSeconds, boolean allowInsecureHttp,
                          List<String> allowedPrivateHosts, int maxConcurrency, int ttlDays, int secretCacheSeconds,
                          int cbFailureThreshold, int cbFailureWindowSeconds, int cbOpenSeconds,
-                         int cbHalfOpenSuccesses, int manualPerTenantPerMinute) {
+                         int cbHalfOpenSuccesses, int manualPerTenantPerMinute, int receiveWaitSeconds) {
         public Notify {
             allowedPrivateHosts = List.copyOf(allowedPrivateHosts);
         }
@@ -355,7 +356,8 @@ public record RelaySettings(
                 r.integer("CB_OPEN_SECONDS", 30, 1, 86_400),
                 r.integer("CB_HALF_OPEN_SUCCESSES", 2, 1, 100),
                 // issue 17 quota "notifications per minute" of POST /v1/notifications; 0: no limit
-                r.integer("NOTIFY_MANUAL_PER_TENANT_PER_MINUTE", 30, 0, 100_000));
+                r.integer("NOTIFY_MANUAL_PER_TENANT_PER_MINUTE", 30, 0, 100_000),
+                r.integer("NOTIFIER_RECEIVE_WAIT_SECONDS", 20, 0, 20));
         long longest = (1L + n.maxRetries()) * n.requestTimeoutMs()
                 + (long) n.maxRetries() * (n.retryMaxDelayMs() + n.retryJitterMaxMs()) + 10_000L;
         if (longest >= n.visibilityTimeoutSeconds() * 1000L) {

@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
         "NOTIFY_MAX_RETRIES=2", "NOTIFY_MAX_DELIVERIES=2", "NOTIFY_REDELIVERY_DELAY_SECONDS=1",
         "NOTIFY_DEFER_JITTER_MAX_SECONDS=0", "NOTIFY_SWEEP_INTERVAL_SECONDS=1", "NOTIFY_SWEEP_AGE_SECONDS=2",
         "CB_FAILURE_THRESHOLD=7", "CB_OPEN_SECONDS=3", "CIRCUIT_BREAKER_TABLE=relay-it-circuit-breakers",
-        "NOTIFY_MANUAL_PER_TENANT_PER_MINUTE=3", "relay.notify.wait-seconds=1"})
+        "NOTIFY_MANUAL_PER_TENANT_PER_MINUTE=3", "NOTIFIER_RECEIVE_WAIT_SECONDS=1"})
 abstract class NotifyTestSupport {
 
     static final String DEV = "relay-dev-key";

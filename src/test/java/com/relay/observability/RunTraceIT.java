@@ -54,7 +54,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "RELAY_EMBEDDED_PERSISTENT=false", "RELAY_EMBEDDED_SQS_PORT=0", "RELAY_EMBEDDED_DYNAMODB_PORT=0",
         "RELAY_EMBEDDED_S3_PORT=0", "MANAGEMENT_PORT=0", "ENVIRONMENT=trace-test", "SCHEDULER_ENABLED=false",
-        "WORKER_ENABLED=true", "WORKER_RECEIVE_WAIT_SECONDS=1", "NOTIFIER_ENABLED=true", "relay.notify.wait-seconds=1"})
+        "WORKER_ENABLED=true", "WORKER_RECEIVE_WAIT_SECONDS=1", "NOTIFIER_ENABLED=true", "NOTIFIER_RECEIVE_WAIT_SECONDS=1"})
 @Import(RunTraceIT.InMemoryExport.class)
 class RunTraceIT extends ApiTestSupport {
 
