@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  *   <li>No file cites the former out-of-tree specification: no section-number citation
  *       ("RI &sect;4.5", "N &sect;4.6", "notifications.md &sect;4.6", a bare "&sect;4.6"), no
  *       file name of that specification,
- *       no {@code ../shared} path. Other standards' sections ("OIDC Discovery §4.3",
+ *       no path to a folder outside the repository. Other standards' sections ("OIDC Discovery §4.3",
  *       "YAML 1.2.2 §10.3.2") are not ours and stay.</li>
  *   <li>Every {@code docs/<file>.md#<anchor>} in code, YAML and docs, and every relative Markdown link
  *       {@code (X.md#anchor)} in the docs and the README, names a heading (or an HTML anchor) of
