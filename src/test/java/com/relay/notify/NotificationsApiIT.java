@@ -226,19 +226,13 @@ class NotificationsApiIT extends NotifyTestSupport {
         for (int i = 0; i < 2_345; i++) {
             String status = statuses[i % statuses.length];
             counts[List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED").indexOf(status)]++;
-            Map<String, AttributeValue> run = new HashMap<>();
-            run.put("run_id", AttributeValue.fromS(UUID.randomUUID().toString()));
-            run.put("item_type", AttributeValue.fromS("RUN"));
-            run.put("tenant_id", AttributeValue.fromS(tenant));
-            run.put("status", AttributeValue.fromS(status));
-            run.put("stage", AttributeValue.fromS("NORMALIZE"));
-            run.put("created_by", AttributeValue.fromS("api"));
-            run.put("requested_at", AttributeValue.fromS(Timestamps.format(now.minusSeconds(10 + i))));
+            Long durationMs = null;
             if (status.equals("SUCCEEDED") || status.equals("FAILED")) {
-                run.put("duration_ms", AttributeValue.fromN(Integer.toString(1_000 + i)));
-                durationSum += 1_000 + i;
+                durationMs = 1_000L + i;
+                durationSum += durationMs;
                 durations++;
             }
+            Map<String, AttributeValue> run = runItem(tenant, status, "api", now.minusSeconds(10 + i), durationMs);
             runs.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(run)).build());
         }
         List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> notes = new ArrayList<>();
@@ -277,16 +271,23 @@ class NotificationsApiIT extends NotifyTestSupport {
     }
 
     private void putRun(String tenant, String status, Instant requested, Long durationMs) {
+        Map<String, AttributeValue> run = runItem(tenant, status, "scheduler", requested, durationMs);
+        dynamoDb.putItem(b -> b.tableName(resources.runsTable()).item(run));
+    }
+
+    /** A run item as the worker leaves it, enough for the metrics endpoint. */
+    private static Map<String, AttributeValue> runItem(String tenant, String status, String createdBy, Instant requested,
+                                                       Long durationMs) {
         Map<String, AttributeValue> run = new HashMap<>();
         run.put("run_id", AttributeValue.fromS(UUID.randomUUID().toString()));
         run.put("item_type", AttributeValue.fromS("RUN"));
         run.put("tenant_id", AttributeValue.fromS(tenant));
         run.put("status", AttributeValue.fromS(status));
         run.put("stage", AttributeValue.fromS("NORMALIZE"));
-        run.put("created_by", AttributeValue.fromS("scheduler"));
+        run.put("created_by", AttributeValue.fromS(createdBy));
         run.put("requested_at", AttributeValue.fromS(Timestamps.format(requested)));
         if (durationMs != null) run.put("duration_ms", AttributeValue.fromN(durationMs.toString()));
-        dynamoDb.putItem(b -> b.tableName(resources.runsTable()).item(run));
+        return run;
     }
 
     private void putNotification(String tenant, String status, Instant created) {
