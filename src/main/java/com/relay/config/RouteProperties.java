@@ -56,6 +56,7 @@ public class RouteProperties implements PropertiesSource {
         p.put("relay.worker.receive-wait-seconds", Integer.toString(worker.receiveWaitSeconds()));
         p.put("relay.worker.visibility-timeout-seconds", Integer.toString(worker.visibilityTimeoutSeconds()));
         p.put("relay.worker.heartbeat-interval-ms", Long.toString(worker.heartbeatIntervalSeconds() * 1000L));
+        p.put("relay.worker.bucket", resources.artifactBucket());
 
         RelaySettings.Notify notifier = settings.notifier();
         String notifyUrl = resources.notificationsQueueUrl();

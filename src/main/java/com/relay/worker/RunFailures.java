@@ -90,7 +90,9 @@ public class RunFailures {
 
     void putErrors(String key, Map<String, Object> entry) {
         try {
-            new S3ArtifactSink(s3, bucket).put(key, "application/json", mapper.writeValueAsBytes(List.of(entry)));
+            byte[] json = mapper.writeValueAsBytes(List.of(entry));
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(json));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

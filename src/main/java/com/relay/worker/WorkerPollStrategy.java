@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * A failed receive on the jobs queue (docs/CONTRACT.md#worker-loop-and-shutdown): counted as {@code WorkerError{queue_receive_error}},
+ * The heartbeat of every receive call on the jobs queue (docs/CONTRACT.md#worker-loop-and-shutdown),
+ * counted here so empty polls never travel through {@code worker-run}. A failed receive (docs/CONTRACT.md#worker-loop-and-shutdown): counted as {@code WorkerError{queue_receive_error}},
  * logged, and the next receive waits {@code WORKER_RECEIVE_ERROR_BACKOFF_SECONDS} instead of
  * looping at once (the earlier implementation's defect).
  */
@@ -34,14 +35,15 @@ public class WorkerPollStrategy implements PollingConsumerPollStrategy {
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
-        // nothing to do: the heartbeat is counted by the route for every receive
+        // every receive call counts, with or without a message: worker-run sees only the jobs
+        metrics.heartbeat();
     }
 
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
         metrics.error("queue_receive_error");
         metrics.heartbeat();
-        LogEvents.warn(log, "queue_receive_error", "error", RunWorker.describe(cause), "backoff_seconds", backoffMillis / 1000);
+        LogEvents.warn(log, "queue_receive_error", "error", AttemptErrors.describe(cause), "backoff_seconds", backoffMillis / 1000);
         try {
             Thread.sleep(backoffMillis);
         } catch (InterruptedException e) {

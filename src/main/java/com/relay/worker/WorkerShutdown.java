@@ -24,13 +24,13 @@ public class WorkerShutdown implements SmartLifecycle {
     static final String ROUTE_ID = "worker-run";
     private static final Logger log = LoggerFactory.getLogger(WorkerShutdown.class);
 
-    private final RunWorker worker;
+    private final AttemptLeases worker;
     private final ObjectProvider<CamelContext> camel;
     private final long timeoutMillis;
     private volatile boolean running;
 
     /** The Camel context is looked up at stop time: asking for it at creation would build it too early. */
-    public WorkerShutdown(RunWorker worker, ObjectProvider<CamelContext> camel, RelaySettings settings) {
+    public WorkerShutdown(AttemptLeases worker, ObjectProvider<CamelContext> camel, RelaySettings settings) {
         this.worker = worker;
         this.camel = camel;
         this.timeoutMillis = settings.worker().shutdownTimeoutSeconds() * 1000L;

@@ -264,7 +264,7 @@ class RunTraceIT extends ApiTestSupport {
         List<JsonNode> runLines = jsonLines(output).stream().filter(l -> runId.equals(l.path("run_id").asText())
                 || notificationId.equals(l.path("notification_id").asText())).toList();
         assertThat(runLines).extracting(l -> l.path("logger").asText())
-                .contains("com.relay.worker.RunWorker", "com.relay.notify.NotificationDelivery");
+                .contains("com.relay.worker.JobReceiver", "com.relay.worker.AttemptCompletion", "com.relay.notify.NotificationDelivery");
         assertThat(runLines).extracting(l -> l.path("event").asText())
                 .contains("run_created", "run_started", "run_stage", "run_succeeded", "notification_sent");
         assertThat(runLines).allSatisfy(l -> assertThat(l.path("trace_id").asText()).as(l.toString()).isEqualTo(traceId));

@@ -14,38 +14,38 @@ class RetryAndClassificationTest {
 
     @Test
     void backoffDoublesFromTheBaseUpToTheCap() {
-        assertThat(RunWorker.backoffSeconds(30, 900, 1)).isEqualTo(30);
-        assertThat(RunWorker.backoffSeconds(30, 900, 2)).isEqualTo(60);
-        assertThat(RunWorker.backoffSeconds(30, 900, 3)).isEqualTo(120);
-        assertThat(RunWorker.backoffSeconds(30, 900, 6)).isEqualTo(900);
-        assertThat(RunWorker.backoffSeconds(30, 900, 60)).isEqualTo(900);
-        assertThat(RunWorker.backoffSeconds(0, 900, 4)).isZero();
+        assertThat(AttemptErrors.backoffSeconds(30, 900, 1)).isEqualTo(30);
+        assertThat(AttemptErrors.backoffSeconds(30, 900, 2)).isEqualTo(60);
+        assertThat(AttemptErrors.backoffSeconds(30, 900, 3)).isEqualTo(120);
+        assertThat(AttemptErrors.backoffSeconds(30, 900, 6)).isEqualTo(900);
+        assertThat(AttemptErrors.backoffSeconds(30, 900, 60)).isEqualTo(900);
+        assertThat(AttemptErrors.backoffSeconds(0, 900, 4)).isZero();
     }
 
     @Test
     void sdkAndNetworkErrorsAreRetryableOthersAreUnexpected() {
-        assertThat(RunWorker.isRetryable(S3Exception.builder().statusCode(503).build())).isTrue();
-        assertThat(RunWorker.isRetryable(SdkClientException.create("timeout"))).isTrue();
-        assertThat(RunWorker.isRetryable(new UncheckedIOException(new IOException(S3Exception.builder().statusCode(403).build()))))
+        assertThat(AttemptErrors.isRetryable(S3Exception.builder().statusCode(503).build())).isTrue();
+        assertThat(AttemptErrors.isRetryable(SdkClientException.create("timeout"))).isTrue();
+        assertThat(AttemptErrors.isRetryable(new UncheckedIOException(new IOException(S3Exception.builder().statusCode(403).build()))))
                 .isTrue();
-        assertThat(RunWorker.isRetryable(new UncheckedIOException(new java.net.SocketException("reset")))).isTrue();
-        assertThat(RunWorker.isRetryable(new IOException("No space left on device"))).isFalse();
-        assertThat(RunWorker.isRetryable(new NullPointerException())).isFalse();
+        assertThat(AttemptErrors.isRetryable(new UncheckedIOException(new java.net.SocketException("reset")))).isTrue();
+        assertThat(AttemptErrors.isRetryable(new IOException("No space left on device"))).isFalse();
+        assertThat(AttemptErrors.isRetryable(new NullPointerException())).isFalse();
     }
 
     @Test
     void aCauseChainThatLoopsIsClassifiedAndDescribed() {
         CausesTest.Link cycle = CausesTest.cycle(); // a -> b -> a, neither an SDK nor a network error
 
-        assertThat(RunWorker.isRetryable(cycle)).isFalse();
-        assertThat(RunWorker.describe(cycle)).isEqualTo("Link: b");
+        assertThat(AttemptErrors.isRetryable(cycle)).isFalse();
+        assertThat(AttemptErrors.describe(cycle)).isEqualTo("Link: b");
     }
 
     @Test
     void errorTextNamesTheSdkErrorOnOneLine() {
-        String text = RunWorker.describe(new IllegalStateException("wrapper",
+        String text = AttemptErrors.describe(new IllegalStateException("wrapper",
                 S3Exception.builder().statusCode(503).message("Slow Down\nplease").build()));
         assertThat(text).startsWith("S3Exception: Slow Down please").doesNotContain("\n");
-        assertThat(RunWorker.describe(new IllegalArgumentException("bad"))).isEqualTo("IllegalArgumentException: bad");
+        assertThat(AttemptErrors.describe(new IllegalArgumentException("bad"))).isEqualTo("IllegalArgumentException: bad");
     }
 }

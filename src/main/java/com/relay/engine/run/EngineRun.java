@@ -160,9 +160,14 @@ public final class EngineRun {
         long invalid;
         long records;
         BestOfferMerger merger;
-        List<VendorJob> jobs = List.of();
+        List<VendorParse> jobs = List.of();
         int foundVendors;
         Path merged;
+        long outputStart;
+        long sorterBudget;
+        AtomicInteger firstFailed;
+        AtomicLong rowsSoFar;
+        MergeFeeder feeder;
 
         Execution(Request req) {
             this.req = req;
@@ -179,33 +184,57 @@ public final class EngineRun {
             return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(artifacts));
         }
 
-        /** FETCH_INPUTS: config snapshot, inbound copies, input manifest, required-vendor check. */
+        /**
+         * FETCH_INPUTS for {@code relay local-run}: {@link #startFetch}, every copy through the artifact
+         * sink, {@link #finishFetch}. The worker runs the same three steps from its route, copying each
+         * vendor in a route of its own (docs/ROUTES.md).
+         */
         public Optional<RunResult> fetchInputs() throws IOException {
+            List<InboundCopy> copies = startFetch();
+            inParallel(copies, this::copyInbound);
+            return finishFetch();
+        }
+
+        /** Enters FETCH_INPUTS, stores the config snapshot and returns the inbound copies to make, in configuration order. */
+        public List<InboundCopy> startFetch() throws IOException {
             enter(FETCH_INPUTS);
             putJson("config_snapshot", "reports/config_snapshot.json", snapshot());
-            List<TenantConfig.Vendor> found = config.vendors().stream().filter(v -> input(v).found()).toList();
-            inParallel(found, v -> {
+            List<InboundCopy> copies = new ArrayList<>();
+            for (TenantConfig.Vendor v : config.vendors()) {
                 VendorInput in = input(v);
-                String key = key("inbound/" + v.vendorId() + "/" + in.feedName());
-                try (StageListener.VendorWork work = listener.vendorStarted(v.vendorId(), "fetch")) {
-                    if (in.feedSize() >= 0) work.bytes(in.feedSize());
-                    try {
-                        if (sink.copyStored(key, in)) {
-                            // copied inside the store (S3 server-side copy)
-                        } else if (in.localFile() != null) {
-                            sink.copyFile(key, in.feedContentType(), in.localFile());
-                        } else {
-                            try (InputStream bytes = in.feed().open()) {
-                                sink.copy(key, in.feedContentType(), bytes, in.feedSize());
-                            }
+                if (in.found()) copies.add(new InboundCopy(v.vendorId(), key("inbound/" + v.vendorId() + "/" + in.feedName()), in));
+            }
+            return copies;
+        }
+
+        /** One vendor's inbound copy through the artifact sink (server-side when the sink can). */
+        public void copyInbound(InboundCopy copy) throws IOException {
+            VendorInput in = copy.input();
+            try (StageListener.VendorWork work = listener.vendorStarted(copy.vendorId(), "fetch")) {
+                if (in.feedSize() >= 0) work.bytes(in.feedSize());
+                try {
+                    if (sink.copyStored(copy.key(), in)) {
+                        // copied inside the store (S3 server-side copy)
+                    } else if (in.localFile() != null) {
+                        sink.copyFile(copy.key(), in.feedContentType(), in.localFile());
+                    } else {
+                        try (InputStream bytes = in.feed().open()) {
+                            sink.copy(copy.key(), in.feedContentType(), bytes, in.feedSize());
                         }
-                    } catch (IOException | RuntimeException e) {
-                        work.failed(e);
-                        throw e;
                     }
+                } catch (IOException | RuntimeException e) {
+                    work.failed(e);
+                    throw e;
                 }
-            });
-            // the artifacts map keeps configuration order whatever order the copies finished in
+            }
+        }
+
+        /**
+         * After every copy of {@link #startFetch}: the inbound artifacts (configuration order, whatever
+         * order the copies finished in), the input manifest and the required-vendor check.
+         */
+        public Optional<RunResult> finishFetch() throws IOException {
+            List<TenantConfig.Vendor> found = config.vendors().stream().filter(v -> input(v).found()).toList();
             for (TenantConfig.Vendor v : found) {
                 artifacts.put("inbound_" + v.vendorId(), key("inbound/" + v.vendorId() + "/" + input(v).feedName()));
             }
@@ -219,29 +248,87 @@ public final class EngineRun {
             return Optional.empty();
         }
 
-        /** NORMALIZE: decode, parse and map every found vendor; normalized files once all parsed. */
+        /**
+         * NORMALIZE for {@code relay local-run}: {@link #startNormalize}, every vendor's
+         * {@link VendorParse#parse} on up to {@code parallelism} threads, {@link #finishNormalize}. The
+         * worker runs the same steps as a split in its route.
+         */
         public Optional<RunResult> normalize() throws IOException {
+            List<VendorParse> parses = startNormalize();
+            try {
+                inParallel(parses, req.parallelism(), "relay-engine-vendor", VendorParse::parseFromSources);
+            } catch (IOException | RuntimeException | Error e) {
+                closeParses();
+                throw e;
+            }
+            return finishNormalize();
+        }
+
+        /**
+         * Enters NORMALIZE and returns one parse per found vendor (configuration order). Their
+         * {@link VendorParse#parse} calls may run at once, at most {@link Request#parallelism} of them
+         * (the memory budget is shared on that assumption); then {@link #finishNormalize}.
+         */
+        public List<VendorParse> startNormalize() throws IOException {
             enter(NORMALIZE);
             engineStart = System.nanoTime();
             // three quarters of ENGINE_MEMORY_BUDGET_MB for the best offer per SKU (alive all run
-            // long), a quarter for the normalized sorts of the vendors being parsed (parseAll)
+            // long), a quarter for the normalized sorts of the vendors being parsed
             merger = new BestOfferMerger(config.merge().bestOffer(), config.pricing(), req.workDir(),
                     Math.max(1L << 20, req.memoryBudgetBytes() / 4 * 3));
-            jobs = parseAll(merger);
-            VendorJob failed = jobs.stream().filter(j -> j.failure != null).findFirst().orElse(null);
+            List<VendorParse> found = new ArrayList<>();
+            int index = 0;
+            for (TenantConfig.Vendor v : config.vendors()) {
+                VendorInput in = input(v);
+                if (in.found()) found.add(new VendorParse(index, v, in));
+                index++;
+            }
+            jobs = found;
+            foundVendors = jobs.size();
+            int threads = Math.max(1, Math.min(req.parallelism(), jobs.size()));
+            // A quarter of the budget shared by the vendors being sorted at the same time, the rest
+            // for the merger's best-per-SKU table; each side spills when it runs over.
+            sorterBudget = Math.max(1L << 20, req.memoryBudgetBytes() / (4L * threads));
+            firstFailed = new AtomicInteger(Integer.MAX_VALUE);
+            rowsSoFar = new AtomicLong();
+            feeder = new MergeFeeder(merger);
+            return List.copyOf(jobs);
+        }
+
+        /** After every parse: the merge is fed, the first failed vendor (configuration order) fails the run, else the normalized files are stored. */
+        public Optional<RunResult> finishNormalize() throws IOException {
+            try {
+                feeder.finish();
+            } catch (IOException | RuntimeException | Error e) {
+                closeParses();
+                throw e;
+            } finally {
+                feeder.close();
+            }
+            VendorParse failed = jobs.stream().filter(j -> j.failure != null).findFirst().orElse(null);
             if (failed != null) {
-                List<VendorJob> before = jobs.subList(0, jobs.indexOf(failed) + 1);
+                List<VendorParse> before = jobs.subList(0, jobs.indexOf(failed) + 1);
                 return Optional.of(fail(failed.failure, before));
             }
-            for (VendorJob j : jobs) {
+            for (VendorParse j : jobs) {
                 invalid += j.errors.count();
                 totalRows += j.result.validRecords() + j.errors.count();
             }
             inParallel(jobs, j -> sink.putFile(key("normalized/" + j.vendor.vendorId() + "/normalized.csv"), CSV, j.normalizedFile));
-            for (VendorJob j : jobs) {
+            for (VendorParse j : jobs) {
                 artifacts.put("normalized_" + j.vendor.vendorId(), key("normalized/" + j.vendor.vendorId() + "/normalized.csv"));
             }
             return Optional.empty();
+        }
+
+        /** Stops every parse of NORMALIZE at its next chunk (the caller failed the stage another way). */
+        public void abort() {
+            AtomicInteger f = firstFailed;
+            if (f != null) f.set(-1);
+        }
+
+        private void closeParses() {
+            for (VendorParse j : jobs) j.close();
         }
 
         /** MERGE_PRICE: thresholds, errors.json, the merged and priced file (written locally). */
@@ -261,13 +348,23 @@ public final class EngineRun {
             return Optional.empty();
         }
 
-        /** WRITE_OUTPUTS: the merged CSV, then the run summary; the run succeeded. */
+        /** WRITE_OUTPUTS: {@link #writeMerged}, then {@link #summarize}. */
         public RunResult writeOutputs() throws IOException {
+            writeMerged();
+            return summarize();
+        }
+
+        /** Enters WRITE_OUTPUTS and stores the merged CSV. */
+        public void writeMerged() throws IOException {
             enter(WRITE_OUTPUTS);
-            long outputStart = System.nanoTime();
+            outputStart = System.nanoTime();
             String mergedKey = key("outputs/merged_inventory.csv");
             sink.putFile(mergedKey, CSV, merged);
             artifacts.put("merged_inventory", mergedKey);
+        }
+
+        /** The run summary (its output time counts the merged CSV's store); the run succeeded. */
+        public RunResult summarize() throws IOException {
             putJson("run_summary", "reports/run_summary.json",
                     summary(jobs, records, invalid, ingestNanos, engineNanos, System.nanoTime() - outputStart));
             return new RunResult(RunResult.SUCCEEDED, COMPLETE, null, null, null, null,
@@ -276,7 +373,8 @@ public final class EngineRun {
 
         @Override
         public void close() {
-            for (VendorJob j : jobs) j.close();
+            if (feeder != null) feeder.close();
+            for (VendorParse j : jobs) j.close();
             if (merger != null) {
                 try {
                     merger.close();
@@ -387,40 +485,11 @@ public final class EngineRun {
             return requiredFail;
         }
 
-        private List<VendorJob> parseAll(BestOfferMerger merger) throws IOException {
-            List<VendorJob> jobs = new ArrayList<>();
-            int index = 0;
-            for (TenantConfig.Vendor v : config.vendors()) {
-                VendorInput in = input(v);
-                if (in.found()) jobs.add(new VendorJob(index, v, in));
-                index++;
-            }
-            foundVendors = jobs.size();
-            int threads = Math.max(1, Math.min(req.parallelism(), jobs.size()));
-            // A quarter of the budget shared by the vendors being sorted at the same time, the rest
-            // for the merger's best-per-SKU table (normalize); each side spills when it runs over.
-            long sorterBudget = Math.max(1L << 20, req.memoryBudgetBytes() / (4L * threads));
-            AtomicInteger firstFailed = new AtomicInteger(Integer.MAX_VALUE);
-            AtomicLong rowsSoFar = new AtomicLong();
-            try (MergeFeeder feeder = new MergeFeeder(merger)) {
-                parseWith(feeder, jobs, threads, sorterBudget, firstFailed, rowsSoFar);
-                feeder.finish();
-            }
-            return jobs;
-        }
-
-        private void parseWith(MergeFeeder merger, List<VendorJob> jobs, int threads, long sorterBudget,
-                               AtomicInteger firstFailed, AtomicLong rowsSoFar) throws IOException {
-            try {
-                inParallel(jobs, threads, "relay-engine-vendor", j -> j.run(merger, sorterBudget, firstFailed, rowsSoFar));
-            } catch (IOException | RuntimeException | Error e) {
-                for (VendorJob j : jobs) j.close();
-                throw e;
-            }
-        }
-
-        /** One found vendor: SKU map, parse, normalized file (pending until every vendor parsed). */
-        private final class VendorJob {
+        /**
+         * One found vendor of NORMALIZE: SKU map, parse, normalized file (stored once every vendor
+         * parsed). {@link #parse} may run on any thread, at once with the other vendors' parses.
+         */
+        public final class VendorParse {
             final int index;
             final TenantConfig.Vendor vendor;
             final VendorInput input;
@@ -429,17 +498,45 @@ public final class EngineRun {
             EngineFailure failure;
             Path normalizedFile;
 
-            VendorJob(int index, TenantConfig.Vendor vendor, VendorInput input) {
+            VendorParse(int index, TenantConfig.Vendor vendor, VendorInput input) {
                 this.index = index;
                 this.vendor = vendor;
                 this.input = input;
             }
 
-            void run(MergeFeeder merger, long sorterBudget, AtomicInteger firstFailed, AtomicLong rowsSoFar)
-                    throws IOException {
+            public String vendorId() { return vendor.vendorId(); }
+
+            /** Data rows read so far (valid and invalid); 0 before the parse. */
+            public long rows() { return result == null ? 0 : result.totalRows(); }
+
+            /** Where the vendor's feed and SKU map come from (what FETCH_INPUTS found). */
+            public VendorInput input() { return input; }
+
+            /** The vendor has a stored SKU map: {@link #parse} needs its bytes. */
+            public boolean needsSkuMap() {
+                return input.skuMap() != null && input.skuMap() != VendorInput.Source.MISSING;
+            }
+
+            /**
+             * Reads the vendor: its SKU map ({@code null} unless {@link #needsSkuMap}) and its feed, both
+             * streamed and closed here whatever happens. A data problem is kept as the vendor's failure
+             * (reported by {@link #finishNormalize}); an I/O error is thrown.
+             */
+            public void parse(InputStream skuMap, InputStream feed) throws IOException {
+                try (InputStream f = feed) {
+                    run(skuMap, () -> f);
+                }
+            }
+
+            /** {@code relay local-run}: opens the sources itself, the feed only once the map is loaded. */
+            void parseFromSources() throws IOException {
+                run(needsSkuMap() ? input.skuMap().open() : null, input.feed());
+            }
+
+            private void run(InputStream skuMap, VendorInput.Source feed) throws IOException {
                 try (StageListener.VendorWork work = listener.vendorStarted(vendor.vendorId(), "parse")) {
                     try {
-                        parse(merger, sorterBudget, firstFailed, rowsSoFar);
+                        parse(skuMap, feed, feeder, sorterBudget, firstFailed, rowsSoFar);
                     } catch (IOException | RuntimeException e) {
                         work.failed(e);
                         throw e;
@@ -449,21 +546,20 @@ public final class EngineRun {
                 }
             }
 
-            private void parse(MergeFeeder merger, long sorterBudget, AtomicInteger firstFailed, AtomicLong rowsSoFar)
-                    throws IOException {
+            private void parse(InputStream skuMapBytes, VendorInput.Source feedSource, MergeFeeder merger, long sorterBudget,
+                               AtomicInteger firstFailed, AtomicLong rowsSoFar) throws IOException {
                 errors = new ErrorLog(mapper, req.workDir(), vendor.vendorId(),
                         ErrorThresholds.samplesWorthStoring(config.errorPolicy()), errorsShare());
                 long started = System.nanoTime();
                 SkuMapping mapping = null;
-                try {
+                try (InputStream map = skuMapBytes) {
                     if (input.skuMap() == VendorInput.Source.MISSING) {
                         errors.add(RowError.vendorLevel(vendor.vendorId(), "missing sku map"));
-                    } else if (input.skuMap() != null) {
+                    } else if (needsSkuMap()) {
+                        if (map == null) throw new IllegalStateException("vendor " + vendor.vendorId() + " needs its sku map");
                         long limit = Math.max(1, req.memoryBudgetBytes() / SKU_MAP_BUDGET_DIVISOR);
-                        try (InputStream map = input.skuMap().open()) {
-                            mapping = SkuMapping.load(map, vendor.parser(), vendor.vendorId(), limit,
-                                    "an eighth of ENGINE_MEMORY_BUDGET_MB=" + (req.memoryBudgetBytes() >> 20));
-                        }
+                        mapping = SkuMapping.load(map, vendor.parser(), vendor.vendorId(), limit,
+                                "an eighth of ENGINE_MEMORY_BUDGET_MB=" + (req.memoryBudgetBytes() >> 20));
                     }
                 } catch (EngineFailure f) {
                     failure = f;
@@ -500,7 +596,7 @@ public final class EngineRun {
                         }
                     }
                     ChunkingSink rows = new ChunkingSink();
-                    try (InputStream feed = input.feed().open()) {
+                    try (InputStream feed = feedSource.open()) {
                         result = parser.parse(vendor, index, feed, skuMap, req.now(),
                                 config.errorPolicy().failOnMissingRequiredColumns(), rows, req.maxRowsPerVendorFile());
                     }
@@ -536,11 +632,11 @@ public final class EngineRun {
         }
 
         /** FAILED: errors.json = failure entry, missing-vendor entries, engine entries so far (docs/CONTRACT.md#attempt-outcomes-retry-and-poison). */
-        private RunResult fail(EngineFailure f, List<VendorJob> jobsSoFar) throws IOException {
+        private RunResult fail(EngineFailure f, List<VendorParse> jobsSoFar) throws IOException {
             String key = writeErrors(f, jobsSoFar);
             long invalid = 0;
             long total = 0;
-            for (VendorJob j : jobsSoFar) {
+            for (VendorParse j : jobsSoFar) {
                 if (j.errors == null) continue;
                 invalid += j.errors.count();
                 total += (j.result == null ? 0 : j.result.validRecords()) + j.errors.count();
@@ -550,7 +646,7 @@ public final class EngineRun {
                     java.util.Collections.unmodifiableMap(new LinkedHashMap<>(artifacts)), rows, 0);
         }
 
-        private String writeErrors(EngineFailure failure, List<VendorJob> jobs) throws IOException {
+        private String writeErrors(EngineFailure failure, List<VendorParse> jobs) throws IOException {
             Path file = Files.createTempFile(req.workDir(), "relay-errors-json-", ".json");
             try {
                 try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
@@ -564,7 +660,7 @@ public final class EngineRun {
                         out.write(mapper.writeValueAsBytes(e));
                         first = false;
                     }
-                    for (VendorJob j : jobs) {
+                    for (VendorParse j : jobs) {
                         if (j.errors == null || !j.errors.hasEntries()) continue;
                         if (!first) out.write(',');
                         j.errors.copyTo(out);
@@ -617,11 +713,11 @@ public final class EngineRun {
             return m;
         }
 
-        private Map<String, Object> summary(List<VendorJob> jobs, long records, long invalid, long ingestNanos,
+        private Map<String, Object> summary(List<VendorParse> jobs, long records, long invalid, long ingestNanos,
                                             long engineNanos, long outputNanos) {
             Map<String, Object> counts = new LinkedHashMap<>();
             for (TenantConfig.Vendor v : config.vendors()) counts.put(v.vendorId(), 0L);
-            for (VendorJob j : jobs) counts.put(j.vendor.vendorId(), j.result.validRecords());
+            for (VendorParse j : jobs) counts.put(j.vendor.vendorId(), j.result.validRecords());
             Map<String, Object> stageTimes = new LinkedHashMap<>();
             stageTimes.put("ingest_seconds", seconds(ingestNanos));
             stageTimes.put("engine_seconds", seconds(engineNanos));
@@ -656,6 +752,9 @@ public final class EngineRun {
     private static BigDecimal seconds(long nanos) {
         return BigDecimal.valueOf(nanos / 1_000_000, 3);
     }
+
+    /** One found vendor's inbound copy into the run folder (FETCH_INPUTS): {@code key} is the copy's key. */
+    public record InboundCopy(String vendorId, String key, VendorInput input) { }
 
     /** One unit of {@link Execution#inParallel}: an artifact write or a vendor's parse. */
     @FunctionalInterface
