@@ -169,9 +169,9 @@ public final class CsvReaderBenchmark {
     record Args(int files, int rows, int warmUp, int iterations, Path dataDir, String heap, String smallHeap,
                 int streamRows, long seed) {
         static final String USAGE = """
-                usage: CsvReaderBenchmark [--files 4] [--rows 100000] [--warm-up 5] [--iterations 7]
+                usage: CsvReaderBenchmark [--files 4] [--rows 100000] [--warm-up 5] [--iterations 10]
                                           [--data-dir bench-data] [--heap 512m] [--small-heap 64m]
-                                          [--stream-rows 2000000] [--seed 42]
+                                          [--stream-rows 5000000] [--seed 42]
                 The feeds are the first <files> vendor files of the engine benchmark's dataset
                 (20 vendors x <rows> rows, min(400000, 20 x rows) SKUs); --stream-rows 0 skips the
                 small-heap check.""";
@@ -180,11 +180,11 @@ public final class CsvReaderBenchmark {
             int files = 4;
             int rows = 100_000;
             int warmUp = 5;
-            int iterations = 7;
+            int iterations = 10;
             Path dataDir = Path.of("bench-data");
             String heap = "512m";
             String smallHeap = "64m";
-            int streamRows = 2_000_000;
+            int streamRows = 5_000_000;
             long seed = 42;
             for (int i = 0; i < argv.length; i += 2) {
                 if (i + 1 >= argv.length) throw new IllegalArgumentException("missing value for " + argv[i]);
@@ -284,7 +284,7 @@ public final class CsvReaderBenchmark {
                 ChildResult result = runChild(cmd);
                 String verdict;
                 if (result.exit == 0) {
-                    verdict = "yes";
+                    verdict = "yes, peak RSS " + result.line.replaceAll(".*peak RSS ", "");
                 } else if (result.output.contains("OutOfMemoryError")) {
                     verdict = "no (OutOfMemoryError)";
                 } else {
@@ -292,7 +292,7 @@ public final class CsvReaderBenchmark {
                     return 1;
                 }
                 streams.put(reader.name(), verdict);
-                out.printf("%s: %s (%s)%n", reader.label, verdict, result.line == null ? "-" : result.line.trim());
+                out.printf("%s: %s%n", reader.label, result.exit == 0 ? result.line.trim() : verdict);
             }
         }
 
