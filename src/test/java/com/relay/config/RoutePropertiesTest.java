@@ -45,6 +45,7 @@ class RoutePropertiesTest {
                 Map.entry("relay.worker.receive-wait-seconds", "5"),
                 Map.entry("relay.worker.visibility-timeout-seconds", "90"),
                 Map.entry("relay.worker.heartbeat-interval-ms", "7000"),
+                Map.entry("relay.worker.bucket", "bucket"),
                 Map.entry("relay.notify.enabled", "true"),
                 Map.entry("relay.notify.queue-name", "relay-inventory-notifications"),
                 Map.entry("relay.notify.queue-url", "http://127.0.0.1:4566/000000000000/relay-inventory-notifications"),
