@@ -30,6 +30,9 @@ public class CamelTracingConfiguration {
                 MicrometerObservationTracer camelTracer = new MicrometerObservationTracer();
                 camelTracer.setObservationRegistry(registry);
                 tracer.ifAvailable(camelTracer::setTracer);
+                // S3 steps get no Camel span: the AWS SDK's own client span (AwsSdkTracing) is the
+                // record of the call, a child of the vendor or stage span the worker has in scope
+                camelTracer.setExcludePatterns("aws2-s3*");
                 camelTracer.init(camelContext);
             }
 

@@ -14,7 +14,11 @@ public interface ArtifactSink {
     /** Stores a small artifact (reports). */
     void put(String key, String contentType, byte[] content) throws IOException;
 
-    /** Stores a file produced locally (normalized and merged CSVs); the file is not used afterwards. */
+    /**
+     * Stores a file produced locally (normalized and merged CSVs, errors.json). The sink owns the
+     * file from the call on: it moves it, or stores it later and deletes it then (the worker's
+     * route), so the caller never deletes or changes it.
+     */
     void putFile(String key, String contentType, Path file) throws IOException;
 
     /** Stores a copy of an inbound object, byte for byte. */

@@ -669,11 +669,12 @@ public final class EngineRun {
                     out.write(']');
                 }
                 String key = key("reports/errors.json");
-                sink.putFile(key, JSON, file);
+                sink.putFile(key, JSON, file); // the sink owns the file from here
                 artifacts.put("errors", key);
                 return key;
-            } finally {
+            } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(file);
+                throw e;
             }
         }
 
