@@ -57,6 +57,7 @@ public class AttemptCompletion {
                 r.rowsProcessed(), r.failedStage(), r.errorCode(), r.errorMessage(), a.correlationId);
         Map<String, AttributeValue> record = a.config == null ? null
                 : notifications.recordFor(a.config, completion, now).orElse(null);
+        leases.stopRenewals(a);
         RunAttemptStore.Outcome outcome = store.terminalForAttempt(new RunAttemptStore.Terminal(a.runId(),
                 a.tenantId(), r.status(), Timestamps.format(now), duration, r.rowsProcessed(), r.artifacts(), false,
                 r.failedStage(), r.errorCode(), r.errorMessage(), r.errorsArtifactKey(), record,
@@ -66,7 +67,6 @@ public class AttemptCompletion {
             return;
         }
         a.committed = true;
-        a.ended = true; // the lease is not renewed any more
         a.durationMs = duration;
         if (record != null) exchange.setProperty(RECORD, record);
     }

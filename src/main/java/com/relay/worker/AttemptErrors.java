@@ -68,6 +68,7 @@ public class AttemptErrors {
             boolean retryable = isRetryable(e);
             String type = retryable ? "run_retryable_error" : "run_unexpected_error";
             String lastError = retryable ? describe(e) : "unexpected error: " + describe(e);
+            leases.stopRenewals(a);
             if (!store.release(a.runId(), a.attemptId, lastError, a.artifacts(), Timestamps.now(clock))) {
                 LogEvents.info(log, "run_attempt_superseded");
                 return;

@@ -73,15 +73,30 @@ public class AttemptLeases {
         long t = System.nanoTime();
         int renewed = 0;
         for (RunAttempt a : active) {
-            if (a.ended || a.handedBack || a.superseded || t - a.nextRenewalNanos < 0) continue;
+            if (t - a.nextRenewalNanos < 0) continue;
             a.nextRenewalNanos = t + TimeUnit.SECONDS.toNanos(worker.visibilityHeartbeatSeconds());
-            try (Tracer.SpanInScope inScope = tracer.withSpan(a.span);
-                 LogContext.Scope log = LogContext.open().runId(a.runId()).tenantId(a.tenantId())) {
-                renew(a);
-                renewed++;
+            // under the attempt's lock: a renewal never lands after the release or terminal write that stopped them
+            synchronized (a) {
+                if (a.renewalsStopped || a.ended || a.handedBack || a.superseded) continue;
+                try (Tracer.SpanInScope inScope = tracer.withSpan(a.span);
+                     LogContext.Scope log = LogContext.open().runId(a.runId()).tenantId(a.tenantId())) {
+                    renew(a);
+                    renewed++;
+                }
             }
         }
         return renewed;
+    }
+
+    /**
+     * No renewal of {@code a} from now on; one under way has finished when this returns. Called
+     * before the attempt's release, terminal write or hand-back, so no renewal follows them (a late
+     * one would make the message invisible again and keep the lease alive after the release).
+     */
+    void stopRenewals(RunAttempt a) {
+        synchronized (a) {
+            a.renewalsStopped = true;
+        }
     }
 
     private void renew(RunAttempt a) {
@@ -106,6 +121,7 @@ public class AttemptLeases {
         int released = 0;
         for (RunAttempt a : List.copyOf(active)) {
             if (a.ended || a.superseded) continue;
+            stopRenewals(a);
             a.handedBack = true;
             try {
                 if (store.release(a.runId(), a.attemptId, SHUTDOWN_ERROR, a.artifacts(), Timestamps.now(clock))) {

@@ -54,6 +54,8 @@ public final class RunAttempt {
     List<VendorRead> reads = List.of();
     /** When the lease renewal route renews this attempt next (nanoTime); at once after the start. */
     volatile long nextRenewalNanos = System.nanoTime();
+    /** Set (under the attempt's lock) before a release or terminal write: the lease is not renewed any more. */
+    boolean renewalsStopped;
     /** The terminal transaction committed. */
     volatile boolean committed;
     /** The run's duration as the terminal write recorded it. */
