@@ -43,7 +43,16 @@ public class AttemptErrors {
         this.tracer = tracing.tracer();
     }
 
+    /** With the backoff of WORKER_RETRY_BACKOFF_SECONDS and WORKER_RETRY_BACKOFF_MAX_SECONDS. */
     public void attemptFailed(Exchange exchange) {
+        attemptFailed(exchange, worker.retryBackoffSeconds(), worker.retryBackoffMaxSeconds());
+    }
+
+    /**
+     * The error handler step of routes/config/worker-errors.camel.yaml: the backoff's base and cap are
+     * its arguments, so the retry policy is edited in YAML (docs/ROUTES.md "Change the retry backoff").
+     */
+    public void attemptFailed(Exchange exchange, long backoffBaseSeconds, long backoffMaxSeconds) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RunAttempt a = exchange.getProperty(RunAttempt.PROPERTY, RunAttempt.class);
         if (a == null) {
@@ -72,7 +81,7 @@ public class AttemptErrors {
                 LogEvents.info(log, "run_attempt_superseded");
                 return;
             }
-            long backoff = backoffSeconds(worker.retryBackoffSeconds(), worker.retryBackoffMaxSeconds(), a.attemptNumber);
+            long backoff = backoffSeconds(backoffBaseSeconds, backoffMaxSeconds, a.attemptNumber);
             leases.changeVisibility(a.receiptHandle, (int) backoff);
             metrics.error(type);
             if (retryable) {
