@@ -137,19 +137,25 @@ abstract class WorkerRouteFixture {
     final Set<String> splitThreads = ConcurrentHashMap.newKeySet();
 
     /** The consumer becomes direct:worker-run, every AWS producer a mock; the context starts (once per context). */
-    static void adviseAndStart(CamelContext camel) throws Exception {
+    void adviseAndStart() throws Exception {
         if (camel.getStatus().isStarted()) return;
         AdviceWith.adviceWith(camel, "worker-run", a -> {
             a.replaceFromWith("direct:worker-run");
             a.mockEndpointsAndSkip("aws2-s3*");
             a.mockEndpointsAndSkip("aws2-sqs*");
         });
+        moreAdvice();
         camel.start();
+    }
+
+    /** A subclass's own advice, before the context starts. */
+    void moreAdvice() throws Exception {
+        // none
     }
 
     @BeforeEach
     void driveTheBeans() throws Exception {
-        adviseAndStart(camel);
+        adviseAndStart();
         MockEndpoint.resetMocks(camel);
         attempt = newAttempt(List.of(fetch("acme", "s3"), fetch("globex", "s3")), List.of(read("acme"), read("globex")));
 
@@ -238,8 +244,13 @@ abstract class WorkerRouteFixture {
     }
 
     static RunAttempt newAttempt(List<VendorFetch> fetches, List<VendorRead> reads) {
+        return newAttempt(fetches, reads, 1);
+    }
+
+    /** The attempt number {@code number} of a run (its backoff depends on it). */
+    static RunAttempt newAttempt(List<VendorFetch> fetches, List<VendorRead> reads, int number) {
         RunAttempt a = new RunAttempt(new JobMessage(UUID.randomUUID().toString(), "tenant-1", 1, null), "m-1", RECEIPT,
-                1, UUID.randomUUID().toString(), 1, Instant.parse("2026-01-01T00:00:00Z"), "test", null, null);
+                number, UUID.randomUUID().toString(), number, Instant.parse("2026-01-01T00:00:00Z"), "test", null, null);
         a.fetches = fetches;
         a.reads = reads;
         // the engine's part of the finish steps: nothing more to report (Optional.empty())
