@@ -47,6 +47,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.test.context.TestComponent;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -81,6 +82,7 @@ class RouteRecipesTest extends WorkerRouteFixture {
 
     /** The beans behind the error handler, real: what they send to SQS is what the test checks. */
     @Configuration(proxyBeanMethods = false)
+    @TestComponent
     static class RealErrorHandling {
         @Bean
         MessageTracing messageTracing() {

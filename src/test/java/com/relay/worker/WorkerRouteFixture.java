@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.test.context.TestComponent;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -75,9 +76,12 @@ abstract class WorkerRouteFixture {
     /**
      * Camel only, and the beans that are no step's mock: the real aggregation strategy, a vendor pool
      * of one thread (a split's vendors run one after another, so "after the failure" is one order,
-     * and never on the route's thread), SDK clients the aws2 endpoints autowire and never call.
+     * and never on the route's thread), SDK clients the aws2 endpoints autowire and never call. A
+     * test component: the component scan of RelayApplication (the ITs) skips it, and as a plain
+     * configuration (not a TestConfiguration) it is the whole context, not an addition to it.
      */
     @Configuration(proxyBeanMethods = false)
+    @TestComponent
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     static class Slim {
         @Bean
