@@ -57,6 +57,9 @@ public class RouteProperties implements PropertiesSource {
         p.put("relay.worker.visibility-timeout-seconds", Integer.toString(worker.visibilityTimeoutSeconds()));
         p.put("relay.worker.heartbeat-interval-ms", Long.toString(worker.heartbeatIntervalSeconds() * 1000L));
         p.put("relay.worker.bucket", resources.artifactBucket());
+        // the retry backoff's base and cap: arguments of the error handler step (routes/config/worker-errors.camel.yaml)
+        p.put("relay.worker.retry-backoff-seconds", Long.toString(worker.retryBackoffSeconds()));
+        p.put("relay.worker.retry-backoff-max-seconds", Long.toString(worker.retryBackoffMaxSeconds()));
 
         RelaySettings.Notify notifier = settings.notifier();
         String notifyUrl = resources.notificationsQueueUrl();

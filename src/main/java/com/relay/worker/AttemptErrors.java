@@ -43,7 +43,16 @@ public class AttemptErrors {
         this.tracer = tracing.tracer();
     }
 
+    /** With the backoff of WORKER_RETRY_BACKOFF_SECONDS and WORKER_RETRY_BACKOFF_MAX_SECONDS. */
     public void attemptFailed(Exchange exchange) {
+        attemptFailed(exchange, worker.retryBackoffSeconds(), worker.retryBackoffMaxSeconds());
+    }
+
+    /**
+     * The error handler step of routes/config/worker-errors.camel.yaml: the backoff's base and cap are
+     * its arguments, so the retry policy is edited in YAML (docs/ROUTES-RECIPES.md, recipe 3).
+     */
+    public void attemptFailed(Exchange exchange, long backoffBaseSeconds, long backoffMaxSeconds) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RunAttempt a = exchange.getProperty(RunAttempt.PROPERTY, RunAttempt.class);
         if (a == null) {
@@ -73,7 +82,7 @@ public class AttemptErrors {
                 LogEvents.info(log, "run_attempt_superseded");
                 return;
             }
-            long backoff = backoffSeconds(worker.retryBackoffSeconds(), worker.retryBackoffMaxSeconds(), a.attemptNumber);
+            long backoff = backoffSeconds(backoffBaseSeconds, backoffMaxSeconds, a.attemptNumber);
             leases.changeVisibility(a.receiptHandle, (int) backoff);
             metrics.error(type);
             if (retryable) {
@@ -88,10 +97,21 @@ public class AttemptErrors {
         }
     }
 
-    /** docs/CONTRACT.md#attempt-outcomes-retry-and-poison: min(base × 2^(attempts − 1), max). */
+    /** SQS's longest visibility timeout: the longest backoff a message can get. */
+    static final long MAX_BACKOFF_SECONDS = 43_200;
+
+    /**
+     * docs/CONTRACT.md#attempt-outcomes-retry-and-poison: min(base × 2^(attempts − 1), max). The
+     * settings are validated at start-up; numbers written into the error handler step are checked here.
+     */
     static long backoffSeconds(long base, long max, int attempts) {
+        if (base < 0 || max < 0 || max > MAX_BACKOFF_SECONDS) {
+            throw new IllegalArgumentException("retry backoff base " + base + " s and max " + max + " s must be within 0.."
+                    + MAX_BACKOFF_SECONDS + " (SQS's visibility limit): see the step worker-attempt-failed in "
+                    + "routes/config/worker-errors.camel.yaml");
+        }
         int shift = Math.max(0, Math.min(attempts - 1, 30));
-        return Math.min(base << shift, max);
+        return Math.min(Math.min(base, max) << shift, max);
     }
 
     /**

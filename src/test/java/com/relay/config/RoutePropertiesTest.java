@@ -31,10 +31,13 @@ class RoutePropertiesTest {
 
     @Test
     void placeholdersCarryTheValidatedSettingsAndTheProvisionedQueues() {
-        RelaySettings settings = RelaySettings.load(Map.of("API_ENABLED", "false", "SCHEDULER_ENABLED", "false",
+        Map<String, String> env = new java.util.HashMap<>(Map.of("API_ENABLED", "false", "SCHEDULER_ENABLED", "false",
                 "WORKER_MAX_CONCURRENCY", "3", "WORKER_RECEIVE_WAIT_SECONDS", "5", "WORKER_VISIBILITY_TIMEOUT_SECONDS", "90",
                 "WORKER_HEARTBEAT_INTERVAL_SECONDS", "7", "NOTIFIER_MAX_CONCURRENCY", "6",
-                "NOTIFIER_RECEIVE_WAIT_SECONDS", "2", "NOTIFY_SWEEP_INTERVAL_SECONDS", "45")::get);
+                "NOTIFIER_RECEIVE_WAIT_SECONDS", "2", "NOTIFY_SWEEP_INTERVAL_SECONDS", "45"));
+        env.put("WORKER_RETRY_BACKOFF_SECONDS", "4");
+        env.put("WORKER_RETRY_BACKOFF_MAX_SECONDS", "300");
+        RelaySettings settings = RelaySettings.load(env::get);
 
         assertThat(RouteProperties.of(settings, RESOURCES)).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                 Map.entry("relay.api.enabled", "false"),
@@ -46,6 +49,8 @@ class RoutePropertiesTest {
                 Map.entry("relay.worker.visibility-timeout-seconds", "90"),
                 Map.entry("relay.worker.heartbeat-interval-ms", "7000"),
                 Map.entry("relay.worker.bucket", "bucket"),
+                Map.entry("relay.worker.retry-backoff-seconds", "4"),
+                Map.entry("relay.worker.retry-backoff-max-seconds", "300"),
                 Map.entry("relay.notify.enabled", "true"),
                 Map.entry("relay.notify.queue-name", "relay-inventory-notifications"),
                 Map.entry("relay.notify.queue-url", "http://127.0.0.1:4566/000000000000/relay-inventory-notifications"),
