@@ -50,7 +50,7 @@ public class AttemptErrors {
 
     /**
      * The error handler step of routes/config/worker-errors.camel.yaml: the backoff's base and cap are
-     * its arguments, so the retry policy is edited in YAML (docs/ROUTES-RECIPES.md, recipe 3).
+     * its arguments, so the retry policy is edited in YAML (docs/ROUTES.md, recipe 3).
      */
     public void attemptFailed(Exchange exchange, long backoffBaseSeconds, long backoffMaxSeconds) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

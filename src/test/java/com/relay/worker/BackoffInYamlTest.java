@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 /**
- * The backoff's base and cap are arguments of the error handler step (docs/ROUTES-RECIPES.md,
+ * The backoff's base and cap are arguments of the error handler step (docs/ROUTES.md,
  * recipe 3), so they are no longer only validated settings: a number written there out of SQS's
  * range is an error that names the limit and the step, and a large base never overflows.
  */

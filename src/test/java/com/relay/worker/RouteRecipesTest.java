@@ -57,7 +57,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
 
 /**
- * The three recipes of docs/ROUTES-RECIPES.md, read from that file and applied as an engineer
+ * The three recipes of docs/ROUTES.md ("Recipes"), read from that file and applied as an engineer
  * would: the audit tap inserted after {@code write-put-run-summary} and its route in a new file,
  * the local vendor source route in a new file, the error handler step replaced by the fixed
  * backoff; copies of the route files in a temporary folder, loaded by the slim context of
@@ -69,7 +69,7 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
 @SpringBootTest(classes = {WorkerRouteFixture.Slim.class, RouteRecipesTest.RealErrorHandling.class})
 class RouteRecipesTest extends WorkerRouteFixture {
 
-    static final Path RECIPES = Path.of("docs/ROUTES-RECIPES.md");
+    static final Path RECIPES = Path.of("docs/ROUTES.md");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -229,9 +229,9 @@ class RouteRecipesTest extends WorkerRouteFixture {
     /** The route files with the three recipes applied, written under {@code routes}. */
     static List<Path> applyRecipes(Path routes) throws IOException {
         String markdown = Files.readString(RECIPES);
-        List<String> audit = yamlBlocks(markdown, "## Recipe 1");
-        List<String> source = yamlBlocks(markdown, "## Recipe 2");
-        List<String> backoff = yamlBlocks(markdown, "## Recipe 3");
+        List<String> audit = yamlBlocks(markdown, "### Recipe 1");
+        List<String> source = yamlBlocks(markdown, "### Recipe 2");
+        List<String> backoff = yamlBlocks(markdown, "### Recipe 3");
         assertThat(audit).hasSize(2);
         assertThat(source).hasSize(1);
         assertThat(backoff).hasSize(1);
@@ -254,7 +254,10 @@ class RouteRecipesTest extends WorkerRouteFixture {
     static List<String> yamlBlocks(String markdown, String heading) {
         int start = markdown.indexOf(heading);
         assertThat(start).as(heading + " in " + RECIPES).isNotNegative();
-        int end = markdown.indexOf("\n## ", start + heading.length());
+        int from = start + heading.length();
+        int nextSection = markdown.indexOf("\n## ", from);
+        int nextRecipe = markdown.indexOf("\n### ", from);
+        int end = nextRecipe >= 0 && (nextSection < 0 || nextRecipe < nextSection) ? nextRecipe : nextSection;
         String section = markdown.substring(start, end < 0 ? markdown.length() : end);
         List<String> blocks = new ArrayList<>();
         Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(section);
