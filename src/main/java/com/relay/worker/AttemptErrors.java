@@ -1,7 +1,6 @@
 package com.relay.worker;
 
 import com.relay.api.Timestamps;
-import com.relay.aws.ProvisionedResources;
 import com.relay.config.RelaySettings;
 import com.relay.logging.Causes;
 import com.relay.logging.LogEvents;
@@ -34,7 +33,7 @@ public class AttemptErrors {
     private final Tracer tracer;
 
     public AttemptErrors(RunAttemptStore store, RelaySettings settings, WorkerMetrics metrics, AttemptLeases leases,
-                         ObjectProvider<Clock> clock, MessageTracing tracing, ProvisionedResources resources) {
+                         ObjectProvider<Clock> clock, MessageTracing tracing) {
         this.store = store;
         this.worker = settings.worker();
         this.metrics = metrics;

@@ -109,8 +109,8 @@ class RouteRecipesTest extends WorkerRouteFixture {
 
         @Bean
         AttemptErrors attemptErrors(RunAttemptStore store, RelaySettings settings, WorkerMetrics metrics, AttemptLeases leases,
-                                    ObjectProvider<Clock> clock, MessageTracing tracing, ProvisionedResources resources) {
-            return new AttemptErrors(store, settings, metrics, leases, clock, tracing, resources);
+                                    ObjectProvider<Clock> clock, MessageTracing tracing) {
+            return new AttemptErrors(store, settings, metrics, leases, clock, tracing);
         }
     }
 
