@@ -33,7 +33,19 @@ public record RelaySettings(
         Metrics metrics,
         Scheduler scheduler,
         Observability observability,
-        Console console) {
+        Console console,
+        Sources sources) {
+
+    /**
+     * Vendor sources (docs/CONFIGURATION.md "Vendor sources", docs/INFRA.md): {@code allowedPrivateHosts}
+     * lower-case host names exempt from the network policy (which applies outside embedded mode);
+     * the timeouts of every transport's connect and read.
+     */
+    public record Sources(List<String> allowedPrivateHosts, int connectTimeoutSeconds, int readTimeoutSeconds) {
+        public Sources {
+            allowedPrivateHosts = List.copyOf(allowedPrivateHosts);
+        }
+    }
 
     public record Roles(boolean api, boolean worker, boolean notifier, boolean scheduler) {}
 
@@ -283,9 +295,23 @@ public record RelaySettings(
         boolean devConsolePassword = consolePassword == null && mode == RelayMode.EMBEDDED;
         Console console = new Console(r.string("HAWTIO_USERNAME", "admin"),
                 devConsolePassword ? Console.DEV_PASSWORD : consolePassword, devConsolePassword);
+        Sources sources = new Sources(hostList(r.raw("SOURCE_ALLOWED_PRIVATE_HOSTS")),
+                r.integer("SOURCE_CONNECT_TIMEOUT_SECONDS", 15, 1, 600),
+                r.integer("SOURCE_READ_TIMEOUT_SECONDS", 60, 1, 3_600));
         r.throwIfProblems();
         return new RelaySettings(mode, dataDir, endpoint, region, provision, environment, roles, resources,
-                worker, notify, engine, embedded, api, metrics, scheduler, observability, console);
+                worker, notify, engine, embedded, api, metrics, scheduler, observability, console, sources);
+    }
+
+    /** A comma-separated host list, lower-cased, blanks dropped. */
+    private static List<String> hostList(String hosts) {
+        List<String> out = new ArrayList<>();
+        if (hosts != null) {
+            for (String h : hosts.split(",")) {
+                if (!h.isBlank()) out.add(h.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
     }
 
     /** SCHEDULER_INSTANCE_ID default (docs/CONTRACT.md#notification-and-scheduler-settings): the host name, else a random id. */
@@ -323,13 +349,7 @@ public record RelaySettings(
 
     /** docs/CONTRACT.md#notification-and-scheduler-settings plus the start-up check of docs/CONTRACT.md#notification-retry-policy. */
     private static Notify notify(Reader r) {
-        List<String> privateHosts = new ArrayList<>();
-        String hosts = r.raw("NOTIFY_ALLOWED_PRIVATE_HOSTS");
-        if (hosts != null) {
-            for (String h : hosts.split(",")) {
-                if (!h.isBlank()) privateHosts.add(h.trim().toLowerCase(Locale.ROOT));
-            }
-        }
+        List<String> privateHosts = hostList(r.raw("NOTIFY_ALLOWED_PRIVATE_HOSTS"));
         Notify n = new Notify(
                 r.integer("NOTIFY_VISIBILITY_TIMEOUT_SECONDS", 180, 11, 43_200),
                 r.integer("NOTIFY_MAX_RECEIVES", 5, 1, 1000),

@@ -1,5 +1,9 @@
 package com.relay.notify;
 
+import com.relay.security.DestinationPolicy;
+import com.relay.secrets.SecretResolver;
+import com.relay.secrets.SecretStores;
+import com.relay.secrets.AwsSecretStores;
 import static com.relay.aws.DynamoItems.instant;
 import static com.relay.aws.DynamoItems.longOr;
 import static com.relay.aws.DynamoItems.text;
@@ -54,7 +58,7 @@ public class NotificationDelivery {
     private final NotificationRepository repository;
     private final CircuitBreakers breakers;
     private final NtfyClient client;
-    private final TokenResolver tokens;
+    private final SecretResolver tokens;
     private final DestinationPolicy destinations;
     private final NotifyMetrics metrics;
     private final SqsClient sqs;
@@ -70,7 +74,7 @@ public class NotificationDelivery {
 
     @Autowired
     public NotificationDelivery(NotificationRepository repository, CircuitBreakers breakers, NtfyClient client,
-                                TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
+                                SecretResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
                                 ProvisionedResources resources, RelaySettings settings, ObjectProvider<Clock> clock,
                                 ObjectProvider<RandomSource> random, ObjectProvider<Sleeper> sleeper,
                                 MessageTracing tracing) {
@@ -81,7 +85,7 @@ public class NotificationDelivery {
 
     /** The plain constructor (unit tests inject a fake clock, random source and sleeper). */
     public NotificationDelivery(NotificationRepository repository, CircuitBreakers breakers, NtfyClient client,
-                                TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
+                                SecretResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
                                 String queueUrl, RelaySettings.Notify settings, Clock clock, RandomSource random,
                                 Sleeper sleeper) {
         this(repository, breakers, client, tokens, destinations, metrics, sqs, queueUrl, settings, clock, random, sleeper,
@@ -89,7 +93,7 @@ public class NotificationDelivery {
     }
 
     private NotificationDelivery(NotificationRepository repository, CircuitBreakers breakers, NtfyClient client,
-                                 TokenResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
+                                 SecretResolver tokens, DestinationPolicy destinations, NotifyMetrics metrics, SqsClient sqs,
                                  String queueUrl, RelaySettings.Notify settings, Clock clock, RandomSource random,
                                  Sleeper sleeper, MessageTracing tracing) {
         this.tracing = tracing;
@@ -223,10 +227,10 @@ public class NotificationDelivery {
         if (ref != null) {
             try {
                 secret = tokens.resolve(text(record, "tenant_id"), ref);
-            } catch (TokenResolver.Unresolvable e) {
+            } catch (SecretResolver.Unresolvable e) {
                 return failAndDelete(record, token, "CONFIG_ERROR", "token secret could not be resolved: " + e.getMessage(),
                         receiptHandle, null);
-            } catch (TokenResolver.StoreUnavailable e) {
+            } catch (SecretResolver.StoreUnavailable e) {
                 // docs/CONTRACT.md#processing-a-notification-message step 1: the delivery ends as retryable, no HTTP request, no breaker outcome
                 LogEvents.warn(log, "notification_token_store_unavailable", "notification_id", id, "reason", e.getMessage());
                 return retryLater(record, token, longOr(record, "attempts", 0), "token secret store unavailable: " + e.getMessage(),

@@ -1,5 +1,9 @@
 package com.relay.notify;
 
+import com.relay.security.DestinationPolicy;
+import com.relay.secrets.SecretResolver;
+import com.relay.secrets.SecretStores;
+import com.relay.secrets.AwsSecretStores;
 import com.relay.config.RelayMode;
 import com.relay.config.RelaySettings;
 import java.time.Clock;
@@ -30,8 +34,8 @@ public class NotifierConfiguration {
     }
 
     @Bean
-    public TokenResolver tokenResolver(RelaySettings settings, ObjectProvider<Clock> clock, SecretStores stores) {
-        return new TokenResolver(settings.mode(), System::getenv, Duration.ofSeconds(settings.notifier().secretCacheSeconds()),
+    public SecretResolver tokenResolver(RelaySettings settings, ObjectProvider<Clock> clock, SecretStores stores) {
+        return new SecretResolver(settings.mode(), System::getenv, Duration.ofSeconds(settings.notifier().secretCacheSeconds()),
                 clock.getIfAvailable(Clock::systemUTC), stores);
     }
 

@@ -119,7 +119,8 @@ public class AttemptErrors {
      */
     static boolean isRetryable(Throwable e) {
         for (Throwable t : Causes.chain(e)) {
-            if (t instanceof SdkException || t instanceof java.net.SocketException
+            if (t instanceof SdkException || t instanceof com.relay.sources.SourceUnavailableException
+                    || t instanceof java.net.SocketException
                     || t instanceof java.net.SocketTimeoutException || t instanceof org.apache.http.ConnectionClosedException
                     || t instanceof org.apache.http.TruncatedChunkException) {
                 return true;
@@ -132,6 +133,14 @@ public class AttemptErrors {
     static String describe(Throwable e) {
         if (e == null) return "unknown error";
         Throwable sdk = Causes.find(e, SdkException.class).orElse(null);
+        // a vendor source's error names the vendor and what failed; its cause says how
+        Throwable source = Causes.find(e, com.relay.sources.SourceUnavailableException.class).orElse(null);
+        if (source != null && sdk == null) {
+            Throwable cause = source.getCause() == null ? null : Causes.root(source.getCause());
+            String text = source.getMessage() + (cause == null ? "" : " (" + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage().replaceAll("[\\r\\n]+", " ")) + ")");
+            return text.length() > 1000 ? text.substring(0, 1000) : text;
+        }
         Throwable root = sdk != null ? sdk : Causes.root(e);
         String message = root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("[\\r\\n]+", " ");
         String text = root.getClass().getSimpleName() + message;

@@ -30,6 +30,9 @@ import org.springframework.stereotype.Component;
 @Component("runInputs")
 public class RunInputs {
 
+    /** The exchange property holding the split exchange's {@link VendorFetch}. */
+    static final String FETCH = "relayFetch";
+
     private final TenantRepository tenants;
     private final S3Inputs s3Inputs;
     private final RunStages stages;
@@ -74,7 +77,8 @@ public class RunInputs {
 
     /**
      * Step 4's listing (a bean: the {@code aws2-s3} component lists one page only) and the engine
-     * run's start: the config snapshot is queued and the copies to make are the split's body.
+     * run's start: the config snapshot is queued and the vendors to fetch are the split's body (the
+     * S3 copies first, then the vendors whose own route finds their feed).
      */
     public List<VendorFetch> listInputs(Exchange exchange) throws IOException {
         RunAttempt a = RunStages.attempt(exchange);
@@ -85,13 +89,21 @@ public class RunInputs {
         a.execution = run.begin(new EngineRun.Request(a.config, a.runId(), a.job.configVersion(), Timestamps.now(clock),
                 inputs, a.workDir, engine.memoryBudgetBytes(), parallelism, engine.maxRowsPerVendorFile(),
                 engine.errorsMaxBytes()));
-        a.fetches = a.execution.startFetch().stream().map(VendorFetch::new).toList();
+        List<VendorFetch> fetches = new java.util.ArrayList<>();
+        a.execution.startFetch().forEach(copy -> fetches.add(VendorFetch.copy(copy)));
+        List<String> pending = a.execution.pendingVendors();
+        for (com.relay.tenants.config.TenantConfig.Vendor v : a.config.vendors()) {
+            if (pending.contains(v.vendorId())) fetches.add(VendorFetch.remote(v));
+        }
+        a.fetches = List.copyOf(fetches);
         return a.fetches;
     }
 
     /** A vendor's exchange of the fetch split starts: its {@code relay.vendor.fetch} span. */
     public void vendorStarted(Exchange exchange) {
         VendorFetch fetch = exchange.getMessage().getBody(VendorFetch.class);
+        // the source route may replace the body (a remote file's stream): the vendor stays here
+        exchange.setProperty(FETCH, fetch);
         stages.openVendor(exchange, RunStages.attempt(exchange), fetch.getVendorId(), "fetch");
         VendorSpan span = RunStages.vendorSpan(exchange);
         if (span != null && fetch.getSize() >= 0) span.bytes(fetch.getSize());
@@ -99,8 +111,9 @@ public class RunInputs {
 
     /** The vendor's source route made its copy: the exchange's outcome for the split's aggregation. */
     public VendorOutcomes.VendorOutcome vendorFetched(Exchange exchange) {
-        VendorFetch fetch = exchange.getMessage().getBody(VendorFetch.class);
-        return new VendorOutcomes.VendorOutcome(fetch.getVendorId(), "fetch", fetch.getSize());
+        VendorFetch fetch = exchange.getProperty(FETCH, VendorFetch.class);
+        Long stored = exchange.getProperty(SourceFiles.STORED_BYTES, Long.class);
+        return new VendorOutcomes.VendorOutcome(fetch.getVendorId(), "fetch", stored != null ? stored : fetch.getSize());
     }
 
     /** Ends the vendor's span, failed or not (the split's doFinally). */

@@ -49,6 +49,12 @@ public class RunNormalization {
         return new VendorOutcomes.VendorOutcome(read.getVendorId(), "parse", read.parse().rows());
     }
 
+    /** The feed a source route spooled into the work dir becomes the body (instead of an S3 getObject). */
+    public void openSpooled(Exchange exchange) throws IOException {
+        VendorRead read = exchange.getProperty("relayVendor", VendorRead.class);
+        exchange.getMessage().setBody(java.nio.file.Files.newInputStream(read.spooledFile()));
+    }
+
     /** Ends the vendor's span and closes a SKU map stream a failed step left open (the split's doFinally). */
     public void vendorEnded(Exchange exchange) throws IOException {
         InputStream skuMap = exchange.getProperty(SKU_MAP, InputStream.class);

@@ -53,6 +53,11 @@ public class S3Inputs {
     }
 
     private VendorInput input(TenantConfig config, TenantConfig.Vendor v) {
+        if (v.inbound().isRemote()) {
+            // its source route (direct:fetch-vendor-<type>) finds the feed and copies it in one go
+            SkuMapLookup sku = skuMap(v);
+            return VendorInput.pending(v.vendorId(), sku.source(), sku.manifest());
+        }
         String prefix = v.inbound().s3Prefix();
         InboundSelection selection = new InboundSelection();
         for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
@@ -71,22 +76,27 @@ public class S3Inputs {
         manifest.put("last_modified", Timestamps.format(c.lastModified()));
         manifest.put("selection", "latest_by_last_modified");
 
-        VendorInput.Source skuSource = null;
-        Map<String, Object> skuManifest = null;
-        if (v.skuMap() != null && v.skuMap().s3Key() != null) {
-            String mapKey = v.skuMap().s3Key();
-            Optional<HeadObjectResponse> head = head(mapKey);
-            skuManifest = new LinkedHashMap<>();
-            skuManifest.put("status", head.isPresent() ? "found" : "missing");
-            skuManifest.put("s3_key", mapKey);
-            skuManifest.put("etag", head.map(HeadObjectResponse::eTag).orElse(null));
-            skuManifest.put("size", head.map(HeadObjectResponse::contentLength).orElse(null));
-            skuManifest.put("last_modified", head.map(h -> Timestamps.format(h.lastModified())).orElse(null));
-            skuSource = head.isPresent() ? new S3Source(s3, bucket, mapKey, head.get().eTag()) : VendorInput.Source.MISSING;
-        }
+        SkuMapLookup sku = skuMap(v);
         String name = c.key().substring(c.key().lastIndexOf('/') + 1);
         return new VendorInput(v.vendorId(), new S3Source(s3, bucket, c.key(), c.etag()), name, c.size(),
-                "application/octet-stream", manifest, skuSource, skuManifest, null, null);
+                "application/octet-stream", manifest, sku.source(), sku.manifest(), null, null);
+    }
+
+    /** The vendor's SKU map in the store: its source and manifest member (both null when none is configured). */
+    private record SkuMapLookup(VendorInput.Source source, Map<String, Object> manifest) { }
+
+    private SkuMapLookup skuMap(TenantConfig.Vendor v) {
+        if (v.skuMap() == null || v.skuMap().s3Key() == null) return new SkuMapLookup(null, null);
+        String mapKey = v.skuMap().s3Key();
+        Optional<HeadObjectResponse> head = head(mapKey);
+        Map<String, Object> skuManifest = new LinkedHashMap<>();
+        skuManifest.put("status", head.isPresent() ? "found" : "missing");
+        skuManifest.put("s3_key", mapKey);
+        skuManifest.put("etag", head.map(HeadObjectResponse::eTag).orElse(null));
+        skuManifest.put("size", head.map(HeadObjectResponse::contentLength).orElse(null));
+        skuManifest.put("last_modified", head.map(h -> Timestamps.format(h.lastModified())).orElse(null));
+        return new SkuMapLookup(head.isPresent() ? new S3Source(s3, bucket, mapKey, head.get().eTag()) : VendorInput.Source.MISSING,
+                skuManifest);
     }
 
     private Optional<HeadObjectResponse> head(String key) {

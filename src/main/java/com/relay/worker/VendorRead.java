@@ -4,7 +4,8 @@ import com.relay.engine.run.EngineRun;
 
 /**
  * One vendor of NORMALIZE as the body of its split: the objects the route gets (SKU map first when
- * there is one, then the feed, each pinned to its listed ETag) and the engine's parse they go to.
+ * there is one, then the feed, each pinned to its listed ETag, or the file a source route spooled)
+ * and the engine's parse they go to.
  */
 public final class VendorRead {
 
@@ -14,7 +15,8 @@ public final class VendorRead {
 
     VendorRead(EngineRun.Execution.VendorParse parse) {
         this.parse = parse;
-        this.feed = (S3Inputs.S3Source) parse.input().feed();
+        // a vendor fetched by its source route is parsed from the file its route spooled
+        this.feed = parse.input().localFile() != null ? null : (S3Inputs.S3Source) parse.input().feed();
         this.skuMap = parse.needsSkuMap() ? (S3Inputs.S3Source) parse.input().skuMap() : null;
     }
 
@@ -22,9 +24,14 @@ public final class VendorRead {
 
     public String getVendorId() { return parse.vendorId(); }
 
-    public String getFeedKey() { return feed.key(); }
+    public String getFeedKey() { return feed == null ? null : feed.key(); }
 
-    public String getFeedEtag() { return feed.etag(); }
+    public String getFeedEtag() { return feed == null ? null : feed.etag(); }
+
+    /** The feed was spooled to the run's work dir by its source route (read from there, not from S3). */
+    public boolean isSpooled() { return feed == null; }
+
+    java.nio.file.Path spooledFile() { return parse.input().localFile(); }
 
     /** The vendor has a SKU map in the store (a configured map that is missing is the engine's row error). */
     public boolean isSkuMapStored() { return skuMap != null; }

@@ -29,7 +29,7 @@ class RouteShapeTest {
     @Test
     void eachRouteFileKeepsItsRouteIds() throws IOException {
         assertThat(topLevelIds("routes/run-worker.camel.yaml", "route")).containsExactly("worker-run", "fetch-vendor-s3",
-                "worker-put-artifacts", "worker-delete-job", "worker-lease-renewal", "worker-heartbeat");
+                "fetch-store-vendor-file", "worker-put-artifacts", "worker-delete-job", "worker-lease-renewal", "worker-heartbeat");
         assertThat(topLevelIds("routes/notifications.camel.yaml", "route")).containsExactly("notification-deliver",
                 "notification-sweeper");
         assertThat(topLevelIds("routes/scheduler.camel.yaml", "route")).containsExactly("scheduler-tick");
@@ -74,7 +74,7 @@ class RouteShapeTest {
         }
         Map<String, Object> run = route("worker-run");
         assertThat(run.get("routeConfigurationId")).isEqualTo("worker-errors");
-        for (String inner : List.of("fetch-vendor-s3", "worker-put-artifacts", "worker-delete-job")) {
+        for (String inner : List.of("fetch-vendor-s3", "fetch-store-vendor-file", "worker-put-artifacts", "worker-delete-job")) {
             assertThat(route(inner).get("routeConfigurationId")).as(inner).isEqualTo("worker-inner");
         }
     }

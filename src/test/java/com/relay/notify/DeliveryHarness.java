@@ -1,5 +1,9 @@
 package com.relay.notify;
 
+import com.relay.security.DestinationPolicy;
+import com.relay.secrets.SecretResolver;
+import com.relay.secrets.SecretStores;
+import com.relay.secrets.AwsSecretStores;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.relay.api.Json;
 import com.relay.aws.DynamoItems;
@@ -122,7 +126,7 @@ final class DeliveryHarness {
             clock.advance(attemptMillis);
             return ntfyByRequest != null ? ntfyByRequest.apply(request) : ntfy.apply(t);
         };
-        TokenResolver tokens = new TokenResolver(mode, Map.of("RELAY_SECRET_ACME_PARTS_NTFY", "tk_example0000000000000000000000",
+        SecretResolver tokens = new SecretResolver(mode, Map.of("RELAY_SECRET_ACME_PARTS_NTFY", "tk_example0000000000000000000000",
                 "RELAY_SECRET_GLOBEX_NTFY", "tk_globex000000000000000000000000")::get,
                 Duration.ofSeconds(300), clock);
         delivery = new NotificationDelivery(repository, breakers, client, tokens,

@@ -1,5 +1,8 @@
 package com.relay.notify;
 
+import com.relay.secrets.SecretResolver;
+import com.relay.secrets.SecretStores;
+import com.relay.secrets.AwsSecretStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.relay.config.RelayMode;
@@ -243,7 +246,7 @@ class DeliveryRulesTest {
         for (String id : List.of(foreign, legacy, missing)) {
             assertThat(h.receive(id)).isEqualTo(Outcome.DELETED);
             assertThat(h.s(id, "error_code")).isEqualTo("CONFIG_ERROR");
-            assertThat(h.s(id, "error_message")).isEqualTo("token secret could not be resolved: " + TokenResolver.ENV_UNAVAILABLE);
+            assertThat(h.s(id, "error_message")).isEqualTo("token secret could not be resolved: " + SecretResolver.ENV_UNAVAILABLE);
         }
         assertThat(h.requests).isEmpty();
     }

@@ -1,5 +1,8 @@
 package com.relay.notify;
 
+import com.relay.secrets.SecretResolver;
+import com.relay.secrets.SecretStores;
+import com.relay.secrets.AwsSecretStores;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,30 +69,30 @@ class SecretReferencesIT {
                 .build();
     }
 
-    private static TokenResolver resolver(String endpoint, AtomicInteger opened, Duration cache) {
+    private static SecretResolver resolver(String endpoint, AtomicInteger opened, Duration cache) {
         AwsSecretStores stores = new AwsSecretStores(() -> {
             opened.incrementAndGet();
             return ssm(endpoint);
         }, () -> secrets(endpoint));
-        return new TokenResolver(RelayMode.LOCALSTACK, Map.<String, String>of()::get, cache, Clock.systemUTC(), stores);
+        return new SecretResolver(RelayMode.LOCALSTACK, Map.<String, String>of()::get, cache, Clock.systemUTC(), stores);
     }
 
     @Test
     void ssmAndSecretsManagerReferencesResolveTrimmed() throws Exception {
-        TokenResolver r = resolver(moto.endpoint(), new AtomicInteger(), Duration.ZERO);
+        SecretResolver r = resolver(moto.endpoint(), new AtomicInteger(), Duration.ZERO);
         assertThat(r.resolve("acme", "ssm:/relay/ntfy/acme/publisher")).isEqualTo("tk_from_ssm_0000");
         assertThat(r.resolve("acme", "secretsmanager:relay/ntfy/acme/publisher")).isEqualTo("tk_from_secrets_0000");
     }
 
     @Test
     void missingOrEmptyValuesAreUnusableWithoutTheValueInTheReason() {
-        TokenResolver r = resolver(moto.endpoint(), new AtomicInteger(), Duration.ZERO);
+        SecretResolver r = resolver(moto.endpoint(), new AtomicInteger(), Duration.ZERO);
         assertThatThrownBy(() -> r.resolve("acme", "ssm:/relay/ntfy/acme/nothing"))
-                .isInstanceOf(TokenResolver.Unresolvable.class).hasMessageContaining("ParameterNotFound");
+                .isInstanceOf(SecretResolver.Unresolvable.class).hasMessageContaining("ParameterNotFound");
         assertThatThrownBy(() -> r.resolve("acme", "secretsmanager:relay/ntfy/acme/nothing"))
-                .isInstanceOf(TokenResolver.Unresolvable.class).hasMessageContaining("ResourceNotFound");
+                .isInstanceOf(SecretResolver.Unresolvable.class).hasMessageContaining("ResourceNotFound");
         assertThatThrownBy(() -> r.resolve("acme", "secretsmanager:relay/ntfy/acme/blank"))
-                .isInstanceOf(TokenResolver.Unresolvable.class).hasMessage("the referenced value is empty");
+                .isInstanceOf(SecretResolver.Unresolvable.class).hasMessage("the referenced value is empty");
     }
 
     @Test
@@ -98,15 +101,15 @@ class SecretReferencesIT {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        TokenResolver r = resolver("http://127.0.0.1:" + closed, new AtomicInteger(), Duration.ZERO);
+        SecretResolver r = resolver("http://127.0.0.1:" + closed, new AtomicInteger(), Duration.ZERO);
         assertThatThrownBy(() -> r.resolve("acme", "ssm:/relay/ntfy/acme/publisher"))
-                .isInstanceOf(TokenResolver.StoreUnavailable.class).hasMessageContaining("unreachable");
+                .isInstanceOf(SecretResolver.StoreUnavailable.class).hasMessageContaining("unreachable");
     }
 
     @Test
     void valuesAreCachedAndClientsOpenedOnFirstUse() throws Exception {
         AtomicInteger opened = new AtomicInteger();
-        TokenResolver r = resolver(moto.endpoint(), opened, Duration.ofMinutes(5));
+        SecretResolver r = resolver(moto.endpoint(), opened, Duration.ofMinutes(5));
         assertThat(opened).hasValue(0);
         assertThat(r.resolve("acme", "ssm:/relay/ntfy/acme/publisher")).isEqualTo("tk_from_ssm_0000");
         try (SsmClient ssm = ssm(moto.endpoint())) {
@@ -123,11 +126,11 @@ class SecretReferencesIT {
 
     @Test
     void embeddedModeHasNoSecretStore() {
-        TokenResolver r = new TokenResolver(RelayMode.EMBEDDED, Map.<String, String>of()::get, Duration.ZERO,
+        SecretResolver r = new SecretResolver(RelayMode.EMBEDDED, Map.<String, String>of()::get, Duration.ZERO,
                 Clock.systemUTC(), SecretStores.NONE);
         assertThatThrownBy(() -> r.resolve("acme", "ssm:/relay/ntfy/acme/publisher"))
-                .isInstanceOf(TokenResolver.Unresolvable.class).hasMessage("SSM Parameter Store is not available in embedded mode");
+                .isInstanceOf(SecretResolver.Unresolvable.class).hasMessage("SSM Parameter Store is not available in embedded mode");
         assertThatThrownBy(() -> r.resolve("acme", "secretsmanager:relay/ntfy/acme/publisher"))
-                .isInstanceOf(TokenResolver.Unresolvable.class).hasMessage("Secrets Manager is not available in embedded mode");
+                .isInstanceOf(SecretResolver.Unresolvable.class).hasMessage("Secrets Manager is not available in embedded mode");
     }
 }

@@ -122,6 +122,8 @@ abstract class WorkerRouteFixture {
     RunOutputs runOutputs;
     @MockitoBean(name = "attemptCompletion")
     AttemptCompletion attemptCompletion;
+    @MockitoBean(name = "sourceFiles")
+    SourceFiles sourceFiles;
     @MockitoBean(name = "workerMetrics")
     WorkerMetrics workerMetrics;
 
@@ -228,6 +230,8 @@ abstract class WorkerRouteFixture {
 
     private Object startVendor(Exchange ex) {
         splitThreads.add(Thread.currentThread().getName());
+        // as the real vendorStarted: the vendor stays in a property while a source route replaces the body
+        if (ex.getMessage().getBody() instanceof VendorFetch fetch) ex.setProperty(RunInputs.FETCH, fetch);
         RunAttempt a = RunStages.attempt(ex);
         a.check();
         a.checkSplit();

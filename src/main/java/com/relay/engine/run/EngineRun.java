@@ -150,7 +150,10 @@ public final class EngineRun {
         final Map<String, String> artifacts = new LinkedHashMap<>();
         final List<Map<String, Object>> missingEntries = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
-        final Map<String, VendorInput> inputs = new LinkedHashMap<>();
+        /** Replaced by {@link #resolveInput} from the vendors' source routes, on their threads. */
+        final Map<String, VendorInput> inputs = new java.util.concurrent.ConcurrentHashMap<>();
+        /** A source route's failure that ends the run (SOURCE_AUTH_FAILED), by vendor. */
+        final Map<String, EngineFailure> sourceFailures = new java.util.concurrent.ConcurrentHashMap<>();
         final long startNanos = System.nanoTime();
         String stage = FETCH_INPUTS;
         long totalRows;
@@ -202,9 +205,52 @@ public final class EngineRun {
             List<InboundCopy> copies = new ArrayList<>();
             for (TenantConfig.Vendor v : config.vendors()) {
                 VendorInput in = input(v);
-                if (in.found()) copies.add(new InboundCopy(v.vendorId(), key("inbound/" + v.vendorId() + "/" + in.feedName()), in));
+                if (in.found() && !in.pending()) {
+                    copies.add(new InboundCopy(v.vendorId(), key("inbound/" + v.vendorId() + "/" + in.feedName()), in));
+                }
             }
             return copies;
+        }
+
+        /** The vendors whose source route finds and copies the feed itself (configuration order). */
+        public List<String> pendingVendors() {
+            return config.vendors().stream().filter(v -> input(v).pending()).map(TenantConfig.Vendor::vendorId).toList();
+        }
+
+        /**
+         * The key of a pending vendor's run copy for a file named {@code name} (the source route
+         * writes it there); the name must be a plain file name.
+         */
+        public String inboundKey(String vendorId, String name) {
+            return key("inbound/" + vendorId + "/" + name);
+        }
+
+        /** What the engine knows of a vendor now (a pending one: its SKU map). */
+        public VendorInput pendingInput(String vendorId) {
+            VendorInput in = inputs.get(vendorId);
+            if (in == null || !in.pending()) throw new IllegalStateException("vendor " + vendorId + " is not pending");
+            return in;
+        }
+
+        /**
+         * A pending vendor's source route is done: {@code input} is what it found (its run copy, see
+         * {@link VendorInput#fetched}) or {@link VendorInput#missing}. Safe from any thread.
+         */
+        public void resolveInput(VendorInput input) {
+            VendorInput before = inputs.get(input.vendorId());
+            if (before == null || !before.pending()) {
+                throw new IllegalStateException("vendor " + input.vendorId() + " is not fetched by a source route");
+            }
+            inputs.put(input.vendorId(), input);
+        }
+
+        /**
+         * A pending vendor's source failed for good (wrong credentials, say): FETCH_INPUTS fails the
+         * run with {@code failure} once every vendor is done (the first in configuration order).
+         */
+        public void sourceFailed(String vendorId, EngineFailure failure) {
+            resolveInput(VendorInput.missing(vendorId, failure.errorCode().toLowerCase(java.util.Locale.ROOT)));
+            sourceFailures.put(vendorId, failure);
         }
 
         /** One vendor's inbound copy through the artifact sink (server-side when the sink can). */
@@ -234,11 +280,19 @@ public final class EngineRun {
          * order the copies finished in), the input manifest and the required-vendor check.
          */
         public Optional<RunResult> finishFetch() throws IOException {
+            List<String> unresolved = pendingVendors();
+            if (!unresolved.isEmpty()) {
+                throw new IllegalStateException("FETCH_INPUTS finished before the source routes of " + unresolved);
+            }
             List<TenantConfig.Vendor> found = config.vendors().stream().filter(v -> input(v).found()).toList();
             for (TenantConfig.Vendor v : found) {
                 artifacts.put("inbound_" + v.vendorId(), key("inbound/" + v.vendorId() + "/" + input(v).feedName()));
             }
             putJson("input_manifest", "reports/input_manifest.json", manifest());
+            for (TenantConfig.Vendor v : config.vendors()) {
+                EngineFailure failed = sourceFailures.get(v.vendorId());
+                if (failed != null) return Optional.of(fail(failed, List.of()));
+            }
             List<String> requiredMissing = collectMissingVendors();
             if (!requiredMissing.isEmpty()) {
                 return Optional.of(fail(new EngineFailure("REQUIRED_VENDOR_MISSING", FETCH_INPUTS,
@@ -693,7 +747,8 @@ public final class EngineRun {
                 VendorInput in = input(v);
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("status", in.found() ? "found" : "missing");
-                e.put("s3_prefix", v.inbound().s3Prefix());
+                if (v.inbound().isRemote()) e.put("source_type", v.inbound().type());
+                else e.put("s3_prefix", v.inbound().s3Prefix());
                 e.put("required", v.required());
                 e.put("expected_prefix", expectedPrefix(v));
                 if (in.found()) {

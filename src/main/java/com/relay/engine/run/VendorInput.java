@@ -27,6 +27,15 @@ public record VendorInput(String vendorId, Source feed, String feedName, long fe
     public interface Source {
         InputStream open() throws IOException;
 
+        /**
+         * Marker: a vendor whose feed is found and copied by its source route in one go (a server of
+         * the vendor's: sftp, ftp, ftps, http, email); the route hands the engine what it found with
+         * {@code Execution#resolveInput} before FETCH_INPUTS finishes.
+         */
+        Source PENDING = () -> {
+            throw new IOException("the vendor's source route has not fetched its feed yet");
+        };
+
         /** Marker: a configured SKU map that does not exist (docs/CONTRACT.md#sku-map). */
         Source MISSING = () -> {
             throw new IOException("missing sku map");
@@ -34,6 +43,21 @@ public record VendorInput(String vendorId, Source feed, String feedName, long fe
     }
 
     public boolean found() { return feed != null; }
+
+    /** Found and copied later by the vendor's source route ({@link Source#PENDING}). */
+    public boolean pending() { return feed == Source.PENDING; }
+
+    /** A vendor fetched by its source route: its SKU map (if any) is known now, its feed later. */
+    public static VendorInput pending(String vendorId, Source skuMap, Map<String, Object> skuMapManifest) {
+        return new VendorInput(vendorId, Source.PENDING, null, -1, null, Map.of(), skuMap, skuMapManifest, null, null);
+    }
+
+    /** The same vendor, found by its source route: the feed (its run copy) and where it came from. */
+    public VendorInput fetched(Source feed, String feedName, long feedSize, String feedContentType,
+                               Map<String, Object> feedManifest, java.nio.file.Path localFile) {
+        return new VendorInput(vendorId, feed, feedName, feedSize, feedContentType, feedManifest, skuMap, skuMapManifest,
+                null, localFile);
+    }
 
     public static VendorInput missing(String vendorId, String reason) {
         return new VendorInput(vendorId, null, null, -1, null, Map.of(), null, null, reason, null);

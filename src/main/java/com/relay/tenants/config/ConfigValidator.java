@@ -144,47 +144,12 @@ final class ConfigValidator {
             }
         }
         Boolean required = fields.bool(o, "required", Presence.OPTIONAL, true);
-        Inbound inbound = inbound(fields.object(o, "inbound", Presence.REQUIRED));
+        Inbound inbound = new InboundValidator(fields, context, tenantId)
+                .inbound(fields.object(o, "inbound", Presence.REQUIRED), this::checkTenantPrefix);
         Parser parser = parser(fields.object(o, "parser", Presence.REQUIRED));
         SkuMap skuMap = skuMap(fields.object(o, "sku_map", Presence.NULLABLE));
         o.finish();
         return new Vendor(vendorId, required == null || required, inbound, parser, skuMap);
-    }
-
-    private Inbound inbound(FieldReader.Obj o) {
-        if (o == null) {
-            return null;
-        }
-        String type = fields.string(o, "type", Presence.REQUIRED, null);
-        boolean s3 = "s3".equals(type);
-        boolean local = "local".equals(type) && context.isCli();
-        if (type != null && !s3 && !local) {
-            fields.problem(o.child("type"), context.isCli() ? "must be one of: s3, local" : "must be one of: s3");
-        }
-        String prefixPath = o.child("s3_prefix");
-        DocumentNode prefix = o.take("s3_prefix");
-        boolean prefixAbsent = prefix == null || prefix instanceof DocumentNode.Null;
-        String prefixValue = prefix instanceof DocumentNode.Text t ? t.value() : null;
-        if (s3) {
-            if (prefixAbsent) {
-                fields.problem(prefixPath, "is required when inbound.type is s3");
-            } else if (prefixValue == null) {
-                fields.problem(prefixPath, "must be a string");
-            } else {
-                checkTenantPrefix(prefixPath, prefixValue);
-                if (!prefixValue.endsWith("/")) {
-                    fields.problem(prefixPath, "must end with '/'");
-                }
-            }
-        } else if (local) {
-            if (!prefixAbsent) {
-                fields.problem(prefixPath, "must be null when inbound.type is local");
-            }
-        } else if (!prefixAbsent && prefixValue == null) {
-            fields.problem(prefixPath, "must be a string"); // the type is unusable: only the value type is checked
-        }
-        o.finish();
-        return new Inbound(type, s3 ? prefixValue : null);
     }
 
     /** The key rules of {@link TenantKeys}: under the tenant's root, with no way out of it. */

@@ -27,7 +27,7 @@ final class NotificationsValidator {
 
     static final String URL_MESSAGE = "must be an absolute https URL without user info, query or fragment";
     static final String TOPIC_MESSAGE = "must match ^[A-Za-z0-9_-]{1,64}$";
-    static final String ENV_MODE_MESSAGE = "env: references are only allowed in embedded and localstack modes";
+    static final String ENV_MODE_MESSAGE = SecretReferences.ENV_MODE_MESSAGE;
     static final String ON_MESSAGE = "must be a non-empty list of SUCCEEDED, FAILED without duplicates";
     static final String PRIORITY_MESSAGE = "must be 1-5 or one of min, low, default, high, max, urgent";
     static final String CLICK_URL_MESSAGE = "must be an absolute http(s) URL; allowed placeholders {run_id}, {tenant_id}";
@@ -35,12 +35,6 @@ final class NotificationsValidator {
     static final String CRON_SECONDS_MESSAGE = "seconds field must be 0";
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    /** The env: form when the tenant id itself is invalid (its own problem is reported). */
-    private static final Pattern ANY_TENANT_ENV_REF = Pattern.compile("env:RELAY_SECRET_[A-Z0-9_]+");
-    /** SSM parameter name characters after the tenant prefix. */
-    private static final Pattern SSM_NAME = Pattern.compile("[A-Za-z0-9_.\\-/]+");
-    /** Secrets Manager secret name characters after the tenant prefix. */
-    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@\\-]+");
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
     private static final Map<String, Integer> PRIORITY_NAMES =
             Map.of("min", 1, "low", 2, "default", 3, "high", 4, "max", 5, "urgent", 5);
@@ -259,44 +253,8 @@ final class NotificationsValidator {
 
     /** null when the reference is acceptable in this context (docs/CONTRACT.md#token-secret-references), else the message. */
     String tokenReferenceProblem(String ref) {
-        String tenant = tenantId != null ? tenantId : "<tenant_id>";
-        String envPrefix = tenantId != null ? SecretReferences.envPrefix(tenantId) : "RELAY_SECRET_<TENANT_ID>_";
-        String formMessage = "must be ssm:/relay/ntfy/" + tenant + "/…, secretsmanager:relay/ntfy/" + tenant
-                + "/… or env:" + envPrefix + "…";
-        if (ref.startsWith(SecretReferences.ENV_SCHEME)) {
-            // one rule for every env: secret (SecretReferences): the variable's name says whose it is
-            String problem = tenantId != null ? SecretReferences.envProblem(ref, tenantId)
-                    : ANY_TENANT_ENV_REF.matcher(ref).matches() ? null : formMessage;
-            if (problem != null) {
-                return problem;
-            }
-            return context.runMode() == TenantConfigParser.RunMode.AWS ? ENV_MODE_MESSAGE : null;
-        }
-        // Embedded mode cannot resolve ssm:/secretsmanager: references (docs/CONTRACT.md#run-modes); that surfaces at
-        // delivery as CONFIG_ERROR, so a stored configuration stays valid in every mode.
-        if (ref.startsWith("ssm:")) {
-            return scopedName(ref.substring("ssm:".length()), "/relay/ntfy/", SSM_NAME) ? null : formMessage;
-        }
-        if (ref.startsWith("secretsmanager:")) {
-            return scopedName(ref.substring("secretsmanager:".length()), "relay/ntfy/", SECRET_NAME) ? null : formMessage;
-        }
-        return formMessage;
-    }
-
-    /** {@code <root><tenant_id>/<name>} with this tenant's id (any valid id when unknown) and a non-empty name. */
-    private boolean scopedName(String reference, String root, Pattern nameSyntax) {
-        if (!reference.startsWith(root)) {
-            return false;
-        }
-        String rest = reference.substring(root.length());
-        int slash = rest.indexOf('/');
-        if (slash < 0) {
-            return false;
-        }
-        String tenant = rest.substring(0, slash);
-        String name = rest.substring(slash + 1);
-        boolean tenantMatches = tenantId != null ? tenant.equals(tenantId) : ConfigValidator.IDENTIFIER.matcher(tenant).matches();
-        return tenantMatches && !name.isEmpty() && nameSyntax.matcher(name).matches();
+        return SecretReferences.problem(ref, tenantId, SecretReferences.Area.NTFY,
+                context.runMode() == TenantConfigParser.RunMode.AWS);
     }
 
     /** null for a valid schedule expression, else the docs/CONTRACT.md#notification-validation-messages message. */

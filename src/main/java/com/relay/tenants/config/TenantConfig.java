@@ -24,8 +24,39 @@ public record TenantConfig(
 
     public record Vendor(String vendorId, boolean required, Inbound inbound, Parser parser, SkuMap skuMap) {}
 
-    /** {@code type} is {@code s3} or {@code local} (CLI only); {@code s3Prefix} null for local. */
-    public record Inbound(String type, String s3Prefix) {}
+    /**
+     * Where a vendor's feed comes from (docs/CONFIG_SPEC.md "Vendor sources"): {@code type} is
+     * {@code s3}, {@code local} (CLI only), {@code sftp}, {@code ftp}, {@code ftps}, {@code http} or
+     * {@code email}; {@code s3Prefix} is set for s3 only, {@code remote} for the others.
+     */
+    public record Inbound(String type, String s3Prefix, Remote remote) {
+        public Inbound(String type, String s3Prefix) {
+            this(type, s3Prefix, null);
+        }
+
+        /** The sources fetched by a server of the vendor's (not our bucket, not a local file). */
+        public boolean isRemote() {
+            return remote != null;
+        }
+    }
+
+    /**
+     * A vendor's server. Secrets ({@code password}, {@code privateKey}, the auth values) are
+     * references ({@code env:}, {@code ssm:}, {@code secretsmanager:}), never values; the fields of
+     * other types are null (0 for numbers).
+     *
+     * @param directory   sftp/ftp/ftps: absolute directory, default {@code /}
+     * @param filePattern sftp/ftp/ftps: file name glob, default {@code *}
+     * @param hostKey     sftp: the server key's OpenSSH SHA256 fingerprint (null only in embedded mode)
+     * @param folder      email: IMAP folder, default {@code INBOX}
+     */
+    public record Remote(String host, int port, String username, String password, String privateKey, String hostKey,
+                         String directory, String filePattern, long minAgeSeconds,
+                         String url, HttpAuth auth,
+                         String folder, String from, String subjectContains, String attachmentPattern) {}
+
+    /** http {@code auth}: basic (username + password), bearer (token) or header (name + value); secrets are references. */
+    public record HttpAuth(String type, String username, String password, String token, String name, String value) {}
 
     /**
      * @param delimiter one of {@code , ; \t |}

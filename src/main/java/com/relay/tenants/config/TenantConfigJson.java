@@ -85,7 +85,47 @@ public final class TenantConfigJson {
     private static ObjectNode inbound(Inbound i) {
         ObjectNode o = NODES.objectNode();
         o.put("type", i.type());
-        o.put("s3_prefix", i.s3Prefix());
+        if (!i.isRemote()) {
+            o.put("s3_prefix", i.s3Prefix());
+            return o;
+        }
+        // the references as written: a snapshot never holds a secret value
+        TenantConfig.Remote r = i.remote();
+        switch (i.type()) {
+            case "http" -> {
+                o.put("url", r.url());
+                if (r.auth() != null) {
+                    ObjectNode a = o.putObject("auth");
+                    a.put("type", r.auth().type());
+                    a.put("username", r.auth().username());
+                    a.put("password", r.auth().password());
+                    a.put("token", r.auth().token());
+                    a.put("name", r.auth().name());
+                    a.put("value", r.auth().value());
+                }
+            }
+            case "email" -> {
+                o.put("host", r.host());
+                o.put("port", r.port());
+                o.put("username", r.username());
+                o.put("password", r.password());
+                o.put("folder", r.folder());
+                o.put("from", r.from());
+                o.put("subject_contains", r.subjectContains());
+                o.put("attachment_pattern", r.attachmentPattern());
+            }
+            default -> {
+                o.put("host", r.host());
+                o.put("port", r.port());
+                o.put("username", r.username());
+                o.put("password", r.password());
+                if ("sftp".equals(i.type())) o.put("private_key", r.privateKey());
+                if ("sftp".equals(i.type())) o.put("host_key", r.hostKey());
+                o.put("directory", r.directory());
+                o.put("file_pattern", r.filePattern());
+                o.put("min_age_seconds", r.minAgeSeconds());
+            }
+        }
         return o;
     }
 

@@ -124,7 +124,8 @@ class ConfigSpecDocTest {
             JsonNode value = f.getValue();
             if (FREE_FORM.contains(child)) continue;
             if (value.isObject()) walk(value, child, out);
-            if (value.isArray() && !value.isEmpty() && value.get(0).isObject()) walk(value.get(0), child + "[]", out);
+            // every element: the vendors of the example differ in their inbound type
+            if (value.isArray()) value.forEach(e -> { if (e.isObject()) walk(e, child + "[]", out); });
         }
     }
 

@@ -127,8 +127,8 @@ class TenantConfigParserTest {
     @Test
     void example_with_local_vendors_is_invalid_for_the_api() {
         assertThat(problemsOf(parseYaml(EXAMPLE_LOCAL_YAML, API))).containsExactly(
-                problem("vendors[0].inbound.type", "must be one of: s3"),
-                problem("vendors[1].inbound.type", "must be one of: s3"));
+                problem("vendors[0].inbound.type", "must be one of: s3, sftp, ftp, ftps, http, email"),
+                problem("vendors[1].inbound.type", "must be one of: s3, sftp, ftp, ftps, http, email"));
     }
 
     @Test

@@ -122,9 +122,9 @@ class ValidationMessagesTest {
 
                 // inbound
                 row("inbound.type through the API", set("vendors[0].inbound", "{\"type\": \"local\"}"),
-                        problem("vendors[0].inbound.type", "must be one of: s3")),
-                row("inbound.type through the CLI", CLI, set("vendors[0].inbound.type", "\"ftp\""),
-                        problem("vendors[0].inbound.type", "must be one of: s3, local")),
+                        problem("vendors[0].inbound.type", "must be one of: s3, sftp, ftp, ftps, http, email")),
+                row("inbound.type through the CLI", CLI, set("vendors[0].inbound.type", "\"gopher\""),
+                        problem("vendors[0].inbound.type", "must be one of: s3, sftp, ftp, ftps, http, email, local")),
                 row("s3_prefix missing", remove("vendors[0].inbound.s3_prefix"),
                         problem("vendors[0].inbound.s3_prefix", "is required when inbound.type is s3")),
                 row("s3_prefix null", set("vendors[0].inbound.s3_prefix", "null"),

@@ -1,4 +1,4 @@
-package com.relay.notify;
+package com.relay.secrets;
 
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

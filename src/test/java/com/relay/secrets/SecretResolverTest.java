@@ -1,4 +1,4 @@
-package com.relay.notify;
+package com.relay.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,40 +11,40 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Issue 17 #6: a secret reference only ever resolves for the tenant whose record names it. */
-class TokenResolverTest {
+class SecretResolverTest {
 
     private static final Map<String, String> ENV = Map.of(
             "RELAY_SECRET_ACME_NTFY", " tk_acme ", "RELAY_SECRET_GLOBEX_NTFY", "tk_globex",
             "RELAY_SECRET_ACME_PARTS_NTFY", "tk_acme_parts", "RELAY_SECRET_ACME_EMPTY", "  ",
             "RELAY_NTFY_TOKEN_GLOBEX", "tk_legacy");
 
-    private static TokenResolver resolver(RelayMode mode, Duration cache) {
-        return new TokenResolver(mode, ENV::get, cache, Clock.systemUTC());
+    private static SecretResolver resolver(RelayMode mode, Duration cache) {
+        return new SecretResolver(mode, ENV::get, cache, Clock.systemUTC());
     }
 
     @Test
     void aTenantResolvesItsOwnVariableTrimmed() throws Exception {
-        TokenResolver r = resolver(RelayMode.EMBEDDED, Duration.ZERO);
+        SecretResolver r = resolver(RelayMode.EMBEDDED, Duration.ZERO);
         assertThat(r.resolve("acme", "env:RELAY_SECRET_ACME_NTFY")).isEqualTo("tk_acme");
         assertThat(r.resolve("acme-parts", "env:RELAY_SECRET_ACME_PARTS_NTFY")).isEqualTo("tk_acme_parts");
     }
 
     @Test
     void foreignUnsetEmptyAndLegacyVariablesGetOneMessageThatRevealsNothing() {
-        TokenResolver r = resolver(RelayMode.LOCALSTACK, Duration.ZERO);
+        SecretResolver r = resolver(RelayMode.LOCALSTACK, Duration.ZERO);
         for (String ref : new String[] {"env:RELAY_SECRET_GLOBEX_NTFY", "env:RELAY_SECRET_ACME_MISSING",
                 "env:RELAY_SECRET_ACME_EMPTY", "env:RELAY_NTFY_TOKEN_GLOBEX", "env:HOME", "env:RELAY_SECRET_ACME_"}) {
             assertThatThrownBy(() -> r.resolve("acme", ref)).as(ref)
-                    .isInstanceOf(TokenResolver.Unresolvable.class).hasMessage(TokenResolver.ENV_UNAVAILABLE);
+                    .isInstanceOf(SecretResolver.Unresolvable.class).hasMessage(SecretResolver.ENV_UNAVAILABLE);
         }
     }
 
     @Test
     void aCachedValueIsNeverServedToAnotherTenant() throws Exception {
-        TokenResolver r = resolver(RelayMode.EMBEDDED, Duration.ofMinutes(5));
+        SecretResolver r = resolver(RelayMode.EMBEDDED, Duration.ofMinutes(5));
         assertThat(r.resolve("globex", "env:RELAY_SECRET_GLOBEX_NTFY")).isEqualTo("tk_globex");
         assertThatThrownBy(() -> r.resolve("acme", "env:RELAY_SECRET_GLOBEX_NTFY"))
-                .isInstanceOf(TokenResolver.Unresolvable.class).hasMessage(TokenResolver.ENV_UNAVAILABLE);
+                .isInstanceOf(SecretResolver.Unresolvable.class).hasMessage(SecretResolver.ENV_UNAVAILABLE);
     }
 
     @Test
@@ -54,13 +54,13 @@ class TokenResolverTest {
             @Override public String parameter(String name) { asked.incrementAndGet(); return "tk"; }
             @Override public String secret(String name) { asked.incrementAndGet(); return "tk"; }
         };
-        TokenResolver r = new TokenResolver(RelayMode.AWS, ENV::get, Duration.ZERO, Clock.systemUTC(), counting);
+        SecretResolver r = new SecretResolver(RelayMode.AWS, ENV::get, Duration.ZERO, Clock.systemUTC(), counting);
         for (String ref : new String[] {"ssm:/relay/ntfy/globex/publisher", "ssm:/relay/ntfy/acme/",
                 "secretsmanager:relay/ntfy/globex/x", "secretsmanager:relay/ntfy/acmex/x"}) {
             assertThatThrownBy(() -> r.resolve("acme", ref)).as(ref)
-                    .isInstanceOf(TokenResolver.Unresolvable.class).hasMessage(TokenResolver.OUT_OF_SCOPE);
+                    .isInstanceOf(SecretResolver.Unresolvable.class).hasMessage(SecretResolver.OUT_OF_SCOPE);
         }
         assertThat(asked).hasValue(0);
-        assertThatThrownBy(() -> r.resolve(null, "env:RELAY_SECRET_ACME_NTFY")).isInstanceOf(TokenResolver.Unresolvable.class);
+        assertThatThrownBy(() -> r.resolve(null, "env:RELAY_SECRET_ACME_NTFY")).isInstanceOf(SecretResolver.Unresolvable.class);
     }
 }

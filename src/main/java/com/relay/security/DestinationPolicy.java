@@ -1,4 +1,4 @@
-package com.relay.notify;
+package com.relay.security;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -9,7 +9,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * docs/CONTRACT.md#the-ntfy-request "Destination policy": in {@code aws} mode the notifier refuses loopback,
+ * The network policy of outbound connections to tenant-named hosts: ntfy servers
+ * (docs/CONTRACT.md#the-ntfy-request "Destination policy") and vendor sources (docs/INFRA.md "Vendor
+ * sources", enforced outside embedded mode). For ntfy: in {@code aws} mode the notifier refuses loopback,
  * link-local (169.254.169.254 included), private (RFC 1918, {@code fc00::/7}) and unspecified
  * addresses unless the host is in {@code NOTIFY_ALLOWED_PRIVATE_HOSTS}. The host is resolved right
  * before each attempt's connection and every resolved address is checked. (The JDK client resolves
@@ -31,6 +33,12 @@ public final class DestinationPolicy {
         if (!enforce) return Optional.empty();
         String host = uri.getHost();
         if (host == null) return Optional.of("destination " + uri + " is not allowed");
+        return refusal(host);
+    }
+
+    /** The refusal text for a host name or address literal (IPv6 with or without brackets), or empty when allowed. */
+    public Optional<String> refusal(String host) {
+        if (!enforce) return Optional.empty();
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
         if (allowedHosts.contains(h)) return Optional.empty();

@@ -1,4 +1,4 @@
-package com.relay.notify;
+package com.relay.secrets;
 
 /**
  * Where {@code ssm:} and {@code secretsmanager:} token references are read (docs/CONTRACT.md#token-secret-references).
