@@ -80,6 +80,12 @@ final class ServicePolicies {
                 List.of(notifications.getTableArn())));
         s.add(allow("ReadInbound", List.of("s3:GetObject"), List.of(bucket.arnForObjects("tenants/*"))));
         s.add(allow("WriteRunArtifacts", List.of("s3:PutObject"), List.of(bucket.arnForObjects("*/tenants/*"))));
+        // vendor source credentials (docs/CONFIG_SPEC.md "Vendor sources"): only the sources area, never ntfy's
+        s.add(allow("VendorSourceSecrets", List.of("ssm:GetParameter", "secretsmanager:GetSecretValue"), List.of(
+                stack.formatArn(ArnComponents.builder().service("ssm").resource("parameter")
+                        .resourceName("relay/sources/*").build()),
+                stack.formatArn(ArnComponents.builder().service("secretsmanager").resource("secret")
+                        .resourceName("relay/sources/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build()))));
         return s;
     }
 

@@ -384,7 +384,8 @@ class RelayStackTemplateTest {
                 "dynamodb:Scan", "s3:GetObject", "s3:PutObject"));
         assertThat(byRole.get("relay-inventory-dev-worker")).isEqualTo(with(common, "sqs:ReceiveMessage", "sqs:DeleteMessage",
                 "sqs:ChangeMessageVisibility", "sqs:SendMessage", "dynamodb:GetItem", "dynamodb:BatchGetItem",
-                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "s3:GetObject", "s3:PutObject"));
+                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "s3:GetObject", "s3:PutObject",
+                "ssm:GetParameter", "secretsmanager:GetSecretValue"));
         assertThat(byRole.get("relay-inventory-dev-notifier")).isEqualTo(with(common, "sqs:ReceiveMessage",
                 "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage", "dynamodb:GetItem",
                 "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "ssm:GetParameter",

@@ -63,4 +63,27 @@ class SecretResolverTest {
         assertThat(asked).hasValue(0);
         assertThatThrownBy(() -> r.resolve(null, "env:RELAY_SECRET_ACME_NTFY")).isInstanceOf(SecretResolver.Unresolvable.class);
     }
+
+    @Test
+    void vendorSourceSecretsLiveUnderTheirOwnAreaAndNeverOpenTheNtfyOne() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        SecretStores stores = new SecretStores() {
+            @Override public String parameter(String name) { asked.incrementAndGet(); return "pw:" + name; }
+            @Override public String secret(String name) { asked.incrementAndGet(); return "sec:" + name; }
+        };
+        SecretResolver r = new SecretResolver(RelayMode.AWS, ENV::get, Duration.ofMinutes(5), Clock.systemUTC(), stores);
+        assertThat(r.resolve("acme", "ssm:/relay/sources/acme/sftp-key", com.relay.tenants.config.SecretReferences.Area.SOURCES))
+                .isEqualTo("pw:/relay/sources/acme/sftp-key");
+        assertThat(r.resolve("acme", "secretsmanager:relay/sources/acme/beta", com.relay.tenants.config.SecretReferences.Area.SOURCES))
+                .isEqualTo("sec:relay/sources/acme/beta");
+        int before = asked.get();
+        // an ntfy path asked for a source (and the other way round) is out of scope, before any store call
+        assertThatThrownBy(() -> r.resolve("acme", "ssm:/relay/ntfy/acme/publisher", com.relay.tenants.config.SecretReferences.Area.SOURCES))
+                .isInstanceOf(SecretResolver.Unresolvable.class).hasMessage(SecretResolver.OUT_OF_SCOPE);
+        assertThatThrownBy(() -> r.resolve("acme", "ssm:/relay/sources/acme/sftp-key"))
+                .isInstanceOf(SecretResolver.Unresolvable.class).hasMessage(SecretResolver.OUT_OF_SCOPE);
+        assertThatThrownBy(() -> r.resolve("globex", "ssm:/relay/sources/acme/sftp-key", com.relay.tenants.config.SecretReferences.Area.SOURCES))
+                .isInstanceOf(SecretResolver.Unresolvable.class).hasMessage(SecretResolver.OUT_OF_SCOPE);
+        assertThat(asked.get()).isEqualTo(before);
+    }
 }

@@ -522,16 +522,17 @@ public final class EngineRun {
             for (TenantConfig.Vendor v : config.vendors()) {
                 if (input(v).found()) continue;
                 String p = expectedPrefix(v);
+                String where = expectedWhere(v);
                 if (!v.required()) {
                     missingEntries.add(ErrorEntries.missingVendor("OPTIONAL_VENDOR_MISSING",
-                            "optional vendor inbound missing for " + v.vendorId() + " (expected prefix " + p + ")", v.vendorId(), p));
+                            "optional vendor inbound missing for " + v.vendorId() + " (" + where + ")", v.vendorId(), p));
                     warnings.add("optional_vendor_missing:" + v.vendorId());
                 } else if (config.errorPolicy().warnOnly()) {
                     warnOnly.add(ErrorEntries.missingVendor("REQUIRED_VENDOR_MISSING",
-                            "required vendor inbound missing for " + v.vendorId() + " (expected prefix " + p + ")", v.vendorId(), p));
+                            "required vendor inbound missing for " + v.vendorId() + " (" + where + ")", v.vendorId(), p));
                     warnOnlyWarnings.add("required_vendor_missing:" + v.vendorId());
                 } else {
-                    requiredFail.add(v.vendorId() + " (expected prefix " + p + ")");
+                    requiredFail.add(v.vendorId() + " (" + where + ")");
                 }
             }
             missingEntries.addAll(warnOnly);
@@ -799,6 +800,21 @@ public final class EngineRun {
             sink.put(key, JSON, mapper.writeValueAsBytes(value));
             artifacts.put(name, key);
         }
+    }
+
+    /** Where a missing vendor's feed was looked for, for the missing-vendor messages. */
+    static String expectedWhere(TenantConfig.Vendor v) {
+        TenantConfig.Remote r = v.inbound().remote();
+        if (r == null) return "expected prefix " + expectedPrefix(v);
+        return switch (v.inbound().type()) {
+            case "http" -> "nothing at " + r.url();
+            case "email" -> "no message in " + r.folder() + " on " + r.host()
+                    + (r.from() == null ? "" : " from " + r.from())
+                    + (r.subjectContains() == null ? "" : " with a subject containing '" + r.subjectContains() + "'")
+                    + " with an attachment matching '" + r.attachmentPattern() + "'";
+            default -> "no file matching '" + r.filePattern() + "' at least " + r.minAgeSeconds() + " s old in "
+                    + r.directory() + " on " + v.inbound().type() + "://" + r.host() + ":" + r.port();
+        };
     }
 
     static String expectedPrefix(TenantConfig.Vendor v) {
