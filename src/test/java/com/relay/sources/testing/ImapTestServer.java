@@ -115,11 +115,15 @@ public final class ImapTestServer implements AutoCloseable {
     }
 
     public boolean anySeenOrDeleted() {
+        return anyFlagged(Flags.Flag.SEEN) || anyFlagged(Flags.Flag.DELETED);
+    }
+
+    /** Whether any INBOX message carries {@code flag} (\\Seen, \\Deleted...). */
+    public boolean anyFlagged(Flags.Flag flag) {
         try {
             var inbox = greenMail.getManagers().getImapHostManager().getInbox(user);
             for (long uid : inbox.getMessageUids()) {
-                Flags flags = inbox.getMessage(uid).getFlags();
-                if (flags.contains(Flags.Flag.SEEN) || flags.contains(Flags.Flag.DELETED)) {
+                if (inbox.getMessage(uid).getFlags().contains(flag)) {
                     return true;
                 }
             }
