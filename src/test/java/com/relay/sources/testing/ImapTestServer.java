@@ -109,11 +109,12 @@ public final class ImapTestServer implements AutoCloseable {
         }
     }
 
-    /** The messages in the INBOX, and whether any is flagged \Seen or \Deleted (to prove a fetch changed nothing). */
+    /** The messages in the INBOX. */
     public MimeMessage[] inbox() {
         return greenMail.getReceivedMessages();
     }
 
+    /** Whether any INBOX message is flagged \Seen or \Deleted (a fetch that changed the mailbox). */
     public boolean anySeenOrDeleted() {
         return anyFlagged(Flags.Flag.SEEN) || anyFlagged(Flags.Flag.DELETED);
     }
