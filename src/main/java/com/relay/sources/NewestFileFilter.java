@@ -10,9 +10,16 @@ import org.apache.camel.component.file.GenericFileFilter;
  * files whose name matches {@code file_pattern} (a glob: {@code *} any run of characters, {@code ?}
  * one character, everything else literal) and whose modification time is at least
  * {@code min_age_seconds} ago, so a file the vendor is still writing is skipped. The endpoint sorts
- * the candidates newest first (name descending on a tie) and takes one.
+ * the candidates {@link #NEWEST_FIRST} and takes the first.
  */
 final class NewestFileFilter<T> implements GenericFileFilter<T> {
+
+    /** Newest first; on equal times the greater name first (inventory_20260102 before inventory_20260101). */
+    @SuppressWarnings("rawtypes")
+    static final java.util.Comparator<GenericFile> NEWEST_FIRST = (a, b) -> {
+        int byTime = Long.compare(b.getLastModified(), a.getLastModified());
+        return byTime != 0 ? byTime : String.valueOf(b.getFileNameOnly()).compareTo(String.valueOf(a.getFileNameOnly()));
+    };
 
     private final Pattern name;
     private final long minAgeMillis;

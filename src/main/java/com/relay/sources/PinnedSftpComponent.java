@@ -17,6 +17,10 @@ import org.apache.camel.component.file.remote.SftpRemoteFile;
  * needs the whole key. Held by {@link RemoteFileEndpoints} only (never added to the CamelContext, so
  * the context's {@code sftp} component stays Camel's own).
  */
+// the annotation names the scheme so Camel binds the URI options with sftp's generated configurers (it
+// reads the annotation of the component's own class); components are found by META-INF files, so it
+// registers nothing
+@org.apache.camel.spi.annotations.Component("sftp")
 final class PinnedSftpComponent extends SftpComponent {
 
     @Override

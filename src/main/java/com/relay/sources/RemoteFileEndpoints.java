@@ -27,8 +27,8 @@ import org.apache.commons.net.ftp.FTPSClient;
  * The options: {@code noop} and {@code idempotent=false} (the vendor's file is neither moved nor
  * deleted, and nothing remembers it across runs: every run takes the newest), {@code autoCreate=false}
  * (a missing directory is not created on the vendor's server), {@code streamDownload} (the body is the
- * transfer's stream), binary and passive mode, newest first ({@code sortBy} modified then name, both
- * descending) over all candidates ({@code eagerMaxMessagesPerPoll=false}), connect failures thrown
+ * transfer's stream), binary and passive mode, the candidates ({@link NewestFileFilter}) sorted newest
+ * first over the whole listing ({@code eagerMaxMessagesPerPoll=false}), the first one taken, connect failures thrown
  * ({@code throwExceptionOnConnectFailed}; without it camel-ftp skips the poll and returns nothing),
  * no reconnect loop (the run's retry is the retry).
  */
@@ -94,7 +94,7 @@ public final class RemoteFileEndpoints {
                 minAge += FTP_LIST_PRECISION_MILLIS;
             }
             case "ftps" -> {
-                FtpsEndpoint e = (FtpsEndpoint) ftps.createEndpoint(uri + "&passiveMode=true&isImplicit=false&execProt=P&execPbsz=0");
+                FtpsEndpoint e = (FtpsEndpoint) ftps.createEndpoint(uri + "&passiveMode=true&implicit=false&execProt=P&execPbsz=0");
                 // explicit TLS (AUTH TLS) with the certificate checked: chain against the trust store of
                 // `tls`, host name against the certificate (camel-ftp's default client checks neither)
                 FTPSClient client = new FTPSClient(false, tls);
@@ -109,18 +109,19 @@ public final class RemoteFileEndpoints {
         RemoteFileConfiguration c = (RemoteFileConfiguration) endpoint.getConfiguration();
         c.setUsername(r.username());
         c.setPassword(target.password());
-        setFilter(endpoint, new NewestFileFilter<>(r.filePattern(), minAge, clock));
+        choose(endpoint, new NewestFileFilter<>(r.filePattern(), minAge, clock));
         return endpoint;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void setFilter(GenericFileEndpoint endpoint, NewestFileFilter filter) {
+    private static void choose(GenericFileEndpoint endpoint, NewestFileFilter filter) {
         endpoint.setFilter(filter);
+        endpoint.setSorter(NewestFileFilter.NEWEST_FIRST);
     }
 
     private static String commonOptions(Target t) {
         return "binary=true&noop=true&idempotent=false&autoCreate=false&streamDownload=true&stepwise=false&recursive=false"
-                + "&sortBy=reverse:file:modified;reverse:file:name&eagerMaxMessagesPerPoll=false&maxMessagesPerPoll=1"
+                + "&eagerMaxMessagesPerPoll=false&maxMessagesPerPoll=1"
                 + "&throwExceptionOnConnectFailed=true&maximumReconnectAttempts=0&reconnectDelay=0"
                 + "&connectTimeout=" + t.connectTimeoutMillis() + "&soTimeout=" + t.readTimeoutMillis()
                 + "&timeout=" + t.readTimeoutMillis();

@@ -88,6 +88,6 @@ public final class RemoteFileFailures {
     private static String oneLine(String s) {
         if (s == null) return "";
         String line = s.strip().replaceAll("\\s+", " ");
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+        return line.length() > 3000 ? line.substring(0, 3000) + "…" : line;
     }
 }

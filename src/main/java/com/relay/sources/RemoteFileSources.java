@@ -25,6 +25,7 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
@@ -42,6 +43,7 @@ import org.springframework.stereotype.Component;
 @Component("remoteFileSources")
 public class RemoteFileSources {
 
+
     /** The open poll of this fetch ({@link Poll}), closed by {@link #close}. */
     static final String POLL = "relayRemotePoll";
 
@@ -58,12 +60,18 @@ public class RemoteFileSources {
      *                {@code vendorSourceTestTls}, trusting the test servers' certificate); absent in
      *                production, where the JVM's default context and trust store are used
      */
+    @Autowired
     public RemoteFileSources(SourceAccess access, RelaySettings settings, CamelContext camel,
                              @Qualifier("vendorSourceTestTls") ObjectProvider<SSLContext> testTls) throws NoSuchAlgorithmException {
+        this(access, settings.mode() == RelayMode.EMBEDDED, new RemoteFileEndpoints(camel,
+                testTls.getIfAvailable() != null ? testTls.getIfAvailable() : SSLContext.getDefault(), Clock.systemUTC()));
+    }
+
+    /** Without Spring (the route tests): {@code embedded} as RELAY_MODE=embedded. */
+    public RemoteFileSources(SourceAccess access, boolean embedded, RemoteFileEndpoints endpoints) {
         this.access = access;
-        this.embedded = settings.mode() == RelayMode.EMBEDDED;
-        SSLContext tls = testTls.getIfAvailable();
-        this.endpoints = new RemoteFileEndpoints(camel, tls != null ? tls : SSLContext.getDefault(), Clock.systemUTC());
+        this.embedded = embedded;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -110,7 +118,10 @@ public class RemoteFileSources {
         exchange.setProperty(SourceFiles.MANIFEST, manifest(remote, file.getFileNameOnly()));
     }
 
-    /** Ends the transfer (the file's own completion: nothing is moved or deleted, noop) and stops consumer and endpoint. */
+    /**
+     * Ends the transfer (the file's own completion: nothing is moved or deleted, noop), stops consumer
+     * and endpoint (which disconnects) and leaves the VendorFetch as the body.
+     */
     public void close(Exchange exchange) {
         Poll poll = exchange.getProperty(POLL, Poll.class);
         exchange.removeProperty(POLL);
@@ -127,6 +138,9 @@ public class RemoteFileSources {
             }
         }
         ServiceHelper.stopAndShutdownServices(poll.consumer, poll.endpoint);
+        // after a failure the body may still be the (now closed) stream: the route returns the VendorFetch
+        // (docs/ROUTES.md), and nothing downstream may try to read or cache a dead stream
+        exchange.getMessage().setBody(exchange.getProperty("relayFetch", VendorFetch.class));
     }
 
     private void warnUnpinned(Exchange exchange, String vendor, String fingerprint) {
