@@ -331,6 +331,20 @@ class FtpSourceRoutesTest {
             assertThat(s.size()).isEqualTo(size);
             assertThat(s.bytes()).isLessThan(size);
         }
+        // FTP ends an aborted transfer like a complete one: only the size the listing announced tells
+        stored.clear();
+        try (FtpTestServer ftp = FtpTestServer.start(FtpTestServer.Mode.PLAIN, dir("ftp"), USER, PASSWORD, temp)) {
+            long size = 4L * 1024 * 1024;
+            ftp.writeFileOfSize("outgoing/big.csv", size, Instant.now().minusSeconds(600));
+            ftp.dropConnectionAfter(size / 2);
+
+            Exchange result = fetch("ftp", remote(ftp.port(), "/outgoing", "*", 60, null));
+
+            assertThat(result.getException()).isInstanceOf(SourceUnavailableException.class)
+                    .hasMessageContaining("of " + size + " bytes");
+            assertThat(stored.get(0).size()).isEqualTo(size);
+            assertThat(stored.get(0).bytes()).isLessThan(size);
+        }
     }
 
     // ------------------------------------------------------------------ lifecycle and secrets
