@@ -33,6 +33,8 @@ class RouteShapeTest {
         assertThat(topLevelIds("routes/notifications.camel.yaml", "route")).containsExactly("notification-deliver",
                 "notification-sweeper");
         assertThat(topLevelIds("routes/scheduler.camel.yaml", "route")).containsExactly("scheduler-tick");
+        assertThat(topLevelIds("routes/fetch-vendor-ftp.camel.yaml", "route")).containsExactly("fetch-vendor-sftp",
+                "fetch-vendor-ftp", "fetch-vendor-ftps", "fetch-vendor-remote-file");
         assertThat(topLevelIds("routes/config/worker-errors.camel.yaml", "routeConfiguration"))
                 .containsExactly("worker-errors", "worker-inner");
         assertThat(topLevelIds("routes/config/notifications-errors.camel.yaml", "routeConfiguration"))
