@@ -41,8 +41,8 @@ import org.apache.poi.util.TempFileCreationStrategy;
  *
  * <p>Cells become the text the same data has in a csv: strings as they are, numbers as the shortest
  * decimal of the stored double without exponent or a trailing {@code .0} ({@code 3}, {@code 12.5}),
- * cells formatted as dates as {@code yyyy-MM-ddTHH:mm:ssZ} (Excel dates have no zone: read as UTC,
- * rounded to the second), booleans {@code TRUE}/{@code FALSE}, error values as Excel shows them
+ * cells formatted as dates as {@code yyyy-MM-dd HH:mm:ss} (Excel dates have no zone: like every
+ * updated_at cell, read as UTC (docs/CONTRACT.md#row-parsing-and-row-errors); rounded to the second), booleans {@code TRUE}/{@code FALSE}, error values as Excel shows them
  * ({@code #N/A}), formulas as their cached result. Rows keep their sheet numbers (header_row 1 → the
  * first data row is row 2); rows without a non-blank cell are skipped, like empty csv lines.
  */
@@ -53,7 +53,7 @@ final class XlsxRecords implements FeedRecords {
     static final int MIN_INFLATE_RATIO_DENOMINATOR = 100;
     /** The largest inflated entry (a sheet's XML) read: 4 GiB, POI's default, made explicit. */
     static final long MAX_ENTRY_SIZE = 0xFFFFFFFFL;
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'");
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 
     /** The directory POI's temp files (the shared-strings store) go to while this thread opens a workbook. */
     private static final ThreadLocal<Path> TEMP_DIR = new ThreadLocal<>();
