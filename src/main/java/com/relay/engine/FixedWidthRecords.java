@@ -32,6 +32,8 @@ final class FixedWidthRecords implements FeedRecords {
     private int kept;
     private long length;
     private long record;
+    /** readHeader() read the first line already. */
+    private boolean pending;
 
     FixedWidthRecords(CharSource source, Map<String, ColumnRange> columns, String vendorId) {
         this.source = source;
@@ -54,16 +56,30 @@ final class FixedWidthRecords implements FeedRecords {
     @Override
     public CsvRecordReader rows() { return rows; }
 
+    /**
+     * The column names; none for a file without a non-empty line, which then fails like an empty
+     * csv ({@code missing columns: …}) rather than passing as a feed of no rows.
+     */
     @Override
-    public List<String> readHeader() {
-        return List.copyOf(names);
+    public List<String> readHeader() throws IOException, EngineFailure {
+        pending = nextLine();
+        return pending ? List.copyOf(names) : List.of();
+    }
+
+    private boolean nextLine() throws IOException, EngineFailure {
+        do {
+            if (!readLine()) return false;
+        } while (length == 0);
+        return true;
     }
 
     @Override
     public boolean nextRecord() throws IOException, EngineFailure {
-        do {
-            if (!readLine()) return false;
-        } while (length == 0);
+        if (pending) {
+            pending = false;
+        } else if (!nextLine()) {
+            return false;
+        }
         rows.beginRow(++record);
         boolean surrogates = false;
         for (int i = 0; i < kept && !surrogates; i++) surrogates = Character.isSurrogate(line[i]);

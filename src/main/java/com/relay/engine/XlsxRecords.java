@@ -140,8 +140,12 @@ final class XlsxRecords implements FeedRecords {
     private static Sheet sheet(Workbook workbook, TenantConfig.Parser parser, String vendorId) throws EngineFailure {
         int count = workbook.getNumberOfSheets();
         if (parser.sheetName() != null) {
-            Sheet sheet = workbook.getSheet(parser.sheetName());
-            if (sheet != null) return sheet;
+            try {
+                Sheet sheet = workbook.getSheet(parser.sheetName());
+                if (sheet != null) return sheet;
+            } catch (RuntimeException missing) {
+                // the streaming workbook throws MissingSheetException: named below, with the sheets there are
+            }
             List<String> names = new ArrayList<>();
             for (int i = 0; i < Math.min(count, 20); i++) names.add(workbook.getSheetName(i));
             throw failure(vendorId, "no sheet named '" + RowError.clip(parser.sheetName()) + "' (sheets: "
