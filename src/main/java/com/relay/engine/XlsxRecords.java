@@ -87,6 +87,7 @@ final class XlsxRecords implements FeedRecords {
     /** The source name of updated_at (column_map or its own name), and its column once the header is read. */
     private final String updatedAtName;
     private int dateColumn = -1;
+    private int headerSize;
     private Row pending;
 
     private XlsxRecords(String vendorId, Path spooled, Workbook workbook, Iterator<Row> sheetRows, int headerIndex,
@@ -185,6 +186,7 @@ final class XlsxRecords implements FeedRecords {
                 layOut(row);
                 for (int i = 0; i < rows.cellCount(); i++) header.add(rows.cell(i));
                 dateColumn = header.lastIndexOf(updatedAtName); // the last duplicate is the one read
+                headerSize = header.size();
                 return header;
             }
             return List.of();
@@ -226,6 +228,8 @@ final class XlsxRecords implements FeedRecords {
             rows.addCell(text);
             next = column + 1;
         }
+        // trailing blank cells are not stored in a sheet; a csv export of it has them, empty
+        for (; next < headerSize; next++) rows.addCell("");
         return any;
     }
 
