@@ -59,10 +59,10 @@ public class InboundApi {
     /**
      * The stored (and so served) content type depends on the file name only, never on the client's
      * header (issue 17 #15): presigned URLs must not hand out a type an uploader chose, such as
-     * text/html.
+     * text/html. Every vendor file format has its type (.csv .tsv .txt .json .xml .xlsx, issue 20).
      */
     static String storedContentType(String filename) {
-        return filename.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "text/csv" : "application/octet-stream";
+        return com.relay.engine.FeedFileTypes.contentTypeOf(filename);
     }
 
     public ApiResponse upload(ApiRequest request) throws IOException {

@@ -282,7 +282,8 @@ public final class LocalRunCommand {
                 skuManifest = skuMapManifest("missing", configured.s3Key(), null, null);
             }
             inputs.add(new VendorInput(v.vendorId(), () -> Files.newInputStream(feed), feed.getFileName().toString(),
-                    attrs.size(), "text/csv", manifest, skuSource, skuManifest, null, feed));
+                    attrs.size(), com.relay.engine.FeedFileTypes.contentTypeOf(feed.getFileName().toString()), manifest,
+                    skuSource, skuManifest, null, feed));
         }
         return inputs;
     }

@@ -74,6 +74,10 @@ public final class CsvRecordReader {
     private boolean tooManyFields;
     /** A record limit was reached: the rest of the record is parsed but not stored. */
     private boolean discarding;
+    /** The row error another format's reader set for the current row ({@link #rejectRow}), or null. */
+    private String rowProblem;
+    /** addCell(String) copies through this, so a long String goes through the same limits as CSV chars. */
+    private char[] scratch;
 
     // The field being read.
     private int fieldStart;
@@ -158,6 +162,7 @@ public final class CsvRecordReader {
      * fields}. The cells read before the limit stay available for {@code row_data}.
      */
     public String recordLimitProblem() {
+        if (rowProblem != null) return rowProblem;
         if (recordTooLong) return "row too long: exceeds " + MAX_RECORD_LENGTH + " characters";
         if (tooManyFields) return "too many fields: exceeds " + MAX_FIELDS + " fields";
         return null;
@@ -204,6 +209,66 @@ public final class CsvRecordReader {
 
     private void checkIndex(int i) {
         if (i < 0 || i >= cellCount) throw new IndexOutOfBoundsException("cell " + i + " of " + cellCount);
+    }
+
+    // ---- Rows pushed by the reader of another format (docs/ENGINE.md#vendor-file-formats) ----------
+    // xlsx, json, xml and fixed_width rows are laid out in this reader's row buffer, so the row
+    // converter reads every format through one final class (the CSV hot path stays monomorphic) and
+    // every format gets the same cell and record limits with the same row-error reasons.
+
+    /** An empty store for rows pushed with {@link #beginRow}, {@link #addCell} and {@link #rejectRow}. */
+    static CsvRecordReader rowStore(String vendorId) {
+        return new CsvRecordReader(CharSource.of(""), ',', vendorId, false);
+    }
+
+    /** Starts a new current row numbered {@code number} (docs/CONTRACT.md#row-parsing-and-row-errors {@code row}). */
+    void beginRow(long number) {
+        resetRow();
+        recordNumber = number;
+    }
+
+    /** Appends a cell to the current row, under the field and record limits of a CSV cell. */
+    void addCell(char[] src, int off, int len) {
+        beginField();
+        append(src, off, len);
+        endField();
+    }
+
+    void addCell(String text) {
+        int len = text.length();
+        if (len <= 0) {
+            addCell(src0(), 0, 0);
+            return;
+        }
+        if (scratch == null) scratch = new char[8192];
+        beginField();
+        for (int i = 0; i < len; i += scratch.length) {
+            int n = Math.min(scratch.length, len - i);
+            text.getChars(i, i + n, scratch, 0);
+            append(scratch, 0, n);
+        }
+        endField();
+    }
+
+    private char[] src0() {
+        if (scratch == null) scratch = new char[8192];
+        return scratch;
+    }
+
+    /** Makes the current row a row error with this reason; its cells stay available for {@code row_data}. */
+    void rejectRow(String reason) {
+        if (rowProblem == null) rowProblem = reason;
+    }
+
+    private void resetRow() {
+        rowLen = 0;
+        cellCount = 0;
+        firstOversized = -1;
+        recordChars = 0;
+        recordTooLong = false;
+        tooManyFields = false;
+        discarding = false;
+        rowProblem = null;
     }
 
     /** Reads one record into the row buffers. */

@@ -63,11 +63,33 @@ public final class VendorFeedParser {
     public VendorParseResult parse(TenantConfig.Vendor vendor, int vendorIndex, InputStream feed,
                                    SkuMapping skuMap, Instant now, boolean failOnMissingRequiredColumns,
                                    RowSink sink, long maxRows) throws EngineFailure, IOException {
+        return parse(vendor, vendorIndex, feed, skuMap, now, failOnMissingRequiredColumns, sink, maxRows, null);
+    }
+
+    /**
+     * {@link #parse(TenantConfig.Vendor, int, InputStream, SkuMapping, Instant, boolean, RowSink, long)} for
+     * any {@code parser.format} (docs/ENGINE.md#vendor-file-formats).
+     *
+     * @param workDir the run's work directory: an xlsx feed is spooled there and its shared strings
+     *                spill there (null: java.io.tmpdir)
+     * @throws EngineFailure also JSON_PARSE_ERROR, XML_PARSE_ERROR, XLSX_PARSE_ERROR
+     */
+    public VendorParseResult parse(TenantConfig.Vendor vendor, int vendorIndex, InputStream feed,
+                                   SkuMapping skuMap, Instant now, boolean failOnMissingRequiredColumns,
+                                   RowSink sink, long maxRows, java.nio.file.Path workDir)
+            throws EngineFailure, IOException {
+        try (FeedRecords records = FeedRecords.open(vendor.parser(), feed, vendor.vendorId(), workDir)) {
+            return parse(vendor, vendorIndex, records, skuMap, now, failOnMissingRequiredColumns, sink, maxRows);
+        }
+    }
+
+    private VendorParseResult parse(TenantConfig.Vendor vendor, int vendorIndex, FeedRecords records,
+                                    SkuMapping skuMap, Instant now, boolean failOnMissingRequiredColumns,
+                                    RowSink sink, long maxRows) throws EngineFailure, IOException {
         TenantConfig.Parser parser = vendor.parser();
         String vendorId = vendor.vendorId();
-        CsvRecordReader reader = new CsvRecordReader(
-                FeedDecoder.open(feed, parser.encoding(), vendorId, false), parser.delimiter(), vendorId, false);
-        List<String> header = reader.readHeader();
+        CsvRecordReader reader = records.rows();
+        List<String> header = records.readHeader();
         Map<String, Integer> lastIndexByName = new HashMap<>();
         for (int i = 0; i < header.size(); i++) lastIndexByName.put(header.get(i), i);
 
@@ -87,7 +109,7 @@ public final class VendorFeedParser {
             }
         }
         if (!missing.isEmpty()) {
-            reader.drainInput(); // an undecodable file fails the run whatever its header says (docs/CONTRACT.md#decoding)
+            records.drainInput(); // an undecodable file fails the run whatever its header says (docs/CONTRACT.md#decoding)
             String text = "missing columns: " + String.join(", ", missing);
             if (failOnMissingRequiredColumns) {
                 throw new EngineFailure("missing_required_columns", "NORMALIZE", text, vendorId);
@@ -101,7 +123,7 @@ public final class VendorFeedParser {
         long valid = 0;
         long errors = 0;
         long limit = maxRows > 0 ? maxRows : Long.MAX_VALUE;
-        while (reader.nextRecord()) {
+        while (records.nextRecord()) {
             if (valid + errors >= limit) throw tooManyRows(vendorId, maxRows);
             InventoryRecord record = converter.convert();
             if (record != null) {

@@ -7,6 +7,7 @@ import com.relay.aws.ProvisionedResources;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -73,13 +74,17 @@ class ApiLimitsIT extends ApiTestSupport {
     @Test
     void storedContentTypeIgnoresTheClientsHeader() {
         String t = createTenant("ctype");
-        for (String name : List.of("page.csv", "page.html")) {
+        Map<String, String> expected = Map.of("page.csv", "text/csv", "page.html", "application/octet-stream",
+                "stock.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "stock.json", "application/json", "stock.xml", "application/xml",
+                "stock.tsv", "text/tab-separated-values", "stock.txt", "text/plain");
+        for (String name : expected.keySet()) {
             Reply r = send(request("/v1/tenants/" + t + "/vendors/vendor-a/inbound/" + name).header("X-API-Key", DEV)
                     .header("Content-Type", "text/html").PUT(HttpRequest.BodyPublishers.ofString("<script>alert(1)</script>")));
             assertThat(r.status()).isEqualTo(201);
             String stored = s3.headObject(b -> b.bucket(resources.artifactBucket())
                     .key("tenants/" + t + "/inbound/vendor-a/" + name)).contentType();
-            assertThat(stored).isEqualTo(name.endsWith(".csv") ? "text/csv" : "application/octet-stream");
+            assertThat(stored).as(name).isEqualTo(expected.get(name));
         }
     }
 

@@ -110,6 +110,15 @@ class ApiLimitsTest {
         assertThat(InboundApi.storedContentType("FEED.CSV")).isEqualTo("text/csv");
         assertThat(InboundApi.storedContentType("page.html")).isEqualTo("application/octet-stream");
         assertThat(InboundApi.storedContentType("feed.csv.gz")).isEqualTo("application/octet-stream");
+        // every vendor file format (issue 20)
+        assertThat(InboundApi.storedContentType("stock.xlsx"))
+                .isEqualTo("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        assertThat(InboundApi.storedContentType("stock.JSON")).isEqualTo("application/json");
+        assertThat(InboundApi.storedContentType("stock.xml")).isEqualTo("application/xml");
+        assertThat(InboundApi.storedContentType("stock.tsv")).isEqualTo("text/tab-separated-values");
+        assertThat(InboundApi.storedContentType("stock.txt")).isEqualTo("text/plain");
+        assertThat(InboundApi.storedContentType("page.svg")).isEqualTo("application/octet-stream");
+        assertThat(InboundApi.storedContentType("xlsx")).isEqualTo("application/octet-stream");
     }
 
     @Test

@@ -653,7 +653,8 @@ public final class EngineRun {
                     ChunkingSink rows = new ChunkingSink();
                     try (InputStream feed = feedSource.open()) {
                         result = parser.parse(vendor, index, feed, skuMap, req.now(),
-                                config.errorPolicy().failOnMissingRequiredColumns(), rows, req.maxRowsPerVendorFile());
+                                config.errorPolicy().failOnMissingRequiredColumns(), rows, req.maxRowsPerVendorFile(),
+                                req.workDir());
                     }
                     rows.flush();
                     listener.vendorParsed(vendor.vendorId(), result.totalRows(), System.nanoTime() - started);

@@ -2,6 +2,7 @@ package com.relay.tenants.config;
 
 import com.relay.engine.CanonicalField;
 import com.relay.tenants.config.TenantConfig.BestOffer;
+import com.relay.tenants.config.TenantConfig.ColumnRange;
 import com.relay.tenants.config.TenantConfig.ErrorPolicy;
 import com.relay.tenants.config.TenantConfig.Inbound;
 import com.relay.tenants.config.TenantConfig.MapPolicy;
@@ -41,6 +42,21 @@ final class ConfigValidator {
     static final String SORT_BY_MESSAGE = "must be one of: in_stock_desc, lowest_landed_cost, lowest_cost, "
             + "shortest_lead_time, highest_quantity, vendor_priority";
     static final String DELIMITER_MESSAGE = "must be one of: ',', ';', '\\t', '|'";
+    static final String FORMAT_MESSAGE = "must be one of: " + String.join(", ", Parser.FORMATS);
+    static final Pattern RECORDS_PATH = Pattern.compile("\\$(\\.[^.\\[\\]\\s$*@]+)*\\[\\*]");
+    static final String RECORDS_PATH_MESSAGE = "must be $[*] or $.<member>[*] with members joined by '.', "
+            + "such as $.items[*] (a path of object members to one array)";
+    static final Pattern RECORD_PATH = Pattern.compile("(/[A-Za-z_][A-Za-z0-9._-]*)+");
+    static final String RECORD_PATH_MESSAGE = "must be an absolute path of element names such as /feed/item "
+            + "(no wildcards, predicates, // or namespace prefixes)";
+    static final Pattern FIELD_PATH = Pattern.compile("[^.\\[\\]]+(\\.[^.\\[\\]]+)*");
+    static final Pattern XML_FIELD = Pattern.compile("@?[A-Za-z_][A-Za-z0-9._-]*");
+    /** CsvRecordReader.MAX_FIELDS: a column past it can never be read. */
+    static final int MAX_COLUMN_NUMBER = com.relay.engine.CsvRecordReader.MAX_FIELDS;
+    static final int MAX_SHEETS = 65_535;
+    static final int MAX_XLSX_ROWS = 1_048_576;
+    /** The longest fixed_width line the engine keeps (docs/ENGINE.md#vendor-file-formats). */
+    static final int MAX_FIXED_WIDTH_END = 65_536;
 
     static final List<SortKey> DEFAULT_SORT_BY = List.of(SortKey.IN_STOCK_DESC, SortKey.LOWEST_LANDED_COST);
     static final BigDecimal DEFAULT_INCREMENT = new BigDecimal("0.01");
@@ -163,22 +179,154 @@ final class ConfigValidator {
             return null;
         }
         String format = fields.string(o, "format", Presence.REQUIRED, null);
-        String delimiter = fields.string(o, "delimiter", Presence.OPTIONAL, ",");
+        if (format != null && !Parser.FORMATS.contains(format)) {
+            fields.problem(o.child("format"), FORMAT_MESSAGE);
+            format = null; // format-specific fields are then only type-checked, never held against it
+        }
+        boolean tsv = "tsv".equals(format);
+        boolean csvLike = "csv".equals(format) || tsv;
+        String delimiter = fields.string(o, "delimiter", Presence.OPTIONAL, tsv ? "\t" : ",");
         if (delimiter != null && !ValueRules.isDelimiter(delimiter)) {
             fields.problem(o.child("delimiter"), DELIMITER_MESSAGE);
+        } else if (tsv && delimiter != null && !delimiter.equals("\t")) {
+            fields.problem(o.child("delimiter"), "must be '\\t' when format is tsv");
         }
         String encoding = fields.string(o, "encoding", Presence.OPTIONAL, "utf-8");
         if (encoding != null && !EncodingNames.isSupported(encoding)) {
             fields.problem(o.child("encoding"), EncodingNames.ALLOWED_NAMES_MESSAGE);
         }
-        Map<String, String> columnMap = columnMap(fields.object(o, "column_map", Presence.OPTIONAL));
+        Boolean header = null;
+        if (applies(o, "header", format, csvLike, "csv or tsv")) {
+            header = fields.bool(o, "header", Presence.OPTIONAL, true);
+        }
+        boolean xlsx = "xlsx".equals(format);
+        String sheetName = null;
+        Integer sheetIndex = null;
+        Integer headerRow = null;
+        if (applies(o, "sheet", format, xlsx, "xlsx")) {
+            DocumentNode sheet = o.take("sheet");
+            Long index = sheet == null ? Long.valueOf(1) : FieldReader.asLong(sheet);
+            if (sheet instanceof DocumentNode.Text t && !t.value().isEmpty()) {
+                sheetName = t.value();
+            } else if (index != null && index >= 1 && index <= MAX_SHEETS) {
+                sheetIndex = index.intValue();
+            } else if (sheet instanceof DocumentNode.Null) {
+                fields.problem(o.child("sheet"), "is required");
+            } else {
+                fields.problem(o.child("sheet"), "must be a sheet name or a sheet number from 1 to " + MAX_SHEETS);
+            }
+        }
+        if (applies(o, "header_row", format, xlsx, "xlsx")) {
+            Long row = fields.integer(o, "header_row", Presence.OPTIONAL, 1L);
+            if (row != null && (row < 1 || row > MAX_XLSX_ROWS)) {
+                fields.problem(o.child("header_row"), "must be between 1 and " + MAX_XLSX_ROWS);
+            } else if (row != null) {
+                headerRow = row.intValue();
+            }
+        }
+        String recordsPath = null;
+        if (applies(o, "records_path", format, "json".equals(format), "json")) {
+            recordsPath = fields.string(o, "records_path", Presence.REQUIRED, null);
+            if (recordsPath != null && !RECORDS_PATH.matcher(recordsPath).matches()) {
+                fields.problem(o.child("records_path"), RECORDS_PATH_MESSAGE);
+            }
+        }
+        String recordPath = null;
+        if (applies(o, "record_path", format, "xml".equals(format), "xml")) {
+            recordPath = fields.string(o, "record_path", Presence.REQUIRED, null);
+            if (recordPath != null && !RECORD_PATH.matcher(recordPath).matches()) {
+                fields.problem(o.child("record_path"), RECORD_PATH_MESSAGE);
+            }
+        }
+        Map<String, ColumnRange> columns = null;
+        boolean fixedWidth = "fixed_width".equals(format);
+        if (applies(o, "columns", format, fixedWidth, "fixed_width")) {
+            columns = fixedWidthColumns(fields.object(o, "columns", Presence.REQUIRED), o.child("columns"));
+        }
+        boolean headerless = csvLike && Boolean.FALSE.equals(header);
+        Map<String, String> columnMap = columnMap(fields.object(o, "column_map", Presence.OPTIONAL), format, headerless,
+                columns);
+        if (fixedWidth && columns != null && columnMap != null) {
+            for (String required : List.of("sku", "quantity_available")) {
+                String name = columnMap.getOrDefault(required, required);
+                if (!columns.containsKey(name) && !columnMap.containsKey(required)) {
+                    fields.problem(o.child("columns"), "has no column for " + required
+                            + " (name a column " + required + " or map " + required + " in column_map)");
+                }
+            }
+        }
         o.finish();
-        char delimiterChar = delimiter != null && delimiter.length() == 1 ? delimiter.charAt(0) : ',';
-        return new Parser(format, delimiterChar, encoding, columnMap);
+        char delimiterChar = delimiter != null && delimiter.length() == 1 ? delimiter.charAt(0) : tsv ? '\t' : ',';
+        return new Parser(format, delimiterChar, encoding, columnMap, header, sheetName, sheetIndex, headerRow,
+                recordsPath, recordPath, columns);
     }
 
-    /** Keys are canonical field names (others: {@code unknown field}); values non-empty header names. */
-    private Map<String, String> columnMap(FieldReader.Obj o) {
+    /**
+     * Whether a format-specific field applies. When it does not, it must be absent or null (the
+     * stored form writes it as null); with an unknown format it is only taken, the format's own
+     * problem says what is wrong.
+     */
+    private boolean applies(FieldReader.Obj o, String key, String format, boolean applies, String formats) {
+        if (applies) {
+            return true;
+        }
+        DocumentNode node = o.take(key);
+        if (format != null && node != null && !(node instanceof DocumentNode.Null)) {
+            fields.problem(o.child(key), "only allowed when format is " + formats);
+        }
+        return false;
+    }
+
+    /** fixed_width {@code columns}: name → [start, end], 1-based inclusive character positions. */
+    private Map<String, ColumnRange> fixedWidthColumns(FieldReader.Obj o, String path) {
+        if (o == null) {
+            return null;
+        }
+        Map<String, DocumentNode> entries = o.takeAll();
+        if (entries.isEmpty()) {
+            fields.problem(path, "must not be empty");
+            return null;
+        }
+        Map<String, ColumnRange> columns = new LinkedHashMap<>();
+        boolean valid = true;
+        for (Map.Entry<String, DocumentNode> entry : entries.entrySet()) {
+            String columnPath = o.child(entry.getKey());
+            if (entry.getKey().isEmpty()) {
+                fields.problem(columnPath, "must not be an empty name");
+                valid = false;
+                continue;
+            }
+            Long start = null;
+            Long end = null;
+            if (entry.getValue() instanceof DocumentNode.Sequence seq && seq.items().size() == 2) {
+                start = FieldReader.asLong(seq.items().get(0));
+                end = FieldReader.asLong(seq.items().get(1));
+            }
+            if (start == null || end == null) {
+                fields.problem(columnPath, "must be a list [start, end] of two integers (1-based, inclusive)");
+            } else if (start < 1) {
+                fields.problem(columnPath, "start must be >= 1");
+            } else if (end < start) {
+                fields.problem(columnPath, "end must be >= start");
+            } else if (end > MAX_FIXED_WIDTH_END) {
+                fields.problem(columnPath, "end must be <= " + MAX_FIXED_WIDTH_END);
+            } else {
+                columns.put(entry.getKey(), new ColumnRange(start.intValue(), end.intValue()));
+                continue;
+            }
+            valid = false;
+        }
+        return valid ? Collections.unmodifiableMap(columns) : null;
+    }
+
+    /**
+     * Keys are canonical field names (others: {@code unknown field}). Values are what the format
+     * names a source column by: a header name (csv, tsv, xlsx), a column number (csv/tsv without a
+     * header; a number or a string of digits, stored as digits), a field path (json), a child
+     * element or {@code @attribute} (xml), a key of {@code columns} (fixed_width).
+     */
+    private Map<String, String> columnMap(FieldReader.Obj o, String format, boolean headerless,
+                                          Map<String, ColumnRange> columns) {
         if (o == null) {
             return null;
         }
@@ -192,15 +340,48 @@ final class ConfigValidator {
             DocumentNode value = entry.getValue();
             if (value instanceof DocumentNode.Null) {
                 fields.problem(path, "is required");
-            } else if (!(value instanceof DocumentNode.Text header)) {
+                continue;
+            }
+            if (headerless) {
+                String digits = columnNumber(value);
+                if (digits == null) {
+                    fields.problem(path, "must be a column number from 1 to " + MAX_COLUMN_NUMBER + " when header is false");
+                } else {
+                    columnMap.put(entry.getKey(), digits);
+                }
+                continue;
+            }
+            if (!(value instanceof DocumentNode.Text header)) {
                 fields.problem(path, "must be a string");
             } else if (header.value().isEmpty()) {
                 fields.problem(path, "must not be empty");
+            } else if ("json".equals(format) && !FIELD_PATH.matcher(header.value()).matches()) {
+                fields.problem(path, "must be a field path such as price.amount (member names joined by '.')");
+            } else if ("xml".equals(format) && !XML_FIELD.matcher(header.value()).matches()) {
+                fields.problem(path, "must be a child element name or an @attribute of the record element");
+            } else if (columns != null && !columns.containsKey(header.value())) {
+                fields.problem(path, "must be a key of columns");
             } else {
                 columnMap.put(entry.getKey(), header.value());
             }
         }
+        if (headerless) {
+            for (String required : List.of("sku", "quantity_available")) {
+                if (o.peek(required) == null) {
+                    fields.problem(o.child(required), "is required when header is false");
+                }
+            }
+        }
         return Collections.unmodifiableMap(columnMap);
+    }
+
+    /** A 1-based column number written as an integer or a string of digits, as canonical digits; else null. */
+    private static String columnNumber(DocumentNode value) {
+        Long n = FieldReader.asLong(value);
+        if (n == null && value instanceof DocumentNode.Text t && t.value().matches("[0-9]{1,9}")) {
+            n = Long.parseLong(t.value());
+        }
+        return n != null && n >= 1 && n <= MAX_COLUMN_NUMBER ? Long.toString(n) : null;
     }
 
     private SkuMap skuMap(FieldReader.Obj o) {

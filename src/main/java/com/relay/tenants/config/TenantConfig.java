@@ -59,11 +59,42 @@ public record TenantConfig(
     public record HttpAuth(String type, String username, String password, String token, String name, String value) {}
 
     /**
-     * @param delimiter one of {@code , ; \t |}
-     * @param encoding  the encoding as written (normalise with {@code EncodingNames})
-     * @param columnMap canonical field name → vendor header name, insertion ordered
+     * How a vendor's feed is read (docs/CONFIG_SPEC.md#vendors, docs/ENGINE.md#vendor-file-formats). Fields
+     * that do not apply to the format are null.
+     *
+     * @param format      one of {@link #FORMATS}
+     * @param delimiter   one of {@code , ; \t |}: the feed's (csv, tsv) and always the SKU map's
+     * @param encoding    the encoding as written (normalise with {@code EncodingNames}); every format but xlsx
+     * @param columnMap   canonical field name → vendor header name (csv/tsv with a header, xlsx), 1-based
+     *                    column number as digits (csv/tsv with {@code header: false}), field path (json),
+     *                    child element name or {@code @attribute} (xml), key of {@code columns} (fixed_width)
+     * @param header      csv/tsv: whether the first record is a header row; null for other formats
+     * @param sheetName   xlsx: the sheet by name, or null when chosen by {@code sheetIndex}
+     * @param sheetIndex  xlsx: the 1-based sheet index when {@code sheetName} is null; null for other formats
+     * @param headerRow   xlsx: the 1-based row number of the header; null for other formats
+     * @param recordsPath json: {@code $[*]} or {@code $.a.b[*]}; null for other formats
+     * @param recordPath  xml: {@code /feed/item}; null for other formats
+     * @param columns     fixed_width: column name → 1-based inclusive character range, insertion ordered; null otherwise
      */
-    public record Parser(String format, char delimiter, String encoding, Map<String, String> columnMap) {}
+    public record Parser(String format, char delimiter, String encoding, Map<String, String> columnMap,
+                         Boolean header, String sheetName, Integer sheetIndex, Integer headerRow,
+                         String recordsPath, String recordPath, Map<String, ColumnRange> columns) {
+
+        public static final List<String> FORMATS = List.of("csv", "tsv", "xlsx", "json", "xml", "fixed_width");
+
+        /** A csv parser with a header row (the only format before issue 20). */
+        public Parser(String format, char delimiter, String encoding, Map<String, String> columnMap) {
+            this(format, delimiter, encoding, columnMap, true, null, null, null, null, null, null);
+        }
+
+        /** csv or tsv without a header row: column_map values are column numbers. */
+        public boolean headerless() {
+            return Boolean.FALSE.equals(header);
+        }
+    }
+
+    /** A fixed_width column: characters {@code start..end}, 1-based and inclusive. */
+    public record ColumnRange(int start, int end) {}
 
     public record SkuMap(String type, String s3Key, String localPath) {}
 

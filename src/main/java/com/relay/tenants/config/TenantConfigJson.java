@@ -134,6 +134,22 @@ public final class TenantConfigJson {
         o.put("format", p.format());
         o.put("delimiter", String.valueOf(p.delimiter()));
         o.put("encoding", p.encoding());
+        // every format-specific field, null where it does not apply (docs/CONFIG_SPEC.md#vendors)
+        o.put("header", p.header());
+        if (p.sheetName() != null) {
+            o.put("sheet", p.sheetName());
+        } else {
+            o.put("sheet", p.sheetIndex());
+        }
+        o.put("header_row", p.headerRow());
+        o.put("records_path", p.recordsPath());
+        o.put("record_path", p.recordPath());
+        if (p.columns() == null) {
+            o.putNull("columns");
+        } else {
+            ObjectNode columns = o.putObject("columns");
+            p.columns().forEach((name, range) -> columns.putArray(name).add(range.start()).add(range.end()));
+        }
         ObjectNode columnMap = o.putObject("column_map");
         p.columnMap().forEach(columnMap::put);
         return o;

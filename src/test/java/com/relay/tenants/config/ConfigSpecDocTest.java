@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class ConfigSpecDocTest {
 
     private static final Path DOC = Path.of("docs/CONFIG_SPEC.md");
-    private static final Set<String> FREE_FORM = Set.of("vendors[].parser.column_map");
+    private static final Set<String> FREE_FORM = Set.of("vendors[].parser.column_map", "vendors[].parser.columns");
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|", Pattern.MULTILINE);
     private static final Pattern EXAMPLE = Pattern.compile(
             "## A configuration using every field\\s+```yaml\\n(.*?)```", Pattern.DOTALL);
@@ -86,7 +86,7 @@ class ConfigSpecDocTest {
         Map<String, String> expected = Map.ofEntries(
                 Map.entry("schema_version", "1"), Map.entry("vendors[].required", "true"),
                 Map.entry("vendors[].parser.delimiter", "\",\""), Map.entry("vendors[].parser.encoding", "\"utf-8\""),
-                Map.entry("vendors[].parser.column_map", "{}"), Map.entry("vendors[].sku_map.s3_key", "null"),
+                Map.entry("vendors[].parser.column_map", "{}"), Map.entry("vendors[].parser.header", "true"), Map.entry("vendors[].sku_map.s3_key", "null"),
                 Map.entry("pricing.map_policy.enforce", "true"),
                 Map.entry("pricing.map_policy.map_floor_behavior", "\"max(price, map_price)\""),
                 Map.entry("pricing.rounding.mode", "\"nearest\""), Map.entry("pricing.rounding.increment", "\"0.01\""),

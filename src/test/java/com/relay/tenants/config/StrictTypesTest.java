@@ -31,7 +31,9 @@ class StrictTypesTest {
               - vendor_id: v1
                 inbound: {type: s3, s3_prefix: tenants/acme/inbound/v1/}
                 parser:
-                  format: @STRING@
+                  format: csv
+                sku_map:
+                  type: @STRING@
             pricing:
               base_margin_pct: 0.20
               min_price: @DECIMAL@
@@ -51,7 +53,8 @@ class StrictTypesTest {
     static final String JSON_TEMPLATE = """
             {"tenant_id": "acme", "timezone": "UTC", "default_currency": "USD",
              "vendors": [{"vendor_id": "v1", "inbound": {"type": "s3", "s3_prefix": "tenants/acme/inbound/v1/"},
-                          "parser": {"format": @STRING@}}],
+                          "parser": {"format": "csv"},
+                          "sku_map": {"type": @STRING@}}],
              "pricing": {"base_margin_pct": 0.20, "min_price": @DECIMAL@, "shipping_handling_flat": 0,
                          "map_policy": @OBJECT@, "rounding": {}},
              "merge": {"strategy": "best_offer", "best_offer": {"landed_cost": {}, "fallback_lead_time_days": @INTEGER@}},
@@ -59,7 +62,7 @@ class StrictTypesTest {
             """;
 
     enum Field {
-        STRING("vendors[0].parser.format", "\"csv\"", "csv", c -> c.vendors().get(0).parser().format()),
+        STRING("vendors[0].sku_map.type", "\"csv\"", "csv", c -> c.vendors().get(0).skuMap().type()),
         INTEGER("merge.best_offer.fallback_lead_time_days", "7", "7", c -> c.merge().bestOffer().fallbackLeadTimeDays()),
         BOOLEAN("output.escape_formulas", "false", "false", c -> c.output().escapeFormulas()),
         DECIMAL("pricing.min_price", "25.00", "25.00", c -> c.pricing().minPrice()),

@@ -37,7 +37,7 @@ class TenantConfigJsonTest {
                 sku_map: {type: file, s3_key: tenants/acme_parts/maps/z1.csv, local_path: maps/z1.csv}
               - vendor_id: v2
                 inbound: {type: s3, s3_prefix: tenants/acme_parts/inbound/v2/}
-                parser: {format: txt, delimiter: "|", encoding: ""}
+                parser: {format: xml, delimiter: "|", encoding: "", record_path: /feed/item}
             pricing:
               base_margin_pct: "0.250"
               min_price: 1e3
@@ -79,7 +79,8 @@ class TenantConfigJsonTest {
                 "pricing", "merge", "output", "error_policy", "notifications", "schedule");
         assertThat(names(tree.at("/vendors/0"))).containsExactly("vendor_id", "required", "inbound", "parser", "sku_map");
         assertThat(names(tree.at("/vendors/0/inbound"))).containsExactly("type", "s3_prefix");
-        assertThat(names(tree.at("/vendors/0/parser"))).containsExactly("format", "delimiter", "encoding", "column_map");
+        assertThat(names(tree.at("/vendors/0/parser"))).containsExactly("format", "delimiter", "encoding", "header", "sheet",
+                "header_row", "records_path", "record_path", "columns", "column_map");
         assertThat(names(tree.at("/vendors/0/parser/column_map"))).containsExactly("title", "sku", "price");
         assertThat(names(tree.at("/vendors/0/sku_map"))).containsExactly("type", "s3_key", "local_path");
         assertThat(names(tree.at("/pricing"))).containsExactly("base_margin_pct", "min_price", "shipping_handling_flat",
@@ -105,11 +106,14 @@ class TenantConfigJsonTest {
                 {"schema_version": 1, "tenant_id": "acme_parts", "timezone": "Asia/Kolkata", "default_currency": "INR",
                  "vendors": [
                    {"vendor_id": "Zulieferer-1", "required": false, "inbound": {"type": "local", "s3_prefix": null},
-                    "parser": {"format": "csv", "delimiter": "\\t", "encoding": "Windows_1252",
+                    "parser": {"format": "csv", "delimiter": "\\t", "encoding": "Windows_1252", "header": true,
+                               "sheet": null, "header_row": null, "records_path": null, "record_path": null, "columns": null,
                                "column_map": {"title": "Bezeichnung (€)", "sku": "Artikel", "price": "Prix é"}},
                     "sku_map": {"type": "file", "s3_key": "tenants/acme_parts/maps/z1.csv", "local_path": "maps/z1.csv"}},
                    {"vendor_id": "v2", "required": true, "inbound": {"type": "s3", "s3_prefix": "tenants/acme_parts/inbound/v2/"},
-                    "parser": {"format": "txt", "delimiter": "|", "encoding": "", "column_map": {}}, "sku_map": null}],
+                    "parser": {"format": "xml", "delimiter": "|", "encoding": "", "header": null, "sheet": null,
+                               "header_row": null, "records_path": null, "record_path": "/feed/item", "columns": null,
+                               "column_map": {}}, "sku_map": null}],
                  "pricing": {"base_margin_pct": "0.250", "min_price": "1000", "shipping_handling_flat": "0",
                              "map_policy": {"enforce": false, "map_floor_behavior": "none"},
                              "rounding": {"mode": "down", "increment": "0.05", "ending": "0.9"}},

@@ -86,12 +86,14 @@ class TenantConfigParserTest {
               "vendors": [
                 {"vendor_id": "vendor_1", "required": true,
                  "inbound": {"type": "s3", "s3_prefix": "tenants/test_tenant/inbound/vendor_1/"},
-                 "parser": {"format": "csv", "delimiter": ",", "encoding": "utf-8",
+                 "parser": {"format": "csv", "delimiter": ",", "encoding": "utf-8", "header": true, "sheet": null,
+                            "header_row": null, "records_path": null, "record_path": null, "columns": null,
                             "column_map": {"sku": "SKU", "quantity_available": "QTY", "cost": "COST", "map_price": "MAP"}},
                  "sku_map": {"type": "s3", "s3_key": "tenants/test_tenant/maps/sku_map_vendor_1.csv", "local_path": null}},
                 {"vendor_id": "vendor_2", "required": true,
                  "inbound": {"type": "s3", "s3_prefix": "tenants/test_tenant/inbound/vendor_2/"},
-                 "parser": {"format": "csv", "delimiter": ",", "encoding": "utf-8",
+                 "parser": {"format": "csv", "delimiter": ",", "encoding": "utf-8", "header": true, "sheet": null,
+                            "header_row": null, "records_path": null, "record_path": null, "columns": null,
                             "column_map": {"sku": "SKU", "quantity_available": "QTY", "cost": "COST", "map_price": "MAP"}},
                  "sku_map": null}
               ],

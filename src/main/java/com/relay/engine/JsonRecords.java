@@ -1,0 +1,197 @@
+package com.relay.engine;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A json feed (docs/ENGINE.md#vendor-file-formats): {@code records_path} ({@code $[*]}, {@code $.a.b[*]}) leads through
+ * object members to one array whose elements are the records. Jackson's streaming parser reads one
+ * token at a time; only the values of configured field paths ({@code price.amount}) are kept, every
+ * other member is skipped without being buffered, so memory depends on neither the file nor a
+ * record's size. Limits: nesting {@value #MAX_NESTING} levels, a string {@link CsvRecordReader#MAX_RECORD_LENGTH}
+ * characters, a number {@value #MAX_NUMBER_LENGTH} characters; past one the vendor fails with
+ * {@code JSON_PARSE_ERROR} naming it.
+ *
+ * <p>A record that is not an object, or a configured path holding an object or array, is a row
+ * error; broken JSON (truncated, a syntax error, content after the document) fails the vendor with
+ * its line and column: records can no longer be told apart.
+ */
+final class JsonRecords extends KeyedRecords {
+    static final String ERROR_CODE = "JSON_PARSE_ERROR";
+    static final int MAX_NESTING = 200;
+    static final int MAX_NUMBER_LENGTH = 1000;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING)
+                    .maxStringLength(CsvRecordReader.MAX_RECORD_LENGTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .build())
+            // hostile feeds must not fill the JVM's string pool with member names
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
+
+    /** Jackson's "[Source: REDACTED (...); line: 1, column: 2]" says nothing to an operator but the position. */
+    private static final java.util.regex.Pattern SOURCE_NOTE = java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; ");
+
+    private final JsonParser parser;
+    private final String recordsPath;
+    private final List<String> segments = new ArrayList<>();
+    /** Every proper prefix of a configured path: the objects worth descending into. */
+    private final Set<String> prefixes = new HashSet<>();
+    private boolean located;
+
+    JsonRecords(CharSource source, String recordsPath, List<String> names, Set<String> required, String vendorId)
+            throws IOException {
+        super(names, required, vendorId);
+        this.recordsPath = recordsPath;
+        // "$[*]" or "$.a.b[*]" (checked by the configuration)
+        String members = recordsPath.substring(1, recordsPath.length() - 3);
+        if (!members.isEmpty()) segments.addAll(Arrays.asList(members.substring(1).split("\\.")));
+        for (String name : names) {
+            for (int dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) prefixes.add(name.substring(0, dot));
+        }
+        this.parser = FACTORY.createParser(new CharSourceReader(source));
+    }
+
+    @Override
+    protected boolean readRecord() throws IOException, EngineFailure {
+        try {
+            if (!located) {
+                located = true;
+                locate();
+            }
+            JsonToken t = parser.nextToken();
+            if (t == JsonToken.END_ARRAY) return false;
+            if (t == JsonToken.START_OBJECT) {
+                readObject("");
+            } else {
+                problem = "record is " + describe(t) + ", not an object";
+                if (t != null && t.isStructStart()) parser.skipChildren();
+            }
+            return true;
+        } catch (StreamConstraintsException e) {
+            throw failure("limit exceeded: " + e.getOriginalMessage(), e.getLocation());
+        } catch (JsonProcessingException e) {
+            throw failure(e.getOriginalMessage(), e.getLocation());
+        } catch (IOException e) {
+            throw decodeOr(e);
+        }
+    }
+
+    @Override
+    protected void finish() throws IOException, EngineFailure {
+        try {
+            while (!parser.getParsingContext().inRoot()) {
+                if (parser.nextToken() == null) break;
+            }
+            if (parser.nextToken() != null) {
+                throw failure("unexpected content after the end of the JSON document", parser.currentTokenLocation());
+            }
+        } catch (StreamConstraintsException e) {
+            throw failure("limit exceeded: " + e.getOriginalMessage(), e.getLocation());
+        } catch (JsonProcessingException e) {
+            throw failure(e.getOriginalMessage(), e.getLocation());
+        } catch (IOException e) {
+            throw decodeOr(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        parser.close();
+    }
+
+    /** Moves to the START_ARRAY of the records, or fails saying where the path stops matching. */
+    private void locate() throws IOException, EngineFailure {
+        JsonToken t = parser.nextToken();
+        if (t == null) throw failure("the file is empty", null);
+        StringBuilder at = new StringBuilder("$");
+        for (String segment : segments) {
+            if (t != JsonToken.START_OBJECT) {
+                throw failure("records_path " + recordsPath + " does not match: " + at + " is " + describe(t)
+                        + ", not an object", parser.currentTokenLocation());
+            }
+            boolean found = false;
+            while ((t = parser.nextToken()) != JsonToken.END_OBJECT) {
+                String name = parser.currentName();
+                t = parser.nextToken();
+                if (segment.equals(name)) {
+                    found = true;
+                    break;
+                }
+                parser.skipChildren();
+            }
+            if (!found) {
+                throw failure("records_path " + recordsPath + " does not match: " + at + " has no member '"
+                        + RowError.clip(segment) + "'", parser.currentTokenLocation());
+            }
+            at.append('.').append(segment);
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw failure("records_path " + recordsPath + " does not match: " + at + " is " + describe(t)
+                    + ", not an array", parser.currentTokenLocation());
+        }
+    }
+
+    private void readObject(String prefix) throws IOException {
+        JsonToken t;
+        while ((t = parser.nextToken()) != JsonToken.END_OBJECT) {
+            if (t == null) return; // end of input inside a record: the next read reports it
+            String name = parser.currentName();
+            JsonToken v = parser.nextToken();
+            String path = prefix.isEmpty() ? name : prefix + '.' + name;
+            Integer i = index.get(path);
+            if (i != null) {
+                if (v.isScalarValue()) {
+                    values[i] = v == JsonToken.VALUE_NULL ? "" : parser.getText();
+                } else {
+                    if (problem == null) problem = RowError.clip(path) + " is " + describe(v) + ", not a value";
+                    parser.skipChildren();
+                }
+            } else if (v == JsonToken.START_OBJECT && prefixes.contains(path)) {
+                readObject(path);
+            } else if (v.isStructStart()) {
+                parser.skipChildren();
+            }
+        }
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) return "missing";
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.name();
+        };
+    }
+
+    private EngineFailure decodeOr(IOException e) throws IOException {
+        EngineFailure decode = CharSourceReader.decodeFailure(e);
+        if (decode != null) return decode;
+        throw e;
+    }
+
+    private EngineFailure failure(String what, JsonLocation where) {
+        String at = where == null || where.getLineNr() < 0 ? ""
+                : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+        return new EngineFailure(ERROR_CODE, "NORMALIZE", "json parse error for vendor " + vendorId + ": "
+                + RowError.clip(SOURCE_NOTE.matcher(String.valueOf(what)).replaceAll("[")) + at, vendorId);
+    }
+}

@@ -1,0 +1,193 @@
+package com.relay.engine;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.stream.Location;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * An xml feed (docs/ENGINE.md#vendor-file-formats): {@code record_path} ({@code /feed/item}) names the record
+ * elements by local name from the root; a column_map value names a child element of the record
+ * (its text, descendants' text included) or an attribute of the record ({@code @sku}). StAX (the
+ * JDK's own parser, whatever else is on the class path) reads one event at a time and only the
+ * text of configured children is kept, up to one char past the cell limit.
+ *
+ * <p>Hostile documents: a DOCTYPE fails the vendor before anything in it is used (no DTD, no
+ * entity expansion, no external entity, so neither XXE nor "billion laughs"); elements nested
+ * deeper than {@value #MAX_DEPTH} fail it too. Broken XML fails with {@code XML_PARSE_ERROR} and its
+ * line and column.
+ */
+final class XmlRecords extends KeyedRecords {
+    static final String ERROR_CODE = "XML_PARSE_ERROR";
+    static final int MAX_DEPTH = 200;
+    private static final Pattern JDK_PREFIX = Pattern.compile("(?s)^ParseError at \\[row,col]:\\[\\d+,\\d+]\\s*Message: (.*)$");
+
+    private final XMLStreamReader reader;
+    private final String recordPath;
+    private final String[] segments;
+    /** Configured {@code @name}s without the {@code @}: attribute local name → value position. */
+    private final Map<String, Integer> attributes = new HashMap<>();
+    private final StringBuilder text = new StringBuilder();
+    private int depth;
+    private int matched;
+    private boolean rootSeen;
+
+    XmlRecords(CharSource source, String recordPath, List<String> names, Set<String> required, String vendorId)
+            throws EngineFailure {
+        super(names, required, vendorId);
+        this.recordPath = recordPath;
+        this.segments = recordPath.substring(1).split("/");
+        for (String name : names) {
+            if (name.startsWith("@")) attributes.put(name.substring(1), index.get(name));
+        }
+        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        factory.setProperty(XMLInputFactory.IS_COALESCING, false);
+        try {
+            this.reader = factory.createXMLStreamReader(new CharSourceReader(source));
+        } catch (XMLStreamException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    protected boolean readRecord() throws IOException, EngineFailure {
+        try {
+            while (reader.hasNext()) {
+                int event = reader.next();
+                if (event == XMLStreamConstants.DTD) throw doctype();
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    enter();
+                    String name = reader.getLocalName();
+                    if (depth == 1) {
+                        rootSeen = true;
+                        if (!name.equals(segments[0])) {
+                            throw failure("record_path " + recordPath + " does not match the root element <"
+                                    + RowError.clip(name) + ">", reader.getLocation());
+                        }
+                    }
+                    if (matched == depth - 1 && depth <= segments.length && name.equals(segments[depth - 1])) matched = depth;
+                    if (matched == segments.length && depth == segments.length) {
+                        readFields();
+                        matched--;
+                        depth--;
+                        return true;
+                    }
+                } else if (event == XMLStreamConstants.END_ELEMENT) {
+                    if (matched == depth) matched--;
+                    depth--;
+                }
+            }
+            if (!rootSeen) throw failure("the file has no root element", null);
+            return false;
+        } catch (XMLStreamException e) {
+            throw failure(e);
+        }
+    }
+
+    /** At the START_ELEMENT of a record: its configured attributes, then the text of its configured children. */
+    private void readFields() throws XMLStreamException, EngineFailure {
+        for (int i = 0, n = reader.getAttributeCount(); i < n; i++) {
+            Integer position = attributes.get(reader.getAttributeLocalName(i));
+            if (position != null) values[position] = reader.getAttributeValue(i);
+        }
+        int level = 0;
+        int field = -1;
+        while (true) {
+            int event = reader.next();
+            switch (event) {
+                case XMLStreamConstants.START_ELEMENT -> {
+                    enter();
+                    level++;
+                    if (level == 1) {
+                        Integer position = index.get(reader.getLocalName());
+                        field = position == null ? -1 : position;
+                        text.setLength(0);
+                    }
+                }
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                    if (field >= 0 && text.length() < VALUE_KEEP) {
+                        int n = Math.min(reader.getTextLength(), VALUE_KEEP - text.length());
+                        text.append(reader.getTextCharacters(), reader.getTextStart(), n);
+                    }
+                }
+                case XMLStreamConstants.END_ELEMENT -> {
+                    if (level == 0) return;
+                    depth--;
+                    if (level == 1 && field >= 0) {
+                        values[field] = text.toString();
+                        field = -1;
+                    }
+                    level--;
+                }
+                case XMLStreamConstants.DTD -> throw doctype();
+                case XMLStreamConstants.END_DOCUMENT -> {
+                    return;
+                }
+                default -> {
+                    // comments, processing instructions
+                }
+            }
+        }
+    }
+
+    private void enter() throws EngineFailure {
+        if (++depth > MAX_DEPTH) {
+            throw failure("elements nested deeper than " + MAX_DEPTH + " levels", reader.getLocation());
+        }
+    }
+
+    @Override
+    protected void finish() throws IOException, EngineFailure {
+        try {
+            while (reader.hasNext()) {
+                int event = reader.next();
+                if (event == XMLStreamConstants.DTD) throw doctype();
+                if (event == XMLStreamConstants.START_ELEMENT) enter();
+                if (event == XMLStreamConstants.END_ELEMENT) depth--;
+            }
+        } catch (XMLStreamException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            reader.close();
+        } catch (XMLStreamException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private EngineFailure doctype() {
+        return failure("the document has a DOCTYPE declaration: DTDs and entities are not allowed in vendor feeds",
+                reader.getLocation());
+    }
+
+    private EngineFailure failure(XMLStreamException e) {
+        EngineFailure decode = CharSourceReader.decodeFailure(e);
+        if (decode != null) return decode;
+        String message = e.getMessage() == null ? "malformed XML" : e.getMessage();
+        Matcher m = JDK_PREFIX.matcher(message);
+        if (m.matches()) message = m.group(1).trim();
+        return failure(message, e.getLocation());
+    }
+
+    private EngineFailure failure(String what, Location where) {
+        String at = where == null || where.getLineNumber() < 0 ? ""
+                : " (line " + where.getLineNumber() + ", column " + where.getColumnNumber() + ")";
+        return new EngineFailure(ERROR_CODE, "NORMALIZE", "xml parse error for vendor " + vendorId + ": "
+                + RowError.clip(what) + at, vendorId);
+    }
+}
