@@ -179,6 +179,8 @@ final class ConfigValidator {
             return null;
         }
         String format = fields.string(o, "format", Presence.REQUIRED, null);
+        // versions stored when the format was not interpreted may say CSV: the name is case-blind
+        if (format != null) format = format.toLowerCase(java.util.Locale.ROOT);
         if (format != null && !Parser.FORMATS.contains(format)) {
             fields.problem(o.child("format"), FORMAT_MESSAGE);
             format = null; // format-specific fields are then only type-checked, never held against it
