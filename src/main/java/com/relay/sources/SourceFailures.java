@@ -13,17 +13,25 @@ import javax.net.ssl.SSLHandshakeException;
  * sources"): our own source exceptions pass unchanged; a TLS certificate that is not trusted is
  * {@code SOURCE_AUTH_FAILED} (like an unknown host key: retrying cannot help); anything else that
  * came off the wire (refused, timed out, unknown host, dropped) is {@code SOURCE_UNAVAILABLE}.
- * The message names the failure's type and the host, never a component message: those can repeat
- * a URL with its query or a user name.
+ * The message names the failure's type and the host, never a component message (those can repeat a
+ * user name or the server's words); the original stays attached as the cause for the stack trace
+ * (no transport here puts a credential in an exception: they are never part of a URI).
  */
 public final class SourceFailures {
 
     private SourceFailures() {}
 
-    /** What to throw instead of {@code failure}; {@code where} names the server (host or URL without query). */
+    /**
+     * What to throw instead of {@code failure}; {@code where} names the server (host or URL without
+     * query). A failure with no I/O or mail error in its causes is no transport failure but a defect:
+     * it is returned as it is (the split's catch-all reports it), never disguised as SOURCE_UNAVAILABLE.
+     */
     public static RuntimeException classify(Throwable failure, String vendorId, String where) {
         if (failure instanceof SourceRefusedException || failure instanceof SourceUnavailableException) {
             return (RuntimeException) failure;
+        }
+        if (!isTransport(failure)) {
+            return failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
         }
         Throwable cause = failure;
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -32,14 +40,15 @@ public final class SourceFailures {
             }
             if (t instanceof SSLHandshakeException || isCertificateFailure(t)) {
                 return new SourceRefusedException(SourceErrors.AUTH_FAILED, vendorId, where
-                        + ": the TLS certificate is not trusted by the JVM trust store (" + t.getClass().getSimpleName() + ")", null);
+                        + ": the TLS handshake failed: certificate not trusted by the JVM trust store, or no common protocol ("
+                        + t.getClass().getSimpleName() + ")", failure);
             }
             if (isNetwork(t)) {
                 cause = t;
                 break;
             }
         }
-        return new SourceUnavailableException(vendorId, where + ": " + describe(cause), null);
+        return new SourceUnavailableException(vendorId, where + ": " + describe(cause), failure);
     }
 
     /** "connection refused", "timed out", … : what happened, in words that hold no component text. */
@@ -55,6 +64,16 @@ public final class SourceFailures {
 
     private static boolean isNetwork(Throwable t) {
         return t instanceof IOException;
+    }
+
+    /** An I/O error or a mail protocol error somewhere in the causes. */
+    static boolean isTransport(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof jakarta.mail.MessagingException
+                    || t instanceof SourceRefusedException || t instanceof SourceUnavailableException) return true;
+            if (t.getCause() == t) break;
+        }
+        return false;
     }
 
     private static boolean isCertificateFailure(Throwable t) {
