@@ -278,6 +278,8 @@ public class EmailSource {
         extra.put("mail." + protocol + ".timeout", Integer.toString(access.readTimeoutMillis()));
         extra.put("mail." + protocol + ".ssl.checkserveridentity", "true");
         extra.put("mail." + protocol + ".partialfetch", "true");
+        // BODY.PEEK: a read-only folder alone does not stop every server from setting \Seen on a fetch
+        extra.put("mail." + protocol + ".peek", "true");
         extra.put("mail." + protocol + ".fetchsize", Integer.toString(FETCH_SIZE));
         settings.setAdditionalJavaMailProperties(extra);
         return settings.session();
