@@ -33,8 +33,8 @@ public final class SourceFailures {
         if (!isTransport(failure)) {
             return failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
         }
-        Throwable cause = failure;
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        // the whole chain first: a wrapper (an IOException around a handshake failure) must not hide what is inside
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof SourceRefusedException || t instanceof SourceUnavailableException) {
                 return (RuntimeException) t;
             }
@@ -43,9 +43,13 @@ public final class SourceFailures {
                         + ": the TLS handshake failed: certificate not trusted by the JVM trust store, or no common protocol ("
                         + t.getClass().getSimpleName() + ")", failure);
             }
+        }
+        // the most specific network failure names it (a ConnectException inside a client's IOException)
+        Throwable cause = failure;
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
             if (isNetwork(t)) {
                 cause = t;
-                break;
+                if (!t.getClass().equals(IOException.class)) break;
             }
         }
         return new SourceUnavailableException(vendorId, where + ": " + describe(cause), failure);
