@@ -139,7 +139,7 @@ public class HttpSource {
         exchange.setProperty(SourceFiles.NAME, fileName(message.getHeader("Content-Disposition", String.class), url));
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("url", where(url));
-        manifest.put("status", status);
+        manifest.put("http_status", status); // not "status": input_manifest.json uses it for found/missing
         manifest.put("content_type", message.getHeader(Exchange.CONTENT_TYPE, String.class));
         exchange.setProperty(SourceFiles.MANIFEST, manifest);
     }

@@ -133,7 +133,7 @@ class HttpSourceRouteTest {
         assertThat(s.key()).isEqualTo("inbound/beta/stock.csv");
         assertThat(s.size()).isEqualTo(java.nio.file.Files.size(file));
         assertThat(s.modified()).isEqualTo(MODIFIED);
-        assertThat(s.manifest()).containsEntry("url", server.url("/feeds/stock.csv")).containsEntry("status", 200)
+        assertThat(s.manifest()).containsEntry("url", server.url("/feeds/stock.csv")).containsEntry("http_status", 200)
                 .containsEntry("content_type", "application/octet-stream");
         // the vendor's input_manifest.json entry, as fetch-store-vendor-file hands it to the engine
         assertThat(harness.resolved).singleElement().satisfies(input -> assertThat(input.feedManifest())
