@@ -109,17 +109,22 @@ public final class ImapTestServer implements AutoCloseable {
         }
     }
 
-    /** The messages in the INBOX, and whether any is flagged \Seen or \Deleted (to prove a fetch changed nothing). */
+    /** The messages in the INBOX. */
     public MimeMessage[] inbox() {
         return greenMail.getReceivedMessages();
     }
 
+    /** Whether any INBOX message is flagged \Seen or \Deleted (a fetch that changed the mailbox). */
     public boolean anySeenOrDeleted() {
+        return anyFlagged(Flags.Flag.SEEN) || anyFlagged(Flags.Flag.DELETED);
+    }
+
+    /** Whether any INBOX message carries {@code flag} (\\Seen, \\Deleted...). */
+    public boolean anyFlagged(Flags.Flag flag) {
         try {
             var inbox = greenMail.getManagers().getImapHostManager().getInbox(user);
             for (long uid : inbox.getMessageUids()) {
-                Flags flags = inbox.getMessage(uid).getFlags();
-                if (flags.contains(Flags.Flag.SEEN) || flags.contains(Flags.Flag.DELETED)) {
+                if (inbox.getMessage(uid).getFlags().contains(flag)) {
                     return true;
                 }
             }
