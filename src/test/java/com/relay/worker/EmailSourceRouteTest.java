@@ -247,4 +247,23 @@ class EmailSourceRouteTest {
         // docs/PERFORMANCE.md "Vendor source fetch": the figure this prints
         System.out.printf("email 20 MiB attachment over IMAPS loopback (search, base64 decode, spool with sha256): %d ms%n", millis);
     }
+
+    @Test
+    void anAttachmentOverInboundMaxBytesFailsTheRunAfterReadingNoMoreThanTheLimit() throws Exception {
+        server = ImapTestServer.start(USER, PASSWORD);
+        server.deliver(VENDOR, "Daily stock", DAY, "stock.csv", new byte[200_000]);
+        harness(RelayMode.LOCALSTACK, "INBOUND_MAX_BYTES", "50000");
+
+        Exchange ex = harness.fetch("gamma", "email", imaps("env:RELAY_SECRET_MERCHANT1_IMAP", "Daily", "*.csv"));
+
+        noFailure(ex);
+        RunAttempt a = ex.getProperty("relayTestAttempt", RunAttempt.class);
+        org.mockito.ArgumentCaptor<com.relay.engine.EngineFailure> failure = org.mockito.ArgumentCaptor.forClass(com.relay.engine.EngineFailure.class);
+        org.mockito.Mockito.verify(a.execution).sourceFailed(org.mockito.ArgumentMatchers.eq("gamma"), failure.capture());
+        assertThat(failure.getValue().errorCode()).isEqualTo(SourceErrors.FILE_TOO_LARGE);
+        assertThat(failure.getValue().getMessage()).contains("INBOUND_MAX_BYTES=50000");
+        assertThat(harness.stored).isEmpty();
+        assertThat(harness.email.inFlight()).isZero();
+        assertThat(server.anySeenOrDeleted()).isFalse();
+    }
 }
