@@ -88,6 +88,9 @@ public class SourceFiles {
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IllegalStateException("the source route of " + vendor + " left no stream as the body", e);
         }
+        // the stream is read and closed: a later route (direct:put-run-artifacts) must not find it as the
+        // body, its stream caching would read the closed stream and fail the fetch
+        exchange.getMessage().setBody(fetch);
         if (total > maxBytes) {
             Files.delete(file);
             tooLarge(exchange, total);

@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.contains;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -18,7 +19,12 @@ import com.relay.engine.run.RunResult;
 import com.relay.observability.MessageTracing;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import com.relay.tenants.config.TenantConfig;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,9 +169,21 @@ class RouteRecipesTest extends WorkerRouteFixture {
     // ------------------------------------------------------------------ recipe 2: a vendor source route
 
     @Test
-    void aVendorOfTheNewSourceKindIsFetchedThroughItsRouteNotTheS3Copy(@TempDir Path folder) throws Exception {
+    void aVendorOfTheNewSourceKindIsStreamedIntoTheStoreRouteNotCopiedFromS3(@TempDir Path folder) throws Exception {
         when(store.release(anyString(), anyString(), anyString(), anyMap(), any())).thenReturn(true);
         Files.writeString(folder.resolve("feed.csv"), "sku,qty\nA-1,4\n");
+        Files.setLastModifiedTime(folder.resolve("feed.csv"), FileTime.from(Instant.parse("2026-02-03T04:05:06Z")));
+        Map<String, Object> spooled = new java.util.concurrent.ConcurrentHashMap<>();
+        doAnswer(call -> {
+            // what the contract's store route receives: the file's stream and its description
+            Exchange ex = call.getArgument(0);
+            spooled.put("body", ex.getMessage().getBody().getClass().getName());
+            spooled.put("content", new String(ex.getMessage().getBody(InputStream.class).readAllBytes(), StandardCharsets.UTF_8));
+            spooled.put("name", ex.getProperty(SourceFiles.NAME));
+            spooled.put("size", ex.getProperty(SourceFiles.SIZE));
+            spooled.put("modified", ex.getProperty(SourceFiles.MODIFIED));
+            return null;
+        }).when(sourceFiles).spool(any());
         attempt = newAttempt(List.of(fetch("acme", "s3"), localFetch("localco", folder, "feed.csv")),
                 List.of(read("acme"), read("localco")));
 
@@ -173,33 +191,32 @@ class RouteRecipesTest extends WorkerRouteFixture {
 
         assertThat(s3Calls("copyObject")).extracting(e -> e.getIn().getHeader(AWS2S3Constants.KEY))
                 .containsExactly("tenant-1/acme/feed.csv");
-        List<Exchange> localPuts = s3Calls(null).stream()
-                .filter(e -> "runs/r1/inbound/localco.csv".equals(e.getIn().getHeader(AWS2S3Constants.KEY))).toList();
-        assertThat(localPuts).singleElement().satisfies(put -> {
-            assertThat(put.getIn().getBody(String.class)).isEqualTo("sku,qty\nA-1,4\n");
-            assertThat(put.getIn().getHeader(AWS2S3Constants.CONTENT_LENGTH, Long.class)).isEqualTo(14L);
-        });
-        // the route hands the VendorFetch back: both vendors' outcomes reach the finish, the run completes
+        assertThat(spooled).containsEntry("content", "sku,qty\nA-1,4\n").containsEntry("name", "feed.csv")
+                .containsEntry("size", 14L).containsEntry("modified", Instant.parse("2026-02-03T04:05:06Z").toEpochMilli());
+        assertThat((String) spooled.get("body")).doesNotContain("StreamCache");
+        verify(sourceFiles, never()).nothingFound(any());
         verify(runInputs, times(2)).vendorFetched(any());
         verify(attemptCompletion).terminalWrite(any());
         verify(store, never()).release(anyString(), anyString(), anyString(), anyMap(), any());
     }
 
     @Test
-    void aMissingLocalFeedFailsTheAttemptWithItsName(@TempDir Path folder) {
+    void aMissingLocalFeedIsAMissingVendor(@TempDir Path folder) throws Exception {
         when(store.release(anyString(), anyString(), anyString(), anyMap(), any())).thenReturn(true);
         attempt = newAttempt(List.of(localFetch("localco", folder, "missing.csv")), List.of(read("localco")));
 
         sendJob();
 
-        verify(store).release(eq(attempt.runId()), eq(attempt.attemptId), contains("no feed file missing.csv"), anyMap(), any());
-        verify(attemptCompletion, never()).terminalWrite(any());
+        verify(sourceFiles).nothingFound(any());
+        verify(sourceFiles, never()).spool(any());
+        verify(store, never()).release(anyString(), anyString(), anyString(), anyMap(), any());
     }
 
     private static VendorFetch localFetch(String vendor, Path folder, String file) {
         VendorFetch f = fetch(vendor, "local");
-        when(f.getSourceBucket()).thenReturn(folder.toAbsolutePath().toString());
-        when(f.getSourceKey()).thenReturn(file);
+        when(f.getRemote()).thenReturn(new TenantConfig.Remote(null, 0, null, null, null, null,
+                folder.toAbsolutePath().toString(), file, 0, null, null, null, null, null, null));
+        when(f.getRunKey()).thenReturn(null);
         return f;
     }
 
