@@ -90,10 +90,10 @@ public class RunInputs {
                 inputs, a.workDir, engine.memoryBudgetBytes(), parallelism, engine.maxRowsPerVendorFile(),
                 engine.errorsMaxBytes()));
         List<VendorFetch> fetches = new java.util.ArrayList<>();
-        a.execution.startFetch().forEach(copy -> fetches.add(VendorFetch.copy(copy)));
+        a.execution.startFetch().forEach(copy -> fetches.add(VendorFetch.forCopy(copy)));
         List<String> pending = a.execution.pendingVendors();
         for (com.relay.tenants.config.TenantConfig.Vendor v : a.config.vendors()) {
-            if (pending.contains(v.vendorId())) fetches.add(VendorFetch.remote(v));
+            if (pending.contains(v.vendorId())) fetches.add(VendorFetch.forRemote(v));
         }
         a.fetches = List.copyOf(fetches);
         return a.fetches;

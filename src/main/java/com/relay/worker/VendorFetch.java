@@ -31,7 +31,7 @@ public final class VendorFetch {
     }
 
     /** A listed S3 object to copy server-side. */
-    static VendorFetch copy(EngineRun.InboundCopy copy) {
+    static VendorFetch forCopy(EngineRun.InboundCopy copy) {
         if (!(copy.input().feed() instanceof S3Inputs.S3Source s)) {
             throw new IllegalStateException("vendor " + copy.vendorId() + " has no S3 source");
         }
@@ -39,7 +39,7 @@ public final class VendorFetch {
     }
 
     /** A vendor whose route finds and copies its feed. */
-    static VendorFetch remote(TenantConfig.Vendor vendor) {
+    static VendorFetch forRemote(TenantConfig.Vendor vendor) {
         return new VendorFetch(vendor.vendorId(), vendor.inbound().type(), null, null, vendor.inbound().remote());
     }
 

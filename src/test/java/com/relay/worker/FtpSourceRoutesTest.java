@@ -420,7 +420,7 @@ class FtpSourceRoutesTest {
     }
 
     private Exchange fetch(String transport, TenantConfig.Remote remote) {
-        VendorFetch fetch = VendorFetch.remote(new TenantConfig.Vendor("v1", true,
+        VendorFetch fetch = VendorFetch.forRemote(new TenantConfig.Vendor("v1", true,
                 new TenantConfig.Inbound(transport, null, remote), null, null));
         return template.send("direct:fetch-vendor-" + transport, e -> {
             e.setProperty(RunInputs.FETCH, fetch);

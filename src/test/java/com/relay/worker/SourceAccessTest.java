@@ -39,7 +39,7 @@ class SourceAccessTest {
         Exchange ex = new DefaultExchange(new DefaultCamelContext());
         ex.setProperty(RunAttempt.PROPERTY, new RunAttempt(new JobMessage(UUID.randomUUID().toString(), tenant, 1, null), "m", "r",
                 1, UUID.randomUUID().toString(), 1, Instant.now(), "test", null, null));
-        ex.setProperty(RunInputs.FETCH, VendorFetch.remote(new TenantConfig.Vendor("acme", true,
+        ex.setProperty(RunInputs.FETCH, VendorFetch.forRemote(new TenantConfig.Vendor("acme", true,
                 new TenantConfig.Inbound("ftp", null, null), null, null)));
         return ex;
     }

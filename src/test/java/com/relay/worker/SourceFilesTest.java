@@ -93,7 +93,7 @@ class SourceFilesTest {
     private Exchange exchange(String vendor, InputStream body, String name, long size) {
         Exchange ex = new DefaultExchange(camel);
         ex.setProperty(RunAttempt.PROPERTY, attempt);
-        ex.setProperty(RunInputs.FETCH, VendorFetch.remote(config.vendors().stream()
+        ex.setProperty(RunInputs.FETCH, VendorFetch.forRemote(config.vendors().stream()
                 .filter(v -> v.vendorId().equals(vendor)).findFirst().orElseThrow()));
         ex.getMessage().setBody(body);
         ex.setProperty(SourceFiles.NAME, name);

@@ -114,7 +114,7 @@ final class SourceRouteHarness implements AutoCloseable {
 
     /** Runs {@code direct:fetch-vendor-<type>} for one vendor as FETCH_INPUTS' split does; the exchange after it. */
     Exchange fetch(String vendorId, String type, TenantConfig.Remote remote) {
-        VendorFetch fetch = VendorFetch.remote(new TenantConfig.Vendor(vendorId, true,
+        VendorFetch fetch = VendorFetch.forRemote(new TenantConfig.Vendor(vendorId, true,
                 new TenantConfig.Inbound(type, null, remote), null, null));
         RunAttempt a = new RunAttempt(new com.relay.worker.JobMessage(UUID.randomUUID().toString(), TENANT, 1, null),
                 "m-1", "r-1", 1, UUID.randomUUID().toString(), 1, Instant.parse("2026-01-01T00:00:00Z"), "test", null, null);

@@ -754,7 +754,7 @@ public final class EngineRun {
                 e.put("required", v.required());
                 e.put("expected_prefix", expectedPrefix(v));
                 if (in.found()) {
-                    e.putAll(in.feedManifest());
+                    in.feedManifest().forEach(e::putIfAbsent); // a source never overwrites status, source_type, required
                     e.put("run_copy_key", artifacts.get("inbound_" + v.vendorId()));
                     if (in.skuMapManifest() != null) e.put("sku_map", in.skuMapManifest());
                 } else {
