@@ -20,9 +20,9 @@ import javax.xml.stream.XMLStreamReader;
  * elements by local name from the root; a column_map value names a child element of the record
  * (its text, descendants' text included) or an attribute of the record ({@code @sku}). StAX reads
  * one event at a time and only the text of configured children is kept, up to one char past the
- * cell limit. The parser is Woodstox's, named here rather than found on the class path: it reads
- * the benchmark's xml about twice as fast as the JDK's (docs/PERFORMANCE.md#vendor-file-formats-issue-20),
- * and its DTD and entity switches are the ones the hostile-input tests exercise.
+ * cell limit. The parser is Woodstox's, named here rather than found on the class path: it read the
+ * benchmark's xml 7-11% faster than the JDK's (docs/PERFORMANCE.md#vendor-file-formats-issue-20), and
+ * its DTD and entity switches are the ones the hostile-input tests exercise.
  *
  * <p>Hostile documents: a DOCTYPE fails the vendor before anything in it is used (no DTD, no
  * entity expansion, no external entity, so neither XXE nor "billion laughs"); elements nested
