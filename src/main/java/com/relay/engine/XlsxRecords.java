@@ -1,7 +1,11 @@
 package com.relay.engine;
 
-import com.github.pjfanning.xlsx.SharedStringsImplementationType;
 import com.github.pjfanning.xlsx.StreamingReader;
+import com.github.pjfanning.xlsx.XmlUtils;
+import com.github.pjfanning.xlsx.exceptions.MissingSheetException;
+import com.github.pjfanning.xlsx.impl.PoiSharedStringsSupport;
+import com.github.pjfanning.xlsx.impl.WorkbookUtil;
+import com.github.pjfanning.xlsx.impl.ooxml.OoxmlReader;
 import com.relay.tenants.config.TenantConfig;
 
 import java.io.File;
@@ -11,28 +15,33 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import javax.xml.stream.XMLStreamException;
+import org.apache.poi.openxml4j.opc.OPCPackage;
+import org.apache.poi.openxml4j.opc.PackageAccess;
+import org.apache.poi.openxml4j.opc.PackagePart;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
-import org.apache.poi.ss.usermodel.Cell;
-import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.FormulaError;
-import org.apache.poi.ss.usermodel.Row;
-import org.apache.poi.ss.usermodel.Sheet;
-import org.apache.poi.ss.usermodel.Workbook;
 import org.apache.poi.util.DefaultTempFileCreationStrategy;
 import org.apache.poi.util.TempFile;
 import org.apache.poi.util.TempFileCreationStrategy;
+import org.apache.poi.xssf.model.SharedStringsTable;
+import org.w3c.dom.Document;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /**
- * An xlsx feed (docs/ENGINE.md#vendor-file-formats), read with excel-streaming-reader over Apache POI: the
- * upload is spooled to a file in the run's work directory, the sheet's XML is read a few rows at a
- * time ({@value #ROW_CACHE} rows cached) and the shared-strings table lives in a temp file there too,
- * so neither the file nor its strings are held in memory. POI's zip-bomb guards apply (an entry
+ * An xlsx feed (docs/ENGINE.md#vendor-file-formats), read over Apache POI: the upload is spooled to a
+ * file in the run's work directory, the workbook, its sheets and its shared-strings table are opened
+ * as excel-streaming-reader opens them (the table lives in a temp file there too), and the sheet's
+ * XML is read one row at a time by {@link XlsxSheetRows}, so neither the file nor its strings are
+ * held in memory. POI's zip-bomb guards apply (an entry
  * inflating more than {@value #MIN_INFLATE_RATIO_DENOMINATOR} times its compressed size, or past
  * {@link #MAX_ENTRY_SIZE} bytes). A file that is not an xlsx, a bomb, a missing sheet fail the
  * vendor with {@code XLSX_PARSE_ERROR}.
@@ -47,7 +56,6 @@ import org.apache.poi.util.TempFileCreationStrategy;
  */
 final class XlsxRecords implements FeedRecords {
     static final String ERROR_CODE = "XLSX_PARSE_ERROR";
-    static final int ROW_CACHE = 10;
     /** An entry inflating to more than 100x its compressed size is taken for a zip bomb (POI's default, made explicit). */
     static final int MIN_INFLATE_RATIO_DENOMINATOR = 100;
     /** The largest inflated entry (a sheet's XML) read: 4 GiB, POI's default, made explicit. */
@@ -80,23 +88,28 @@ final class XlsxRecords implements FeedRecords {
 
     private final String vendorId;
     private final Path spooled;
-    private final Workbook workbook;
-    private final Iterator<Row> sheetRows;
+    private final OPCPackage pkg;
+    private final SharedStringsTable sst;
+    private final XlsxSheetRows sheetRows;
+    private final boolean use1904Dates;
     private final int headerIndex;
     private final CsvRecordReader rows;
     /** The source name of updated_at (column_map or its own name), and its column once the header is read. */
     private final String updatedAtName;
     private int dateColumn = -1;
     private int headerSize;
-    private Row pending;
+    /** The sheet reader is at a row not yet laid out (the one after an empty header row). */
+    private boolean pending;
 
-    private XlsxRecords(String vendorId, Path spooled, Workbook workbook, Iterator<Row> sheetRows, int headerIndex,
-                        String updatedAtName) {
+    private XlsxRecords(String vendorId, Path spooled, OPCPackage pkg, SharedStringsTable sst, XlsxSheetRows sheetRows,
+                        boolean use1904Dates, int headerIndex, String updatedAtName) {
         this.vendorId = vendorId;
         this.updatedAtName = updatedAtName;
         this.spooled = spooled;
-        this.workbook = workbook;
+        this.pkg = pkg;
+        this.sst = sst;
         this.sheetRows = sheetRows;
+        this.use1904Dates = use1904Dates;
         this.headerIndex = headerIndex;
         this.rows = CsvRecordReader.rowStore(vendorId);
     }
@@ -105,7 +118,6 @@ final class XlsxRecords implements FeedRecords {
             throws IOException, EngineFailure {
         Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
         Path spooled = Files.createTempFile(dir, "relay-feed-", ".xlsx");
-        Workbook workbook = null;
         try {
             // a read failure of the feed itself stays an IOException (retryable, like any fetch)
             Files.copy(feed, spooled, StandardCopyOption.REPLACE_EXISTING);
@@ -113,60 +125,72 @@ final class XlsxRecords implements FeedRecords {
             Files.deleteIfExists(spooled);
             throw e;
         }
+        OPCPackage pkg = null;
+        SharedStringsTable sst = null;
         try {
             if (Files.size(spooled) == 0) throw failure(vendorId, "the file is empty");
+            pkg = OPCPackage.open(spooled.toFile(), PackageAccess.READ);
+            StreamingReader.Builder builder = StreamingReader.builder().setEncryptSstTempFile(false);
+            OoxmlReader workbook = new OoxmlReader(builder, pkg, pkg.isStrictOoxmlFormat());
+            Document workbookXml;
+            try (InputStream in = workbook.getWorkbookData()) {
+                workbookXml = XmlUtils.readDocument(in);
+            }
+            boolean use1904 = WorkbookUtil.use1904Dates(workbookXml);
             TEMP_DIR.set(dir);
             try {
-                workbook = StreamingReader.builder()
-                        .rowCacheSize(ROW_CACHE)
-                        .bufferSize(64 * 1024)
-                        .setSharedStringsImplementationType(SharedStringsImplementationType.TEMP_FILE_BACKED)
-                        .setEncryptSstTempFile(false)
-                        .setReadComments(false)
-                        .setReadHyperlinks(false)
-                        .setReadShapes(false)
-                        .setReadSharedFormulas(false)
-                        // cell styles are not read: formatting every number through them made
-                        // reading 2.5x slower (bench/run formats), and only updated_at needs to
-                        // know a date, which its column says
-                        .setReadStyles(false)
-                        .open(spooled.toFile());
+                sst = PoiSharedStringsSupport.createTempFileSharedStringsTable(pkg, builder);
             } finally {
                 TEMP_DIR.remove();
             }
-            Sheet sheet = sheet(workbook, parser, vendorId);
+            PackagePart sheet = sheet(workbook, sheetNames(workbookXml), parser, vendorId);
             int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
             String updatedAt = parser.columnMap() == null ? "updated_at"
                     : parser.columnMap().getOrDefault("updated_at", "updated_at");
-            return new XlsxRecords(vendorId, spooled, workbook, sheet.rowIterator(), headerRow - 1, updatedAt);
+            XlsxSheetRows sheetRows = new XlsxSheetRows(sheet.getInputStream());
+            return new XlsxRecords(vendorId, spooled, pkg, sst, sheetRows, use1904, headerRow - 1, updatedAt);
         } catch (EngineFailure f) {
-            closeQuietly(workbook, spooled);
+            closeQuietly(null, sst, pkg, spooled);
             throw f;
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(workbook, spooled);
+        } catch (Exception e) {
+            closeQuietly(null, sst, pkg, spooled);
             throw failure(vendorId, describe(e));
         }
     }
 
-    private static Sheet sheet(Workbook workbook, TenantConfig.Parser parser, String vendorId) throws EngineFailure {
-        int count = workbook.getNumberOfSheets();
+    /** The sheets' names in workbook order, as the workbook lists them. */
+    private static List<String> sheetNames(Document workbookXml) {
+        List<String> names = new ArrayList<>();
+        NodeList sheets = XmlUtils.searchForNodeList(workbookXml, "/ss:workbook/ss:sheets/ss:sheet");
+        for (int i = 0; i < sheets.getLength(); i++) {
+            Node name = sheets.item(i).getAttributes().getNamedItem("name");
+            names.add(name == null ? "" : name.getTextContent());
+        }
+        return names;
+    }
+
+    private static PackagePart sheet(OoxmlReader workbook, List<String> names, TenantConfig.Parser parser, String vendorId)
+            throws EngineFailure, MissingSheetException {
+        int count = names.size();
+        int index;
         if (parser.sheetName() != null) {
             try {
-                Sheet sheet = workbook.getSheet(parser.sheetName());
-                if (sheet != null) return sheet;
-            } catch (RuntimeException missing) {
-                // the streaming workbook throws MissingSheetException: named below, with the sheets there are
+                index = workbook.getSheetIndex(parser.sheetName()); // case-insensitive, as Excel's names are
+            } catch (MissingSheetException missing) {
+                throw failure(vendorId, "no sheet named '" + RowError.clip(parser.sheetName()) + "' (sheets: "
+                        + RowError.clip(String.join(", ", names.subList(0, Math.min(count, 20))))
+                        + (count > 20 ? ", ..." : "") + ")");
             }
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < Math.min(count, 20); i++) names.add(workbook.getSheetName(i));
-            throw failure(vendorId, "no sheet named '" + RowError.clip(parser.sheetName()) + "' (sheets: "
-                    + RowError.clip(String.join(", ", names)) + (count > 20 ? ", ..." : "") + ")");
+        } else {
+            int oneBased = parser.sheetIndex() == null ? 1 : parser.sheetIndex();
+            if (oneBased > count) {
+                throw failure(vendorId, "no sheet " + oneBased + ": the workbook has " + count + " sheet" + (count == 1 ? "" : "s"));
+            }
+            index = oneBased - 1;
         }
-        int index = parser.sheetIndex() == null ? 1 : parser.sheetIndex();
-        if (index > count) {
-            throw failure(vendorId, "no sheet " + index + ": the workbook has " + count + " sheet" + (count == 1 ? "" : "s"));
-        }
-        return workbook.getSheetAt(index - 1);
+        PackagePart part = workbook.getSheetDataAt(index).getSheetPart();
+        if (part == null) throw new MissingSheetException("Sheet at index " + index + " is missing");
+        return part;
     }
 
     @Override
@@ -175,22 +199,21 @@ final class XlsxRecords implements FeedRecords {
     @Override
     public List<String> readHeader() throws EngineFailure {
         try {
-            while (sheetRows.hasNext()) {
-                Row row = sheetRows.next();
-                if (row.getRowNum() < headerIndex) continue;
-                if (row.getRowNum() > headerIndex) {
-                    pending = row; // the header row is empty: no columns (as an empty csv header line)
+            while (sheetRows.next()) {
+                if (sheetRows.rowNum() < headerIndex) continue;
+                if (sheetRows.rowNum() > headerIndex) {
+                    pending = true; // the header row is empty: no columns (as an empty csv header line)
                     return List.of();
                 }
                 List<String> header = new ArrayList<>();
-                layOut(row);
+                layOut();
                 for (int i = 0; i < rows.cellCount(); i++) header.add(rows.cell(i));
                 dateColumn = header.lastIndexOf(updatedAtName); // the last duplicate is the one read
                 headerSize = header.size();
                 return header;
             }
             return List.of();
-        } catch (RuntimeException e) {
+        } catch (XMLStreamException | RuntimeException e) {
             throw failure(vendorId, describe(e));
         }
     }
@@ -199,31 +222,27 @@ final class XlsxRecords implements FeedRecords {
     public boolean nextRecord() throws EngineFailure {
         try {
             while (true) {
-                Row row;
-                if (pending != null) {
-                    row = pending;
-                    pending = null;
-                } else if (sheetRows.hasNext()) {
-                    row = sheetRows.next();
-                } else {
+                if (pending) {
+                    pending = false;
+                } else if (!sheetRows.next()) {
                     return false;
                 }
-                if (layOut(row)) return true;
+                if (layOut()) return true;
             }
-        } catch (RuntimeException e) {
+        } catch (XMLStreamException | RuntimeException e) {
             throw failure(vendorId, describe(e));
         }
     }
 
-    /** The row's cells into the row store, gaps as empty cells; false when no cell has a value. */
-    private boolean layOut(Row row) {
-        rows.beginRow(row.getRowNum() + 1L);
+    /** The current sheet row's cells into the row store, gaps as empty cells; false when no cell has a value. */
+    private boolean layOut() {
+        rows.beginRow(sheetRows.rowNum() + 1L);
         int next = 0;
         boolean any = false;
-        for (Cell cell : row) {
-            int column = cell.getColumnIndex(); // below 16,384 in any workbook: the row store's cell limit
+        for (int i = 0, n = sheetRows.cellCount(); i < n; i++) {
+            int column = sheetRows.column(i); // below 16,384 in any workbook: the row store's cell limit
             for (; next < column; next++) rows.addCell("");
-            String text = column == dateColumn && cellType(cell) == CellType.NUMERIC ? date(cell) : text(cell);
+            String text = text(sheetRows.type(i), sheetRows.raw(i), column == dateColumn);
             any |= !text.isEmpty();
             rows.addCell(text);
             next = column + 1;
@@ -233,25 +252,56 @@ final class XlsxRecords implements FeedRecords {
         return any;
     }
 
-    /** The cell as the same data reads in a csv (see the class comment). */
-    static String text(Cell cell) {
-        return switch (cellType(cell)) {
-            case STRING -> cell.getStringCellValue();
-            case NUMERIC -> number(cell.getNumericCellValue());
-            case BOOLEAN -> cell.getBooleanCellValue() ? "TRUE" : "FALSE";
-            case ERROR -> FormulaError.forInt(cell.getErrorCellValue()).getString();
-            default -> "";
+    /**
+     * A cell as the same data reads in a csv (see the class comment): {@code type} is its
+     * {@code t} attribute, {@code raw} its value's text (null: a blank cell); a formula's cached
+     * result has the type of the result, so formulas need no case of their own.
+     */
+    private String text(String type, String raw, boolean dateColumn) {
+        if (raw == null) return "";
+        return switch (type) {
+            case "s" -> raw.isEmpty() ? raw : PoiSharedStringsSupport.getSharedString(sst, Integer.parseInt(raw));
+            case "inlineStr", "str" -> raw;
+            case "n" -> dateColumn ? date(Double.parseDouble(raw)) : number(Double.parseDouble(raw));
+            case "d" -> dateColumn ? date(strictDate(raw)) : number(strictDate(raw));
+            case "b" -> XmlUtils.evaluateBoolean(raw) ? "TRUE" : "FALSE";
+            case "e" -> errorText(raw);
+            default -> throw new UnsupportedOperationException("Unsupported cell cell type '" + type + "'");
         };
     }
 
-    private static CellType cellType(Cell cell) {
-        CellType type = cell.getCellType();
-        return type == CellType.FORMULA ? cell.getCachedFormulaResultType() : type;
+    /** An error cell as Excel shows it ({@code #N/A}). */
+    private static String errorText(String code) {
+        try {
+            return FormulaError.forInt(FormulaError.forString(code).getCode()).getString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Unexpected error code", e);
+        }
+    }
+
+    /** A strict-OOXML date cell ({@code t="d"}, ISO text) as its Excel serial number. */
+    private double strictDate(String iso) {
+        LocalDateTime t;
+        try {
+            t = LocalDateTime.parse(iso);
+        } catch (RuntimeException notDateTime) {
+            try {
+                t = LocalDate.parse(iso).atStartOfDay();
+            } catch (RuntimeException notDate) {
+                int dot = iso.lastIndexOf('.');
+                try {
+                    return DateUtil.convertTime(dot >= 0 ? iso.substring(0, dot) : iso);
+                } catch (RuntimeException notTime) {
+                    throw new IllegalStateException("cannot parse strict format date/time " + iso);
+                }
+            }
+        }
+        return DateUtil.getExcelDate(t, use1904Dates);
     }
 
     /** An Excel date serial (the workbook's 1900 or 1904 system) as the contract's timestamp text. */
-    private static String date(Cell cell) {
-        LocalDateTime t = cell.getLocalDateTimeCellValue().plusNanos(500_000_000L).truncatedTo(ChronoUnit.SECONDS);
+    private String date(double serial) {
+        LocalDateTime t = DateUtil.getLocalDateTime(serial, use1904Dates).plusNanos(500_000_000L).truncatedTo(ChronoUnit.SECONDS);
         return TIMESTAMP.format(t);
     }
 
@@ -265,27 +315,40 @@ final class XlsxRecords implements FeedRecords {
     @Override
     public void drainInput() throws EngineFailure {
         try {
-            while (sheetRows.hasNext()) sheetRows.next();
-        } catch (RuntimeException e) {
+            while (sheetRows.next()) {
+                // only a broken sheet matters here
+            }
+        } catch (XMLStreamException | RuntimeException e) {
             throw failure(vendorId, describe(e));
         }
     }
 
     @Override
     public void close() throws IOException {
-        closeQuietly(workbook, spooled);
+        closeQuietly(sheetRows, sst, pkg, spooled);
     }
 
-    private static void closeQuietly(Workbook workbook, Path spooled) {
+    private static void closeQuietly(XlsxSheetRows sheetRows, SharedStringsTable sst, OPCPackage pkg, Path spooled) {
+        // the temp files are in the run's work directory, which is removed with the run: a failure to close is left
         try {
-            if (workbook != null) workbook.close();
+            if (sheetRows != null) sheetRows.close();
         } catch (IOException | RuntimeException ignored) {
-            // the temp files are in the run's work directory, which is removed with the run
+            // see above
+        }
+        try {
+            if (sst != null) sst.close();
+        } catch (Exception ignored) {
+            // see above
+        }
+        try {
+            if (pkg != null) pkg.revert();
+        } catch (RuntimeException ignored) {
+            // see above
         }
         try {
             Files.deleteIfExists(spooled);
         } catch (IOException ignored) {
-            // as above
+            // see above
         }
     }
 
