@@ -273,13 +273,7 @@ public final class CsvRecordReader {
 
     /** Reads one record into the row buffers. */
     private boolean read(boolean skipEmptyLines) throws IOException, EngineFailure {
-        rowLen = 0;
-        cellCount = 0;
-        firstOversized = -1;
-        recordChars = 0;
-        recordTooLong = false;
-        tooManyFields = false;
-        discarding = false;
+        resetRow();
         // Record start: consume line ends that make empty lines.
         while (true) {
             if (pos == lim && !refill()) return false;

@@ -67,7 +67,10 @@ public class SourceFiles {
         long announced = exchange.getProperty(SIZE, -1L, Long.class);
         exchange.removeProperty(SPOOLED);
         if (announced > maxBytes) {
-            tooLarge(exchange, announced);
+            // not read at all: the transfer is closed at once, not left for the source route to drain
+            try (InputStream unread = exchange.getMessage().getBody(InputStream.class)) {
+                tooLarge(exchange, announced);
+            }
             return;
         }
         Path file = Files.createTempFile(a.workDir, "source-" + vendor + "-", ".feed");

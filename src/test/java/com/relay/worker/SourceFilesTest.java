@@ -175,8 +175,15 @@ class SourceFilesTest {
     void aFileOverTheUploadLimitFailsTheRunAndIsNotStored() throws Exception {
         SourceFiles files = files(Map.of("INBOUND_MAX_BYTES", "16", "INBOUND_SPOOL_MAX_BYTES", "16"));
         // announced too large: not read at all
-        Exchange announced = exchange("acme", new ByteArrayInputStream(new byte[64]), "big.csv", 64);
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Exchange announced = exchange("acme", new ByteArrayInputStream(new byte[64]) {
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        }, "big.csv", 64);
         files.spool(announced);
+        assertThat(closed).as("the unread transfer is closed").isTrue();
         assertThat(announced.getProperty(SourceFiles.SPOOLED)).isNull();
         assertThat(attempt.pending.drain()).isEmpty();
         // not announced: read up to the limit, then refused
