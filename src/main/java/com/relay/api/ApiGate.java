@@ -111,6 +111,15 @@ public class ApiGate {
     /** Writes the bean's {@link ApiResponse} (the message body) as JSON. */
     public void reply(Exchange exchange) {
         ApiResponse response = exchange.getIn().getBody(ApiResponse.class);
+        if (response.body() instanceof ApiResponse.Stream stream) {
+            // a file streamed as it arrives (the published feed), never read into memory here
+            Map<String, String> headers = new LinkedHashMap<>(response.headers());
+            headers.put(Exchange.CONTENT_TYPE, stream.contentType());
+            if (stream.length() >= 0) headers.put(Exchange.CONTENT_LENGTH, Long.toString(stream.length()));
+            write(exchange, response.status(), null, headers);
+            exchange.getIn().setBody(stream.in());
+            return;
+        }
         write(exchange, response.status(), response.body(), response.headers());
     }
 

@@ -31,11 +31,15 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 @Component("runsApi")
 public class RunsApi {
 
-    private static final Set<String> CREATE_FIELDS = Set.of("tenant_id", "vendors", "run_type");
+    private static final Set<String> CREATE_FIELDS =
+            Set.of("tenant_id", "vendors", "run_type", "mode", "config_version", "inputs_from_run");
     private static final List<String> STATUS_KEYS = List.of("run_id", "tenant_id", "config_version", "status", "stage",
             "created_by", "requested_by", "correlation_id", "requested_at", "started_at", "finished_at", "duration_ms",
             "attempts", "last_error", "rows_processed", "failed_stage", "error_code", "error_message",
-            "errors_artifact_key", "artifacts", "notification_status", "notification_id");
+            "errors_artifact_key", "artifacts", "notification_status", "notification_id",
+            // safe publishing (docs/CONTRACT.md#the-published-feed)
+            "publish_mode", "inputs_from_run", "publish_status", "publish_reasons", "first_publication", "feed_stats",
+            "published_at", "published_by", "publish_action", "publications");
     private static final Set<String> NUMBERS = Set.of("config_version", "duration_ms", "attempts", "rows_processed");
 
     private final TenantRepository tenants;
@@ -75,14 +79,26 @@ public class RunsApi {
         if (runType != null && !runType.isNull() && !(runType.isTextual() && runType.asText().equals("inventory_sync"))) {
             problems.add(new ApiException.Detail("run_type", "must be inventory_sync", null));
         }
+        String mode = RunOptions.mode(body.get("mode"), problems);
+        Long pinned = RunOptions.configVersion(body.get("config_version"), mode, problems);
+        String inputsFrom = RunOptions.inputsFromRun(body.get("inputs_from_run"), problems);
         if (!problems.isEmpty()) throw ApiException.invalidRequest(problems);
         String tenantId = tenant.asText();
         if (!request.principal().canSee(tenantId)) throw ApiException.tenantNotFound(tenantId);
         LogContext.set(LogContext.TENANT_ID, tenantId); // ApiGate clears the context with the response
-        long version = tenants.latest(tenantId).orElseThrow(() -> ApiException.tenantNotFound(tenantId)).configVersion();
+        long latest = tenants.latest(tenantId).orElseThrow(() -> ApiException.tenantNotFound(tenantId)).configVersion();
+        long version = latest;
+        if (pinned != null) {
+            if (tenants.version(tenantId, pinned).isEmpty()) {
+                throw ApiException.invalid("config_version", "tenant " + tenantId + " has no configuration version "
+                        + pinned + " (the latest is " + latest + ")");
+            }
+            version = pinned;
+        }
+        if (inputsFrom != null) RunOptions.checkInputsFrom(runs.get(inputsFrom), inputsFrom, tenantId);
         Instant now = Timestamps.now(clock);
         RunCreator.Result result = creator.create(new RunCreator.Request(tenantId, version, request.principal().createdBy(),
-                request.principal().id(), request.correlationId()), now);
+                request.principal().id(), request.correlationId(), mode, inputsFrom), now);
         return answer(result, tenantId);
     }
 
@@ -252,6 +268,8 @@ public class RunsApi {
                 m.put(key, artifacts);
             } else if (v == null || Boolean.TRUE.equals(v.nul())) {
                 m.put(key, null);
+            } else if (v.hasL() || v.hasM() || v.bool() != null) {
+                m.put(key, RunOptions.plain(v));
             } else if (NUMBERS.contains(key) && v.n() != null) {
                 m.put(key, Long.parseLong(v.n()));
             } else {

@@ -22,6 +22,7 @@ public final class NotificationRecords {
     private static final Pattern ENV_TAG = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     public static final int DEFAULT_SUCCEEDED_PRIORITY = 3;
     public static final int DEFAULT_FAILED_PRIORITY = 4;
+    public static final int DEFAULT_HELD_PRIORITY = 4;
 
     private final String environment;
     private final int ttlDays;
@@ -38,23 +39,36 @@ public final class NotificationRecords {
         return ntfy.enabled() && ntfy.on() != null && ntfy.on().contains(runStatus);
     }
 
+    /**
+     * The outcome a run notifies as: {@code HELD} for a held run when the configuration subscribes
+     * to it, otherwise the run's status (a held run is a SUCCEEDED run; its body says it was held).
+     */
+    public static String outcome(TenantConfig config, RunCompletion run) {
+        if (run.held() && config != null && config.notifications() != null && config.notifications().ntfy() != null
+                && config.notifications().ntfy().on() != null && config.notifications().ntfy().on().contains("HELD")) {
+            return "HELD";
+        }
+        return run.status();
+    }
+
     public Map<String, AttributeValue> runCompletion(TenantConfig.Ntfy ntfy, RunCompletion run, Instant now, String notificationId) {
-        String status = run.status();
+        String status = run.held() ? "HELD" : run.status();
         boolean failed = !run.succeeded();
         String title = "[" + environment + "] Relay run " + status + ": " + run.tenantId()
                 + (failed && run.errorCode() != null ? " (" + run.errorCode() + ")" : "");
         List<String> tags = new ArrayList<>();
-        tags.add(failed ? "x" : "white_check_mark");
+        tags.add(failed ? "x" : run.held() ? "warning" : "white_check_mark");
         tags.add("relay");
         if (ENV_TAG.matcher(environment).matches()) tags.add(environment);
         Integer configured = ntfy.priority() == null ? null : ntfy.priority().get(status);
-        int priority = configured != null ? configured : failed ? DEFAULT_FAILED_PRIORITY : DEFAULT_SUCCEEDED_PRIORITY;
+        int priority = configured != null ? configured : failed ? DEFAULT_FAILED_PRIORITY
+                : run.held() ? DEFAULT_HELD_PRIORITY : DEFAULT_SUCCEEDED_PRIORITY;
         String click = ntfy.clickUrl() == null ? null
                 : ntfy.clickUrl().replace("{run_id}", run.runId()).replace("{tenant_id}", run.tenantId());
         Map<String, AttributeValue> m = base(notificationId, "run_completed", run.tenantId(), "system", null,
                 run.correlationId(), ntfy, now);
         m.put("run_id", AttributeValue.fromS(run.runId()));
-        m.put("run_status", AttributeValue.fromS(status));
+        m.put("run_status", AttributeValue.fromS(run.status()));
         content(m, title, runBody(run.correlationId() == null ? withCorrelation(run, m.get("correlation_id").s()) : run),
                 priority, tags, click);
         return m;
@@ -77,7 +91,7 @@ public final class NotificationRecords {
     private static RunCompletion withCorrelation(RunCompletion r, String id) {
         return new RunCompletion(r.runId(), r.tenantId(), r.configVersion(), r.status(), r.stage(), r.createdBy(),
                 r.requestedAt(), r.finishedAt(), r.durationMs(), r.rowsProcessed(), r.failedStage(), r.errorCode(),
-                r.errorMessage(), id);
+                r.errorMessage(), id, r.publishStatus(), r.publishReasons());
     }
 
     /** The run body of docs/CONTRACT.md#the-ntfy-request: lines joined by LF, no trailing LF, a line omitted when its value is null. */
@@ -97,6 +111,11 @@ public final class NotificationRecords {
         line(lines, "error_code", r.errorCode());
         line(lines, "error_message", r.errorMessage() == null ? null : shortMessage(r.errorMessage()));
         line(lines, "correlation_id", r.correlationId());
+        if (r.held()) {
+            // why the live feed did not change (docs/CONTRACT.md#the-published-feed)
+            line(lines, "publish_status", r.publishStatus());
+            for (String reason : r.publishReasons()) line(lines, "held_because", shortMessage(reason));
+        }
         return String.join("\n", lines);
     }
 

@@ -41,7 +41,7 @@ public class RunNotifications {
      * @param pinnedConfig the run's pinned configuration, or null when it could not be loaded
      */
     public Optional<Map<String, AttributeValue>> recordFor(TenantConfig pinnedConfig, RunCompletion run, Instant now) {
-        if (!NotificationRecords.subscribes(pinnedConfig, run.status())) return Optional.empty();
+        if (!NotificationRecords.subscribes(pinnedConfig, NotificationRecords.outcome(pinnedConfig, run))) return Optional.empty();
         return Optional.of(records.runCompletion(pinnedConfig.notifications().ntfy(), run, now, NotificationRecords.newId()));
     }
 

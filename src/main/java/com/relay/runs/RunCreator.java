@@ -59,8 +59,18 @@ public class RunCreator {
     public record Paused(RunCreationPauses.Pause pause) implements Result {}
 
     /** The requester's side of a new run. */
+    /**
+     * The requester's side of a new run.
+     *
+     * @param publishMode   {@code publish} or {@code dry_run} (docs/CONTRACT.md#the-published-feed)
+     * @param inputsFromRun a run of the same tenant whose inbound copies this run reads, or null
+     */
     public record Request(String tenantId, long configVersion, String createdBy, String requestedBy,
-                          String correlationId) {}
+                          String correlationId, String publishMode, String inputsFromRun) {
+        public Request(String tenantId, long configVersion, String createdBy, String requestedBy, String correlationId) {
+            this(tenantId, configVersion, createdBy, requestedBy, correlationId, "publish", null);
+        }
+    }
 
     private final RunRepository runs;
     private final RelayMetrics metrics;
@@ -285,6 +295,7 @@ public class RunCreator {
     static Map<String, AttributeValue> queueFailure(String errorsKey, String now, Map<String, AttributeValue> notification) {
         Map<String, AttributeValue> m = new HashMap<>();
         m.put("status", AttributeValue.fromS("FAILED"));
+        m.put("publish_status", AttributeValue.fromS("NOT_PUBLISHED"));
         m.put("stage", AttributeValue.fromS("QUEUE"));
         m.put("failed_stage", AttributeValue.fromS("QUEUE"));
         m.put("error_code", AttributeValue.fromS("QUEUE_UNAVAILABLE"));
@@ -314,6 +325,8 @@ public class RunCreator {
         m.put("attempts", AttributeValue.fromN("0"));
         m.put("artifacts", AttributeValue.fromM(Map.of()));
         m.put("updated_at", AttributeValue.fromS(now));
+        m.put("publish_mode", AttributeValue.fromS(r.publishMode()));
+        if (r.inputsFromRun() != null) m.put("inputs_from_run", AttributeValue.fromS(r.inputsFromRun()));
         return m;
     }
 

@@ -35,40 +35,65 @@ public class AttemptCompletion {
     private final WorkerMetrics metrics;
     private final AttemptLeases leases;
     private final Clock clock;
+    private final RunPublishing publishing;
 
     public AttemptCompletion(RunAttemptStore store, RunNotifications notifications, WorkerMetrics metrics,
-                             AttemptLeases leases, ObjectProvider<Clock> clock) {
+                             AttemptLeases leases, RunPublishing publishing, ObjectProvider<Clock> clock) {
         this.store = store;
+        this.publishing = publishing;
         this.notifications = notifications;
         this.metrics = metrics;
         this.leases = leases;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
-    /** The terminal write with the lock release and the notification record, fenced on this attempt. */
+    /**
+     * The terminal write with the lock release, the notification record and, when the run publishes,
+     * the published-feed pointer (docs/CONTRACT.md#the-published-feed), fenced on this attempt. When
+     * only the pointer's condition failed (another run was approved or rolled back meanwhile) the run
+     * is written HELD instead: its guard compared it with a feed that is no longer live.
+     */
     public void terminalWrite(Exchange exchange) {
         RunAttempt a = RunStages.attempt(exchange);
         RunResult r = a.result;
         if (r == null) throw new IllegalStateException("run " + a.runId() + " reached COMPLETE without a result");
         Instant now = Timestamps.now(clock);
+        String nowText = Timestamps.format(now);
         Long duration = Duration.between(a.startedAt, now).toMillis();
-        RunCompletion completion = new RunCompletion(a.runId(), a.tenantId(), a.job.configVersion(), r.status(),
-                r.succeeded() ? EngineRun.COMPLETE : r.stage(), a.createdBy, a.requestedAt, Timestamps.format(now), duration,
-                r.rowsProcessed(), r.failedStage(), r.errorCode(), r.errorMessage(), a.correlationId);
-        Map<String, AttributeValue> record = a.config == null ? null
-                : notifications.recordFor(a.config, completion, now).orElse(null);
+        RunPublishing.Decision decision = publishing.decide(a, r, nowText);
         leases.stopRenewals(a);
-        RunAttemptStore.Outcome outcome = store.terminalForAttempt(new RunAttemptStore.Terminal(a.runId(),
-                a.tenantId(), r.status(), Timestamps.format(now), duration, r.rowsProcessed(), r.artifacts(), false,
-                r.failedStage(), r.errorCode(), r.errorMessage(), r.errorsArtifactKey(), record,
-                notifications.table()), a.attemptId);
+        RunAttemptStore.Outcome outcome = write(a, r, decision, now, duration);
+        if (outcome == RunAttemptStore.Outcome.POINTER_MOVED) {
+            decision = publishing.heldByRace(decision, a);
+            outcome = write(a, r, decision, now, duration);
+        }
         if (outcome != RunAttemptStore.Outcome.COMMITTED) {
             LogEvents.info(log, "run_attempt_superseded");
             return;
         }
         a.committed = true;
         a.durationMs = duration;
+        a.publishStatus = decision.status();
+        a.publishedNow = decision.pointer() != null;
+        Map<String, AttributeValue> record = a.notificationRecord;
         if (record != null) exchange.setProperty(RECORD, record);
+    }
+
+    private RunAttemptStore.Outcome write(RunAttempt a, RunResult r, RunPublishing.Decision decision, Instant now,
+                                          Long duration) {
+        String nowText = Timestamps.format(now);
+        RunCompletion completion = new RunCompletion(a.runId(), a.tenantId(), a.job.configVersion(), r.status(),
+                r.succeeded() ? EngineRun.COMPLETE : r.stage(), a.createdBy, a.requestedAt, nowText, duration,
+                r.rowsProcessed(), r.failedStage(), r.errorCode(), r.errorMessage(), a.correlationId,
+                decision.status(), decision.reasons());
+        Map<String, AttributeValue> record = a.config == null ? null
+                : notifications.recordFor(a.config, completion, now).orElse(null);
+        a.notificationRecord = record;
+        return store.terminalForAttempt(new RunAttemptStore.Terminal(a.runId(),
+                a.tenantId(), r.status(), nowText, duration, r.rowsProcessed(), r.artifacts(), false,
+                r.failedStage(), r.errorCode(), r.errorMessage(), r.errorsArtifactKey(), record,
+                notifications.table(), decision.runAttributes(a.createdBy, nowText),
+                decision.pointer() == null ? null : publishing.pointerPut(decision)), a.attemptId);
     }
 
     /** Run metrics and the run's outcome log line. */

@@ -201,6 +201,8 @@ public class JobReceiver {
         RunAttempt attempt = new RunAttempt(job, messageId, receipt, rc, attemptId, number, startedAt,
                 text(item, "created_by"), requestedAt, correlation);
         attempt.span = span;
+        if (text(item, "publish_mode") != null) attempt.publishMode = text(item, "publish_mode");
+        attempt.inputsFromRun = text(item, "inputs_from_run");
         span.tag("relay.attempt", number);
         if (correlation != null) span.tag("relay.correlation_id", correlation);
         leases.register(attempt);

@@ -43,6 +43,20 @@ public final class RunAttempt {
 
     TenantConfig config;
     EngineRun.Execution execution;
+    /** The run's {@code publish_mode} (docs/CONTRACT.md#the-published-feed): {@code publish} or {@code dry_run}. */
+    String publishMode = RunPublishing.MODE_PUBLISH;
+    /** The run whose inbound copies this run reads instead of fetching ({@code inputs_from_run}), or null. */
+    String inputsFromRun;
+    /** The tenant's published-feed pointer as MERGE_PRICE read it; null before the first publication. */
+    com.relay.publish.PublishedFeeds.Pointer published;
+    /** The pointer names a run whose baseline file could not be read: the run is held, never published blind. */
+    boolean baselineMissing;
+    /** The publish_status the terminal write recorded. */
+    String publishStatus;
+    /** The notification record the last terminal write attempt carried. */
+    Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> notificationRecord;
+    /** The terminal write made this run the published one: the stable copy is synced next. */
+    volatile boolean publishedNow;
     Path workDir;
     volatile RunResult result;
     Map<String, String> earlyArtifacts = Map.of();
@@ -94,6 +108,12 @@ public final class RunAttempt {
 
     /** The terminal write committed: metrics, notification and delete follow. */
     public boolean isCommitted() { return committed; }
+
+    /** The terminal write published this run (the route then syncs the stable copy). */
+    public boolean isPublishedNow() { return publishedNow; }
+
+    /** The published run's baseline key for MERGE_PRICE's get, or null when there is none. */
+    public String getBaselineKey() { return published == null ? null : published.baselineKey(); }
 
     /** FETCH_INPUTS' split: one inbound copy per found vendor. */
     public List<VendorFetch> getFetches() { return fetches; }

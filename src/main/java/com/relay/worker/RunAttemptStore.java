@@ -150,9 +150,23 @@ public class RunAttemptStore {
     public record Terminal(String runId, String tenantId, String status, String finishedAt, Long durationMs,
                            long rowsProcessed, Map<String, String> artifacts, boolean addErrorsOnly,
                            String failedStage, String errorCode, String errorMessage, String errorsArtifactKey,
-                           Map<String, AttributeValue> notification, String notificationsTable) {}
+                           Map<String, AttributeValue> notification, String notificationsTable,
+                           Map<String, AttributeValue> extra, TransactWriteItem pointerPut) {
 
-    public enum Outcome { COMMITTED, CONDITION_FAILED }
+        public Terminal(String runId, String tenantId, String status, String finishedAt, Long durationMs,
+                        long rowsProcessed, Map<String, String> artifacts, boolean addErrorsOnly,
+                        String failedStage, String errorCode, String errorMessage, String errorsArtifactKey,
+                        Map<String, AttributeValue> notification, String notificationsTable) {
+            this(runId, tenantId, status, finishedAt, durationMs, rowsProcessed, artifacts, addErrorsOnly, failedStage,
+                    errorCode, errorMessage, errorsArtifactKey, notification, notificationsTable, Map.of(), null);
+        }
+    }
+
+    /**
+     * {@code POINTER_MOVED}: the run's condition held but the published-feed pointer's did not (another
+     * publication since MERGE_PRICE read it); nothing was written.
+     */
+    public enum Outcome { COMMITTED, CONDITION_FAILED, POINTER_MOVED }
 
     /** Worker terminal write: condition {@code attempt_id = :mine AND status = RUNNING}. */
     public Outcome terminalForAttempt(Terminal t, String attemptId) {
@@ -204,6 +218,14 @@ public class RunAttemptStore {
             set.append(", artifacts = :artifacts");
             values.put(":artifacts", artifactsValue(t.artifacts()));
         }
+        int extra = 0;
+        for (Map.Entry<String, AttributeValue> e : t.extra().entrySet()) {
+            // publish_status and its companions (docs/CONTRACT.md#the-published-feed)
+            names.put("#x" + extra, e.getKey());
+            values.put(":x" + extra, e.getValue());
+            set.append(", #x").append(extra).append(" = :x").append(extra);
+            extra++;
+        }
         if (t.errorCode() != null) {
             set.append(", failed_stage = :fstage, error_code = :code, error_message = :msg");
             values.put(":fstage", s(t.failedStage()));
@@ -227,6 +249,11 @@ public class RunAttemptStore {
             items.add(TransactWriteItem.builder().put(p -> p.tableName(t.notificationsTable()).item(t.notification())
                     .conditionExpression("attribute_not_exists(notification_id)")).build());
         }
+        int pointerIndex = -1;
+        if (t.pointerPut() != null) {
+            pointerIndex = items.size();
+            items.add(t.pointerPut());
+        }
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return Outcome.COMMITTED;
@@ -234,6 +261,10 @@ public class RunAttemptStore {
             boolean runConditionFailed = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
                     && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code());
             if (runConditionFailed) return Outcome.CONDITION_FAILED;
+            if (pointerIndex >= 0 && e.cancellationReasons().size() > pointerIndex
+                    && "ConditionalCheckFailed".equals(e.cancellationReasons().get(pointerIndex).code())) {
+                return Outcome.POINTER_MOVED;
+            }
             boolean anyCondition = e.hasCancellationReasons() && e.cancellationReasons().stream()
                     .map(CancellationReason::code).anyMatch("ConditionalCheckFailed"::equals);
             if (anyCondition) {

@@ -34,6 +34,7 @@ public class RunInputs {
     static final String FETCH = "relayFetch";
 
     private final TenantRepository tenants;
+    private final RunAttemptStore attemptStore;
     private final S3Inputs s3Inputs;
     private final RunStages stages;
     private final RelaySettings.Engine engine;
@@ -43,8 +44,9 @@ public class RunInputs {
     private final TenantConfigParser.Context parseContext;
 
     public RunInputs(TenantRepository tenants, S3Inputs s3Inputs, RunStages stages, RelaySettings settings,
-                     ObjectProvider<Clock> clock) {
+                     RunAttemptStore attemptStore, ObjectProvider<Clock> clock) {
         this.tenants = tenants;
+        this.attemptStore = attemptStore;
         this.s3Inputs = s3Inputs;
         this.stages = stages;
         this.engine = settings.engine();
@@ -82,7 +84,8 @@ public class RunInputs {
      */
     public List<VendorFetch> listInputs(Exchange exchange) throws IOException {
         RunAttempt a = RunStages.attempt(exchange);
-        List<VendorInput> inputs = s3Inputs.inputs(a.config);
+        List<VendorInput> inputs = a.inputsFromRun == null ? s3Inputs.inputs(a.config)
+                : s3Inputs.inputsFromRun(a.config, a.inputsFromRun, otherRunArtifacts(a));
         Files.createDirectories(engine.spillDir());
         a.workDir = Files.createTempDirectory(engine.spillDir(), "relay-run-" + a.runId() + "-");
         EngineRun run = new EngineRun(EngineRun.reportMapper(), a.pending, stages.listener(a));
@@ -133,6 +136,17 @@ public class RunInputs {
             throw new IllegalStateException("FETCH_INPUTS copied " + copied.size() + " of " + a.fetches.size() + " vendors");
         }
         a.result = a.execution.finishFetch().orElse(null);
+    }
+
+    /** The artifacts of the run whose inputs this one reuses (checked by the API: same tenant). */
+    private Map<String, String> otherRunArtifacts(RunAttempt a) {
+        Map<String, String> out = new java.util.HashMap<>();
+        attemptStore.read(a.inputsFromRun).ifPresent(item -> {
+            if (!a.tenantId().equals(com.relay.aws.DynamoItems.text(item, "tenant_id"))) return;
+            software.amazon.awssdk.services.dynamodb.model.AttributeValue m = item.get("artifacts");
+            if (m != null && m.hasM()) m.m().forEach((k, v) -> out.put(k, v.s()));
+        });
+        return out;
     }
 
     private void failEarly(RunAttempt a, String code, String message) {

@@ -52,6 +52,37 @@ public class S3Inputs {
         return inputs;
     }
 
+    /**
+     * The inputs of a run that reuses another run's inbound copies ({@code inputs_from_run},
+     * docs/CONTRACT.md#the-published-feed): each vendor's copy in that run, pinned to its ETag, from
+     * whatever source it first came; a vendor the other run did not copy is missing
+     * ({@code not_in_inputs_from_run}), and the usual missing-vendor rules apply.
+     */
+    public List<VendorInput> inputsFromRun(TenantConfig config, String runId, Map<String, String> artifacts) {
+        List<VendorInput> inputs = new ArrayList<>();
+        for (TenantConfig.Vendor v : config.vendors()) {
+            String key = artifacts.get("inbound_" + v.vendorId());
+            Optional<HeadObjectResponse> head = key == null ? Optional.empty() : head(key);
+            if (head.isEmpty()) {
+                inputs.add(VendorInput.missing(v.vendorId(), "not_in_inputs_from_run"));
+                continue;
+            }
+            Map<String, Object> manifest = new LinkedHashMap<>();
+            manifest.put("s3_key", key);
+            manifest.put("etag", head.get().eTag());
+            manifest.put("size", head.get().contentLength());
+            manifest.put("last_modified", Timestamps.format(head.get().lastModified()));
+            manifest.put("selection", "inputs_from_run");
+            manifest.put("inputs_from_run", runId);
+            SkuMapLookup sku = skuMap(v);
+            String name = key.substring(key.lastIndexOf('/') + 1);
+            inputs.add(new VendorInput(v.vendorId(), new S3Source(s3, bucket, key, head.get().eTag()), name,
+                    head.get().contentLength(), "application/octet-stream", manifest, sku.source(), sku.manifest(),
+                    null, null));
+        }
+        return inputs;
+    }
+
     private VendorInput input(TenantConfig config, TenantConfig.Vendor v) {
         if (v.inbound().isRemote()) {
             // its source route (direct:fetch-vendor-<type>) finds the feed and copies it in one go
@@ -64,6 +95,8 @@ public class S3Inputs {
             // An object written past the API with a key such as <prefix>../x is not this vendor's feed
             // on a store that resolves dot-segments (the embedded one does): never select it.
             if (!TenantKeys.isSafe(o.key(), config.tenantId())) continue;
+            // the stable copy of the published feed is Relay's output, never a vendor's input
+            if (o.key().startsWith(TenantKeys.root(config.tenantId()) + "published/")) continue;
             selection.offer(new InboundSelection.Candidate(o.key(), o.lastModified(), o.size(), o.eTag()));
         }
         Optional<InboundSelection.Candidate> newest = selection.selected();

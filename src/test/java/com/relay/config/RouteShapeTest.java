@@ -33,6 +33,8 @@ class RouteShapeTest {
         assertThat(topLevelIds("routes/notifications.camel.yaml", "route")).containsExactly("notification-deliver",
                 "notification-sweeper");
         assertThat(topLevelIds("routes/scheduler.camel.yaml", "route")).containsExactly("scheduler-tick");
+        assertThat(topLevelIds("routes/publishing.camel.yaml", "route")).containsExactly("sync-published-copy",
+                "published-feed-object");
         assertThat(topLevelIds("routes/fetch-vendor-ftp.camel.yaml", "route")).containsExactly("fetch-vendor-sftp",
                 "fetch-vendor-ftp", "fetch-vendor-ftps", "fetch-vendor-remote-file");
         assertThat(topLevelIds("routes/config/worker-errors.camel.yaml", "routeConfiguration"))
@@ -90,7 +92,7 @@ class RouteShapeTest {
                 "stage-write-outputs", "stage-complete-status", "complete-terminal-write", "complete-if-committed",
                 "complete-end-attempt");
         assertThat(ids(steps(attempt.get(6).get("filter")))).containsExactly("complete-metrics", "complete-notify",
-                "complete-delete-message");
+                "complete-delete-message", "complete-if-published");
         // the receive's choice: one branch per outcome of the decision table
         Map<?, ?> loop = (Map<?, ?>) steps.get(1).get("loop");
         Map<?, ?> choice = (Map<?, ?>) steps((Object) loop).get(1).get("choice");
@@ -138,7 +140,8 @@ class RouteShapeTest {
             assertThat((long) s3Steps.size()).as(file + ": aws2-s3 URIs outside an identified step").isGreaterThanOrEqualTo(uris);
         }
         assertThat(s3Steps).containsExactlyInAnyOrder("normalize-get-sku-map", "normalize-get-feed", "fetch-vendor-s3-copy",
-                "put-artifact");
+                "put-artifact", "merge-get-published-feed", "sync-published-copy-feed", "sync-published-copy-delta",
+                "published-feed-get");
     }
 
     // ------------------------------------------------------------------------------- YAML walking

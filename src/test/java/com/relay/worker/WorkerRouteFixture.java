@@ -126,6 +126,10 @@ abstract class WorkerRouteFixture {
     SourceFiles sourceFiles;
     @MockitoBean(name = "workerMetrics")
     WorkerMetrics workerMetrics;
+    @MockitoBean(name = "runPublishing")
+    RunPublishing runPublishing;
+    @MockitoBean(name = "publishedCopy")
+    com.relay.publish.PublishedCopy publishedCopy;
 
     /** The receive decisions {@code jobReceiver.read} makes, in turn (START when none is left). */
     final Deque<String> decisions = new ArrayDeque<>();

@@ -385,6 +385,9 @@ public final class EngineRun {
             for (VendorParse j : jobs) j.close();
         }
 
+        // PLACEHOLDER-21: replaced by the publish-engine branch at merge
+        public void useBaseline(com.relay.publish.PublishBaseline baseline, boolean dryRun) { }
+
         /** MERGE_PRICE: thresholds, errors.json, the merged and priced file (written locally). */
         public Optional<RunResult> mergePrice() throws IOException {
             enter(MERGE_PRICE);

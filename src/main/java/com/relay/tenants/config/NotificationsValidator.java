@@ -21,14 +21,20 @@ import org.quartz.CronExpression;
 final class NotificationsValidator {
 
     static final String DEFAULT_URL = "https://ntfy.sh";
+    /** The outcomes a run notifies by default (an absent {@code on}). */
     static final List<String> OUTCOMES = List.of("SUCCEEDED", "FAILED");
+    /**
+     * Every outcome {@code on} and {@code priority} accept: HELD is a successful run the publish
+     * guard held (docs/CONTRACT.md#the-published-feed), opt-in so existing subscriptions keep their shape.
+     */
+    static final List<String> ACCEPTED_OUTCOMES = List.of("SUCCEEDED", "FAILED", "HELD");
     static final Map<String, Integer> DEFAULT_PRIORITY = Map.of("SUCCEEDED", 3, "FAILED", 4);
     static final int MAX_URL_LENGTH = 2048;
 
     static final String URL_MESSAGE = "must be an absolute https URL without user info, query or fragment";
     static final String TOPIC_MESSAGE = "must match ^[A-Za-z0-9_-]{1,64}$";
     static final String ENV_MODE_MESSAGE = SecretReferences.ENV_MODE_MESSAGE;
-    static final String ON_MESSAGE = "must be a non-empty list of SUCCEEDED, FAILED without duplicates";
+    static final String ON_MESSAGE = "must be a non-empty list of SUCCEEDED, FAILED, HELD without duplicates";
     static final String PRIORITY_MESSAGE = "must be 1-5 or one of min, low, default, high, max, urgent";
     static final String CLICK_URL_MESSAGE = "must be an absolute http(s) URL; allowed placeholders {run_id}, {tenant_id}";
     static final String CRON_FIELDS_MESSAGE = "must be a Quartz cron expression with 6 or 7 fields";
@@ -105,7 +111,7 @@ final class NotificationsValidator {
         boolean valid = !elements.isEmpty();
         for (FieldReader.Element element : elements) {
             String outcome = FieldReader.asString(element.node());
-            if (outcome == null || !OUTCOMES.contains(outcome) || outcomes.contains(outcome)) {
+            if (outcome == null || !ACCEPTED_OUTCOMES.contains(outcome) || outcomes.contains(outcome)) {
                 valid = false;
             } else {
                 outcomes.add(outcome);
@@ -126,7 +132,7 @@ final class NotificationsValidator {
         Map<String, Integer> given = new LinkedHashMap<>();
         for (Map.Entry<String, DocumentNode> entry : o.takeAll().entrySet()) {
             String path = o.child(entry.getKey());
-            if (!OUTCOMES.contains(entry.getKey())) {
+            if (!ACCEPTED_OUTCOMES.contains(entry.getKey())) {
                 fields.problem(path, "unknown field");
                 continue;
             }
@@ -141,6 +147,7 @@ final class NotificationsValidator {
         for (String outcome : OUTCOMES) {
             priority.put(outcome, given.getOrDefault(outcome, DEFAULT_PRIORITY.get(outcome)));
         }
+        if (given.containsKey("HELD")) priority.put("HELD", given.get("HELD"));
         return Collections.unmodifiableMap(priority);
     }
 

@@ -33,7 +33,7 @@ class NotificationsConfigTest {
     static final String ENV_NAME = "must name a variable RELAY_SECRET_ACME_<NAME> (<NAME>: A-Z, 0-9 and single '_')";
     static final String ENV_LEGACY = "env:RELAY_NTFY_TOKEN_… is no longer read: name the variable RELAY_SECRET_ACME_<NAME> and reference env:RELAY_SECRET_ACME_<NAME>";
     static final String ENV_MODE = "env: references are only allowed in embedded and localstack modes";
-    static final String ON = "must be a non-empty list of SUCCEEDED, FAILED without duplicates";
+    static final String ON = "must be a non-empty list of SUCCEEDED, FAILED, HELD without duplicates";
     static final String PRIORITY = "must be 1-5 or one of min, low, default, high, max, urgent";
     static final String CLICK = "must be an absolute http(s) URL; allowed placeholders {run_id}, {tenant_id}";
     static final String CRON_FIELDS = "must be a Quartz cron expression with 6 or 7 fields";
