@@ -72,14 +72,19 @@ final class ServicePolicies {
                 List.of(jobs.getQueueArn())));
         s.add(allow("SendNotifications", List.of("sqs:SendMessage"), List.of(notificationsQueue.getQueueArn())));
         s.add(allow("TenantsTable", List.of("dynamodb:GetItem"), List.of(tenants.getTableArn())));
-        // attempt updates; the terminal transaction deletes the tenant lock
+        // attempt updates; the terminal transaction deletes the tenant lock and Puts the published-feed pointer
         s.add(allow("RunsTable", List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem"), List.of(runs.getTableArn())));
+                "dynamodb:DeleteItem", "dynamodb:PutItem"), List.of(runs.getTableArn())));
         // the terminal transaction's notification Put; NotificationEnqueuer's created → queued
         s.add(allow("NotificationsTable", List.of("dynamodb:PutItem", "dynamodb:UpdateItem"),
                 List.of(notifications.getTableArn())));
         s.add(allow("ReadInbound", List.of("s3:GetObject"), List.of(bucket.arnForObjects("tenants/*"))));
         s.add(allow("WriteRunArtifacts", List.of("s3:PutObject"), List.of(bucket.arnForObjects("*/tenants/*"))));
+        // safe publishing (docs/CONTRACT.md#the-published-feed): the published run's feed state is the next run's
+        // baseline; the stable copy tenants/<t>/published/… is a server-side copy from the run folder
+        s.add(allow("ReadPublishedRuns", List.of("s3:GetObject"), List.of(bucket.arnForObjects("*/tenants/*"))));
+        s.add(allow("WriteStablePublishedCopy", List.of("s3:PutObject"),
+                List.of(bucket.arnForObjects("tenants/*/published/*"))));
         // vendor source credentials (docs/CONFIG_SPEC.md "Vendor sources"): only the sources area, never ntfy's
         s.add(allow("VendorSourceSecrets", List.of("ssm:GetParameter", "secretsmanager:GetSecretValue"), List.of(
                 stack.formatArn(ArnComponents.builder().service("ssm").resource("parameter")
