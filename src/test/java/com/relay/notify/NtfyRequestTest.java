@@ -136,6 +136,43 @@ class NtfyRequestTest {
         assertThat(NotificationRecords.subscribes(null, "FAILED")).isFalse();
     }
 
+    private static RunCompletion held() {
+        return new RunCompletion("3f9c2a4e-5d7b-4c1a-9e8f-0a1b2c3d4e5f", "acme_parts", 3, "SUCCEEDED", "COMPLETE", "scheduler",
+                "2026-11-22T14:00:00.412Z", "2026-11-22T14:00:09.118Z", 8113L, 1250, null, null, null,
+                "5b0a5c1e-8a59-4f7c-9d7e-3f1f3c2b9a10", "HELD",
+                List.of("SKU count fell 80.0 % (1000 → 200), above max_sku_drop_pct 20.0 %"));
+    }
+
+    /** docs/CONTRACT.md#the-published-feed: HELD is opt-in; a held run otherwise notifies as SUCCEEDED, saying it was held. */
+    @Test
+    void aHeldRunNotifiesAsHeldWhenSubscribedElseAsSucceededWithItsReasons() {
+        TenantConfig.Ntfy withHeld = new TenantConfig.Ntfy(true, "https://ntfy.sh", "t", null,
+                List.of("FAILED", "HELD"), Map.of("SUCCEEDED", 3, "FAILED", 4, "HELD", 5), null);
+        TenantConfig.Ntfy successOnly = new TenantConfig.Ntfy(true, "https://ntfy.sh", "t", null,
+                List.of("SUCCEEDED"), Map.of("SUCCEEDED", 2, "FAILED", 4), null);
+        TenantConfig.Ntfy failedOnly = new TenantConfig.Ntfy(true, "https://ntfy.sh", "t", null,
+                List.of("FAILED"), Map.of("SUCCEEDED", 3, "FAILED", 4), null);
+        assertThat(NotificationRecords.outcome(config(withHeld), held())).isEqualTo("HELD");
+        assertThat(NotificationRecords.outcome(config(successOnly), held())).isEqualTo("SUCCEEDED");
+        assertThat(NotificationRecords.outcome(config(withHeld), succeeded())).isEqualTo("SUCCEEDED");
+        assertThat(NotificationRecords.subscribes(config(failedOnly), NotificationRecords.outcome(config(failedOnly), held())))
+                .isFalse();
+
+        NtfyRequest req = NtfyRequest.from(records.runCompletion(withHeld, held(), NOW, NotificationRecords.newId()), null, UA);
+        assertThat(req.headers()).containsEntry("Title", "[prod] Relay run HELD: acme_parts")
+                .containsEntry("Priority", "5").containsEntry("Tags", "warning,relay,prod");
+        assertThat(req.body()).startsWith("Run SUCCEEDED for tenant acme_parts\n").endsWith(
+                "correlation_id: 5b0a5c1e-8a59-4f7c-9d7e-3f1f3c2b9a10\npublish_status: HELD\n"
+                        + "held_because: SKU count fell 80.0 % (1000 → 200), above max_sku_drop_pct 20.0 %");
+        // subscribed to SUCCEEDED only: the default HELD priority (4), not SUCCEEDED's 2, since a hold needs a person
+        NtfyRequest asSuccess = NtfyRequest.from(records.runCompletion(successOnly, held(), NOW, NotificationRecords.newId()),
+                null, UA);
+        assertThat(asSuccess.headers()).containsEntry("Title", "[prod] Relay run HELD: acme_parts").containsEntry("Priority", "4");
+        // a run that was not held keeps its body exactly (docs/CONTRACT.md#ntfy-request-vectors)
+        assertThat(NtfyRequest.from(records.runCompletion(withHeld, succeeded(), NOW, NotificationRecords.newId()), null, UA)
+                .body()).doesNotContain("publish_status");
+    }
+
     @Test
     void headerValuesArePrintableAscii() {
         assertThat(NotificationRecords.headerValue("Déjà vu\n")).isEqualTo("D?j? vu?");
