@@ -174,6 +174,39 @@ class PublishingIT extends WorkerTestSupport {
         assertThat(pinnedPublish.raw().body()).contains("only allowed with mode dry_run");
     }
 
+    /**
+     * A rollback lands while a publishing run is past MERGE_PRICE: the run's pointer Put loses its
+     * condition, so the run is written HELD (it was compared with a feed that is no longer live) and
+     * the rollback stands.
+     */
+    @Test
+    void aRollbackDuringARunLeavesThatRunHeldAndTheRollbackLive() {
+        String tenant = uniqueTenant("pubmid");
+        assertThat(post("/v1/tenants", DEV, config(tenant, "0.1", "{}")).status()).isEqualTo(201);
+        upload(tenant, "vendor_a", "a1.csv", vendorA(5));
+        String first = startRun(tenant);
+        assertThat(awaitTerminal(first).get("publish_status").asText()).isEqualTo("PUBLISHED");
+        upload(tenant, "vendor_a", "a2.csv", vendorA(6));
+        String second = startRun(tenant);
+        assertThat(awaitTerminal(second).get("publish_status").asText()).isEqualTo("PUBLISHED");
+
+        upload(tenant, "vendor_a", "a3.csv", vendorA(7));
+        faults.pauseAfter(r -> r instanceof software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest u
+                && u.expressionAttributeValues().containsKey(":stage")
+                && "WRITE_OUTPUTS".equals(u.expressionAttributeValues().get(":stage").s()), 3000);
+        String third = startRun(tenant);
+        awaitRun(third, r -> "WRITE_OUTPUTS".equals(r.get("stage").asText()), java.time.Duration.ofSeconds(60));
+        Reply rolledBack = post("/v1/tenants/" + tenant + "/feed/rollback", DEV, "{\"run_id\": \"" + first + "\"}");
+        assertThat(rolledBack.status()).as(rolledBack.raw().body()).isEqualTo(200);
+
+        JsonNode r3 = awaitTerminal(third);
+        assertThat(r3.get("status").asText()).as(r3.toString()).isEqualTo("SUCCEEDED");
+        assertThat(r3.get("publish_status").asText()).isEqualTo("HELD");
+        assertThat(r3.get("publish_reasons").toString()).contains("changed while this run was running");
+        assertThat(feeds.read(tenant).orElseThrow().runId()).isEqualTo(first);
+        assertThat(feed(tenant)).startsWith(first + "\n");
+    }
+
     /** Two runs' terminal writes racing for the pointer they both read at version 0: one publishes, one is told. */
     @Test
     void twoTerminalWritesRacingForThePointerLeaveExactlyOneWinner() throws Exception {
