@@ -93,7 +93,8 @@ public class AttemptCompletion {
                 a.tenantId(), r.status(), nowText, duration, r.rowsProcessed(), r.artifacts(), false,
                 r.failedStage(), r.errorCode(), r.errorMessage(), r.errorsArtifactKey(), record,
                 notifications.table(), decision.runAttributes(a.createdBy, nowText),
-                decision.pointer() == null ? null : publishing.pointerPut(decision)), a.attemptId);
+                decision.pointer() == null ? null : publishing.pointerPut(decision),
+                publishing.headersUpdate(a, r, nowText)), a.attemptId);
     }
 
     /** Run metrics and the run's outcome log line. */

@@ -151,14 +151,15 @@ public class RunAttemptStore {
                            long rowsProcessed, Map<String, String> artifacts, boolean addErrorsOnly,
                            String failedStage, String errorCode, String errorMessage, String errorsArtifactKey,
                            Map<String, AttributeValue> notification, String notificationsTable,
-                           Map<String, AttributeValue> extra, TransactWriteItem pointerPut) {
+                           Map<String, AttributeValue> extra, TransactWriteItem pointerPut,
+                           TransactWriteItem headersUpdate) {
 
         public Terminal(String runId, String tenantId, String status, String finishedAt, Long durationMs,
                         long rowsProcessed, Map<String, String> artifacts, boolean addErrorsOnly,
                         String failedStage, String errorCode, String errorMessage, String errorsArtifactKey,
                         Map<String, AttributeValue> notification, String notificationsTable) {
             this(runId, tenantId, status, finishedAt, durationMs, rowsProcessed, artifacts, addErrorsOnly, failedStage,
-                    errorCode, errorMessage, errorsArtifactKey, notification, notificationsTable, Map.of(), null);
+                    errorCode, errorMessage, errorsArtifactKey, notification, notificationsTable, Map.of(), null, null);
         }
     }
 
@@ -254,6 +255,7 @@ public class RunAttemptStore {
             pointerIndex = items.size();
             items.add(t.pointerPut());
         }
+        if (t.headersUpdate() != null) items.add(t.headersUpdate());
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(items));
             return Outcome.COMMITTED;

@@ -74,7 +74,7 @@ public class RunFailures {
         RunAttemptStore.Outcome outcome = store.terminalWithoutLiveAttempt(new RunAttemptStore.Terminal(runId,
                 tenantId, "FAILED", Timestamps.format(now), duration, 0, null, true, stage, code,
                 message, errorsKey, record, notifications.table(),
-                Map.of("publish_status", AttributeValue.fromS(RunPublishing.NOT_PUBLISHED)), null), now);
+                Map.of("publish_status", AttributeValue.fromS(RunPublishing.NOT_PUBLISHED)), null, null), now);
         if (outcome != RunAttemptStore.Outcome.COMMITTED) return false;
         metrics.runEnded(tenantId, false, duration, 0);
         LogEvents.warn(log, "run_failed", "error_code", code, "failed_stage", stage, "error_message", message,

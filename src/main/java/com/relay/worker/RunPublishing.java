@@ -42,9 +42,27 @@ public class RunPublishing {
     private static final Logger log = LoggerFactory.getLogger(RunPublishing.class);
 
     private final PublishedFeeds feeds;
+    private final com.relay.publish.VendorHeaders headers;
 
-    public RunPublishing(PublishedFeeds feeds) {
+    public RunPublishing(PublishedFeeds feeds, com.relay.publish.VendorHeaders headers) {
         this.feeds = feeds;
+        this.headers = headers;
+    }
+
+    /**
+     * NORMALIZE, before the parses: each vendor's header as the tenant's last successful run saw it,
+     * for the engine's drift report (a consistent DynamoDB read in a bean, like the pointer's).
+     */
+    public void readVendorHeaders(Exchange exchange) {
+        RunAttempt a = RunStages.attempt(exchange);
+        a.execution.previousHeaders(headers.read(a.tenantId()));
+    }
+
+    /** A successful run's headers replace each vendor's previous one, in its terminal transaction. */
+    TransactWriteItem headersUpdate(RunAttempt a, RunResult r, String now) {
+        if (!r.succeeded() || a.execution == null) return null;
+        Map<String, List<String>> seen = a.execution.vendorHeaders();
+        return seen == null || seen.isEmpty() ? null : headers.update(a.tenantId(), a.runId(), seen, now);
     }
 
     /** MERGE_PRICE, first step: the pointer, read consistently (the route gets its baseline file next). */

@@ -231,7 +231,7 @@ class PublishingIT extends WorkerTestSupport {
                             runId + "/merged.csv", null, null, Map.of("sku_count", 1L), Map.of(), null);
                     return store.terminalForAttempt(new RunAttemptStore.Terminal(runId, tenant, "SUCCEEDED", now, 1L, 1,
                             Map.of(), false, null, null, null, null, null, null,
-                            Map.of("publish_status", AttributeValue.fromS("PUBLISHED")), feeds.put(next, 0)),
+                            Map.of("publish_status", AttributeValue.fromS("PUBLISHED")), feeds.put(next, 0), null),
                             "attempt-" + runId);
                 };
                 outcomes.add(pool.submit(write));

@@ -388,6 +388,12 @@ public final class EngineRun {
         // PLACEHOLDER-21: replaced by the publish-engine branch at merge
         public void useBaseline(com.relay.publish.PublishBaseline baseline, boolean dryRun) { }
 
+        // PLACEHOLDER-21: replaced by the drift branch at merge
+        public void previousHeaders(Map<String, List<String>> byVendor) { }
+
+        // PLACEHOLDER-21: replaced by the drift branch at merge
+        public Map<String, List<String>> vendorHeaders() { return Map.of(); }
+
         /** MERGE_PRICE: thresholds, errors.json, the merged and priced file (written locally). */
         public Optional<RunResult> mergePrice() throws IOException {
             enter(MERGE_PRICE);
