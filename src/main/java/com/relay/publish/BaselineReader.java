@@ -96,7 +96,7 @@ public final class BaselineReader implements AutoCloseable {
             if (order >= 0) {
                 throw new BaselineFailure(reader.failure("row " + r.rowNumber() + ": sku '" + r.sku() + "' "
                         + (order == 0 ? "appears twice" : "comes after '" + previousSku + "'")
-                        + "; rows must be in output order, one per sku (docs/CONTRACT.md#row-order)"));
+                        + "; rows must be in sku order (by code point), one per sku"));
             }
         }
         previousSku = r.sku();

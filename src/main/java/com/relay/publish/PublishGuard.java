@@ -18,7 +18,7 @@ public final class PublishGuard {
 
     /**
      * @param rowsNow  each configured vendor's parsed rows in this run (valid records + row errors; 0 when missing)
-     * @param rowsThen each vendor's rows in the published run; a vendor absent from it is not checked
+     * @param rowsThen each vendor's rows in the published run; a vendor absent from it (or with 0) is not checked
      * @return the checks in configuration order; none for a first publication
      */
     public static List<GuardCheck> evaluate(TenantConfig.Guard guard, DiffResult diff, Map<String, Long> rowsNow,
@@ -48,7 +48,7 @@ public final class PublishGuard {
         if (guard.maxVendorRowDropPct() != null) {
             for (Map.Entry<String, Long> now : rowsNow.entrySet()) {
                 Long then = rowsThen.get(now.getKey());
-                if (then == null) continue;
+                if (then == null || then == 0) continue; // nothing published from it to lose
                 long drop = Math.max(0, then - now.getValue());
                 checks.add(ratio("max_vendor_row_drop_pct", now.getKey(), guard.maxVendorRowDropPct(), drop, then,
                         "vendor " + now.getKey() + " rows fell %s (" + then + " → " + now.getValue()
