@@ -200,7 +200,7 @@ class SafePublishingRunTest {
         assertThat(p.reasons()).isEmpty();
         assertThat(p.decision()).isEqualTo(Publication.PUBLISH);
         assertThat(p.checks()).extracting(GuardCheck::check).containsExactly("max_sku_drop_pct", "max_zeroed_pct",
-                "max_median_price_change_pct", "max_vendor_row_drop_pct", "max_vendor_row_drop_pct");
+                "max_median_price_change_pct", "max_vendor_row_drop_pct");
         JsonNode diff = second.json("reports/diff.json");
         assertThat(diff.at("/median_price_change_pct/value").asText()).isEqualTo("0.2500");
         assertThat(diff.at("/median_price_change_pct/skus_compared").asLong()).isEqualTo(8);
