@@ -8,6 +8,8 @@ import com.relay.engine.run.LocalArtifactSink;
 import com.relay.engine.run.RunResult;
 import com.relay.engine.run.StageListener;
 import com.relay.engine.run.VendorInput;
+import com.relay.publish.PublishBaseline;
+import com.relay.publish.Publication;
 import com.relay.tenants.config.ConfigProblem;
 import com.relay.tenants.config.TenantConfig;
 import com.relay.tenants.config.TenantConfigParser;
@@ -42,7 +44,8 @@ public final class LocalRunCommand {
                                    [--sku-map <vendor_id>=<path> ...]
                                    --output-dir <dir>
                                    [--now <ISO-8601 instant>] [--run-id <uuid>] [--config-version <n>]
-                                   [--max-rows-per-vendor-file <n>]""";
+                                   [--max-rows-per-vendor-file <n>]
+                                   [--published <merged_inventory.csv|feed_state.csv>]""";
 
     private static final Pattern UUID_V4 = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
     /** Feeds that take longer than this to read get a progress line on stderr. */
@@ -65,7 +68,12 @@ public final class LocalRunCommand {
     }
 
     record Args(Path config, Map<String, String> vendorFiles, Map<String, String> skuMaps, Path outputDir,
-                Instant now, String runId, long configVersion, Long maxRowsPerVendorFile) {}
+                Instant now, String runId, long configVersion, Long maxRowsPerVendorFile, Path published) {
+        Args(Path config, Map<String, String> vendorFiles, Map<String, String> skuMaps, Path outputDir,
+             Instant now, String runId, long configVersion, Long maxRowsPerVendorFile) {
+            this(config, vendorFiles, skuMaps, outputDir, now, runId, configVersion, maxRowsPerVendorFile, null);
+        }
+    }
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args;
@@ -75,6 +83,7 @@ public final class LocalRunCommand {
             args = parse(argv);
             config = loadConfig(args.config());
             inputs = inputs(args, config);
+            if (args.published() != null) readable(args.published(), args.published().toString());
         } catch (UsageError e) {
             e.lines.forEach(err::println);
             return 2;
@@ -107,7 +116,9 @@ public final class LocalRunCommand {
                     Runtime.getRuntime().availableProcessors(),
                     // the option wins over RELAY_MAX_ROWS_PER_VENDOR_FILE, as for the service's setting
                     args.maxRowsPerVendorFile() != null ? args.maxRowsPerVendorFile() : engine.maxRowsPerVendorFile(),
-                    engine.errorsMaxBytes()));
+                    engine.errorsMaxBytes()),
+                    // docs/CONTRACT.md#publishing-diff-delta-and-guard: without --published, a first publication
+                    args.published() == null ? null : new PublishBaseline(null, args.published(), Map.of()), false);
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("run_id", args.runId());
             line.put("tenant_id", config.tenantId());
@@ -119,7 +130,19 @@ public final class LocalRunCommand {
             Map<String, String> artifacts = new LinkedHashMap<>();
             result.artifacts().forEach((name, key) -> artifacts.put(name, sink.locate(key)));
             line.put("artifacts", artifacts);
+            Publication publication = result.publication();
+            if (publication != null) {
+                Map<String, Object> publish = new LinkedHashMap<>();
+                publish.put("decision", publication.decision());
+                publish.put("first_publication", publication.firstPublication());
+                publish.put("reasons", publication.reasons());
+                line.put("publish", publish);
+            }
             out.println(mapper.writeValueAsString(line));
+            if (publication != null && publication.held()) {
+                err.println("HELD: the guard would not publish this feed (see reports/diff.json):");
+                publication.reasons().forEach(reason -> err.println("  " + reason));
+            }
             if (!result.succeeded()) {
                 err.println("FAILED " + result.errorCode() + " at " + result.failedStage() + ": " + result.errorMessage());
                 return 1;
@@ -145,6 +168,7 @@ public final class LocalRunCommand {
         String runId = null;
         long configVersion = 1;
         Long maxRows = null;
+        Path published = null;
         Map<String, String> vendorFiles = new LinkedHashMap<>();
         Map<String, String> skuMaps = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
@@ -181,6 +205,7 @@ public final class LocalRunCommand {
                         throw new UsageError("--max-rows-per-vendor-file must be an integer >= 0, 0 = unlimited (got '" + v + "')");
                     }
                 }
+                case "--published" -> published = Path.of(value(argv, ++i, flag));
                 case "-h", "--help" -> throw new UsageError(List.of(USAGE));
                 default -> throw new UsageError(List.of("unknown argument '" + flag + "'", USAGE));
             }
@@ -189,7 +214,7 @@ public final class LocalRunCommand {
         if (outputDir == null) throw new UsageError(List.of("--output-dir is required", USAGE));
         return new Args(config, vendorFiles, skuMaps, outputDir,
                 now != null ? now : Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                runId != null ? runId : UUID.randomUUID().toString(), configVersion, maxRows);
+                runId != null ? runId : UUID.randomUUID().toString(), configVersion, maxRows, published);
     }
 
     private static String value(String[] argv, int i, String flag) throws UsageError {

@@ -42,6 +42,11 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
 
     /** Creates the writer and writes the header line. */
     public CsvFeedWriter(OutputStream out, List<CanonicalField> columns, boolean escapeFormulas) throws IOException {
+        this(out, columns, escapeFormulas, null);
+    }
+
+    private CsvFeedWriter(OutputStream out, List<CanonicalField> columns, boolean escapeFormulas, String trailingColumn)
+            throws IOException {
         this.out = Objects.requireNonNull(out, "out");
         if (columns == null || columns.isEmpty()) throw new IllegalArgumentException("columns must not be empty");
         this.columns = columns.toArray(new CanonicalField[0]);
@@ -50,7 +55,19 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
             if (i > 0) put((byte) ',');
             writeUtf8(this.columns[i].columnName());
         }
+        if (trailingColumn != null) {
+            put((byte) ',');
+            writeUtf8(trailingColumn);
+        }
         put((byte) '\n');
+    }
+
+    /**
+     * The feed state writer (docs/CONTRACT.md#publishing-diff-delta-and-guard): the normalized file's canonical columns
+     * plus {@code missing_since}; rows through {@link #writeRow(InventoryRecord, Instant)}.
+     */
+    public static CsvFeedWriter feedState(OutputStream out) throws IOException {
+        return new CsvFeedWriter(out, CANONICAL_COLUMNS, false, "missing_since");
     }
 
     /** The header line (column names joined by {@code ,}, then LF) as UTF-8 bytes. */
@@ -116,6 +133,18 @@ public final class CsvFeedWriter implements RecordConsumer, Flushable, Closeable
             put((byte) '"');
             put((byte) '"');
         }
+        put((byte) '\n');
+        rowCount++;
+    }
+
+    /** A feed state row: the canonical cells, then the trailing timestamp cell (empty when null). */
+    public void writeRow(InventoryRecord r, Instant trailing) throws IOException {
+        for (int i = 0; i < columns.length; i++) {
+            if (i > 0) put((byte) ',');
+            writeCell(r, columns[i]);
+        }
+        put((byte) ',');
+        writeTimestamp(trailing);
         put((byte) '\n');
         rowCount++;
     }

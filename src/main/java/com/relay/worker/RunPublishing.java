@@ -133,16 +133,20 @@ public class RunPublishing {
         if (p == null) throw new IllegalStateException("run " + a.runId() + " succeeded without a publish decision");
         List<String> reasons = new ArrayList<>(p.reasons());
         String status = switch (p.decision()) {
-            case DRY_RUN -> DRY_RUN;
-            case HELD -> HELD;
-            case PUBLISH -> PUBLISHED;
+            case com.relay.publish.Publication.DRY_RUN -> DRY_RUN;
+            case com.relay.publish.Publication.HELD -> HELD;
+            case com.relay.publish.Publication.PUBLISH -> PUBLISHED;
+            default -> throw new IllegalStateException("unknown publish decision " + p.decision());
         };
         if (PUBLISHED.equals(status) && a.baselineMissing) {
             status = HELD;
             reasons.add("the published feed of run " + a.published.runId() + " could not be read ("
                     + a.published.baselineKey() + "), so no guard could be checked: approve this run to publish it");
         }
-        Map<String, Long> stats = p.stats();
+        Map<String, Long> stats = new LinkedHashMap<>();
+        stats.put("sku_count", p.skuCount());
+        stats.put("total_quantity", p.totalQuantity());
+        stats.put("in_stock_count", p.inStockCount());
         if (!PUBLISHED.equals(status)) {
             return new Decision(status, reasons, p.firstPublication(), stats, p.vendorRows(), null, 0);
         }

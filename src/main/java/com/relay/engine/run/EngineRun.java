@@ -13,6 +13,14 @@ import com.relay.engine.RowSink;
 import com.relay.engine.SkuMapping;
 import com.relay.engine.VendorFeedParser;
 import com.relay.engine.VendorParseResult;
+import com.relay.publish.BaselineFailure;
+import com.relay.publish.BaselineReader;
+import com.relay.publish.DiffReport;
+import com.relay.publish.DiffResult;
+import com.relay.publish.FeedDiff;
+import com.relay.publish.PublishBaseline;
+import com.relay.publish.PublishGuard;
+import com.relay.publish.Publication;
 import com.relay.tenants.config.TenantConfig;
 import com.relay.tenants.config.TenantConfigJson;
 import java.io.IOException;
@@ -123,7 +131,13 @@ public final class EngineRun {
     }
 
     public RunResult execute(Request req) throws IOException {
+        return execute(req, null, false);
+    }
+
+    /** A whole run compared with {@code baseline} (null: a first publication), see {@link Execution#useBaseline}. */
+    public RunResult execute(Request req, PublishBaseline baseline, boolean dryRun) throws IOException {
         try (Execution run = begin(req)) {
+            run.useBaseline(baseline, dryRun);
             Optional<RunResult> failed = run.fetchInputs();
             if (failed.isEmpty()) failed = run.normalize();
             if (failed.isEmpty()) failed = run.mergePrice();
@@ -171,6 +185,14 @@ public final class EngineRun {
         AtomicInteger firstFailed;
         AtomicLong rowsSoFar;
         MergeFeeder feeder;
+        // safe publishing (docs/CONTRACT.md#publishing-diff-delta-and-guard)
+        PublishBaseline baseline;
+        boolean dryRun;
+        Path feedState;
+        Path delta;
+        DiffResult diff;
+        Publication publication;
+        final Map<String, Long> pricingSteps = new LinkedHashMap<>();
 
         Execution(Request req) {
             this.req = req;
@@ -385,16 +407,37 @@ public final class EngineRun {
             for (VendorParse j : jobs) j.close();
         }
 
-        // PLACEHOLDER-21: replaced by the publish-engine branch at merge
-        public void useBaseline(com.relay.publish.PublishBaseline baseline, boolean dryRun) { }
-
         // PLACEHOLDER-21: replaced by the drift branch at merge
         public void previousHeaders(Map<String, List<String>> byVendor) { }
 
         // PLACEHOLDER-21: replaced by the drift branch at merge
         public Map<String, List<String>> vendorHeaders() { return Map.of(); }
 
-        /** MERGE_PRICE: thresholds, errors.json, the merged and priced file (written locally). */
+        /**
+         * The published feed this run is compared with (docs/CONTRACT.md#publishing-diff-delta-and-guard): call before
+         * {@link #mergePrice}, or not at all (= no baseline, not a dry run). {@code null} baseline = first
+         * publication; {@code dryRun} makes the decision DRY_RUN whatever the guard says.
+         */
+        public void useBaseline(PublishBaseline baseline, boolean dryRun) {
+            this.baseline = baseline;
+            this.dryRun = dryRun;
+        }
+
+        /** SKUs hit by each pricing step (min price, rounding, ending, MAP), for diff.json's {@code pricing_steps}; call before {@link #writeMerged}. */
+        public void pricingStepCounts(Map<String, Long> counts) {
+            pricingSteps.clear();
+            pricingSteps.putAll(counts);
+        }
+
+        /** The publication decision once MERGE_PRICE succeeded, else null. */
+        public Publication publication() {
+            return publication;
+        }
+
+        /**
+         * MERGE_PRICE: thresholds, errors.json, the merged and priced file joined with the published
+         * feed (feed_state.csv, delta.csv and the guard's decision, all written locally).
+         */
         public Optional<RunResult> mergePrice() throws IOException {
             enter(MERGE_PRICE);
             ErrorThresholds.Outcome outcome = ErrorThresholds.evaluate(invalid, totalRows, missingEntries.size(),
@@ -403,12 +446,36 @@ public final class EngineRun {
             if (outcome.warning() != null) warnings.add(outcome.warning());
             if (!missingEntries.isEmpty() || invalid > 0) writeErrors(null, jobs);
             merged = Files.createTempFile(req.workDir(), "relay-merged-", ".csv");
-            try (OutputStream out = Files.newOutputStream(merged);
-                 CsvFeedWriter writer = CsvFeedWriter.merged(out, config.output())) {
-                records = merger.finish(writer);
+            feedState = Files.createTempFile(req.workDir(), "relay-feed-state-", ".csv");
+            delta = Files.createTempFile(req.workDir(), "relay-delta-", ".csv");
+            try (BaselineReader published = baseline == null ? null : BaselineReader.open(baseline.file(), MERGE_PRICE);
+                 OutputStream out = Files.newOutputStream(merged);
+                 CsvFeedWriter writer = CsvFeedWriter.merged(out, config.output());
+                 OutputStream stateOut = Files.newOutputStream(feedState);
+                 CsvFeedWriter state = CsvFeedWriter.feedState(stateOut);
+                 OutputStream deltaOut = Files.newOutputStream(delta)) {
+                FeedDiff join = new FeedDiff(published, config.publishOrDefault(), config.output(), req.now(), writer, state,
+                        deltaOut);
+                merger.finish(join);
+                diff = join.finish();
+            } catch (BaselineFailure f) {
+                return Optional.of(fail(f.failure(), jobs));
             }
+            records = diff.skuCount(); // carried SKUs are rows of the merged file too
+            Map<String, Long> rowsNow = vendorRows();
+            Map<String, Long> rowsThen = baseline == null ? Map.of() : baseline.vendorRows();
+            publication = Publication.decide(diff, baseline == null ? null : baseline.runId(), dryRun,
+                    PublishGuard.evaluate(config.publishOrDefault().guard(), diff, rowsNow, rowsThen), rowsNow);
             engineNanos = System.nanoTime() - engineStart;
             return Optional.empty();
+        }
+
+        /** Each configured vendor's parsed rows (valid records + row errors, as total_rows counts them; 0 when missing). */
+        private Map<String, Long> vendorRows() {
+            Map<String, Long> rows = new LinkedHashMap<>();
+            for (TenantConfig.Vendor v : config.vendors()) rows.put(v.vendorId(), 0L);
+            for (VendorParse j : jobs) rows.put(j.vendor.vendorId(), j.result.validRecords() + j.errors.count());
+            return rows;
         }
 
         /** WRITE_OUTPUTS: {@link #writeMerged}, then {@link #summarize}. */
@@ -423,7 +490,18 @@ public final class EngineRun {
             outputStart = System.nanoTime();
             String mergedKey = key("outputs/merged_inventory.csv");
             sink.putFile(mergedKey, CSV, merged);
+            merged = null; // the sink owns it
             artifacts.put("merged_inventory", mergedKey);
+            String stateKey = key("outputs/feed_state.csv");
+            sink.putFile(stateKey, CSV, feedState);
+            feedState = null;
+            artifacts.put("feed_state", stateKey);
+            String deltaKey = key("outputs/delta.csv");
+            sink.putFile(deltaKey, CSV, delta);
+            delta = null;
+            artifacts.put("delta", deltaKey);
+            putJson("diff", "reports/diff.json", DiffReport.diffJson(req.runId(), config.tenantId(), ts(req.now()), diff,
+                    publication, baseline == null ? Map.of() : baseline.vendorRows(), pricingSteps));
         }
 
         /** The run summary (its output time counts the merged CSV's store); the run succeeded. */
@@ -431,7 +509,7 @@ public final class EngineRun {
             putJson("run_summary", "reports/run_summary.json",
                     summary(jobs, records, invalid, ingestNanos, engineNanos, System.nanoTime() - outputStart));
             return new RunResult(RunResult.SUCCEEDED, COMPLETE, null, null, null, null,
-                    artifacts(), totalRows, records);
+                    artifacts(), totalRows, records, publication);
         }
 
         @Override
@@ -445,9 +523,10 @@ public final class EngineRun {
                     // spill files only: the work dir is temporary
                 }
             }
-            if (merged != null) {
+            for (Path local : new Path[] {merged, feedState, delta}) {
+                if (local == null) continue;
                 try {
-                    Files.deleteIfExists(merged);
+                    Files.deleteIfExists(local);
                 } catch (IOException ignored) {
                     // best effort
                 }
@@ -802,6 +881,7 @@ public final class EngineRun {
             m.put("duration_seconds", seconds(System.nanoTime() - startNanos));
             m.put("stage_times", stageTimes);
             m.put("completed_at", ts(req.now()));
+            if (publication != null) m.put("publish", DiffReport.summary(publication, diff));
             return m;
         }
 

@@ -109,13 +109,14 @@ final class ConfigValidator {
         TenantConfig.Notifications notificationsConfig =
                 notifications.notifications(fields.object(root, "notifications", Presence.NULLABLE));
         TenantConfig.Schedule schedule = notifications.schedule(fields.object(root, "schedule", Presence.NULLABLE));
+        TenantConfig.Publish publish = publish(fields.object(root, "publish", Presence.NULLABLE));
         root.finish();
 
         if (!fields.problems().isEmpty()) {
             return new ValidationResult.Invalid(fields.problems());
         }
         return new ValidationResult.Valid(new TenantConfig(1, tenantId, timezone, currency, vendors, pricing, merge,
-                output, errorPolicy, notificationsConfig, schedule));
+                output, errorPolicy, notificationsConfig, schedule, publish));
     }
 
     /** The field paths the last {@link #validate} read (list indexes included), for ConfigSpecDocTest. */
@@ -568,5 +569,39 @@ final class ConfigValidator {
         o.finish();
         return new ErrorPolicy(maxInvalidRows == null ? 0L : maxInvalidRows, maxInvalidRowPct,
                 failOnMissingColumns == null || failOnMissingColumns, missingVendorPolicy);
+    }
+
+    // ---- publish (docs/CONTRACT.md#publishing-diff-delta-and-guard) ---------------------------
+
+    private TenantConfig.Publish publish(FieldReader.Obj o) {
+        if (o == null) {
+            return null;
+        }
+        TenantConfig.Guard guard = TenantConfig.Guard.NONE;
+        FieldReader.Obj g = fields.object(o, "guard", Presence.OPTIONAL);
+        if (g != null) {
+            guard = new TenantConfig.Guard(fraction(g, "max_sku_drop_pct"), fraction(g, "max_zeroed_pct"),
+                    fraction(g, "max_median_price_change_pct"), fraction(g, "max_vendor_row_drop_pct"));
+            g.finish();
+        }
+        String policy = fields.string(o, "missing_sku_policy", Presence.OPTIONAL, TenantConfig.Publish.DROP);
+        if (policy != null && !policy.equals(TenantConfig.Publish.DROP) && !policy.equals(TenantConfig.Publish.ZERO)) {
+            fields.problem(o.child("missing_sku_policy"), "must be one of: drop, zero");
+        }
+        Long zeroDays = fields.integer(o, "zero_days", Presence.OPTIONAL, TenantConfig.Publish.DEFAULT_ZERO_DAYS);
+        if (zeroDays != null && zeroDays < 1) {
+            fields.problem(o.child("zero_days"), "must be >= 1");
+        }
+        o.finish();
+        return new TenantConfig.Publish(guard, policy, zeroDays == null ? TenantConfig.Publish.DEFAULT_ZERO_DAYS : zeroDays);
+    }
+
+    /** An optional guard threshold: a fraction between 0 and 1 (0.20 = 20 %); absent = not checked. */
+    private BigDecimal fraction(FieldReader.Obj o, String key) {
+        BigDecimal value = fields.decimal(o, key, Presence.NULLABLE, null);
+        if (value != null && (value.signum() < 0 || value.compareTo(BigDecimal.ONE) > 0)) {
+            fields.problem(o.child(key), "must be between 0 and 1 (a fraction: 0.20 = 20 %)");
+        }
+        return value;
     }
 }

@@ -20,7 +20,21 @@ public record TenantConfig(
         Output output,
         ErrorPolicy errorPolicy,
         Notifications notifications,
-        Schedule schedule) {
+        Schedule schedule,
+        Publish publish) {
+
+    /** A configuration without a {@code publish} section (no guard, missing SKUs dropped). */
+    public TenantConfig(int schemaVersion, String tenantId, String timezone, String defaultCurrency, List<Vendor> vendors,
+                        Pricing pricing, Merge merge, Output output, ErrorPolicy errorPolicy,
+                        Notifications notifications, Schedule schedule) {
+        this(schemaVersion, tenantId, timezone, defaultCurrency, vendors, pricing, merge, output, errorPolicy,
+                notifications, schedule, null);
+    }
+
+    /** The {@code publish} section, or its defaults when the configuration has none. */
+    public Publish publishOrDefault() {
+        return publish == null ? Publish.DEFAULT : publish;
+    }
 
     public record Vendor(String vendorId, boolean required, Inbound inbound, Parser parser, SkuMap skuMap) {}
 
@@ -145,4 +159,25 @@ public record TenantConfig(
                        Map<String, Integer> priority, String clickUrl) {}
 
     public record Schedule(String cron, boolean enabled) {}
+
+    /**
+     * docs/CONFIG_SPEC.md#publish: the publish guard and the missing-SKU policy (docs/CONTRACT.md#publishing-diff-delta-and-guard).
+     *
+     * @param missingSkuPolicy {@link #DROP} or {@link #ZERO}
+     * @param zeroDays         zero only: days a missing SKU stays at quantity 0 before it is dropped
+     */
+    public record Publish(Guard guard, String missingSkuPolicy, long zeroDays) {
+        public static final String DROP = "drop";
+        public static final String ZERO = "zero";
+        public static final long DEFAULT_ZERO_DAYS = 7;
+        public static final Publish DEFAULT = new Publish(Guard.NONE, DROP, DEFAULT_ZERO_DAYS);
+
+        public boolean zeroMissing() { return ZERO.equals(missingSkuPolicy); }
+    }
+
+    /** Guard thresholds as fractions 0..1; a null threshold is not checked. */
+    public record Guard(BigDecimal maxSkuDropPct, BigDecimal maxZeroedPct, BigDecimal maxMedianPriceChangePct,
+                        BigDecimal maxVendorRowDropPct) {
+        public static final Guard NONE = new Guard(null, null, null, null);
+    }
 }

@@ -63,6 +63,7 @@ public final class TenantConfigJson {
         root.set("error_policy", errorPolicy(c.errorPolicy()));
         root.set("notifications", c.notifications() == null ? NODES.nullNode() : notifications(c.notifications()));
         root.set("schedule", c.schedule() == null ? NODES.nullNode() : schedule(c.schedule()));
+        root.set("publish", c.publish() == null ? NODES.nullNode() : publish(c.publish()));
         return root;
     }
 
@@ -233,6 +234,20 @@ public final class TenantConfigJson {
         ObjectNode o = NODES.objectNode();
         o.put("cron", s.cron());
         o.put("enabled", s.enabled());
+        return o;
+    }
+
+    private static ObjectNode publish(TenantConfig.Publish p) {
+        ObjectNode o = NODES.objectNode();
+        ObjectNode guard = o.putObject("guard");
+        TenantConfig.Guard g = p.guard();
+        guard.put("max_sku_drop_pct", g.maxSkuDropPct() == null ? null : decimal(g.maxSkuDropPct()));
+        guard.put("max_zeroed_pct", g.maxZeroedPct() == null ? null : decimal(g.maxZeroedPct()));
+        guard.put("max_median_price_change_pct",
+                g.maxMedianPriceChangePct() == null ? null : decimal(g.maxMedianPriceChangePct()));
+        guard.put("max_vendor_row_drop_pct", g.maxVendorRowDropPct() == null ? null : decimal(g.maxVendorRowDropPct()));
+        o.put("missing_sku_policy", p.missingSkuPolicy());
+        o.set("zero_days", integer(p.zeroDays()));
         return o;
     }
 

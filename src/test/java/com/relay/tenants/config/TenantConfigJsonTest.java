@@ -76,7 +76,7 @@ class TenantConfigJsonTest {
         ObjectNode tree = TenantConfigJson.toObjectNode(configOf(parseYaml(FULL_YAML, CLI)));
 
         assertThat(names(tree)).containsExactly("schema_version", "tenant_id", "timezone", "default_currency", "vendors",
-                "pricing", "merge", "output", "error_policy", "notifications", "schedule");
+                "pricing", "merge", "output", "error_policy", "notifications", "schedule", "publish");
         assertThat(names(tree.at("/vendors/0"))).containsExactly("vendor_id", "required", "inbound", "parser", "sku_map");
         assertThat(names(tree.at("/vendors/0/inbound"))).containsExactly("type", "s3_prefix");
         assertThat(names(tree.at("/vendors/0/parser"))).containsExactly("format", "delimiter", "encoding", "header", "sheet",
@@ -126,7 +126,7 @@ class TenantConfigJsonTest {
                                    "token_secret_ref": "env:RELAY_SECRET_ACME_PARTS_NTFY", "on": ["FAILED"],
                                    "priority": {"SUCCEEDED": 3, "FAILED": 5},
                                    "click_url": "https://console.example.com/{tenant_id}/runs/{run_id}"}},
-                 "schedule": {"cron": "0 30 5 ? * MON-FRI", "enabled": false}}
+                 "schedule": {"cron": "0 30 5 ? * MON-FRI", "enabled": false}, "publish": null}
                 """));
     }
 
@@ -175,7 +175,7 @@ class TenantConfigJsonTest {
         Map<String, Object> map = TenantConfigJson.toMap(config);
 
         assertThat(map.keySet()).containsExactly("schema_version", "tenant_id", "timezone", "default_currency", "vendors",
-                "pricing", "merge", "output", "error_policy", "notifications", "schedule");
+                "pricing", "merge", "output", "error_policy", "notifications", "schedule", "publish");
         assertThat((JsonNode) ConfigFixtures.MAPPER.valueToTree(map)).isEqualTo(json(TenantConfigJson.toJson(config)));
         @SuppressWarnings("unchecked")
         Map<String, Object> pricing = (Map<String, Object>) map.get("pricing");

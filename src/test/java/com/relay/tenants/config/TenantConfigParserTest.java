@@ -109,7 +109,8 @@ class TenantConfigParserTest {
               "error_policy": {"max_invalid_rows": 0, "max_invalid_row_pct": "0.0",
                                "fail_on_missing_required_columns": true, "missing_required_vendor_policy": "fail"},
               "notifications": null,
-              "schedule": null
+              "schedule": null,
+              "publish": null
             }
             """;
 
