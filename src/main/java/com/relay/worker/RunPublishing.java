@@ -88,6 +88,8 @@ public class RunPublishing {
             }
             baseline = new PublishBaseline(a.published.runId(), file, a.published.vendorRows());
         }
+        // the consumed (closed) S3 stream must not reach the next route: its stream caching would read it
+        exchange.getMessage().setBody(null);
         a.execution.useBaseline(baseline, MODE_DRY_RUN.equals(a.publishMode));
     }
 

@@ -54,11 +54,17 @@ class PublishingIT extends WorkerTestSupport {
         return b.toString();
     }
 
+    /** The feed as a client receives it: the run id header, then the CSV bytes. */
     String feed(String tenant) {
-        Reply r = get("/v1/tenants/" + tenant + "/feed", DEV);
-        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
-        assertThat(r.raw().headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
-        return r.raw().headers().firstValue("X-Relay-Run-Id").orElseThrow() + "\n" + r.raw().body();
+        try {
+            java.net.http.HttpResponse<String> r = http.send(request("/v1/tenants/" + tenant + "/feed")
+                    .header("X-API-Key", DEV).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElseThrow().replace(" ", "")).isEqualToIgnoringCase("text/csv;charset=utf-8");
+            return r.headers().firstValue("X-Relay-Run-Id").orElseThrow() + "\n" + r.body();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     String stableCopy(String tenant) {
@@ -70,7 +76,9 @@ class PublishingIT extends WorkerTestSupport {
         String tenant = uniqueTenant("publish");
         Reply created = post("/v1/tenants", DEV, config(tenant, "0.1", "{\"max_sku_drop_pct\": 0.2}"));
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-        assertThat(get("/v1/tenants/" + tenant + "/feed", DEV).status()).isEqualTo(404);
+        Reply none = get("/v1/tenants/" + tenant + "/feed", DEV);
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.code()).isEqualTo("NO_PUBLISHED_FEED");
         upload(tenant, "vendor_a", "a1.csv", vendorA(10));
         upload(tenant, "vendor_b", "b1.csv", "sku,quantity_available,cost\nA01,3,4.00\nB01,7,9.00\n");
 
@@ -168,9 +176,9 @@ class PublishingIT extends WorkerTestSupport {
         Reply rollbackFailed = post("/v1/tenants/" + tenant + "/feed/rollback", DEV, "{\"run_id\": \"" + failed + "\"}");
         assertThat(rollbackFailed.status()).isEqualTo(409);
         Reply badMode = post("/v1/runs", DEV, "{\"tenant_id\": \"" + tenant + "\", \"mode\": \"yolo\"}");
-        assertThat(badMode.status()).isEqualTo(400);
+        assertThat(badMode.status()).isEqualTo(422);
         Reply pinnedPublish = post("/v1/runs", DEV, "{\"tenant_id\": \"" + tenant + "\", \"config_version\": 1}");
-        assertThat(pinnedPublish.status()).isEqualTo(400);
+        assertThat(pinnedPublish.status()).isEqualTo(422);
         assertThat(pinnedPublish.raw().body()).contains("only allowed with mode dry_run");
     }
 
