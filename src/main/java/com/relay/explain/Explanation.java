@@ -50,14 +50,16 @@ public record Explanation(String runId, String tenantId, String sku, List<String
             e.put("vendor_id", c.vendorId());
             e.put("vendor_sku", c.vendorSku());
             e.put("quantity_available", c.quantityAvailable());
-            e.put("cost", c.cost());
-            e.put("landed_cost", c.landedCost());
+            e.put("cost", plain(c.cost()));
+            e.put("landed_cost", plain(c.landedCost()));
             e.put("lead_time_days", c.leadTimeDays());
             e.put("effective_lead_time_days", c.effectiveLeadTimeDays());
             e.put("lead_time_fallback_applied", c.leadTimeFallbackApplied());
-            e.put("map_price", c.mapPrice());
-            e.put("input_price", c.inputPrice());
-            e.put("sort_keys", c.sortKeys());
+            e.put("map_price", plain(c.mapPrice()));
+            e.put("input_price", plain(c.inputPrice()));
+            Map<String, Object> keys = new LinkedHashMap<>();
+            c.sortKeys().forEach((k, v) -> keys.put(k, v instanceof BigDecimal d ? plain(d) : v));
+            e.put("sort_keys", keys);
             e.put("input_order", Map.of("vendor_position", c.vendorPosition(), "row_in_sku", c.rowInSku()));
             cs.add(e);
         }
@@ -69,24 +71,29 @@ public record Explanation(String runId, String tenantId, String sku, List<String
         } else {
             winner.put("decided_by", tieBreak.decidedBy());
             winner.put("runner_up_vendor_id", tieBreak.runnerUpVendorId());
-            winner.put("winner_value", tieBreak.winnerValue());
-            winner.put("runner_up_value", tieBreak.runnerUpValue());
+            winner.put("winner_value", tieBreak.winnerValue() instanceof BigDecimal d ? plain(d) : tieBreak.winnerValue());
+            winner.put("runner_up_value", tieBreak.runnerUpValue() instanceof BigDecimal d ? plain(d) : tieBreak.runnerUpValue());
         }
         m.put("winner", winner);
         List<Map<String, Object>> steps = new ArrayList<>();
         for (Step s : pricingSteps) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("step", s.step());
-            e.put("before", s.before());
-            e.put("after", s.after());
+            e.put("before", plain(s.before()));
+            e.put("after", plain(s.after()));
             e.put("changed", s.changed());
             steps.add(e);
         }
         Map<String, Object> pricing = new LinkedHashMap<>();
         pricing.put("steps", steps);
-        pricing.put("price", price);
+        pricing.put("price", plain(price));
         pricing.put("price_csv", priceCsv);
         m.put("pricing", pricing);
         return m;
+    }
+
+    /** Decimals as JSON numbers in plain notation whatever mapper writes them (1E+3 → 1000). */
+    private static BigDecimal plain(BigDecimal v) {
+        return v == null || v.scale() >= 0 ? v : v.setScale(0);
     }
 }

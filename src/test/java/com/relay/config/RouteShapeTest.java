@@ -137,7 +137,7 @@ class RouteShapeTest {
                     .filter(l -> l.contains("aws2-s3:")).count();
             assertThat((long) s3Steps.size()).as(file + ": aws2-s3 URIs outside an identified step").isGreaterThanOrEqualTo(uris);
         }
-        assertThat(s3Steps).containsExactlyInAnyOrder("normalize-get-sku-map", "normalize-get-feed", "fetch-vendor-s3-copy",
+        assertThat(s3Steps).containsExactlyInAnyOrder("explain-get-artifact-object", "explain-get-artifact-range-object", "normalize-get-sku-map", "normalize-get-feed", "fetch-vendor-s3-copy",
                 "put-artifact");
     }
 
