@@ -22,12 +22,34 @@ import java.util.Set;
 @Component("explainApi")
 public class ExplainApi {
 
+    /** Runs whose snapshot and index stay parsed: a SUCCEEDED run's artifacts never change. */
+    static final int CACHED_RUNS = 16;
+    /** Ranged GETs at once, over every request (the vendors of one SKU are read in parallel). */
+    static final int READ_THREADS = 8;
+
     private final RunsApi runs;
     private final ProducerTemplate producer;
+    private final Map<String, SkuExplainer> opened = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(CACHED_RUNS, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, SkuExplainer> eldest) {
+                    return size() > CACHED_RUNS;
+                }
+            });
+    private final java.util.concurrent.ExecutorService reads = java.util.concurrent.Executors.newFixedThreadPool(READ_THREADS, r -> {
+        Thread t = new Thread(r, "relay-explain-read");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ExplainApi(RunsApi runs, ProducerTemplate producer) {
         this.runs = runs;
         this.producer = producer;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        reads.shutdownNow();
     }
 
     public ApiResponse explain(ApiRequest request) {
@@ -47,7 +69,12 @@ public class ExplainApi {
         AttributeValue stored = run.get("artifacts");
         if (stored != null && stored.hasM()) stored.m().forEach((name, key) -> artifacts.put(name, key.s()));
         try {
-            Explanation e = SkuExplainer.open(runId, artifacts, new S3RunArtifacts(producer)).explain(sku)
+            SkuExplainer explainer = opened.get(runId);
+            if (explainer == null) {
+                explainer = SkuExplainer.open(runId, artifacts, new S3RunArtifacts(producer));
+                opened.put(runId, explainer);
+            }
+            Explanation e = explainer.explain(sku, reads)
                     .orElseThrow(() -> new ApiException(404, "SKU_NOT_IN_RUN",
                             "sku '" + shown(sku) + "' is not in run " + runId + " (no vendor offered it)"));
             return ApiResponse.ok(e.toJson());

@@ -40,14 +40,18 @@ public final class SkuExplainer {
 
     private final String runId;
     private final TenantConfig config;
-    private final JsonNode index;
+    private final Map<String, SkuBlockIndex> vendorIndexes = new java.util.HashMap<>();
+    private final Map<String, String> normalizedKeys = new java.util.HashMap<>();
     private final RunArtifactReader artifacts;
 
     SkuExplainer(String runId, TenantConfig config, JsonNode index, RunArtifactReader artifacts) {
         this.runId = runId;
         this.config = config;
-        this.index = index;
         this.artifacts = artifacts;
+        index.path("vendors").properties().forEach(e -> {
+            vendorIndexes.put(e.getKey(), SkuBlockIndex.fromJson(e.getValue()));
+            normalizedKeys.put(e.getKey(), e.getValue().path("normalized_key").asText());
+        });
     }
 
     /**
@@ -75,23 +79,48 @@ public final class SkuExplainer {
         return new SkuExplainer(runId, config, JSON.readTree(artifacts.read(indexKey)), artifacts);
     }
 
-    /** The explanation of {@code sku}, or empty when no vendor of the run offered it. */
+    /** The explanation of {@code sku}, or empty when no vendor of the run offered it; the vendors read one after another. */
     public Optional<Explanation> explain(String sku) throws IOException {
+        return explain(sku, Runnable::run);
+    }
+
+    /**
+     * {@link #explain(String)} with each vendor's ranged read handed to {@code reads} (the service
+     * reads them at once: an S3 GET each, whose latency would otherwise add up vendor by vendor).
+     */
+    public Optional<Explanation> explain(String sku, java.util.concurrent.Executor reads) throws IOException {
         OfferComparator order = new OfferComparator(config.merge().bestOffer());
+        List<java.util.concurrent.CompletableFuture<VendorOffers>> parts = new ArrayList<>();
+        for (int i = 0; i < config.vendors().size(); i++) {
+            TenantConfig.Vendor v = config.vendors().get(i);
+            SkuBlockIndex blocks = vendorIndexes.get(v.vendorId());
+            if (blocks == null) continue; // a vendor missing from this run
+            long[] range = blocks.rangeOf(sku);
+            if (range[1] <= range[0]) continue;
+            int vendorIndex = i;
+            String key = normalizedKeys.get(v.vendorId());
+            parts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    List<InventoryRecord> offers = new ArrayList<>();
+                    long found = readOffers(key, range, sku, v.vendorId(), vendorIndex, order, offers);
+                    return new VendorOffers(found, offers);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, reads));
+        }
         List<InventoryRecord> candidates = new ArrayList<>();
         long count = 0;
-        int vendorIndex = 0;
-        for (TenantConfig.Vendor v : config.vendors()) {
-            JsonNode entry = index.path("vendors").path(v.vendorId());
-            if (!entry.isMissingNode()) {
-                SkuBlockIndex blocks = SkuBlockIndex.fromJson(entry);
-                long[] range = blocks.rangeOf(sku);
-                if (range[1] > range[0]) {
-                    count += readOffers(entry.path("normalized_key").asText(), range, sku, v.vendorId(), vendorIndex,
-                            order, candidates);
-                }
+        for (java.util.concurrent.CompletableFuture<VendorOffers> part : parts) {
+            VendorOffers offers;
+            try {
+                offers = part.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof java.io.UncheckedIOException u) throw u.getCause();
+                throw e;
             }
-            vendorIndex++;
+            count += offers.found();
+            candidates.addAll(offers.best());
         }
         if (candidates.isEmpty()) return Optional.empty();
         candidates.sort(order);
@@ -187,6 +216,8 @@ public final class SkuExplainer {
             case VENDOR_PRIORITY -> r.vendorIndex();
         };
     }
+
+    private record VendorOffers(long found, List<InventoryRecord> best) { }
 
     /** The run cannot be explained at all (not a data problem of one SKU). */
     public static final class ExplainUnavailable extends IOException {
