@@ -245,7 +245,8 @@ public class RunsApi {
         return ApiResponse.ok(body);
     }
 
-    private Map<String, AttributeValue> visibleRun(ApiRequest request) {
+    /** The run of {@code run_id} when the principal may see it; 404 otherwise (also for another tenant's run). */
+    public Map<String, AttributeValue> visibleRun(ApiRequest request) {
         String runId = request.path("run_id");
         if (!Ids.isRunId(runId)) throw ApiException.runNotFound(runId);
         Map<String, AttributeValue> run = runs.get(runId).orElseThrow(() -> ApiException.runNotFound(runId));

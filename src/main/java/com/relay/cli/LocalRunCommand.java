@@ -45,7 +45,8 @@ public final class LocalRunCommand {
                                    --output-dir <dir>
                                    [--now <ISO-8601 instant>] [--run-id <uuid>] [--config-version <n>]
                                    [--max-rows-per-vendor-file <n>]
-                                   [--published <merged_inventory.csv|feed_state.csv>]""";
+                                   [--published <merged_inventory.csv|feed_state.csv>] [--explain <sku> [--json]]
+                   relay local-run --output-dir <dir> [--run-id <uuid>] --explain <sku> [--json]""";
 
     private static final Pattern UUID_V4 = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
     /** Feeds that take longer than this to read get a progress line on stderr. */
@@ -67,13 +68,15 @@ public final class LocalRunCommand {
         }
     }
 
+    /**
+     * @param explainSku {@code --explain}: the SKU to explain after the run, or in the run already in
+     *                   {@code outputDir} when there is no {@code --config}
+     * @param json       {@code --json}: the explanation as JSON instead of a table
+     * @param runIdGiven whether {@code --run-id} was given (explaining an existing run needs it when the folder holds several)
+     */
     record Args(Path config, Map<String, String> vendorFiles, Map<String, String> skuMaps, Path outputDir,
-                Instant now, String runId, long configVersion, Long maxRowsPerVendorFile, Path published) {
-        Args(Path config, Map<String, String> vendorFiles, Map<String, String> skuMaps, Path outputDir,
-             Instant now, String runId, long configVersion, Long maxRowsPerVendorFile) {
-            this(config, vendorFiles, skuMaps, outputDir, now, runId, configVersion, maxRowsPerVendorFile, null);
-        }
-    }
+                Instant now, String runId, long configVersion, Long maxRowsPerVendorFile, Path published,
+                String explainSku, boolean json, boolean runIdGiven) {}
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args;
@@ -81,6 +84,7 @@ public final class LocalRunCommand {
         List<VendorInput> inputs;
         try {
             args = parse(argv);
+            if (args.config() == null) return LocalExplain.explainExisting(args, out, err);
             config = loadConfig(args.config());
             inputs = inputs(args, config);
             if (args.published() != null) readable(args.published(), args.published().toString());
@@ -147,6 +151,10 @@ public final class LocalRunCommand {
                 err.println("FAILED " + result.errorCode() + " at " + result.failedStage() + ": " + result.errorMessage());
                 return 1;
             }
+            if (args.explainSku() != null) {
+                return LocalExplain.explain(args.outputDir(), args.runId(), result.artifacts(), args.explainSku(),
+                        args.json(), out, err);
+            }
             return 0;
         } catch (IOException e) {
             err.println("FAILED: cannot complete the run: " + e.getMessage());
@@ -169,6 +177,8 @@ public final class LocalRunCommand {
         long configVersion = 1;
         Long maxRows = null;
         Path published = null;
+        String explain = null;
+        boolean json = false;
         Map<String, String> vendorFiles = new LinkedHashMap<>();
         Map<String, String> skuMaps = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
@@ -206,15 +216,25 @@ public final class LocalRunCommand {
                     }
                 }
                 case "--published" -> published = Path.of(value(argv, ++i, flag));
+                case "--explain" -> {
+                    explain = value(argv, ++i, flag);
+                    if (explain.isBlank()) throw new UsageError("--explain needs a non-blank sku");
+                }
+                case "--json" -> json = true;
                 case "-h", "--help" -> throw new UsageError(List.of(USAGE));
                 default -> throw new UsageError(List.of("unknown argument '" + flag + "'", USAGE));
             }
         }
-        if (config == null) throw new UsageError(List.of("--config is required", USAGE));
+        if (config == null && explain == null) throw new UsageError(List.of("--config is required", USAGE));
         if (outputDir == null) throw new UsageError(List.of("--output-dir is required", USAGE));
+        if (json && explain == null) throw new UsageError(List.of("--json goes with --explain", USAGE));
+        if (config == null && !vendorFiles.isEmpty()) {
+            throw new UsageError(List.of("--vendor-file needs --config (without it --explain reads a finished run)", USAGE));
+        }
         return new Args(config, vendorFiles, skuMaps, outputDir,
                 now != null ? now : Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                runId != null ? runId : UUID.randomUUID().toString(), configVersion, maxRows, published);
+                runId != null ? runId : UUID.randomUUID().toString(), configVersion, maxRows, published, explain, json,
+                runId != null);
     }
 
     private static String value(String[] argv, int i, String flag) throws UsageError {

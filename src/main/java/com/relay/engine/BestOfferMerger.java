@@ -29,6 +29,7 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
     private final long fallbackLeadTimeDays;
     private final long memoryBudgetBytes;
     private final SpillRuns spill;
+    private final PricingStepCounts stepCounts = new PricingStepCounts();
 
     private HeldOffers best = new HeldOffers();
     private long acceptedCount;
@@ -105,7 +106,12 @@ public final class BestOfferMerger implements RecordConsumer, Closeable {
     /** docs/CONTRACT.md#merge-best-offer fallback lead time, then docs/CONTRACT.md#pricing price, for the chosen record of a SKU. */
     private InventoryRecord finalizeChosen(InventoryRecord r) {
         Long lead = r.leadTimeDays() == null ? Long.valueOf(fallbackLeadTimeDays) : r.leadTimeDays();
-        return r.withPriceAndLeadTime(pricer.price(r), lead);
+        return r.withPriceAndLeadTime(pricer.price(r, stepCounts), lead);
+    }
+
+    /** How many merged SKUs each pricing step changed ({@link PricingStepCounts#toMap}); complete after {@link #finish}. */
+    public java.util.Map<String, Long> pricingStepCounts() {
+        return stepCounts.toMap();
     }
 
     private void spillHeld() throws IOException {

@@ -138,21 +138,44 @@ public final class NormalizedFileSorter implements RecordConsumer, Closeable {
      * files are deleted afterwards, also on failure.
      */
     public long writeCsv(OutputStream out) throws IOException {
+        return writeCsv(out, null);
+    }
+
+    /**
+     * {@link #writeCsv(OutputStream)}, recording the rows' SKUs and offsets in {@code index} (null:
+     * none) as they are written (docs/ENGINE.md#explain-index): a SKU string only for the few rows
+     * that become entries.
+     */
+    public long writeCsv(OutputStream out, SkuBlockIndex.Builder index) throws IOException {
         if (finished) throw new IllegalStateException("sorter already finished");
         finished = true;
         try {
             BufferedOutputStream target = new BufferedOutputStream(out, 1 << 16);
-            target.write(CsvFeedWriter.headerLine(CsvFeedWriter.CANONICAL_COLUMNS));
+            byte[] header = CsvFeedWriter.headerLine(CsvFeedWriter.CANONICAL_COLUMNS);
+            target.write(header);
+            long[] offset = {header.length};
+            if (index != null) index.header(header.length);
             int[] order = sortHeld();
             if (runs.isEmpty()) {
-                for (int i : order) target.write(lineBytes, lineStart[i], lineStart[i + 1] - lineStart[i]);
+                for (int i : order) {
+                    int length = lineStart[i + 1] - lineStart[i];
+                    if (index != null && index.wants(offset[0])) {
+                        index.add(new String(skuChars, skuStart[i], skuStart[i + 1] - skuStart[i]), offset[0]);
+                    }
+                    target.write(lineBytes, lineStart[i], length);
+                    offset[0] += length;
+                }
             } else {
                 while (runs.size() >= fanIn) mergeRuns(); // bound the open files
                 List<Source> sources = new ArrayList<>();
                 try {
                     for (Path run : runs) sources.add(new RunSource(run));
                     sources.add(new BufferSource(order));
-                    merge(sources, line -> target.write(line.bytes));
+                    merge(sources, line -> {
+                        if (index != null && index.wants(offset[0])) index.add(line.sku, offset[0]);
+                        target.write(line.bytes);
+                        offset[0] += line.bytes.length;
+                    });
                 } finally {
                     for (Source s : sources) s.close();
                 }

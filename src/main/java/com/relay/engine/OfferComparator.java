@@ -48,15 +48,7 @@ public final class OfferComparator implements Comparator<InventoryRecord> {
     private int compare(long quantityA, Long leadA, BigDecimal costA, String vendorA, int indexA, long rowA,
                         long quantityB, Long leadB, BigDecimal costB, String vendorB, int indexB, long rowB) {
         for (TenantConfig.SortKey key : keys) {
-            int c = switch (key) {
-                case IN_STOCK_DESC -> Boolean.compare(quantityB > 0, quantityA > 0);
-                // The flat shipping amount is the same for every offer, so landed cost orders
-                // exactly like cost (docs/CONTRACT.md#merge-best-offer); comparing cost avoids an addition per comparison.
-                case LOWEST_LANDED_COST, LOWEST_COST -> compareCost(costA, costB);
-                case SHORTEST_LEAD_TIME -> Long.compare(leadTime(leadA), leadTime(leadB));
-                case HIGHEST_QUANTITY -> Long.compare(quantityB, quantityA);
-                case VENDOR_PRIORITY -> Integer.compare(indexA, indexB);
-            };
+            int c = compareBy(key, quantityA, leadA, costA, indexA, quantityB, leadB, costB, indexB);
             if (c != 0) return c;
         }
         int c = vendorA == vendorB ? 0 : CodePointOrder.compareStrings(vendorA, vendorB);
@@ -64,6 +56,38 @@ public final class OfferComparator implements Comparator<InventoryRecord> {
         c = Integer.compare(indexA, indexB);
         if (c != 0) return c;
         return Long.compare(rowA, rowB);
+    }
+
+    private int compareBy(TenantConfig.SortKey key, long quantityA, Long leadA, BigDecimal costA, int indexA,
+                          long quantityB, Long leadB, BigDecimal costB, int indexB) {
+        return switch (key) {
+            case IN_STOCK_DESC -> Boolean.compare(quantityB > 0, quantityA > 0);
+            // The flat shipping amount is the same for every offer, so landed cost orders
+            // exactly like cost (docs/CONTRACT.md#merge-best-offer); comparing cost avoids an addition per comparison.
+            case LOWEST_LANDED_COST, LOWEST_COST -> compareCost(costA, costB);
+            case SHORTEST_LEAD_TIME -> Long.compare(leadTime(leadA), leadTime(leadB));
+            case HIGHEST_QUANTITY -> Long.compare(quantityB, quantityA);
+            case VENDOR_PRIORITY -> Integer.compare(indexA, indexB);
+        };
+    }
+
+    /** The effective sort keys, in order. */
+    public List<TenantConfig.SortKey> keys() {
+        return List.of(keys);
+    }
+
+    /**
+     * What put {@code a} before or after {@code b} (explain, issue 21): the wire name of the first
+     * sort key that separates them, else {@code vendor_id}, else {@code input_order}.
+     */
+    public String decidedBy(InventoryRecord a, InventoryRecord b) {
+        for (TenantConfig.SortKey key : keys) {
+            if (compareBy(key, a.quantityAvailable(), a.leadTimeDays(), a.cost(), a.vendorIndex(),
+                    b.quantityAvailable(), b.leadTimeDays(), b.cost(), b.vendorIndex()) != 0) {
+                return key.wireName();
+            }
+        }
+        return CodePointOrder.compareStrings(a.vendorId(), b.vendorId()) != 0 ? "vendor_id" : "input_order";
     }
 
     /** Fixed in docs/CONTRACT.md#merge-best-offer: an offer without a cost sorts after every offer with one; two tie. */

@@ -116,25 +116,55 @@ public final class Pricer {
      * floor fix, ending, then MAP.
      */
     public BigDecimal price(InventoryRecord record) {
+        return price(record, (PricingObserver) null);
+    }
+
+    /**
+     * {@link #price(InventoryRecord)} reporting every step to {@code observer} (null: none, the hot
+     * path): the one pricing computation, so an explanation can never disagree with the feed.
+     * With a cost, every step of {@link PricingStep} is reported once, in order, also when it
+     * changes nothing or is not configured; without one only {@link PricingStep#INPUT_PRICE}.
+     */
+    public BigDecimal price(InventoryRecord record, PricingObserver observer) {
         BigDecimal cost = record.cost();
         if (cost == null) {
-            return record.price() == null ? BigDecimal.ZERO : record.price();
+            BigDecimal kept = record.price() == null ? BigDecimal.ZERO : record.price();
+            if (observer != null) observer.step(PricingStep.INPUT_PRICE, record.price(), kept);
+            return kept;
         }
-        BigDecimal candidate = cost.add(shipping, MC).multiply(marginFactor, MC);
+        BigDecimal landed = cost.add(shipping, MC);
+        BigDecimal candidate = landed.multiply(marginFactor, MC);
+        if (observer != null) {
+            observer.step(PricingStep.LANDED_COST, cost, landed);
+            observer.step(PricingStep.MARGIN, landed, candidate);
+        }
+        BigDecimal before = candidate;
         if (candidate.compareTo(minPrice) < 0) candidate = minPrice;
+        if (observer != null) observer.step(PricingStep.MIN_PRICE, before, candidate);
         if (minMultiple != null) {
+            before = candidate;
             candidate = roundToIncrement(candidate);
+            if (observer != null) observer.step(PricingStep.ROUNDING, before, candidate);
+            before = candidate;
             // fixed in docs/CONTRACT.md#pricing: rounding must not take the price below min_price
             if (candidate.compareTo(minPrice) < 0) candidate = minMultiple;
+            if (observer != null) observer.step(PricingStep.ROUNDING_FLOOR_FIX, before, candidate);
+        } else if (observer != null) {
+            observer.step(PricingStep.ROUNDING, candidate, candidate);
+            observer.step(PricingStep.ROUNDING_FLOOR_FIX, candidate, candidate);
         }
+        before = candidate;
         if (ending != null) {
             BigDecimal e = candidate.setScale(0, RoundingMode.FLOOR).add(ending, MC);
             candidate = e.compareTo(candidate) >= 0 ? e : e.add(BigDecimal.ONE, MC);
         }
+        if (observer != null) observer.step(PricingStep.ENDING, before, candidate);
+        before = candidate;
         BigDecimal map = record.mapPrice();
         if (mapFloorActive && map != null && map.compareTo(candidate) > 0) {
             candidate = map; // MAP last, not rounded, not adjusted to the ending
         }
+        if (observer != null) observer.step(PricingStep.MAP, before, candidate);
         return candidate;
     }
 }

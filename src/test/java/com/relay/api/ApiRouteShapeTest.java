@@ -9,6 +9,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
+import com.relay.explain.ExplainApi;
 import com.relay.notify.MetricsApi;
 import com.relay.notify.NotificationsApi;
 import com.relay.worker.RunAbandonment;
@@ -42,8 +43,8 @@ class ApiRouteShapeTest {
     /** Every API route id, in the order of the route file: Hawtio, metrics and logs name routes by these. */
     static final List<String> ROUTE_IDS = List.of("get-health", "api-get-openapi", "api-create-tenant", "api-get-tenant",
             "api-list-tenant-versions", "api-put-tenant-config", "api-create-run", "api-abandon-run", "api-get-run",
-            "api-list-runs", "api-get-run-artifacts", "api-get-feed", "api-get-feed-status", "api-publish-run",
-            "api-rollback-feed", "api-upload-inbound", "api-create-api-key", "api-list-api-keys",
+            "api-list-runs", "api-get-run-artifacts", "api-get-feed", "api-get-feed-status",
+            "api-publish-run", "api-rollback-feed", "api-get-run-explain", "api-upload-inbound", "api-create-api-key", "api-list-api-keys",
             "api-delete-api-key", "api-list-notifications", "api-get-notification", "api-create-notification",
             "api-get-metrics", "api-admin-get-pauses", "api-admin-pause-all", "api-admin-resume-all",
             "api-admin-pause-tenant", "api-admin-resume-tenant", "api-admin-list-circuit-breakers",
@@ -55,7 +56,7 @@ class ApiRouteShapeTest {
     ApiRouteShapeTest() {
         for (Class<?> type : List.of(ApiGate.class, HealthResource.class, OpenApiResource.class, TenantsApi.class,
                 RunsApi.class, RunAbandonment.class, InboundApi.class, ApiKeysApi.class, NotificationsApi.class,
-                MetricsApi.class, OperatorApi.class, com.relay.publish.PublishingApi.class)) {
+                MetricsApi.class, OperatorApi.class, ExplainApi.class, com.relay.publish.PublishingApi.class)) {
             String name = Character.toLowerCase(type.getSimpleName().charAt(0)) + type.getSimpleName().substring(1);
             beans.put(name, mock(type));
         }

@@ -70,7 +70,8 @@ class LocalRunCommandTest {
         List<String> names = new ArrayList<>();
         line.get("artifacts").fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("config_snapshot", "inbound_vendor_1", "inbound_vendor_2", "input_manifest",
-                "normalized_vendor_1", "normalized_vendor_2", "merged_inventory", "feed_state", "delta", "diff", "run_summary");
+                "normalized_vendor_1", "normalized_vendor_2", "explain_index", "merged_inventory", "feed_state", "delta", "diff",
+                "run_summary");
         assertThat(line.get("artifacts").get("merged_inventory").asText())
                 .endsWith(RUN + "/tenants/test_tenant/outputs/merged_inventory.csv");
         // the inbound copy is byte-identical
@@ -151,7 +152,7 @@ class LocalRunCommandTest {
         assertThat(manifest.at("/vendors/v1/selection").asText()).isEqualTo("cli_argument");
         assertThat(manifest.at("/vendors/v1/size").asLong()).isEqualTo(Files.size(v1));
         assertThat(manifest.at("/vendors/v3/status").asText()).isEqualTo("missing");
-        assertThat(o.json().get("artifacts").size()).isEqualTo(12);
+        assertThat(o.json().get("artifacts").size()).isEqualTo(13);
     }
 
     private Path tenantA(String policy, boolean required) throws IOException {

@@ -139,9 +139,9 @@ class RouteShapeTest {
                     .filter(l -> l.contains("aws2-s3:")).count();
             assertThat((long) s3Steps.size()).as(file + ": aws2-s3 URIs outside an identified step").isGreaterThanOrEqualTo(uris);
         }
-        assertThat(s3Steps).containsExactlyInAnyOrder("normalize-get-sku-map", "normalize-get-feed", "fetch-vendor-s3-copy",
-                "put-artifact", "merge-get-published-feed", "sync-published-copy-feed", "sync-published-copy-delta",
-                "published-feed-get");
+        assertThat(s3Steps).containsExactlyInAnyOrder("explain-get-artifact-object", "explain-get-artifact-range-object",
+                "normalize-get-sku-map", "normalize-get-feed", "fetch-vendor-s3-copy", "put-artifact", "merge-get-published-feed",
+                "sync-published-copy-feed", "sync-published-copy-delta", "published-feed-get");
     }
 
     // ------------------------------------------------------------------------------- YAML walking

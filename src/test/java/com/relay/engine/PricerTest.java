@@ -52,7 +52,7 @@ class PricerTest {
         TenantConfig.Pricing p = pricing(margin, min, ship, increment, RoundingMode.NEAREST, null, enforce, behavior);
         InventoryRecord r = record().cost(cost).mapPrice(map).price(inputPrice == null ? "0" : inputPrice).build();
 
-        BigDecimal price = new Pricer(p).price(r);
+        BigDecimal price = traced(new Pricer(p), r);
 
         // docs/CONTRACT.md#pricing-vectors row 20 lists 25.0, while docs/CONTRACT.md#pricing (setScale(0) then × 0.10) gives 25.00; the two agree
         // numerically and print the same, so the value is compared by number and scales separately.
@@ -78,7 +78,7 @@ class PricerTest {
         RoundingMode[] modes = {RoundingMode.NEAREST, RoundingMode.UP, RoundingMode.DOWN};
         for (int i = 0; i < modes.length; i++) {
             TenantConfig.Pricing p = pricing(margin, min, ship, increment, modes[i], null, true, DEFAULT_MAP);
-            assertThat(new Pricer(p).price(r).toPlainString()).as(modes[i].wireName()).isEqualTo(expected[i]);
+            assertThat(traced(new Pricer(p), r).toPlainString()).as(modes[i].wireName()).isEqualTo(expected[i]);
         }
     }
 
@@ -98,7 +98,7 @@ class PricerTest {
                  String expected) {
         TenantConfig.Pricing p = pricing(margin, min, ship, increment, RoundingMode.NEAREST, ending, true, DEFAULT_MAP);
         InventoryRecord r = record().cost(cost).mapPrice(map).build();
-        assertThat(new Pricer(p).price(r).toPlainString()).isEqualTo(expected);
+        assertThat(traced(new Pricer(p), r).toPlainString()).isEqualTo(expected);
     }
 
     /** docs/CONTRACT.md#pricing: "the result's scale follows the arithmetic (increment 0.10 → 24.00; 1 → 24)". */
@@ -106,7 +106,7 @@ class PricerTest {
     @CsvSource({"0.10, 24.00", "1, 24", "0, 24.0"})
     void resultScaleFollowsTheArithmetic(String increment, String expected) {
         TenantConfig.Pricing p = pricing("0.2", "0", "0", increment);
-        assertThat(new Pricer(p).price(record().cost("20").build()).toPlainString()).isEqualTo(expected);
+        assertThat(traced(new Pricer(p), record().cost("20").build()).toPlainString()).isEqualTo(expected);
     }
 
     /** The long-arithmetic fast path equals the literal docs/CONTRACT.md#pricing computation, edge cases included. */
@@ -140,7 +140,32 @@ class PricerTest {
     void recordWithoutCostKeepsInputPriceAndIgnoresMap(String inputPrice) {
         TenantConfig.Pricing p = pricing("0.2", "25", "9.99", "0.99");
         InventoryRecord r = record().price(inputPrice).mapPrice("100").build();
-        assertThat(new Pricer(p).price(r)).isSameAs(r.price());
+        assertThat(traced(new Pricer(p), r)).isSameAs(r.price());
         assertThat(dec(inputPrice)).isEqualTo(r.price());
+    }
+
+    /**
+     * price(r), checked against the traced computation (issue 21): the same value, every step of
+     * {@link PricingStep} reported in order, each starting where the previous one ended.
+     */
+    private static BigDecimal traced(Pricer pricer, InventoryRecord r) {
+        BigDecimal plain = pricer.price(r);
+        List<PricingStep> steps = new ArrayList<>();
+        List<BigDecimal[]> values = new ArrayList<>();
+        BigDecimal viaTrace = pricer.price(r, (step, before, after) -> {
+            steps.add(step);
+            values.add(new BigDecimal[] {before, after});
+        });
+        assertThat(viaTrace).isEqualTo(plain);
+        assertThat(values.get(values.size() - 1)[1]).isEqualTo(plain);
+        if (r.cost() == null) {
+            assertThat(steps).containsExactly(PricingStep.INPUT_PRICE);
+        } else {
+            assertThat(steps).containsExactly(PricingStep.LANDED_COST, PricingStep.MARGIN, PricingStep.MIN_PRICE,
+                    PricingStep.ROUNDING, PricingStep.ROUNDING_FLOOR_FIX, PricingStep.ENDING, PricingStep.MAP);
+            assertThat(values.get(0)[0]).isEqualTo(r.cost());
+            for (int i = 1; i < values.size(); i++) assertThat(values.get(i)[0]).isSameAs(values.get(i - 1)[1]);
+        }
+        return plain;
     }
 }

@@ -136,7 +136,7 @@ class RunbookWalkthroughIT extends ApiTestSupport {
         // GET /v1/runs/{id}/artifacts, then fetch a presigned URL over plain HTTP (no key needed)
         JsonNode artifacts = artifacts(runId);
         assertThat(names(artifacts)).contains("config_snapshot", "inbound_vendor-a", "input_manifest",
-                "normalized_vendor-a", "merged_inventory", "feed_state", "delta", "diff", "run_summary");
+                "normalized_vendor-a", "explain_index", "merged_inventory", "feed_state", "delta", "diff", "run_summary");
         String merged = fetch(artifacts.get("merged_inventory").get("url").asText());
         assertThat(merged).startsWith("sku,quantity_available,price\nSKU1,10,");
         JsonNode summary = Json.tree(fetch(artifacts.get("run_summary").get("url").asText()));

@@ -66,7 +66,8 @@ class RunWorkerIT extends WorkerTestSupport {
         String prefix = runId + "/tenants/" + tenant + "/";
         Map<String, String> artifacts = artifacts(run.get("artifacts"));
         assertThat(artifacts).containsOnlyKeys("config_snapshot", "inbound_vendor_1", "inbound_vendor_2",
-                "input_manifest", "normalized_vendor_1", "normalized_vendor_2", "merged_inventory", "feed_state", "delta", "diff", "run_summary");
+                "input_manifest", "normalized_vendor_1", "normalized_vendor_2", "explain_index", "merged_inventory", "feed_state",
+                "delta", "diff", "run_summary");
         assertThat(artifacts.get("inbound_vendor_1")).isEqualTo(prefix + "inbound/vendor_1/vendor_1.csv");
         assertThat(text(artifacts.get("inbound_vendor_1"))).isEqualTo(Files.readString(golden.resolve("vendor_1.csv")));
         assertThat(s3.headObject(b -> b.bucket(resources.artifactBucket()).key(artifacts.get("inbound_vendor_1")))

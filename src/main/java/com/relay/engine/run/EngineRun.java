@@ -10,6 +10,7 @@ import com.relay.engine.InventoryRecord;
 import com.relay.engine.NormalizedFileSorter;
 import com.relay.engine.RowError;
 import com.relay.engine.RowSink;
+import com.relay.engine.SkuBlockIndex;
 import com.relay.engine.SkuMapping;
 import com.relay.engine.VendorFeedParser;
 import com.relay.engine.VendorParseResult;
@@ -74,6 +75,8 @@ public final class EngineRun {
     public static final String MERGE_PRICE = "MERGE_PRICE";
     public static final String WRITE_OUTPUTS = "WRITE_OUTPUTS";
     public static final String COMPLETE = "COMPLETE";
+    /** The artifact of docs/ENGINE.md#explain-index. */
+    public static final String EXPLAIN_INDEX = "explain_index";
 
     static final String JSON = "application/json";
     static final String CSV = "text/csv; charset=utf-8";
@@ -394,7 +397,34 @@ public final class EngineRun {
             for (VendorParse j : jobs) {
                 artifacts.put("normalized_" + j.vendor.vendorId(), key("normalized/" + j.vendor.vendorId() + "/normalized.csv"));
             }
+            putJson(EXPLAIN_INDEX, "reports/explain_index.json", explainIndex());
             return Optional.empty();
+        }
+
+        /** docs/ENGINE.md#explain-index: every found vendor's normalized file and its sparse SKU index. */
+        private Map<String, Object> explainIndex() {
+            Map<String, Object> vendors = new LinkedHashMap<>();
+            for (VendorParse j : jobs) {
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("normalized_key", artifacts.get("normalized_" + j.vendor.vendorId()));
+                v.putAll(j.explainIndex.toJson());
+                vendors.put(j.vendor.vendorId(), v);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("run_id", req.runId());
+            m.put("tenant_id", config.tenantId());
+            m.put("block_bytes", SkuBlockIndex.DEFAULT_BLOCK_BYTES);
+            m.put("vendors", vendors);
+            return m;
+        }
+
+        /**
+         * How many merged SKUs each pricing step changed (min_price, rounding, ending, map; issue 21),
+         * complete once {@link #mergePrice} succeeded.
+         */
+        public Map<String, Long> pricingStepCounts() {
+            if (merger == null) throw new IllegalStateException("no merge in this execution yet");
+            return merger.pricingStepCounts();
         }
 
         /** Stops every parse of NORMALIZE at its next chunk (the caller failed the stage another way). */
@@ -640,6 +670,7 @@ public final class EngineRun {
             VendorParseResult result;
             EngineFailure failure;
             Path normalizedFile;
+            SkuBlockIndex explainIndex;
 
             VendorParse(int index, TenantConfig.Vendor vendor, VendorInput input) {
                 this.index = index;
@@ -747,9 +778,11 @@ public final class EngineRun {
                     rows.flush();
                     listener.vendorParsed(vendor.vendorId(), result.totalRows(), System.nanoTime() - started);
                     normalizedFile = Files.createTempFile(req.workDir(), "relay-normalized-", ".csv");
+                    SkuBlockIndex.Builder index = new SkuBlockIndex.Builder();
                     try (OutputStream out = Files.newOutputStream(normalizedFile)) {
-                        sorter.writeCsv(out);
+                        sorter.writeCsv(out, index);
                     }
+                    explainIndex = index.build(Files.size(normalizedFile));
                 } catch (EngineFailure f) {
                     failure = f;
                     firstFailed.accumulateAndGet(index, Math::min);
@@ -878,6 +911,7 @@ public final class EngineRun {
             m.put("invalid_rows", invalid);
             m.put("total_rows", totalRows);
             m.put("warnings", warnings);
+            m.put("pricing_steps", pricingStepCounts());
             m.put("duration_seconds", seconds(System.nanoTime() - startNanos));
             m.put("stage_times", stageTimes);
             m.put("completed_at", ts(req.now()));
