@@ -135,7 +135,7 @@ class SafePublishingRunTest {
         assertThat(diff.get("decision").asText()).isEqualTo("PUBLISH");
         assertThat(diff.at("/counts/added").asLong()).isEqualTo(2);
         assertThat(diff.at("/feed/sku_count").asLong()).isEqualTo(2);
-        assertThat(diff.get("pricing_steps")).isEqualTo(JSON.readTree("{}"));
+        assertThat(diff.get("pricing_steps")).isEqualTo(JSON.readTree("{\"min_price\": 0, \"rounding\": 1, \"ending\": 0, \"map\": 0}"));
         assertThat(diff.get("vendor_rows")).isEqualTo(JSON.readTree("{\"v1\": {\"now\": 2, \"then\": null}, \"v2\": {\"now\": 0, \"then\": null}}"));
         JsonNode summary = first.json("reports/run_summary.json").get("publish");
         assertThat(summary.get("decision").asText()).isEqualTo("PUBLISH");

@@ -195,7 +195,6 @@ public final class EngineRun {
         Path delta;
         DiffResult diff;
         Publication publication;
-        final Map<String, Long> pricingSteps = new LinkedHashMap<>();
 
         Execution(Request req) {
             this.req = req;
@@ -453,12 +452,6 @@ public final class EngineRun {
             this.dryRun = dryRun;
         }
 
-        /** SKUs hit by each pricing step (min price, rounding, ending, MAP), for diff.json's {@code pricing_steps}; call before {@link #writeMerged}. */
-        public void pricingStepCounts(Map<String, Long> counts) {
-            pricingSteps.clear();
-            pricingSteps.putAll(counts);
-        }
-
         /** The publication decision once MERGE_PRICE succeeded, else null. */
         public Publication publication() {
             return publication;
@@ -531,7 +524,7 @@ public final class EngineRun {
             delta = null;
             artifacts.put("delta", deltaKey);
             putJson("diff", "reports/diff.json", DiffReport.diffJson(req.runId(), config.tenantId(), ts(req.now()), diff,
-                    publication, baseline == null ? Map.of() : baseline.vendorRows(), pricingSteps));
+                    publication, baseline == null ? Map.of() : baseline.vendorRows(), pricingStepCounts()));
         }
 
         /** The run summary (its output time counts the merged CSV's store); the run succeeded. */
