@@ -30,6 +30,9 @@ public final class CanonicalCsvReader implements AutoCloseable {
     private final Set<CanonicalField> present = EnumSet.noneOf(CanonicalField.class);
     private final List<String> extraNames;
     private final int[] extraColumn;
+    /** Most rows share one updated_at (their run's now): parse its text once. */
+    private String lastTimestampText;
+    private Instant lastTimestamp;
 
     /**
      * Opens {@code in} (UTF-8, an optional BOM) and reads its header.
@@ -151,8 +154,11 @@ public final class CanonicalCsvReader implements AutoCloseable {
     private Instant timestamp(CanonicalField field) throws EngineFailure {
         String value = text(field);
         if (value == null) return null;
+        if (value.equals(lastTimestampText)) return lastTimestamp;
         try {
-            return Instant.parse(value); // the writer's form: YYYY-MM-DDTHH:MM:SS[.ffffff]Z
+            lastTimestamp = Instant.parse(value); // the writer's form: YYYY-MM-DDTHH:MM:SS[.ffffff]Z
+            lastTimestampText = value;
+            return lastTimestamp;
         } catch (DateTimeParseException e) {
             throw badCell(field, "a timestamp such as 2020-01-01T00:00:00Z");
         }

@@ -156,10 +156,10 @@ public final class FeedDiff implements RecordConsumer {
 
     private void compare(InventoryRecord was, InventoryRecord current, String sku) throws IOException {
         boolean vendorChanged = published.contains(CanonicalField.VENDOR_ID) && !Objects.equals(was.vendorId(), current.vendorId());
-        boolean costChanged = published.contains(CanonicalField.COST)
-                && !CellFormatter.money(was, CanonicalField.COST).equals(CellFormatter.money(current, CanonicalField.COST));
+        boolean costChanged = published.contains(CanonicalField.COST) && !sameCell(was, current, CanonicalField.COST);
         boolean any = false;
         for (CanonicalField f : compared) {
+            if (sameCell(was, current, f)) continue;
             String before = cellText(was, f);
             String after = cellText(current, f);
             if (before.equals(after)) continue;
@@ -190,10 +190,13 @@ public final class FeedDiff implements RecordConsumer {
             }
         }
         if (published.contains(CanonicalField.PRICE) && was.price() != null && current.price() != null) {
-            String before = CellFormatter.money(was, CanonicalField.PRICE);
-            String after = CellFormatter.money(current, CanonicalField.PRICE);
-            if (!before.equals(after)) priceChanged++;
-            if (was.price().signum() > 0) {
+            boolean samePrice = sameCell(was, current, CanonicalField.PRICE);
+            if (!samePrice) priceChanged++;
+            if (was.price().signum() > 0 && was.price().compareTo(current.price()) == 0) {
+                priceChanges.add(0); // the common case: no division
+            } else if (was.price().signum() > 0) {
+                String before = CellFormatter.money(was, CanonicalField.PRICE);
+                String after = CellFormatter.money(current, CanonicalField.PRICE);
                 BigDecimal signedBp = current.price().subtract(was.price()).movePointRight(4)
                         .divide(was.price(), 0, RoundingMode.HALF_UP);
                 long bp = signedBp.abs().min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue();
@@ -225,6 +228,40 @@ public final class FeedDiff implements RecordConsumer {
     private void sample(String kind, String sku) {
         List<String> list = samples.get(kind);
         if (list.size() < SAMPLE_SIZE) list.add(sku);
+    }
+
+    /**
+     * Whether the two records' cells of {@code f} are written alike, without formatting when the
+     * values already say so (the join's hot path: most SKUs do not change).
+     */
+    static boolean sameCell(InventoryRecord a, InventoryRecord b, CanonicalField f) {
+        switch (f) {
+            case QUANTITY_AVAILABLE:
+                return a.quantityAvailable() == b.quantityAvailable();
+            case LEAD_TIME_DAYS:
+                return Objects.equals(a.leadTimeDays(), b.leadTimeDays());
+            case COST, MAP_PRICE, PRICE, MSRP: {
+                BigDecimal x = money(a, f);
+                BigDecimal y = money(b, f);
+                // equal values with the same negative-zero mark always print alike; else compare the text
+                if (x == null || y == null) return x == y;
+                if (x.compareTo(y) == 0 && a.isNegativeZero(f) == b.isNegativeZero(f)) return true;
+                return CellFormatter.money(a, f).equals(CellFormatter.money(b, f));
+            }
+            case UPDATED_AT:
+                return Objects.equals(a.updatedAt(), b.updatedAt()) || cellText(a, f).equals(cellText(b, f));
+            default:
+                return cellText(a, f).equals(cellText(b, f));
+        }
+    }
+
+    private static BigDecimal money(InventoryRecord r, CanonicalField f) {
+        return switch (f) {
+            case COST -> r.cost();
+            case MAP_PRICE -> r.mapPrice();
+            case PRICE -> r.price();
+            default -> r.msrp();
+        };
     }
 
     /** A cell as the merged file writes it, before formula escaping (docs/CONTRACT.md#output-csv-format). */

