@@ -48,7 +48,7 @@ final class MissingColumnHints {
             String best = null;
             double bestScore = HeaderSimilarity.SIMILAR;
             for (String c : candidates) {
-                if (taken.contains(c)) continue;
+                if (taken.contains(c) || name.startsWith(c + ".")) continue; // json: the object holding the path is no column
                 double s = HeaderSimilarity.score(name, c);
                 if (s > bestScore || (s >= bestScore && best == null)) {
                     best = c;

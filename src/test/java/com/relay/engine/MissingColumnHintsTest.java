@@ -83,6 +83,16 @@ class MissingColumnHintsTest {
     }
 
     @Test
+    void jsonNeverOffersTheObjectThatHoldsTheMissingPath() throws Exception {
+        TenantConfig.Parser json = new TenantConfig.Parser("json", ',', "utf-8", Map.of("quantity_available", "stock.qty"),
+                null, null, null, null, "$[*]", null, null);
+        TenantConfig.Vendor v = new TenantConfig.Vendor("acme", true, null, json, null);
+
+        assertThat(failure(v, "[{\"sku\": \"A\", \"stock\": {\"available\": 1}}]", null)).isEqualTo(
+                "missing columns: stock.qty. `stock.qty` is missing; the file has a similar column `stock.available`");
+    }
+
+    @Test
     void withoutFailingTheRunTheVendorLevelEntryCarriesTheHint() throws Exception {
         FeedFixtures.CollectingSink sink = new FeedFixtures.CollectingSink();
         new VendorFeedParser().parse(ACME, 0, new ByteArrayInputStream("SKU,Available Quantity\nA,1\n".getBytes(StandardCharsets.UTF_8)),
