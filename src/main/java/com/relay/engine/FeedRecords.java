@@ -26,6 +26,15 @@ interface FeedRecords extends Closeable {
     /** The header names, before the first {@link #nextRecord()}; positions are cell indexes. */
     List<String> readHeader() throws IOException, EngineFailure;
 
+    /**
+     * The column names the file itself shows (docs/CONTRACT.md#vendor-drift), after {@link #readHeader}:
+     * the header, except for json and xml, whose header is what the configuration reads; they give
+     * the names their first record has.
+     */
+    default List<String> fileColumns(List<String> header) {
+        return header;
+    }
+
     /** Advances to the next row; false at the end of the records. */
     boolean nextRecord() throws IOException, EngineFailure;
 

@@ -153,6 +153,7 @@ final class JsonRecords extends KeyedRecords {
             String name = parser.currentName();
             JsonToken v = parser.nextToken();
             String path = prefix.isEmpty() ? name : prefix + '.' + name;
+            sawName(path);
             Integer i = index.get(path);
             if (i != null) {
                 if (v.isScalarValue()) {

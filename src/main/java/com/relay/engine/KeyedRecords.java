@@ -27,6 +27,8 @@ abstract class KeyedRecords implements FeedRecords {
     protected final String[] values;
     /** The row error of the current record (wrong type), or null. */
     protected String problem;
+    /** The names the first record has, in order (docs/CONTRACT.md#vendor-drift): bounded like a csv header. */
+    private final java.util.Set<String> firstRecordNames = new java.util.LinkedHashSet<>();
     private int[] layout;
     private long ordinal;
     private boolean pending;
@@ -49,6 +51,22 @@ abstract class KeyedRecords implements FeedRecords {
 
     @Override
     public CsvRecordReader rows() { return rows; }
+
+    /** The first record is being read: its names are the file's columns (later records cost nothing). */
+    protected final boolean recordingNames() {
+        return ordinal == 0;
+    }
+
+    /** A name (field path, child element, {@code @attribute}) the record being read has. */
+    protected final void sawName(String name) {
+        if (recordingNames() && firstRecordNames.size() < CsvRecordReader.MAX_FIELDS) firstRecordNames.add(VendorHeader.cut(name));
+    }
+
+    /** The names of the first record (the file's own columns), not the configured ones of {@link #readHeader}. */
+    @Override
+    public List<String> fileColumns(List<String> header) {
+        return List.copyOf(firstRecordNames);
+    }
 
     @Override
     public List<String> readHeader() throws IOException, EngineFailure {

@@ -13,4 +13,7 @@ public interface RowSink {
 
     /** A row error or the vendor-level {@code missing columns} entry (docs/CONTRACT.md#header-check-and-required-columns, docs/CONTRACT.md#row-parsing-and-row-errors). */
     void error(RowError error) throws IOException;
+
+    /** The columns the file shows, once, before any row (docs/CONTRACT.md#vendor-drift). */
+    default void header(VendorHeader header) throws IOException {}
 }

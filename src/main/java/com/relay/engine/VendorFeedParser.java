@@ -78,18 +78,36 @@ public final class VendorFeedParser {
                                    SkuMapping skuMap, Instant now, boolean failOnMissingRequiredColumns,
                                    RowSink sink, long maxRows, java.nio.file.Path workDir)
             throws EngineFailure, IOException {
+        return parse(vendor, vendorIndex, feed, skuMap, now, failOnMissingRequiredColumns, sink, maxRows, workDir, null);
+    }
+
+    /**
+     * {@link #parse(TenantConfig.Vendor, int, InputStream, SkuMapping, Instant, boolean, RowSink, long, java.nio.file.Path)}
+     * knowing the vendor's previous header: a missing required column then names the new column
+     * that most likely replaced it (docs/CONTRACT.md#header-check-and-required-columns).
+     *
+     * @param previousHeader the columns of the vendor's previous successful run, or null when unknown
+     */
+    public VendorParseResult parse(TenantConfig.Vendor vendor, int vendorIndex, InputStream feed,
+                                   SkuMapping skuMap, Instant now, boolean failOnMissingRequiredColumns,
+                                   RowSink sink, long maxRows, java.nio.file.Path workDir, List<String> previousHeader)
+            throws EngineFailure, IOException {
         try (FeedRecords records = FeedRecords.open(vendor.parser(), feed, vendor.vendorId(), workDir)) {
-            return parse(vendor, vendorIndex, records, skuMap, now, failOnMissingRequiredColumns, sink, maxRows);
+            return parse(vendor, vendorIndex, records, skuMap, now, failOnMissingRequiredColumns, sink, maxRows,
+                    previousHeader);
         }
     }
 
     private VendorParseResult parse(TenantConfig.Vendor vendor, int vendorIndex, FeedRecords records,
                                     SkuMapping skuMap, Instant now, boolean failOnMissingRequiredColumns,
-                                    RowSink sink, long maxRows) throws EngineFailure, IOException {
+                                    RowSink sink, long maxRows, List<String> previousHeader)
+            throws EngineFailure, IOException {
         TenantConfig.Parser parser = vendor.parser();
         String vendorId = vendor.vendorId();
         CsvRecordReader reader = records.rows();
         List<String> header = records.readHeader();
+        List<String> fileColumns = records.fileColumns(header);
+        sink.header(VendorHeader.of(fileColumns)); // docs/CONTRACT.md#vendor-drift
         Map<String, Integer> lastIndexByName = new HashMap<>();
         for (int i = 0; i < header.size(); i++) lastIndexByName.put(header.get(i), i);
 
@@ -111,6 +129,9 @@ public final class VendorFeedParser {
         if (!missing.isEmpty()) {
             records.drainInput(); // an undecodable file fails the run whatever its header says (docs/CONTRACT.md#decoding)
             String text = "missing columns: " + String.join(", ", missing);
+            if (!parser.headerless()) {
+                text += MissingColumnHints.describe(missing, fileColumns, FeedRecords.fieldNames(parser), previousHeader);
+            }
             if (failOnMissingRequiredColumns) {
                 throw new EngineFailure("missing_required_columns", "NORMALIZE", text, vendorId);
             }

@@ -103,6 +103,7 @@ final class XmlRecords extends KeyedRecords {
     /** At the START_ELEMENT of a record: its configured attributes, then the text of its configured children. */
     private void readFields() throws XMLStreamException, EngineFailure {
         for (int i = 0, n = reader.getAttributeCount(); i < n; i++) {
+            if (recordingNames()) sawName("@" + reader.getAttributeLocalName(i));
             Integer position = attributes.get(reader.getAttributeLocalName(i));
             if (position != null) values[position] = reader.getAttributeValue(i);
         }
@@ -115,6 +116,7 @@ final class XmlRecords extends KeyedRecords {
                     enter();
                     level++;
                     if (level == 1) {
+                        sawName(reader.getLocalName());
                         Integer position = index.get(reader.getLocalName());
                         field = position == null ? -1 : position;
                         text.setLength(0);

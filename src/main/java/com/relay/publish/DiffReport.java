@@ -17,7 +17,7 @@ public final class DiffReport {
      */
     public static Map<String, Object> diffJson(String runId, String tenantId, String generatedAt, DiffResult diff,
                                                Publication publication, Map<String, Long> rowsThen,
-                                               Map<String, Long> pricingSteps) {
+                                               Map<String, Long> pricingSteps, Map<String, Object> vendorDrift) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run_id", runId);
         m.put("tenant_id", tenantId);
@@ -66,6 +66,8 @@ public final class DiffReport {
         m.put("decision", publication.decision());
         m.put("reasons", publication.reasons());
         m.put("pricing_steps", new LinkedHashMap<>(pricingSteps));
+        // header drift against each vendor's last successful run (docs/CONTRACT.md#vendor-drift)
+        m.put("vendor_drift", vendorDrift == null ? Map.of() : vendorDrift);
         return m;
     }
 

@@ -173,6 +173,29 @@ class LocalRunCommandTest {
     }
 
     @Test
+    void aFeedFileOlderThanMaxAgeHoursIsStaleByItsModifiedTime() throws IOException {
+        // docs/CONTRACT.md#stale-vendor-files: relay local-run takes the file's mtime
+        Path feed = write("a.csv", "sku,quantity_available,price\nSKU1,10,5.00\n");
+        Files.setLastModifiedTime(feed, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00Z")));
+        Path config = write("stale.yaml", Files.readString(tenantA("{}", true))
+                .replace("    parser: {format: csv}\n", "    parser: {format: csv}\n    max_age_hours: 12\n    stale_policy: fail\n"));
+
+        Outcome o = run("--config", config.toString(), "--vendor-file", "vendor-a=" + feed, "--output-dir",
+                dir.resolve("out").toString(), "--now", "2026-01-02T00:00:00Z", "--run-id", RUN);
+
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).isEqualTo("FAILED VENDOR_FILE_STALE at FETCH_INPUTS: required vendor inbound stale: vendor-a "
+                + "(file last modified 2026-01-01T00:00:00.000Z is 24.0 hours old, over max_age_hours 12)\n");
+        Outcome fresh = run("--config", config.toString(), "--vendor-file", "vendor-a=" + feed, "--output-dir",
+                dir.resolve("out").toString(), "--now", "2026-01-01T11:00:00Z", "--run-id", RUN);
+        assertThat(fresh.exit()).as(fresh.err()).isZero();
+        JsonNode summary = JSON.readTree(artifact("tenant-a/reports/run_summary.json"));
+        assertThat(summary.get("warnings").toString()).isEqualTo("[]");
+        assertThat(summary.get("vendor_headers").get("vendor-a").get("columns").toString())
+                .isEqualTo("[\"sku\",\"quantity_available\",\"price\"]");
+    }
+
+    @Test
     void thresholdWithinLimitsSucceedsAndBeyondFailsInMergePrice() throws IOException {
         Path feed = write("a.csv", "sku,quantity_available,price\nSKU1,10,5.00\nSKU2,not-a-number,4.00\n");
         Outcome ok = run("--config", tenantA("{max_invalid_rows: 1, max_invalid_row_pct: 0.6}", true).toString(),

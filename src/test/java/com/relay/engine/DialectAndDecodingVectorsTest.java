@@ -63,7 +63,9 @@ class DialectAndDecodingVectorsTest {
         assertThat(parseWith(';', "utf-8", utf8("sku;quantity_available\nA;1\n")).only().sku()).isEqualTo("A");
         EngineFailure f = failure("v1", ',', "utf-8", utf8("sku;quantity_available\nA;1\n"));
         assertThat(f.errorCode()).isEqualTo("missing_required_columns");
-        assertThat(f.getMessage()).isEqualTo("missing columns: sku, quantity_available");
+        // the closest-header hint (docs/CONTRACT.md#header-check-and-required-columns) shows the wrong delimiter
+        assertThat(f.getMessage()).isEqualTo("missing columns: sku, quantity_available. `sku` is missing; the file has"
+                + " a similar column `sku;quantity_available`");
         assertThat(parseWith('\t', "utf-8", utf8("sku\tquantity_available\nA,B\t1\n")).only().sku()).isEqualTo("A,B");
         assertThat(parseWith('|', "utf-8", utf8("sku|quantity_available\n\"A|B\"|1\n")).only().sku()).isEqualTo("A|B");
     }
@@ -72,7 +74,9 @@ class DialectAndDecodingVectorsTest {
     @ValueSource(strings = {" sku ,quantity_available", "SKU,quantity_available"})
     void headerNamesMatchExactly(String header) {
         EngineFailure f = assertThrows(EngineFailure.class, () -> parse("v1", header + "\nA,1\n"));
-        assertThat(f.getMessage()).isEqualTo("missing columns: sku");
+        // not read, but named as the column that looks like it (docs/CONTRACT.md#header-check-and-required-columns)
+        String seen = header.substring(0, header.indexOf(','));
+        assertThat(f.getMessage()).isEqualTo("missing columns: sku. `sku` is missing; the file has a similar column `" + seen + "`");
     }
 
     @Test
@@ -107,7 +111,8 @@ class DialectAndDecodingVectorsTest {
         assertThat(parsed.errors()).singleElement().satisfies(e -> {
             assertThat(e.vendorId()).isEqualTo("v1");
             assertThat(e.rowNumber()).isZero();
-            assertThat(e.reason()).isEqualTo("missing columns: SKU, QTY");
+            assertThat(e.reason()).isEqualTo("missing columns: SKU, QTY. `SKU` is missing; the file has a similar column `sku`"
+                    + ". `QTY` is missing; the file has a similar column `quantity_available`");
             assertThat(e.rowData()).containsExactlyEntriesOf(rowData("vendor", "v1"));
         });
     }

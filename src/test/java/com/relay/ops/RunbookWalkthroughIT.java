@@ -201,7 +201,8 @@ class RunbookWalkthroughIT extends ApiTestSupport {
         String feed = "sku,qty,price\nSKU1,10,5.00\n";
         upload(tenant, "feed.csv", feed.getBytes(StandardCharsets.UTF_8));
         JsonNode failed = awaitTerminal(startRun(tenant));
-        JsonNode first = inspect(tenant, failed, "NORMALIZE", "missing_required_columns", "missing columns: quantity_available");
+        JsonNode first = inspect(tenant, failed, "NORMALIZE", "missing_required_columns",
+                "missing columns: quantity_available. `quantity_available` is missing; the file has a similar column `qty`");
         assertThat(first.get("vendor_id").asText()).isEqualTo("vendor-a");
 
         // reproduce locally with the stored configuration and the run's inbound copy, then validate the fix

@@ -121,6 +121,29 @@ class RunFailuresIT extends WorkerTestSupport {
     }
 
     @Test
+    void anUploadedFeedOlderThanMaxAgeHoursFailsTheRequiredVendorAsStale() throws InterruptedException {
+        // docs/CONTRACT.md#stale-vendor-files: the uploaded object's S3 LastModified against the run's now
+        String tenant = uniqueTenant("stale");
+        String config = s3Config(tenant, null, SKU_QTY_PRICE, Vendor.of("vendor-a")).replace("\"parser\": {\"format\": \"csv\"}",
+                "\"parser\": {\"format\": \"csv\"}, \"max_age_hours\": 0.0003, \"stale_policy\": \"fail\"");
+        assertThat(post("/v1/tenants", DEV, config).status()).isEqualTo(201);
+        upload(tenant, "vendor-a", "feed.csv", utf8("sku,quantity_available,price\nSKU1,1,5.00\n"));
+        Thread.sleep(2000); // 0.0003 h is 1.08 s: the file is older than that from here on
+
+        JsonNode run = awaitTerminal(startRun(tenant));
+
+        assertThat(run.get("status").asText()).isEqualTo("FAILED");
+        assertThat(run.get("failed_stage").asText()).isEqualTo("FETCH_INPUTS");
+        assertThat(run.get("error_code").asText()).isEqualTo("VENDOR_FILE_STALE");
+        assertThat(run.get("error_message").asText()).startsWith("required vendor inbound stale: vendor-a (file last modified ")
+                .endsWith(" hours old, over max_age_hours 0.0003)");
+        JsonNode manifest = json(run.get("artifacts").get("input_manifest").asText()).get("vendors").get("vendor-a");
+        assertThat(manifest.get("status").asText()).isEqualTo("missing");
+        assertThat(manifest.get("reason").asText()).isEqualTo("VENDOR_FILE_STALE");
+        assertThat(manifest.get("s3_key").asText()).isEqualTo("tenants/" + tenant + "/inbound/vendor-a/feed.csv");
+    }
+
+    @Test
     void undecodableBytesUnterminatedQuotesAndEmptyFeedsFail() {
         String decode = tenantWith("dec", null, Vendor.of("vendor-a"));
         JsonNode run = runToEnd(decode, "feed.csv", new byte[] {'s', 'k', 'u', '\n', (byte) 0xC3, (byte) 0x28, '\n'});

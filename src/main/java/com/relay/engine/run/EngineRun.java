@@ -6,6 +6,7 @@ import com.relay.engine.CsvFeedWriter;
 import com.relay.engine.EngineFailure;
 import com.relay.engine.ErrorEntries;
 import com.relay.engine.ErrorThresholds;
+import com.relay.engine.HeaderDrift;
 import com.relay.engine.InventoryRecord;
 import com.relay.engine.NormalizedFileSorter;
 import com.relay.engine.RowError;
@@ -13,6 +14,7 @@ import com.relay.engine.RowSink;
 import com.relay.engine.SkuBlockIndex;
 import com.relay.engine.SkuMapping;
 import com.relay.engine.VendorFeedParser;
+import com.relay.engine.VendorHeader;
 import com.relay.engine.VendorParseResult;
 import com.relay.publish.BaselineFailure;
 import com.relay.publish.BaselineReader;
@@ -169,6 +171,10 @@ public final class EngineRun {
         final List<String> warnings = new ArrayList<>();
         /** Replaced by {@link #resolveInput} from the vendors' source routes, on their threads. */
         final Map<String, VendorInput> inputs = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Found vendors whose file is older than their max_age_hours (docs/CONTRACT.md#stale-vendor-files), configuration order. */
+        final Map<String, StaleFile> staleFiles = new LinkedHashMap<>();
+        /** A stale vendor under stale_policy fail: what FETCH_INPUTS had found before it counted as missing. */
+        final Map<String, VendorInput> staleInputs = new LinkedHashMap<>();
         /** A source route's failure that ends the run (SOURCE_AUTH_FAILED), by vendor. */
         final Map<String, EngineFailure> sourceFailures = new java.util.concurrent.ConcurrentHashMap<>();
         final long startNanos = System.nanoTime();
@@ -195,6 +201,8 @@ public final class EngineRun {
         Path delta;
         DiffResult diff;
         Publication publication;
+        /** Each vendor's columns in its previous successful run, from the caller (docs/CONTRACT.md#vendor-drift). */
+        volatile Map<String, List<String>> previousHeaders = Map.of();
 
         Execution(Request req) {
             this.req = req;
@@ -205,6 +213,49 @@ public final class EngineRun {
 
         /** The stage this execution is in (the last one entered). */
         public String stage() { return stage; }
+
+        /**
+         * Each vendor's columns in its last successful run ({@link #vendorHeaders} of that run; an
+         * absent vendor has none): the drift of {@link #vendorDrift} is against them, and a
+         * {@code missing columns} problem names the new column that most likely replaced a missing
+         * one (docs/CONTRACT.md#vendor-drift). Call before the parses of NORMALIZE start for the
+         * hint, before {@link #finishNormalize} at the latest. Lists are bounded as headers are
+         * ({@link VendorHeader#kept}).
+         */
+        public void previousHeaders(Map<String, List<String>> byVendor) {
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            byVendor.forEach((vendor, columns) -> {
+                if (vendor != null && columns != null) copy.put(vendor, VendorHeader.kept(columns));
+            });
+            previousHeaders = java.util.Collections.unmodifiableMap(copy);
+        }
+
+        /**
+         * The columns each parsed vendor's file showed (after NORMALIZE; configuration order), bounded
+         * ({@link VendorHeader#MAX_LISTED} names, each cut to {@link VendorHeader#MAX_NAME_CHARS}
+         * characters): what the caller stores for the next run's {@link #previousHeaders}.
+         */
+        public Map<String, List<String>> vendorHeaders() {
+            Map<String, List<String>> m = new LinkedHashMap<>();
+            for (VendorParse j : jobs) {
+                if (j.header != null) m.put(j.vendorId(), j.header.columns());
+            }
+            return java.util.Collections.unmodifiableMap(m);
+        }
+
+        /**
+         * Each parsed vendor with a previous header: how its columns changed (configuration order;
+         * {@link HeaderDrift#toJson} is the shape of {@code run_summary.json} {@code vendor_drift}).
+         */
+        public Map<String, HeaderDrift> vendorDrift() {
+            Map<String, List<String>> previous = previousHeaders;
+            Map<String, HeaderDrift> m = new LinkedHashMap<>();
+            for (VendorParse j : jobs) {
+                List<String> before = previous.get(j.vendorId());
+                if (j.header != null && before != null) m.put(j.vendorId(), HeaderDrift.between(before, j.header.columns()));
+            }
+            return java.util.Collections.unmodifiableMap(m);
+        }
 
         /** Artifacts written so far (name → key), in write order. */
         public Map<String, String> artifacts() {
@@ -312,6 +363,7 @@ public final class EngineRun {
             for (TenantConfig.Vendor v : found) {
                 artifacts.put("inbound_" + v.vendorId(), key("inbound/" + v.vendorId() + "/" + input(v).feedName()));
             }
+            checkStaleness(found);
             putJson("input_manifest", "reports/input_manifest.json", manifest());
             for (TenantConfig.Vendor v : config.vendors()) {
                 EngineFailure failed = sourceFailures.get(v.vendorId());
@@ -319,11 +371,46 @@ public final class EngineRun {
             }
             List<String> requiredMissing = collectMissingVendors();
             if (!requiredMissing.isEmpty()) {
-                return Optional.of(fail(new EngineFailure("REQUIRED_VENDOR_MISSING", FETCH_INPUTS,
-                        "required vendor inbound missing: " + String.join(", ", requiredMissing), null), List.of()));
+                // only stale files: the run says so with their code; any vendor really missing keeps the usual one
+                boolean allStale = config.vendors().stream()
+                        .filter(v -> v.required() && !input(v).found())
+                        .allMatch(v -> staleInputs.containsKey(v.vendorId()));
+                return Optional.of(fail(new EngineFailure(allStale ? StaleFile.CODE : "REQUIRED_VENDOR_MISSING", FETCH_INPUTS,
+                        (allStale ? "required vendor inbound stale: " : "required vendor inbound missing: ")
+                                + String.join(", ", requiredMissing), null), List.of()));
             }
             ingestNanos = System.nanoTime() - startNanos;
             return Optional.empty();
+        }
+
+        /**
+         * docs/CONTRACT.md#stale-vendor-files: each found vendor with max_age_hours against the run's
+         * {@code now}; a stale one warns, or under stale_policy fail becomes a missing vendor (reason
+         * VENDOR_FILE_STALE) for the missing-vendor rules that follow.
+         */
+        private void checkStaleness(List<TenantConfig.Vendor> found) {
+            for (TenantConfig.Vendor v : found) {
+                VendorInput in = input(v);
+                Optional<StaleFile> stale;
+                try {
+                    stale = StaleFile.check(v, in.feedManifest(), req.now());
+                } catch (StaleFile.UnknownAge e) {
+                    warnings.add(StaleFile.AGE_UNKNOWN + ":" + v.vendorId());
+                    continue;
+                }
+                if (stale.isEmpty()) continue;
+                staleFiles.put(v.vendorId(), stale.get());
+                warnings.add(stale.get().warning());
+                if (stale.get().fails()) {
+                    staleInputs.put(v.vendorId(), in);
+                    inputs.put(v.vendorId(), VendorInput.missing(v.vendorId(), StaleFile.CODE));
+                }
+            }
+        }
+
+        /** The found vendors whose file was older than their max_age_hours (configuration order). */
+        public Map<String, StaleFile> staleFiles() {
+            return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(staleFiles));
         }
 
         /**
@@ -436,12 +523,6 @@ public final class EngineRun {
             for (VendorParse j : jobs) j.close();
         }
 
-        // PLACEHOLDER-21: replaced by the drift branch at merge
-        public void previousHeaders(Map<String, List<String>> byVendor) { }
-
-        // PLACEHOLDER-21: replaced by the drift branch at merge
-        public Map<String, List<String>> vendorHeaders() { return Map.of(); }
-
         /**
          * The published feed this run is compared with (docs/CONTRACT.md#publishing-diff-delta-and-guard): call before
          * {@link #mergePrice}, or not at all (= no baseline, not a dry run). {@code null} baseline = first
@@ -524,7 +605,7 @@ public final class EngineRun {
             delta = null;
             artifacts.put("delta", deltaKey);
             putJson("diff", "reports/diff.json", DiffReport.diffJson(req.runId(), config.tenantId(), ts(req.now()), diff,
-                    publication, baseline == null ? Map.of() : baseline.vendorRows(), pricingStepCounts()));
+                    publication, baseline == null ? Map.of() : baseline.vendorRows(), pricingStepCounts(), driftJson()));
         }
 
         /** The run summary (its output time counts the merged CSV's store); the run succeeded. */
@@ -634,6 +715,22 @@ public final class EngineRun {
                 if (input(v).found()) continue;
                 String p = expectedPrefix(v);
                 String where = expectedWhere(v);
+                StaleFile stale = staleInputs.containsKey(v.vendorId()) ? staleFiles.get(v.vendorId()) : null;
+                if (stale != null) {
+                    // docs/CONTRACT.md#stale-vendor-files: the missing-vendor rules, with the stale file's code and reason
+                    if (!v.required()) {
+                        missingEntries.add(ErrorEntries.missingVendor(StaleFile.CODE,
+                                "optional vendor " + v.vendorId() + " skipped: " + stale.describe(), v.vendorId(), p));
+                        warnings.add("optional_vendor_missing:" + v.vendorId());
+                    } else if (config.errorPolicy().warnOnly()) {
+                        warnOnly.add(ErrorEntries.missingVendor(StaleFile.CODE,
+                                "required vendor " + v.vendorId() + " skipped: " + stale.describe(), v.vendorId(), p));
+                        warnOnlyWarnings.add("required_vendor_missing:" + v.vendorId());
+                    } else {
+                        requiredFail.add(v.vendorId() + " (" + stale.describe() + ")");
+                    }
+                    continue;
+                }
                 if (!v.required()) {
                     missingEntries.add(ErrorEntries.missingVendor("OPTIONAL_VENDOR_MISSING",
                             "optional vendor inbound missing for " + v.vendorId() + " (" + where + ")", v.vendorId(), p));
@@ -660,6 +757,8 @@ public final class EngineRun {
             final TenantConfig.Vendor vendor;
             final VendorInput input;
             ErrorLog errors;
+            /** The columns the feed showed (docs/CONTRACT.md#vendor-drift); null until its header is read. */
+            volatile VendorHeader header;
             VendorParseResult result;
             EngineFailure failure;
             Path normalizedFile;
@@ -753,6 +852,11 @@ public final class EngineRun {
                             errors.add(e);
                         }
 
+                        @Override
+                        public void header(VendorHeader seen) {
+                            header = seen;
+                        }
+
                         void flush() throws IOException {
                             if (firstFailed.get() < index) throw new Aborted();
                             int n = chunk.size();
@@ -766,7 +870,7 @@ public final class EngineRun {
                     try (InputStream feed = feedSource.open()) {
                         result = parser.parse(vendor, index, feed, skuMap, req.now(),
                                 config.errorPolicy().failOnMissingRequiredColumns(), rows, req.maxRowsPerVendorFile(),
-                                req.workDir());
+                                req.workDir(), previousHeaders.get(vendor.vendorId()));
                     }
                     rows.flush();
                     listener.vendorParsed(vendor.vendorId(), result.totalRows(), System.nanoTime() - started);
@@ -867,13 +971,20 @@ public final class EngineRun {
                 else e.put("s3_prefix", v.inbound().s3Prefix());
                 e.put("required", v.required());
                 e.put("expected_prefix", expectedPrefix(v));
+                VendorInput staleFound = staleInputs.get(v.vendorId());
                 if (in.found()) {
                     in.feedManifest().forEach(e::putIfAbsent); // a source never overwrites status, source_type, required
                     e.put("run_copy_key", artifacts.get("inbound_" + v.vendorId()));
                     if (in.skuMapManifest() != null) e.put("sku_map", in.skuMapManifest());
                 } else {
                     e.put("reason", in.missingReason());
+                    if (staleFound != null) { // what was found and why it does not count
+                        staleFound.feedManifest().forEach(e::putIfAbsent);
+                        e.put("run_copy_key", artifacts.get("inbound_" + v.vendorId()));
+                    }
                 }
+                StaleFile stale = staleFiles.get(v.vendorId());
+                if (stale != null) e.put("stale", stale.toJson());
                 vendors.put(v.vendorId(), e);
             }
             Map<String, Object> m = new LinkedHashMap<>();
@@ -905,11 +1016,24 @@ public final class EngineRun {
             m.put("total_rows", totalRows);
             m.put("warnings", warnings);
             m.put("pricing_steps", pricingStepCounts());
+            Map<String, Object> headers = new LinkedHashMap<>();
+            for (VendorParse j : jobs) {
+                if (j.header != null) headers.put(j.vendorId(), j.header.toJson());
+            }
+            m.put("vendor_headers", headers);
+            m.put("vendor_drift", driftJson());
             m.put("duration_seconds", seconds(System.nanoTime() - startNanos));
             m.put("stage_times", stageTimes);
             m.put("completed_at", ts(req.now()));
             if (publication != null) m.put("publish", DiffReport.summary(publication, diff));
             return m;
+        }
+
+        /** {@code vendor_drift} of run_summary.json and diff.json. */
+        private Map<String, Object> driftJson() {
+            Map<String, Object> drift = new LinkedHashMap<>();
+            vendorDrift().forEach((vendor, d) -> drift.put(vendor, d.toJson()));
+            return drift;
         }
 
         private void putJson(String name, String relative, Object value) throws IOException {

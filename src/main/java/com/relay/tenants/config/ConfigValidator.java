@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 final class ConfigValidator {
 
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    /** vendors[].max_age_hours at most a year: a larger age check is no check (docs/CONFIG_SPEC.md#vendors). */
+    static final BigDecimal MAX_AGE_HOURS_LIMIT = BigDecimal.valueOf(8760);
     static final String IDENTIFIER_MESSAGE = "must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$";
 
     static final String CANONICAL_COLUMNS_MESSAGE = "must be a canonical column: sku, vendor_sku, vendor_id, "
@@ -165,8 +167,20 @@ final class ConfigValidator {
                 .inbound(fields.object(o, "inbound", Presence.REQUIRED), this::checkTenantPrefix);
         Parser parser = parser(fields.object(o, "parser", Presence.REQUIRED));
         SkuMap skuMap = skuMap(fields.object(o, "sku_map", Presence.NULLABLE));
+        // docs/CONTRACT.md#stale-vendor-files
+        BigDecimal maxAgeHours = fields.decimal(o, "max_age_hours", Presence.NULLABLE, null);
+        if (maxAgeHours != null && maxAgeHours.signum() <= 0) {
+            fields.problem(o.child("max_age_hours"), "must be > 0");
+        } else if (maxAgeHours != null && maxAgeHours.compareTo(MAX_AGE_HOURS_LIMIT) > 0) {
+            fields.problem(o.child("max_age_hours"), "must be <= " + MAX_AGE_HOURS_LIMIT);
+        }
+        String stalePolicy = fields.string(o, "stale_policy", Presence.OPTIONAL, Vendor.STALE_WARN);
+        if (stalePolicy != null && !stalePolicy.equals(Vendor.STALE_WARN) && !stalePolicy.equals(Vendor.STALE_FAIL)) {
+            fields.problem(o.child("stale_policy"), "must be one of: warn, fail");
+        }
         o.finish();
-        return new Vendor(vendorId, required == null || required, inbound, parser, skuMap);
+        return new Vendor(vendorId, required == null || required, inbound, parser, skuMap, maxAgeHours,
+                stalePolicy == null ? Vendor.STALE_WARN : stalePolicy);
     }
 
     /** The key rules of {@link TenantKeys}: under the tenant's root, with no way out of it. */

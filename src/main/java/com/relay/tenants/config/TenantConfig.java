@@ -36,7 +36,27 @@ public record TenantConfig(
         return publish == null ? Publish.DEFAULT : publish;
     }
 
-    public record Vendor(String vendorId, boolean required, Inbound inbound, Parser parser, SkuMap skuMap) {}
+    /**
+     * @param maxAgeHours the chosen file may be this many hours old at most, or null when not checked
+     *                    (docs/CONTRACT.md#stale-vendor-files)
+     * @param stalePolicy {@code warn} (default) or {@code fail}: what an older file does
+     */
+    public record Vendor(String vendorId, boolean required, Inbound inbound, Parser parser, SkuMap skuMap,
+                         BigDecimal maxAgeHours, String stalePolicy) {
+
+        public static final String STALE_WARN = "warn";
+        public static final String STALE_FAIL = "fail";
+
+        /** A vendor whose file's age is not checked. */
+        public Vendor(String vendorId, boolean required, Inbound inbound, Parser parser, SkuMap skuMap) {
+            this(vendorId, required, inbound, parser, skuMap, null, STALE_WARN);
+        }
+
+        /** A stale file fails the vendor (as a missing one) rather than warning. */
+        public boolean failsWhenStale() {
+            return STALE_FAIL.equals(stalePolicy);
+        }
+    }
 
     /**
      * Where a vendor's feed comes from (docs/CONFIG_SPEC.md "Vendor sources"): {@code type} is

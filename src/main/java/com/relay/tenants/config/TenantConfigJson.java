@@ -80,6 +80,9 @@ public final class TenantConfigJson {
         o.set("inbound", inbound(v.inbound()));
         o.set("parser", parser(v.parser()));
         o.set("sku_map", v.skuMap() == null ? NODES.nullNode() : skuMap(v.skuMap()));
+        if (v.maxAgeHours() == null) o.putNull("max_age_hours");
+        else o.put("max_age_hours", decimal(v.maxAgeHours()));
+        o.put("stale_policy", v.stalePolicy());
         return o;
     }
 

@@ -35,6 +35,8 @@ class TenantConfigJsonTest {
                   encoding: Windows_1252
                   column_map: {title: "Bezeichnung (€)", sku: Artikel, price: "Prix é"}
                 sku_map: {type: file, s3_key: tenants/acme_parts/maps/z1.csv, local_path: maps/z1.csv}
+                max_age_hours: 36.50
+                stale_policy: fail
               - vendor_id: v2
                 inbound: {type: s3, s3_prefix: tenants/acme_parts/inbound/v2/}
                 parser: {format: xml, delimiter: "|", encoding: "", record_path: /feed/item}
@@ -77,7 +79,8 @@ class TenantConfigJsonTest {
 
         assertThat(names(tree)).containsExactly("schema_version", "tenant_id", "timezone", "default_currency", "vendors",
                 "pricing", "merge", "output", "error_policy", "notifications", "schedule", "publish");
-        assertThat(names(tree.at("/vendors/0"))).containsExactly("vendor_id", "required", "inbound", "parser", "sku_map");
+        assertThat(names(tree.at("/vendors/0"))).containsExactly("vendor_id", "required", "inbound", "parser", "sku_map",
+                "max_age_hours", "stale_policy");
         assertThat(names(tree.at("/vendors/0/inbound"))).containsExactly("type", "s3_prefix");
         assertThat(names(tree.at("/vendors/0/parser"))).containsExactly("format", "delimiter", "encoding", "header", "sheet",
                 "header_row", "records_path", "record_path", "columns", "column_map");
@@ -109,11 +112,12 @@ class TenantConfigJsonTest {
                     "parser": {"format": "csv", "delimiter": "\\t", "encoding": "Windows_1252", "header": true,
                                "sheet": null, "header_row": null, "records_path": null, "record_path": null, "columns": null,
                                "column_map": {"title": "Bezeichnung (€)", "sku": "Artikel", "price": "Prix é"}},
-                    "sku_map": {"type": "file", "s3_key": "tenants/acme_parts/maps/z1.csv", "local_path": "maps/z1.csv"}},
+                    "sku_map": {"type": "file", "s3_key": "tenants/acme_parts/maps/z1.csv", "local_path": "maps/z1.csv"},
+                    "max_age_hours": "36.50", "stale_policy": "fail"},
                    {"vendor_id": "v2", "required": true, "inbound": {"type": "s3", "s3_prefix": "tenants/acme_parts/inbound/v2/"},
                     "parser": {"format": "xml", "delimiter": "|", "encoding": "", "header": null, "sheet": null,
                                "header_row": null, "records_path": null, "record_path": "/feed/item", "columns": null,
-                               "column_map": {}}, "sku_map": null}],
+                               "column_map": {}}, "sku_map": null, "max_age_hours": null, "stale_policy": "warn"}],
                  "pricing": {"base_margin_pct": "0.250", "min_price": "1000", "shipping_handling_flat": "0",
                              "map_policy": {"enforce": false, "map_floor_behavior": "none"},
                              "rounding": {"mode": "down", "increment": "0.05", "ending": "0.9"}},

@@ -89,13 +89,14 @@ class TenantConfigParserTest {
                  "parser": {"format": "csv", "delimiter": ",", "encoding": "utf-8", "header": true, "sheet": null,
                             "header_row": null, "records_path": null, "record_path": null, "columns": null,
                             "column_map": {"sku": "SKU", "quantity_available": "QTY", "cost": "COST", "map_price": "MAP"}},
-                 "sku_map": {"type": "s3", "s3_key": "tenants/test_tenant/maps/sku_map_vendor_1.csv", "local_path": null}},
+                 "sku_map": {"type": "s3", "s3_key": "tenants/test_tenant/maps/sku_map_vendor_1.csv", "local_path": null},
+                 "max_age_hours": null, "stale_policy": "warn"},
                 {"vendor_id": "vendor_2", "required": true,
                  "inbound": {"type": "s3", "s3_prefix": "tenants/test_tenant/inbound/vendor_2/"},
                  "parser": {"format": "csv", "delimiter": ",", "encoding": "utf-8", "header": true, "sheet": null,
                             "header_row": null, "records_path": null, "record_path": null, "columns": null,
                             "column_map": {"sku": "SKU", "quantity_available": "QTY", "cost": "COST", "map_price": "MAP"}},
-                 "sku_map": null}
+                 "sku_map": null, "max_age_hours": null, "stale_policy": "warn"}
               ],
               "pricing": {"base_margin_pct": "0.20", "min_price": "25.00", "shipping_handling_flat": "9.99",
                           "map_policy": {"enforce": true, "map_floor_behavior": "max(price, map_price)"},

@@ -220,6 +220,20 @@ class ValidationMessagesTest {
                 row("currency unknown", set("default_currency", "\"ABC\""), problem("default_currency", "must be an ISO 4217 currency code")),
                 row("currency numeric", set("default_currency", "\"840\""), problem("default_currency", "must be an ISO 4217 currency code")),
 
+                // staleness (docs/CONTRACT.md#stale-vendor-files)
+                row("max_age_hours zero", set("vendors[0].max_age_hours", "0"),
+                        problem("vendors[0].max_age_hours", "must be > 0")),
+                row("max_age_hours negative", set("vendors[0].max_age_hours", "\"-1.5\""),
+                        problem("vendors[0].max_age_hours", "must be > 0")),
+                row("max_age_hours over a year", set("vendors[0].max_age_hours", "8760.5"),
+                        problem("vendors[0].max_age_hours", "must be <= 8760")),
+                row("max_age_hours not a number", set("vendors[0].max_age_hours", "\"a day\""),
+                        problem("vendors[0].max_age_hours", "must be a decimal number")),
+                row("stale_policy unknown", set("vendors[0].stale_policy", "\"skip\""),
+                        problem("vendors[0].stale_policy", "must be one of: warn, fail")),
+                row("stale_policy null", set("vendors[0].stale_policy", "null"),
+                        problem("vendors[0].stale_policy", "is required")),
+
                 // error policy
                 row("missing_required_vendor_policy", set("error_policy.missing_required_vendor_policy", "\"ignore\""),
                         problem("error_policy.missing_required_vendor_policy", "must be one of: fail, warn_only")),
