@@ -11,7 +11,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The publishing options of {@code POST /v1/runs} (docs/CONTRACT.md#the-published-feed, docs/API.md#creating-a-run):
+ * The publishing options of {@code POST /v1/runs} (docs/CONTRACT.md#the-published-feed, docs/API.md#the-published-feed):
  * {@code mode} (publish | dry_run), a pinned {@code config_version} (dry runs only: a what-if
  * never publishes a configuration that is not the tenant's latest) and {@code inputs_from_run}.
  */

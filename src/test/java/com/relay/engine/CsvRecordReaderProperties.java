@@ -181,6 +181,8 @@ class CsvRecordReaderProperties {
     void recordsAreCutExactlyAtTheRecordLimits(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 20_000) int fields,
                                                @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 600) int fieldLength,
                                                @ForAll("delimiters") char delimiter, @ForAll boolean quoted) throws Exception {
+        // one empty unquoted field is a blank line, which the reader skips (docs/CONTRACT.md#row-parsing-and-row-errors)
+        net.jqwik.api.Assume.that(!(fields == 1 && fieldLength == 0 && !quoted));
         String field = quoted ? "\"" + "q".repeat(fieldLength) + "\"" : "q".repeat(fieldLength);
         StringBuilder text = new StringBuilder("h\n");
         for (int i = 0; i < fields; i++) {
