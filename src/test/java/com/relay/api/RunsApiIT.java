@@ -70,7 +70,9 @@ class RunsApiIT extends ApiTestSupport {
         assertThat(keys).containsExactly("run_id", "tenant_id", "config_version", "status", "stage", "created_by",
                 "requested_by", "correlation_id", "requested_at", "started_at", "finished_at", "duration_ms", "attempts",
                 "last_error", "rows_processed", "failed_stage", "error_code", "error_message", "errors_artifact_key",
-                "artifacts", "notification_status", "notification_id");
+                "artifacts", "notification_status", "notification_id", "publish_mode", "inputs_from_run", "publish_status",
+                "publish_reasons", "first_publication", "feed_stats", "published_at", "published_by", "publish_action",
+                "publications");
         assertThat(run.get("status").asText()).isEqualTo("QUEUED");
         assertThat(run.get("stage").asText()).isEqualTo("QUEUE");
         assertThat(run.get("attempts").asInt()).isZero();

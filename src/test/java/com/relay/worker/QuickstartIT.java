@@ -53,7 +53,8 @@ class QuickstartIT extends WorkerTestSupport {
         assertThat(out).as(out).contains("{\"tenant_id\":\"quickstart\",\"config_version\":1}")
                 .contains("\"status\":\"SUCCEEDED\",\"publish_status\":\"PUBLISHED\"")
                 .contains("\"status\":\"SUCCEEDED\",\"publish_status\":\"HELD\"")
-                .contains("max_sku_drop_pct")
+                .contains("\"breached\":[\"max_sku_drop_pct\",\"max_vendor_row_drop_pct\"]")
+                .contains("\"decided_by\":\"lowest_landed_cost\"")
                 .contains("\"action\":\"approve\"")
                 .contains("\"action\":\"rollback\"");
         String firstRun = lines.stream().filter(l -> l.toLowerCase().startsWith("x-relay-run-id:")).findFirst().orElseThrow()
