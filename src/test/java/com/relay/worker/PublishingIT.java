@@ -215,6 +215,37 @@ class PublishingIT extends WorkerTestSupport {
         assertThat(feed(tenant)).startsWith(first + "\n");
     }
 
+    /**
+     * Vendor drift through the service (docs/CONTRACT.md#vendor-drift): each successful run's header
+     * is stored with its terminal write and the next run compares with it; a missing required
+     * column names the column that replaced it.
+     */
+    @Test
+    void driftIsReportedAgainstTheLastSuccessfulRunAndAMissingColumnNamesItsReplacement() {
+        String tenant = uniqueTenant("pubdrift");
+        assertThat(post("/v1/tenants", DEV, config(tenant, "0.1", "{}")).status()).isEqualTo(201);
+        upload(tenant, "vendor_a", "a1.csv", "sku,quantity_available,cost,Warehouse Qty\nA01,5,2.00,3\n");
+        JsonNode r1 = awaitTerminal(startRun(tenant));
+        assertThat(r1.get("status").asText()).as(r1.toString()).isEqualTo("SUCCEEDED");
+        assertThat(json(artifacts(r1.get("artifacts")).get("run_summary")).at("/vendor_headers/vendor_a/columns").toString())
+                .isEqualTo("[\"sku\",\"quantity_available\",\"cost\",\"Warehouse Qty\"]");
+
+        upload(tenant, "vendor_a", "a2.csv", "sku,quantity_available,cost,Warehouse Quantity\nA01,5,2.00,3\n");
+        JsonNode r2 = awaitTerminal(startRun(tenant));
+        assertThat(r2.get("status").asText()).as(r2.toString()).isEqualTo("SUCCEEDED");
+        JsonNode drift = json(artifacts(r2.get("artifacts")).get("run_summary")).at("/vendor_drift/vendor_a");
+        assertThat(drift.get("renamed").toString()).isEqualTo("[{\"from\":\"Warehouse Qty\",\"to\":\"Warehouse Quantity\"}]");
+        assertThat(json(artifacts(r2.get("artifacts")).get("diff")).at("/vendor_drift/vendor_a/renamed").toString())
+                .isEqualTo(drift.get("renamed").toString());
+
+        upload(tenant, "vendor_a", "a3.csv", "sku,Available Quantity,cost,Warehouse Quantity\nA01,5,2.00,3\n");
+        JsonNode r3 = awaitTerminal(startRun(tenant));
+        assertThat(r3.get("status").asText()).isEqualTo("FAILED");
+        assertThat(r3.get("error_code").asText()).isEqualTo("missing_required_columns");
+        assertThat(r3.get("error_message").asText())
+                .contains("`quantity_available` is missing; the file has a new column `Available Quantity`");
+    }
+
     /** Two runs' terminal writes racing for the pointer they both read at version 0: one publishes, one is told. */
     @Test
     void twoTerminalWritesRacingForThePointerLeaveExactlyOneWinner() throws Exception {
