@@ -246,6 +246,43 @@ class PublishingIT extends WorkerTestSupport {
                 .contains("`quantity_available` is missing; the file has a new column `Available Quantity`");
     }
 
+    /**
+     * {@code missing_sku_policy: zero} through the service: a published SKU the next delivery lacks
+     * stays in the live feed with quantity 0 (a {@code zeroed_missing} delta row), and keeps its
+     * {@code missing_since} across runs. Dropping after {@code zero_days} is the engine's test
+     * (SafePublishingRunTest), since a run's clock cannot be moved through the API.
+     */
+    @Test
+    void theZeroPolicyKeepsAMissingSkuLiveAtQuantityZeroAcrossRuns() {
+        String tenant = uniqueTenant("pubzero");
+        String config = config(tenant, "0.1", "{}").replace("\"publish\": {\"guard\": {}}",
+                "\"publish\": {\"guard\": {}, \"missing_sku_policy\": \"zero\", \"zero_days\": 7}");
+        assertThat(config).contains("\"missing_sku_policy\": \"zero\"");
+        assertThat(post("/v1/tenants", DEV, config).status()).isEqualTo(201);
+        upload(tenant, "vendor_a", "a1.csv", vendorA(5));
+        String first = startRun(tenant);
+        assertThat(awaitTerminal(first).get("publish_status").asText()).isEqualTo("PUBLISHED");
+
+        upload(tenant, "vendor_a", "a2.csv", vendorA(4));
+        String second = startRun(tenant);
+        JsonNode r2 = awaitTerminal(second);
+        assertThat(r2.get("publish_status").asText()).as(r2.toString()).isEqualTo("PUBLISHED");
+        assertThat(feed(tenant)).isEqualTo(second + "\n" + text(artifacts(r2.get("artifacts")).get("merged_inventory")))
+                .contains("A05,0,11.00,vendor_a");
+        assertThat(text(artifacts(r2.get("artifacts")).get("delta"))).contains("A05,quantity_available,15,0,zeroed_missing");
+        String since = text(artifacts(r2.get("artifacts")).get("feed_state")).lines().filter(l -> l.startsWith("A05,"))
+                .findFirst().orElseThrow();
+
+        upload(tenant, "vendor_a", "a3.csv", vendorA(4));
+        JsonNode r3 = awaitTerminal(startRun(tenant));
+        assertThat(r3.get("publish_status").asText()).isEqualTo("PUBLISHED");
+        assertThat(text(artifacts(r3.get("artifacts")).get("merged_inventory"))).contains("A05,0,11.00,vendor_a");
+        // still carried, same missing_since: no new delta row for it
+        assertThat(text(artifacts(r3.get("artifacts")).get("feed_state")).lines().filter(l -> l.startsWith("A05,")))
+                .containsExactly(since);
+        assertThat(text(artifacts(r3.get("artifacts")).get("delta"))).doesNotContain("A05");
+    }
+
     /** Two runs' terminal writes racing for the pointer they both read at version 0: one publishes, one is told. */
     @Test
     void twoTerminalWritesRacingForThePointerLeaveExactlyOneWinner() throws Exception {
