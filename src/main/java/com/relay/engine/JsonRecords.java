@@ -82,12 +82,8 @@ final class JsonRecords extends KeyedRecords {
                 if (t != null && t.isStructStart()) parser.skipChildren();
             }
             return true;
-        } catch (StreamConstraintsException e) {
-            throw failure("limit exceeded: " + e.getOriginalMessage(), e.getLocation());
-        } catch (JsonProcessingException e) {
-            throw failure(e.getOriginalMessage(), e.getLocation());
         } catch (IOException e) {
-            throw decodeOr(e);
+            throw translated(e);
         }
     }
 
@@ -100,12 +96,8 @@ final class JsonRecords extends KeyedRecords {
             if (parser.nextToken() != null) {
                 throw failure("unexpected content after the end of the JSON document", parser.currentTokenLocation());
             }
-        } catch (StreamConstraintsException e) {
-            throw failure("limit exceeded: " + e.getOriginalMessage(), e.getLocation());
-        } catch (JsonProcessingException e) {
-            throw failure(e.getOriginalMessage(), e.getLocation());
         } catch (IOException e) {
-            throw decodeOr(e);
+            throw translated(e);
         }
     }
 
@@ -181,6 +173,13 @@ final class JsonRecords extends KeyedRecords {
             case VALUE_NULL -> "null";
             default -> t.name();
         };
+    }
+
+    /** Jackson's limit and syntax errors, and a decoding error, as the vendor's failure; other I/O errors as they are. */
+    private EngineFailure translated(IOException e) throws IOException {
+        if (e instanceof StreamConstraintsException c) return failure("limit exceeded: " + c.getOriginalMessage(), c.getLocation());
+        if (e instanceof JsonProcessingException p) return failure(p.getOriginalMessage(), p.getLocation());
+        return decodeOr(e);
     }
 
     private EngineFailure decodeOr(IOException e) throws IOException {

@@ -1,6 +1,5 @@
 package com.relay.worker;
 
-import com.relay.api.Timestamps;
 import com.relay.engine.run.RunResult;
 import com.relay.logging.LogEvents;
 import com.relay.publish.PublishBaseline;
@@ -176,9 +175,5 @@ public class RunPublishing {
 
     TransactWriteItem pointerPut(Decision d) {
         return feeds.put(d.pointer(), d.expectedVersion());
-    }
-
-    static String now(java.time.Clock clock) {
-        return Timestamps.format(Timestamps.now(clock));
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.relay.publish.PublishedCopy;
 import com.relay.publish.PublishedFeeds;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -339,9 +338,5 @@ class PublishingIT extends WorkerTestSupport {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
