@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * "Vendor sources: http and email"). {@link #prepare}: the URL checked against the network policy,
  * the auth secret resolved and held here, by exchange id, for {@link HttpSourceClient} to put on the
  * request: never in a Camel header, property, endpoint URI or log. {@link #received}: the status
- * decides (2xx a file, 404/410 nothing found, 401/403 SOURCE_AUTH_FAILED, 3xx refused, the rest
+ * decides (2xx a file, an empty body an empty file; 204, 404 and 410 nothing found; 401/403 SOURCE_AUTH_FAILED, 3xx refused, the rest
  * SOURCE_UNAVAILABLE) and the response headers describe the file. {@link #failed} classifies what the
  * endpoint threw; {@link #finish} forgets the secret and the HTTP headers.
  */
@@ -80,7 +80,15 @@ public class HttpSource {
         String vendor = fetch(exchange).getVendorId();
         String where = where(fetch(exchange).getRemote().url());
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (status == 204) {
+            // "No Content": the vendor says there is no file, like 404 (REQUIRED_VENDOR_MISSING when required)
+            closeBody(exchange);
+            exchange.setProperty(FOUND, false);
+            return;
+        }
         if (status >= 200 && status < 300) {
+            // a 2xx without a body (Content-Length 0) is an empty file, stored as such: the engine judges it
+            if (exchange.getMessage().getBody() == null) exchange.getMessage().setBody(InputStream.nullInputStream());
             describe(exchange, status);
             exchange.setProperty(FOUND, true);
             return;

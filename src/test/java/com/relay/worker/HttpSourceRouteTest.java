@@ -225,6 +225,28 @@ class HttpSourceRouteTest {
     }
 
     @Test
+    void anEmptyAnswerIsAnEmptyFileAndNoContentIsAMissingVendor() throws Exception {
+        server = HttpTestServer.startHttp();
+        server.noBody("/empty.csv", 200);
+        server.noBody("/no-content.csv", 204);
+        harness(RelayMode.EMBEDDED, false);
+
+        Exchange empty = harness.fetch("beta", "http", http(server.url("/empty.csv"), null));
+        Exchange noContent = harness.fetch("gamma", "http", http(server.url("/no-content.csv"), null));
+
+        // 200 with no bytes: the vendor published an empty file; it is stored as such and the engine judges it
+        noFailure(empty);
+        assertThat(harness.stored).singleElement().satisfies(s -> {
+            assertThat(s.bytes()).isZero();
+            assertThat(s.sha256()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        });
+        // 204: the vendor says there is nothing: a missing vendor (REQUIRED_VENDOR_MISSING when required)
+        noFailure(noContent);
+        assertThat(harness.resolved).filteredOn(v -> "gamma".equals(v.vendorId())).singleElement()
+                .extracting(VendorInput::missingReason).isEqualTo(SourceErrors.NO_MATCHING_FILE);
+    }
+
+    @Test
     void serverErrorsRefusedConnectionsAndTimeoutsAreUnavailable() throws Exception {
         server = HttpTestServer.startHttp();
         server.status("/500.csv", 500);

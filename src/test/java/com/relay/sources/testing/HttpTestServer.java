@@ -135,6 +135,15 @@ public final class HttpTestServer implements AutoCloseable {
         handlers.put(path, exchange -> respond(exchange, status, "status " + status));
     }
 
+    /** GET {@code path} answers {@code status} without a body (Content-Length 0, or none for 204). */
+    public void noBody(String path, int status) {
+        handlers.put(path, exchange -> {
+            exchange.getResponseHeaders().add("Last-Modified", HTTP_DATE.format(Instant.parse("2026-03-04T05:06:07Z")));
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+    }
+
     /** GET {@code path} answers 302 to {@code location}. */
     public void redirect(String path, String location) {
         handlers.put(path, exchange -> {
