@@ -61,9 +61,12 @@ public final class RemoteFileEndpoints {
         }
     }
 
-    /** What one fetch connects to, secrets resolved. {@code privateKey} (sftp, PEM, no passphrase) or {@code password}. */
+    /**
+     * What one fetch connects to, secrets resolved: {@code privateKey} (sftp, OpenSSH or PEM, with
+     * {@code privateKeyPassphrase} when it is encrypted) or {@code password}.
+     */
     public record Target(String transport, TenantConfig.Remote remote, String password, String privateKey,
-                         int connectTimeoutMillis, int readTimeoutMillis) {
+                         String privateKeyPassphrase, int connectTimeoutMillis, int readTimeoutMillis) {
         @Override
         public String toString() {
             return transport + "://" + remote.username() + "@" + remote.host() + ":" + remote.port() + remote.directory();
@@ -86,6 +89,7 @@ public final class RemoteFileEndpoints {
                 SftpConfiguration c = e.getConfiguration();
                 if (target.privateKey() != null) {
                     c.setPrivateKey(target.privateKey().getBytes(StandardCharsets.UTF_8));
+                    if (target.privateKeyPassphrase() != null) c.setPrivateKeyPassphrase(target.privateKeyPassphrase());
                 }
                 endpoint = e;
             }
@@ -94,10 +98,13 @@ public final class RemoteFileEndpoints {
                 minAge += FTP_LIST_PRECISION_MILLIS;
             }
             case "ftps" -> {
-                FtpsEndpoint e = (FtpsEndpoint) ftps.createEndpoint(uri + "&passiveMode=true&implicit=false&execProt=P&execPbsz=0");
-                // explicit TLS (AUTH TLS) with the certificate checked: chain against the trust store of
-                // `tls`, host name against the certificate (camel-ftp's default client checks neither)
-                FTPSClient client = new FTPSClient(false, tls);
+                boolean implicit = r.implicitTls();
+                FtpsEndpoint e = (FtpsEndpoint) ftps.createEndpoint(uri + "&passiveMode=true&implicit=" + implicit
+                        + "&execProt=P&execPbsz=0");
+                // explicit TLS (AUTH TLS) or implicit (TLS from the first byte, inbound.tls) with the certificate
+                // checked: chain against the trust store of `tls`, host name against the certificate (camel-ftp's
+                // default client checks neither)
+                FTPSClient client = new FTPSClient(implicit, tls);
                 client.setEndpointCheckingEnabled(true);
                 client.setParserFactory(new CamelFTPParserFactory(camel.getClassResolver()));
                 e.setFtpClient(client);

@@ -49,7 +49,11 @@ public final class RemoteFileFailures {
                     return "the server refused the username and password or private key (" + m + ")";
                 }
                 if (lower.contains("invalid privatekey")) {
-                    return "private_key is not a usable private key (PEM or OpenSSH format without a passphrase)";
+                    return "private_key is not a usable private key (OpenSSH or PEM format; an encrypted key needs private_key_passphrase)";
+                }
+                if (lower.contains("passphrase")) {
+                    // JSch: "Incorrect passphrase provided." (wrong or missing): never the passphrase itself
+                    return "private_key_passphrase does not decrypt private_key (set it for an encrypted key, and check its secret)";
                 }
             }
             if (t instanceof GenericFileOperationFailedException g && (g.getCode() == 530 || g.getCode() == 331)) {

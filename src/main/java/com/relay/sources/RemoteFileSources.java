@@ -87,8 +87,13 @@ public class RemoteFileSources {
         access.checkHost(exchange, remote.host());
         String password = remote.password() == null ? null : access.secret(exchange, remote.password());
         String privateKey = remote.privateKey() == null ? null : access.secret(exchange, remote.privateKey());
+        String passphrase = remote.privateKeyPassphrase() == null ? null : access.secret(exchange, remote.privateKeyPassphrase());
+        if (passphrase == null && PrivateKeyText.isEncrypted(privateKey)) {
+            throw new SourceRefusedException(SourceErrors.AUTH_FAILED, vendor,
+                    "private_key is encrypted: set private_key_passphrase to a secret reference holding its passphrase", null);
+        }
         RemoteFileEndpoints.Target target = new RemoteFileEndpoints.Target(transport, remote, password, privateKey,
-                access.connectTimeoutMillis(), access.readTimeoutMillis());
+                passphrase, access.connectTimeoutMillis(), access.readTimeoutMillis());
         Poll poll = new Poll();
         exchange.setProperty(POLL, poll);
         exchange.getMessage().setBody(null);

@@ -242,6 +242,63 @@ class FtpSourceRoutesTest {
         }
     }
 
+    @Test
+    void sftpWithAnEncryptedPrivateKeyAndItsPassphraseAndAWrongPassphraseIsAnAuthFailure() throws Exception {
+        startCamel();
+        String passphrase = "k3y-pa55phrase-7c1";
+        // a key as ssh-keygen -p leaves it: a PEM encrypted with the passphrase (JSch makes and writes it)
+        com.jcraft.jsch.KeyPair generated = com.jcraft.jsch.KeyPair.genKeyPair(new com.jcraft.jsch.JSch(), com.jcraft.jsch.KeyPair.RSA, 2048);
+        java.io.ByteArrayOutputStream encrypted = new java.io.ByteArrayOutputStream();
+        generated.writePrivateKey(encrypted, passphrase.getBytes(StandardCharsets.UTF_8));
+        java.security.PublicKey clientPublic = new org.apache.sshd.common.util.buffer.ByteArrayBuffer(generated.getPublicKeyBlob()).getRawPublicKey();
+        assertThat(encrypted.toString(StandardCharsets.US_ASCII)).contains("ENCRYPTED");
+        secrets.put(KEY_REF, encrypted.toString(StandardCharsets.US_ASCII));
+        String passphraseRef = "env:RELAY_SECRET_T1_KEY_PASSPHRASE";
+        try (SftpTestServer sftp = SftpTestServer.start(dir("sftp"), USER, null, clientPublic)) {
+            sftp.writeFile("outgoing/stock.csv", "sku,qty\nA,1\n".getBytes(StandardCharsets.UTF_8), Instant.now().minusSeconds(600));
+            TenantConfig.Remote keyed = new TenantConfig.Remote("127.0.0.1", sftp.port(), USER, null, KEY_REF,
+                    sftp.hostKeyFingerprint(), "/outgoing", "*.csv", 60, null, null, null, null, null, null, passphraseRef, null);
+
+            TenantConfig.Remote noPassphrase = new TenantConfig.Remote("127.0.0.1", sftp.port(), USER, null, KEY_REF,
+                    sftp.hostKeyFingerprint(), "/outgoing", "*.csv", 60, null, null, null, null, null, null);
+            Throwable missing = fetch("sftp", noPassphrase).getException();
+            secrets.put(passphraseRef, "not-the-passphrase");
+            Throwable wrong = fetch("sftp", keyed).getException();
+            secrets.put(passphraseRef, passphrase);
+            Exchange result = fetch("sftp", keyed);
+
+            assertThat(wrong).isInstanceOf(SourceRefusedException.class).hasMessageContaining("vendor v1")
+                    .hasMessageContaining("private_key_passphrase");
+            assertThat(((SourceRefusedException) wrong).code()).isEqualTo(SourceErrors.AUTH_FAILED);
+            assertThat(missing).isInstanceOf(SourceRefusedException.class).hasMessageContaining("private_key is encrypted: set private_key_passphrase");
+            assertThat(result.getException()).isNull();
+            assertThat(stored).extracting(Stored::name, Stored::bytes).containsExactly(org.assertj.core.groups.Tuple.tuple("stock.csv", 12L));
+            assertThat(logText()).doesNotContain(passphrase).doesNotContain("not-the-passphrase");
+            assertNoSecret(List.of(wrong));
+            assertThat(String.valueOf(wrong.getMessage())).doesNotContain(passphrase).doesNotContain("not-the-passphrase");
+        }
+    }
+
+    @Test
+    void ftpsWithImplicitTlsTakesTheNewestFileAndAnExplicitClientIsRefusedThere() throws Exception {
+        startCamel();
+        try (FtpTestServer ftps = FtpTestServer.start(FtpTestServer.Mode.IMPLICIT_TLS, dir("ftps-implicit"), USER, PASSWORD, temp)) {
+            ftps.writeFileOfSize("outgoing/stock_1.csv", 1000, Instant.now().minusSeconds(3600));
+            ftps.writeFileOfSize("outgoing/stock_2.csv", 3000, Instant.now().minusSeconds(1800));
+            TenantConfig.Remote implicit = new TenantConfig.Remote("127.0.0.1", ftps.port(), USER, PASSWORD_REF, null, null,
+                    "/outgoing", "stock_*.csv", 60, null, null, null, null, null, null, null, "implicit");
+
+            Exchange result = fetch("ftps", implicit);
+            // an explicit-TLS client speaks plain FTP first: the implicit server waits for a TLS handshake
+            Throwable explicit = fetch("ftps", remote(ftps.port(), "/outgoing", "*", 60, null)).getException();
+
+            assertThat(result.getException()).isNull();
+            assertThat(stored).extracting(Stored::name, Stored::bytes).containsExactly(org.assertj.core.groups.Tuple.tuple("stock_2.csv", 3000L));
+            assertThat(stored.get(0).sha256()).isEqualTo(sha256(ftps.root().resolve("outgoing/stock_2.csv")));
+            assertThat(explicit).isInstanceOf(SourceUnavailableException.class).hasMessageContaining("vendor v1");
+        }
+    }
+
     // ------------------------------------------------------------------ failures
 
     @Test

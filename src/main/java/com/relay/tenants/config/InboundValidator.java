@@ -27,17 +27,20 @@ final class InboundValidator {
     private static final Map<String, Set<String>> FIELDS_OF = Map.of(
             "s3", Set.of("s3_prefix"),
             "local", Set.of(),
-            "sftp", Set.of("host", "port", "username", "password", "private_key", "host_key", "directory", "file_pattern",
-                    "min_age_seconds"),
+            "sftp", Set.of("host", "port", "username", "password", "private_key", "private_key_passphrase", "host_key",
+                    "directory", "file_pattern", "min_age_seconds"),
             "ftp", Set.of("host", "port", "username", "password", "directory", "file_pattern", "min_age_seconds"),
-            "ftps", Set.of("host", "port", "username", "password", "directory", "file_pattern", "min_age_seconds"),
+            "ftps", Set.of("host", "port", "username", "password", "tls", "directory", "file_pattern", "min_age_seconds"),
             "http", Set.of("url", "auth"),
             "email", Set.of("host", "port", "username", "password", "folder", "from", "subject_contains",
                     "attachment_pattern"));
     private static final List<String> ALL_FIELDS = List.of("s3_prefix", "host", "port", "username", "password", "private_key",
-            "host_key", "directory", "file_pattern", "min_age_seconds", "url", "auth", "folder", "from", "subject_contains",
+            "private_key_passphrase", "tls", "host_key", "directory", "file_pattern", "min_age_seconds", "url", "auth", "folder", "from", "subject_contains",
             "attachment_pattern");
     private static final Map<String, Integer> DEFAULT_PORT = Map.of("sftp", 22, "ftp", 21, "ftps", 21, "email", 993);
+    /** ftps with {@code tls: implicit}: the IANA port of FTP over TLS from the first byte. */
+    private static final int IMPLICIT_FTPS_PORT = 990;
+    static final List<String> FTPS_TLS = List.of("explicit", "implicit");
 
     /** A DNS name (labels of letters, digits and '-') or an IPv4 literal; IPv6 in brackets. */
     private static final Pattern HOST = Pattern.compile(
@@ -110,10 +113,24 @@ final class InboundValidator {
         if (host != null && !HOST.matcher(host).matches()) {
             fields.problem(o.child("host"), "must be a host name or an IP address (IPv6 in brackets)");
         }
-        long port = number(o, given, "port", DEFAULT_PORT.get(type), 1, 65_535);
+        String tls = null;
+        if ("ftps".equals(type)) {
+            tls = text(o, given, "tls", false);
+            if (tls == null) {
+                tls = "explicit";
+            } else if (!FTPS_TLS.contains(tls)) {
+                fields.problem(o.child("tls"), "must be one of: " + String.join(", ", FTPS_TLS));
+                tls = "explicit";
+            }
+        }
+        long port = number(o, given, "port", "implicit".equals(tls) ? IMPLICIT_FTPS_PORT : DEFAULT_PORT.get(type), 1, 65_535);
         String username = text(o, given, "username", true);
         String password = secret(o, given, "password", false);
         String privateKey = secret(o, given, "private_key", false);
+        String passphrase = secret(o, given, "private_key_passphrase", false);
+        if (given.containsKey("private_key_passphrase") && !given.containsKey("private_key")) {
+            fields.problem(o.child("private_key_passphrase"), "is only allowed together with private_key");
+        }
         boolean hasPassword = given.containsKey("password");
         boolean hasKey = given.containsKey("private_key");
         if ("sftp".equals(type)) {
@@ -152,7 +169,7 @@ final class InboundValidator {
         String pattern = glob(o, given, "file_pattern");
         long minAge = number(o, given, "min_age_seconds", 60, 0, 604_800);
         return new Remote(host, (int) port, username, password, privateKey, hostKey, directory == null ? "/" : directory,
-                pattern, minAge, null, null, null, null, null, null);
+                pattern, minAge, null, null, null, null, null, null, passphrase, tls);
     }
 
     private Remote http(FieldReader.Obj o, Map<String, DocumentNode> given) {

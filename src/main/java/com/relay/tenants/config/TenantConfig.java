@@ -83,11 +83,29 @@ public record TenantConfig(
      * @param filePattern sftp/ftp/ftps: file name glob, default {@code *}
      * @param hostKey     sftp: the server key's OpenSSH SHA256 fingerprint (null only in embedded mode)
      * @param folder      email: IMAP folder, default {@code INBOX}
+     * @param privateKeyPassphrase sftp: a secret reference to the passphrase of an encrypted {@code privateKey}, or null
+     * @param tls         ftps: {@code explicit} (AUTH TLS on the FTP port, the default) or {@code implicit} (TLS from the first byte); null otherwise
      */
     public record Remote(String host, int port, String username, String password, String privateKey, String hostKey,
                          String directory, String filePattern, long minAgeSeconds,
                          String url, HttpAuth auth,
-                         String folder, String from, String subjectContains, String attachmentPattern) {}
+                         String folder, String from, String subjectContains, String attachmentPattern,
+                         String privateKeyPassphrase, String tls) {
+
+        /** The fields of every type but sftp's passphrase and ftps' tls (they are null). */
+        public Remote(String host, int port, String username, String password, String privateKey, String hostKey,
+                      String directory, String filePattern, long minAgeSeconds,
+                      String url, HttpAuth auth,
+                      String folder, String from, String subjectContains, String attachmentPattern) {
+            this(host, port, username, password, privateKey, hostKey, directory, filePattern, minAgeSeconds, url, auth,
+                    folder, from, subjectContains, attachmentPattern, null, null);
+        }
+
+        /** ftps over implicit TLS (the connection is TLS from its first byte, port 990 by default). */
+        public boolean implicitTls() {
+            return "implicit".equals(tls);
+        }
+    }
 
     /** http {@code auth}: basic (username + password), bearer (token) or header (name + value); secrets are references. */
     public record HttpAuth(String type, String username, String password, String token, String name, String value) {}

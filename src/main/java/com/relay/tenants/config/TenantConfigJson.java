@@ -124,6 +124,8 @@ public final class TenantConfigJson {
                 o.put("username", r.username());
                 o.put("password", r.password());
                 if ("sftp".equals(i.type())) o.put("private_key", r.privateKey());
+                if ("sftp".equals(i.type())) o.put("private_key_passphrase", r.privateKeyPassphrase());
+                if ("ftps".equals(i.type())) o.put("tls", r.tls());
                 if ("sftp".equals(i.type())) o.put("host_key", r.hostKey());
                 o.put("directory", r.directory());
                 o.put("file_pattern", r.filePattern());

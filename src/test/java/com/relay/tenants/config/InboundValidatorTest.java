@@ -125,6 +125,44 @@ class InboundValidatorTest {
     }
 
     @Test
+    void anEncryptedKeysPassphraseIsASecretReferenceAndOnlyGoesWithAKey() {
+        String base = "{type: sftp, host: h.example, username: u, host_key: '" + KEY + "'";
+        TenantConfig.Remote r = valid(base + ", private_key: 'ssm:/relay/sources/merchant1/key', "
+                + "private_key_passphrase: 'ssm:/relay/sources/merchant1/key-pass'}", LOCALSTACK).remote();
+        assertThat(r.privateKeyPassphrase()).isEqualTo("ssm:/relay/sources/merchant1/key-pass");
+        assertThat(TenantConfigJson.toObjectNode(parse(base + ", private_key: 'ssm:/relay/sources/merchant1/key', "
+                + "private_key_passphrase: 'ssm:/relay/sources/merchant1/key-pass'}", LOCALSTACK).validConfig().orElseThrow()).toString())
+                .contains("\"private_key_passphrase\":\"ssm:/relay/sources/merchant1/key-pass\"");
+        assertThat(problems(base + ", password: 'env:RELAY_SECRET_MERCHANT1_A', private_key_passphrase: 'env:RELAY_SECRET_MERCHANT1_B'}",
+                LOCALSTACK)).containsExactly(problem("private_key_passphrase", "is only allowed together with private_key"));
+        assertThat(problems(base + ", private_key: 'env:RELAY_SECRET_MERCHANT1_A', private_key_passphrase: letmein}", LOCALSTACK))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.path()).isEqualTo("vendors[0].inbound.private_key_passphrase");
+                    assertThat(p.message()).startsWith("must be a secret reference, not a literal: ").doesNotContain("letmein");
+                });
+        assertThat(problems("{type: ftps, host: h.example, username: u, password: 'env:RELAY_SECRET_MERCHANT1_A', "
+                + "private_key_passphrase: 'env:RELAY_SECRET_MERCHANT1_B'}", LOCALSTACK))
+                .containsExactly(problem("private_key_passphrase", "is not allowed when inbound.type is ftps"));
+    }
+
+    @Test
+    void ftpsIsExplicitTlsOnPort21UnlessTlsSaysImplicitOnPort990() {
+        String account = "host: h.example, username: u, password: 'ssm:/relay/sources/merchant1/pw'";
+        TenantConfig.Remote explicit = valid("{type: ftps, " + account + "}", LOCALSTACK).remote();
+        assertThat(explicit.tls()).isEqualTo("explicit");
+        assertThat(explicit.implicitTls()).isFalse();
+        assertThat(explicit.port()).isEqualTo(21);
+        TenantConfig.Remote implicit = valid("{type: ftps, tls: implicit, " + account + "}", LOCALSTACK).remote();
+        assertThat(implicit.implicitTls()).isTrue();
+        assertThat(implicit.port()).isEqualTo(990);
+        assertThat(valid("{type: ftps, tls: implicit, port: 2990, " + account + "}", LOCALSTACK).remote().port()).isEqualTo(2990);
+        assertThat(problems("{type: ftps, tls: starttls, " + account + "}", LOCALSTACK))
+                .containsExactly(problem("tls", "must be one of: explicit, implicit"));
+        assertThat(problems("{type: ftp, tls: implicit, " + account + "}", LOCALSTACK))
+                .containsExactly(problem("tls", "is not allowed when inbound.type is ftp"));
+    }
+
+    @Test
     void aFieldOfAnotherTypeIsNamedAsSuch() {
         assertThat(problems("{type: http, url: 'https://f.example/a.csv', host: h.example, s3_prefix: tenants/merchant1/x/}",
                 LOCALSTACK)).containsExactlyInAnyOrder(
