@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * Resolves secret references (docs/CONTRACT.md#token-secret-references): ntfy's {@code token_secret_ref} when a
- * delivery needs it and a vendor source's {@code password}, {@code private_key} or auth value when a
+ * delivery needs it and a vendor source's {@code password}, {@code private_key}, its passphrase or auth value when a
  * fetch does (docs/CONFIG_SPEC.md "Vendor sources"); values are trimmed, cached for
  * {@code SECRET_CACHE_SECONDS} and never logged or stored.
  *
