@@ -22,9 +22,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.stream.XMLStreamException;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.openxml4j.opc.PackagePart;
+import org.apache.poi.openxml4j.opc.ZipPackagePart;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.FormulaError;
@@ -90,6 +92,8 @@ final class XlsxRecords implements FeedRecords {
     private final Path spooled;
     private final OPCPackage pkg;
     private final SharedStringsTable sst;
+    /** The spooled file opened once more for {@link XlsxSheetStream} (null: the sheet is read through POI only). */
+    private final ZipSecureFile sheetZip;
     private final XlsxSheetRows sheetRows;
     private final boolean use1904Dates;
     private final int headerIndex;
@@ -97,12 +101,15 @@ final class XlsxRecords implements FeedRecords {
     /** The source name of updated_at (column_map or its own name), and its column once the header is read. */
     private final String updatedAtName;
     private int dateColumn = -1;
+    /** A numeric cell's text written by {@link XlsxNumbers#plainDecimal}. */
+    private final char[] numberText = new char[XlsxNumbers.MAX_PLAIN_LENGTH];
     private int headerSize;
     /** The sheet reader is at a row not yet laid out (the one after an empty header row). */
     private boolean pending;
 
-    private XlsxRecords(String vendorId, Path spooled, OPCPackage pkg, SharedStringsTable sst, XlsxSheetRows sheetRows,
-                        boolean use1904Dates, int headerIndex, String updatedAtName) {
+    private XlsxRecords(String vendorId, Path spooled, OPCPackage pkg, SharedStringsTable sst, ZipSecureFile sheetZip,
+                        XlsxSheetRows sheetRows, boolean use1904Dates, int headerIndex, String updatedAtName) {
+        this.sheetZip = sheetZip;
         this.vendorId = vendorId;
         this.updatedAtName = updatedAtName;
         this.spooled = spooled;
@@ -127,6 +134,7 @@ final class XlsxRecords implements FeedRecords {
         }
         OPCPackage pkg = null;
         SharedStringsTable sst = null;
+        ZipSecureFile sheetZip = null;
         try {
             if (Files.size(spooled) == 0) throw failure(vendorId, "the file is empty");
             pkg = OPCPackage.open(spooled.toFile(), PackageAccess.READ);
@@ -147,13 +155,25 @@ final class XlsxRecords implements FeedRecords {
             int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
             String updatedAt = parser.columnMap() == null ? "updated_at"
                     : parser.columnMap().getOrDefault("updated_at", "updated_at");
-            XlsxSheetRows sheetRows = new XlsxSheetRows(sheet.getInputStream());
-            return new XlsxRecords(vendorId, spooled, pkg, sst, sheetRows, use1904, headerRow - 1, updatedAt);
+            XlsxSheetRows sheetRows;
+            if (sheet instanceof ZipPackagePart zipPart && zipPart.getZipArchive() != null) {
+                // the same entry through a faster inflater; POI's stream stays the StAX parser's (XlsxSheetStream)
+                sheetZip = new ZipSecureFile(spooled.toFile());
+                ZipArchiveEntry entry = sheetZip.getEntry(zipPart.getZipArchive().getName());
+                ZipSecureFile zip = sheetZip;
+                sheetRows = XlsxSheetRows.open(() -> {
+                    InputStream fast = entry == null ? null : XlsxSheetStream.open(zip, entry);
+                    return fast != null ? fast : sheet.getInputStream();
+                }, sheet::getInputStream);
+            } else {
+                sheetRows = XlsxSheetRows.open(sheet::getInputStream);
+            }
+            return new XlsxRecords(vendorId, spooled, pkg, sst, sheetZip, sheetRows, use1904, headerRow - 1, updatedAt);
         } catch (EngineFailure f) {
-            closeQuietly(null, sst, pkg, spooled);
+            closeQuietly(null, sst, sheetZip, pkg, spooled);
             throw f;
         } catch (Exception e) {
-            closeQuietly(null, sst, pkg, spooled);
+            closeQuietly(null, sst, sheetZip, pkg, spooled);
             throw failure(vendorId, describe(e));
         }
     }
@@ -239,12 +259,27 @@ final class XlsxRecords implements FeedRecords {
         rows.beginRow(sheetRows.rowNum() + 1L);
         int next = 0;
         boolean any = false;
+        char[] raw = sheetRows.rawChars();
         for (int i = 0, n = sheetRows.cellCount(); i < n; i++) {
             int column = sheetRows.column(i); // below 16,384 in any workbook: the row store's cell limit
             for (; next < column; next++) rows.addCell("");
-            String text = text(sheetRows.type(i), sheetRows.raw(i), column == dateColumn);
-            any |= !text.isEmpty();
-            rows.addCell(text);
+            String type = sheetRows.type(i); // one of XlsxSheetRows' type constants when it is a known type
+            int start = sheetRows.rawStart(i);
+            int length = sheetRows.rawLength(i);
+            int plain;
+            if (length >= 0 && (type == XlsxSheetRows.INLINE || type == XlsxSheetRows.FORMULA_STRING)) {
+                // a string cell's text as it is, copied from the reader's buffer without a String
+                any |= length > 0;
+                rows.addCell(raw, start, length);
+            } else if (length >= 0 && type == XlsxSheetRows.NUMBER && column != dateColumn
+                    && (plain = XlsxNumbers.plainDecimal(raw, start, length, numberText)) >= 0) {
+                any = true;
+                rows.addCell(numberText, 0, plain);
+            } else {
+                String text = text(type, sheetRows.raw(i), column == dateColumn);
+                any |= !text.isEmpty();
+                rows.addCell(text);
+            }
             next = column + 1;
         }
         // trailing blank cells are not stored in a sheet; a csv export of it has them, empty
@@ -325,10 +360,11 @@ final class XlsxRecords implements FeedRecords {
 
     @Override
     public void close() throws IOException {
-        closeQuietly(sheetRows, sst, pkg, spooled);
+        closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
     }
 
-    private static void closeQuietly(XlsxSheetRows sheetRows, SharedStringsTable sst, OPCPackage pkg, Path spooled) {
+    private static void closeQuietly(XlsxSheetRows sheetRows, SharedStringsTable sst, ZipSecureFile sheetZip, OPCPackage pkg,
+                                     Path spooled) {
         // the temp files are in the run's work directory, which is removed with the run: a failure to close is left
         try {
             if (sheetRows != null) sheetRows.close();
@@ -338,6 +374,11 @@ final class XlsxRecords implements FeedRecords {
         try {
             if (sst != null) sst.close();
         } catch (Exception ignored) {
+            // see above
+        }
+        try {
+            if (sheetZip != null) sheetZip.close();
+        } catch (IOException ignored) {
             // see above
         }
         try {

@@ -11,6 +11,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.apache.poi.openxml4j.exceptions.InvalidFormatException;
+import org.apache.poi.openxml4j.opc.OPCPackage;
+import org.apache.poi.openxml4j.opc.PackageAccess;
+import org.apache.poi.openxml4j.opc.PackagePart;
 
 /**
  * What an xlsx parse cannot go below (issue 20, docs/PERFORMANCE.md#vendor-file-formats-issue-20):
@@ -56,6 +60,19 @@ public final class XlsxFloorBenchmark {
         report(out, "inflate the worksheet (ZipFile), discard", () -> {
             for (Path p : xlsx) sink[0] += sheet(p, false);
         });
+        report(out, "inflate through POI's package (OPCPackage, ZipSecureFile's limits), discard", () -> {
+            for (Path p : xlsx) sink[0] += poiSheet(p);
+        });
+        report(out, "open and close POI's package alone (OPCPackage.open, revert)", () -> {
+            for (Path p : xlsx) {
+                try {
+                    OPCPackage.open(p.toFile(), PackageAccess.READ).revert();
+                } catch (InvalidFormatException e) {
+                    throw new IOException(e);
+                }
+                sink[0]++;
+            }
+        });
         report(out, "inflate + bare byte scan (count '<')", () -> {
             for (Path p : xlsx) sink[0] += sheet(p, true);
         });
@@ -82,6 +99,27 @@ public final class XlsxFloorBenchmark {
             ZipEntry largest = zip.stream().filter(e -> e.getName().startsWith("xl/worksheets/"))
                     .max(Comparator.comparingLong(ZipEntry::getSize)).orElseThrow();
             return drain(zip.getInputStream(largest), scan);
+        }
+    }
+
+    /** The same entry through POI's package and its zip-bomb-checking stream, as the xlsx reader opens it. */
+    private static long poiSheet(Path file) throws IOException {
+        try {
+            OPCPackage pkg = OPCPackage.open(file.toFile(), PackageAccess.READ);
+            try {
+                PackagePart largest = null;
+                for (PackagePart part : pkg.getParts()) {
+                    if (part.getPartName().getName().startsWith("/xl/worksheets/")
+                            && (largest == null || part.getSize() > largest.getSize())) {
+                        largest = part;
+                    }
+                }
+                return drain(largest.getInputStream(), false);
+            } finally {
+                pkg.revert();
+            }
+        } catch (InvalidFormatException e) {
+            throw new IOException(e);
         }
     }
 
