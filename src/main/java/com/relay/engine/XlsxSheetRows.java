@@ -118,6 +118,9 @@ final class XlsxSheetRows implements Closeable {
         return new XlsxSheetRows(source.open());
     }
 
+    /** Whether the byte reader still reads the sheet (the StAX parser has not taken over). */
+    boolean readsBytes() { return bytes != null; }
+
     /** The 0-based sheet row number of the current row. */
     int rowNum() { return rowNum; }
 
