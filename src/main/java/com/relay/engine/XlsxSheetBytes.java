@@ -75,6 +75,9 @@ final class XlsxSheetBytes {
     private boolean[] spreadsheet = new boolean[8];
     private int[] bindingDepths = new int[8];
     private int bindings;
+    /** The innermost default-namespace binding and whether it is the spreadsheet namespace (most elements use it). */
+    private int defaultBinding = -1;
+    private boolean defaultSpreadsheet;
 
     // the attributes of the start tag being read, as offsets into buf
     private final int[] attrNames = new int[MAX_ATTRIBUTES];
@@ -178,6 +181,8 @@ final class XlsxSheetBytes {
         int nameColon = colon;
         int nameLength = p - nameStart;
         attrCount = 0;
+        // a prefixed or an xmlns attribute: the namespace checks below apply (most tags have neither)
+        boolean namespaced = false;
         boolean empty;
         while (true) {
             if (p >= limit) return NEED_MORE;
@@ -206,6 +211,7 @@ final class XlsxSheetBytes {
             attrNames[attrCount] = attrStart;
             attrNameLengths[attrCount] = p - attrStart;
             attrColons[attrCount] = colon;
+            namespaced |= colon >= 0 || p - attrStart == XMLNS.length;
             while (true) {
                 if (p >= limit) return NEED_MORE;
                 if (!whitespace(buf[p])) break;
@@ -241,25 +247,29 @@ final class XlsxSheetBytes {
         }
         // the whole tag is in the buffer: check it, then it happens
         if (rootClosed || depth == MAX_DEPTH) throw NOT_TAKEN;
-        for (int i = 0; i < attrCount; i++) {
+        for (int i = 0; i < attrCount - 1; i++) {
             for (int j = i + 1; j < attrCount; j++) {
                 if (equal(attrNames[i], attrNameLengths[i], attrNames[j], attrNameLengths[j])) throw NOT_TAKEN;
                 // two prefixes may name one namespace: the StAX parser decides whether that is a duplicate
                 int ci = attrColons[i];
                 int cj = attrColons[j];
-                if (ci >= 0 && cj >= 0 && !isXmlns(attrNames[i], ci) && !isXmlns(attrNames[j], cj)
+                if (namespaced && ci >= 0 && cj >= 0 && !isXmlns(attrNames[i], ci) && !isXmlns(attrNames[j], cj)
                         && equal(ci + 1, attrNames[i] + attrNameLengths[i] - ci - 1, cj + 1, attrNames[j] + attrNameLengths[j] - cj - 1)) {
                     throw NOT_TAKEN;
                 }
             }
         }
         depth++;
-        for (int i = 0; i < attrCount; i++) declare(i);
+        if (namespaced) {
+            for (int i = 0; i < attrCount; i++) declare(i);
+        }
         byte kind = kind(nameStart, nameLength, nameColon);
-        for (int i = 0; i < attrCount; i++) {
-            int c = attrColons[i];
-            if (c >= 0 && !isXmlns(attrNames[i], c) && !same(attrNames[i], c - attrNames[i], XML)) {
-                if (binding(attrNames[i], c - attrNames[i]) < 0) throw NOT_TAKEN; // an unbound prefix
+        if (namespaced) {
+            for (int i = 0; i < attrCount; i++) {
+                int c = attrColons[i];
+                if (c >= 0 && !isXmlns(attrNames[i], c) && !same(attrNames[i], c - attrNames[i], XML)) {
+                    if (binding(attrNames[i], c - attrNames[i]) < 0) throw NOT_TAKEN; // an unbound prefix
+                }
             }
         }
         push(nameStart, nameLength, kind);
@@ -313,7 +323,10 @@ final class XlsxSheetBytes {
     /** The element at the top ends: 1 at the end of a row. */
     private int end(XlsxSheetRows rows) {
         byte kind = kinds[depth];
-        while (bindings > 0 && bindingDepths[bindings - 1] == depth) bindings--;
+        if (bindings > 0 && bindingDepths[bindings - 1] == depth) {
+            while (bindings > 0 && bindingDepths[bindings - 1] == depth) bindings--;
+            defaultChanged();
+        }
         depth--;
         if (depth == 0) rootClosed = true;
         switch (kind) {
@@ -536,6 +549,12 @@ final class XlsxSheetBytes {
         spreadsheet[bindings] = uri.endsWith("/main");
         bindingDepths[bindings] = depth;
         bindings++;
+        defaultChanged();
+    }
+
+    private void defaultChanged() {
+        defaultBinding = binding(0, 0);
+        defaultSpreadsheet = defaultBinding >= 0 && spreadsheet[defaultBinding];
     }
 
     private boolean isXmlns(int name, int colon) {
@@ -559,6 +578,8 @@ final class XlsxSheetBytes {
             b = binding(nameStart, prefixLength);
             if (b < 0) throw NOT_TAKEN; // an unbound prefix
             local = nameColon + 1;
+        } else if (defaultSpreadsheet) {
+            b = defaultBinding;
         } else {
             b = binding(nameStart, 0);
         }
