@@ -4,7 +4,6 @@ import com.github.pjfanning.xlsx.StreamingReader;
 import com.github.pjfanning.xlsx.XmlUtils;
 import com.github.pjfanning.xlsx.exceptions.MissingSheetException;
 import com.github.pjfanning.xlsx.impl.PoiSharedStringsSupport;
-import com.github.pjfanning.xlsx.impl.WorkbookUtil;
 import com.github.pjfanning.xlsx.impl.ooxml.OoxmlReader;
 import com.relay.tenants.config.TenantConfig;
 
@@ -35,8 +34,8 @@ import org.apache.poi.util.TempFile;
 import org.apache.poi.util.TempFileCreationStrategy;
 import org.apache.poi.xssf.model.SharedStringsTable;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 /**
  * An xlsx feed (docs/ENGINE.md#vendor-file-formats), read over Apache POI: the upload is spooled to a
@@ -144,7 +143,9 @@ final class XlsxRecords implements FeedRecords {
             try (InputStream in = workbook.getWorkbookData()) {
                 workbookXml = XmlUtils.readDocument(in);
             }
-            boolean use1904 = WorkbookUtil.use1904Dates(workbookXml);
+            List<Element> workbookPr = workbookElements(workbookXml, "workbookPr");
+            Node date1904 = workbookPr.isEmpty() ? null : workbookPr.get(0).getAttributes().getNamedItem("date1904");
+            boolean use1904 = date1904 != null && XmlUtils.evaluateBoolean(date1904.getTextContent());
             TEMP_DIR.set(dir);
             try {
                 sst = PoiSharedStringsSupport.createTempFileSharedStringsTable(pkg, builder);
@@ -181,12 +182,42 @@ final class XlsxRecords implements FeedRecords {
     /** The sheets' names in workbook order, as the workbook lists them. */
     private static List<String> sheetNames(Document workbookXml) {
         List<String> names = new ArrayList<>();
-        NodeList sheets = XmlUtils.searchForNodeList(workbookXml, "/ss:workbook/ss:sheets/ss:sheet");
-        for (int i = 0; i < sheets.getLength(); i++) {
-            Node name = sheets.item(i).getAttributes().getNamedItem("name");
+        for (Element sheet : workbookElements(workbookXml, "sheets", "sheet")) {
+            Node name = sheet.getAttributes().getNamedItem("name");
             names.add(name == null ? "" : name.getTextContent());
         }
         return names;
+    }
+
+    private static final String[] SPREADSHEET_NAMESPACES = {
+        "http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main"};
+
+    /**
+     * The elements at {@code /workbook/<path...>} in document order, in the transitional namespace or,
+     * when none is there, the strict one: what excel-streaming-reader's XPath {@code /ss:workbook/ss:...}
+     * finds, walked without an XPath engine (looking one up took 2-5 ms per call, per feed).
+     */
+    static List<Element> workbookElements(Document workbookXml, String... path) {
+        List<Element> found = new ArrayList<>();
+        for (String namespace : SPREADSHEET_NAMESPACES) {
+            Element root = workbookXml.getDocumentElement();
+            List<Element> level = new ArrayList<>();
+            if (root != null && namespace.equals(root.getNamespaceURI()) && "workbook".equals(root.getLocalName())) level.add(root);
+            for (String name : path) {
+                List<Element> next = new ArrayList<>();
+                for (Element parent : level) {
+                    for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+                        if (child instanceof Element e && namespace.equals(e.getNamespaceURI()) && name.equals(e.getLocalName())) {
+                            next.add(e);
+                        }
+                    }
+                }
+                level = next;
+            }
+            if (!level.isEmpty()) return level;
+            found = level;
+        }
+        return found;
     }
 
     private static PackagePart sheet(OoxmlReader workbook, List<String> names, TenantConfig.Parser parser, String vendorId)
