@@ -198,7 +198,6 @@ final class XlsxRecords implements FeedRecords {
      * finds, walked without an XPath engine (looking one up took 2-5 ms per call, per feed).
      */
     static List<Element> workbookElements(Document workbookXml, String... path) {
-        List<Element> found = new ArrayList<>();
         for (String namespace : SPREADSHEET_NAMESPACES) {
             Element root = workbookXml.getDocumentElement();
             List<Element> level = new ArrayList<>();
@@ -215,9 +214,8 @@ final class XlsxRecords implements FeedRecords {
                 level = next;
             }
             if (!level.isEmpty()) return level;
-            found = level;
         }
-        return found;
+        return List.of();
     }
 
     private static PackagePart sheet(OoxmlReader workbook, List<String> names, TenantConfig.Parser parser, String vendorId)
