@@ -4,7 +4,6 @@ import com.github.pjfanning.xlsx.StreamingReader;
 import com.github.pjfanning.xlsx.XmlUtils;
 import com.github.pjfanning.xlsx.exceptions.MissingSheetException;
 import com.github.pjfanning.xlsx.impl.PoiSharedStringsSupport;
-import com.github.pjfanning.xlsx.impl.WorkbookUtil;
 import com.github.pjfanning.xlsx.impl.ooxml.OoxmlReader;
 import com.relay.tenants.config.TenantConfig;
 
@@ -22,9 +21,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.stream.XMLStreamException;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.openxml4j.opc.PackagePart;
+import org.apache.poi.openxml4j.opc.ZipPackagePart;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.FormulaError;
@@ -33,8 +34,8 @@ import org.apache.poi.util.TempFile;
 import org.apache.poi.util.TempFileCreationStrategy;
 import org.apache.poi.xssf.model.SharedStringsTable;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 /**
  * An xlsx feed (docs/ENGINE.md#vendor-file-formats), read over Apache POI: the upload is spooled to a
@@ -90,6 +91,8 @@ final class XlsxRecords implements FeedRecords {
     private final Path spooled;
     private final OPCPackage pkg;
     private final SharedStringsTable sst;
+    /** The spooled file opened once more for {@link XlsxSheetStream} (null: the sheet is read through POI only). */
+    private final ZipSecureFile sheetZip;
     private final XlsxSheetRows sheetRows;
     private final boolean use1904Dates;
     private final int headerIndex;
@@ -97,12 +100,15 @@ final class XlsxRecords implements FeedRecords {
     /** The source name of updated_at (column_map or its own name), and its column once the header is read. */
     private final String updatedAtName;
     private int dateColumn = -1;
+    /** A numeric cell's text written by {@link XlsxNumbers#plainDecimal}. */
+    private final char[] numberText = new char[XlsxNumbers.MAX_PLAIN_LENGTH];
     private int headerSize;
     /** The sheet reader is at a row not yet laid out (the one after an empty header row). */
     private boolean pending;
 
-    private XlsxRecords(String vendorId, Path spooled, OPCPackage pkg, SharedStringsTable sst, XlsxSheetRows sheetRows,
-                        boolean use1904Dates, int headerIndex, String updatedAtName) {
+    private XlsxRecords(String vendorId, Path spooled, OPCPackage pkg, SharedStringsTable sst, ZipSecureFile sheetZip,
+                        XlsxSheetRows sheetRows, boolean use1904Dates, int headerIndex, String updatedAtName) {
+        this.sheetZip = sheetZip;
         this.vendorId = vendorId;
         this.updatedAtName = updatedAtName;
         this.spooled = spooled;
@@ -127,6 +133,7 @@ final class XlsxRecords implements FeedRecords {
         }
         OPCPackage pkg = null;
         SharedStringsTable sst = null;
+        ZipSecureFile sheetZip = null;
         try {
             if (Files.size(spooled) == 0) throw failure(vendorId, "the file is empty");
             pkg = OPCPackage.open(spooled.toFile(), PackageAccess.READ);
@@ -136,7 +143,9 @@ final class XlsxRecords implements FeedRecords {
             try (InputStream in = workbook.getWorkbookData()) {
                 workbookXml = XmlUtils.readDocument(in);
             }
-            boolean use1904 = WorkbookUtil.use1904Dates(workbookXml);
+            List<Element> workbookPr = workbookElements(workbookXml, "workbookPr");
+            Node date1904 = workbookPr.isEmpty() ? null : workbookPr.get(0).getAttributes().getNamedItem("date1904");
+            boolean use1904 = date1904 != null && XmlUtils.evaluateBoolean(date1904.getTextContent());
             TEMP_DIR.set(dir);
             try {
                 sst = PoiSharedStringsSupport.createTempFileSharedStringsTable(pkg, builder);
@@ -147,13 +156,25 @@ final class XlsxRecords implements FeedRecords {
             int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
             String updatedAt = parser.columnMap() == null ? "updated_at"
                     : parser.columnMap().getOrDefault("updated_at", "updated_at");
-            XlsxSheetRows sheetRows = new XlsxSheetRows(sheet.getInputStream());
-            return new XlsxRecords(vendorId, spooled, pkg, sst, sheetRows, use1904, headerRow - 1, updatedAt);
+            XlsxSheetRows sheetRows;
+            if (sheet instanceof ZipPackagePart zipPart && zipPart.getZipArchive() != null) {
+                // the same entry through a faster inflater; POI's stream stays the StAX parser's (XlsxSheetStream)
+                sheetZip = new ZipSecureFile(spooled.toFile());
+                ZipArchiveEntry entry = sheetZip.getEntry(zipPart.getZipArchive().getName());
+                ZipSecureFile zip = sheetZip;
+                sheetRows = XlsxSheetRows.open(() -> {
+                    InputStream fast = entry == null ? null : XlsxSheetStream.open(zip, entry);
+                    return fast != null ? fast : sheet.getInputStream();
+                }, sheet::getInputStream);
+            } else {
+                sheetRows = XlsxSheetRows.open(sheet::getInputStream);
+            }
+            return new XlsxRecords(vendorId, spooled, pkg, sst, sheetZip, sheetRows, use1904, headerRow - 1, updatedAt);
         } catch (EngineFailure f) {
-            closeQuietly(null, sst, pkg, spooled);
+            closeQuietly(null, sst, sheetZip, pkg, spooled);
             throw f;
         } catch (Exception e) {
-            closeQuietly(null, sst, pkg, spooled);
+            closeQuietly(null, sst, sheetZip, pkg, spooled);
             throw failure(vendorId, describe(e));
         }
     }
@@ -161,12 +182,40 @@ final class XlsxRecords implements FeedRecords {
     /** The sheets' names in workbook order, as the workbook lists them. */
     private static List<String> sheetNames(Document workbookXml) {
         List<String> names = new ArrayList<>();
-        NodeList sheets = XmlUtils.searchForNodeList(workbookXml, "/ss:workbook/ss:sheets/ss:sheet");
-        for (int i = 0; i < sheets.getLength(); i++) {
-            Node name = sheets.item(i).getAttributes().getNamedItem("name");
+        for (Element sheet : workbookElements(workbookXml, "sheets", "sheet")) {
+            Node name = sheet.getAttributes().getNamedItem("name");
             names.add(name == null ? "" : name.getTextContent());
         }
         return names;
+    }
+
+    private static final String[] SPREADSHEET_NAMESPACES = {
+        "http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main"};
+
+    /**
+     * The elements at {@code /workbook/<path...>} in document order, in the transitional namespace or,
+     * when none is there, the strict one: what excel-streaming-reader's XPath {@code /ss:workbook/ss:...}
+     * finds, walked without an XPath engine (looking one up took 2-5 ms per call, per feed).
+     */
+    static List<Element> workbookElements(Document workbookXml, String... path) {
+        for (String namespace : SPREADSHEET_NAMESPACES) {
+            Element root = workbookXml.getDocumentElement();
+            List<Element> level = new ArrayList<>();
+            if (root != null && namespace.equals(root.getNamespaceURI()) && "workbook".equals(root.getLocalName())) level.add(root);
+            for (String name : path) {
+                List<Element> next = new ArrayList<>();
+                for (Element parent : level) {
+                    for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+                        if (child instanceof Element e && namespace.equals(e.getNamespaceURI()) && name.equals(e.getLocalName())) {
+                            next.add(e);
+                        }
+                    }
+                }
+                level = next;
+            }
+            if (!level.isEmpty()) return level;
+        }
+        return List.of();
     }
 
     private static PackagePart sheet(OoxmlReader workbook, List<String> names, TenantConfig.Parser parser, String vendorId)
@@ -239,12 +288,27 @@ final class XlsxRecords implements FeedRecords {
         rows.beginRow(sheetRows.rowNum() + 1L);
         int next = 0;
         boolean any = false;
+        char[] raw = sheetRows.rawChars();
         for (int i = 0, n = sheetRows.cellCount(); i < n; i++) {
             int column = sheetRows.column(i); // below 16,384 in any workbook: the row store's cell limit
             for (; next < column; next++) rows.addCell("");
-            String text = text(sheetRows.type(i), sheetRows.raw(i), column == dateColumn);
-            any |= !text.isEmpty();
-            rows.addCell(text);
+            String type = sheetRows.type(i); // one of XlsxSheetRows' type constants when it is a known type
+            int start = sheetRows.rawStart(i);
+            int length = sheetRows.rawLength(i);
+            int plain;
+            if (length >= 0 && (type == XlsxSheetRows.INLINE || type == XlsxSheetRows.FORMULA_STRING)) {
+                // a string cell's text as it is, copied from the reader's buffer without a String
+                any |= length > 0;
+                rows.addCell(raw, start, length);
+            } else if (length >= 0 && type == XlsxSheetRows.NUMBER && column != dateColumn
+                    && (plain = XlsxNumbers.plainDecimal(raw, start, length, numberText)) >= 0) {
+                any = true;
+                rows.addCell(numberText, 0, plain);
+            } else {
+                String text = text(type, sheetRows.raw(i), column == dateColumn);
+                any |= !text.isEmpty();
+                rows.addCell(text);
+            }
             next = column + 1;
         }
         // trailing blank cells are not stored in a sheet; a csv export of it has them, empty
@@ -325,10 +389,11 @@ final class XlsxRecords implements FeedRecords {
 
     @Override
     public void close() throws IOException {
-        closeQuietly(sheetRows, sst, pkg, spooled);
+        closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
     }
 
-    private static void closeQuietly(XlsxSheetRows sheetRows, SharedStringsTable sst, OPCPackage pkg, Path spooled) {
+    private static void closeQuietly(XlsxSheetRows sheetRows, SharedStringsTable sst, ZipSecureFile sheetZip, OPCPackage pkg,
+                                     Path spooled) {
         // the temp files are in the run's work directory, which is removed with the run: a failure to close is left
         try {
             if (sheetRows != null) sheetRows.close();
@@ -338,6 +403,11 @@ final class XlsxRecords implements FeedRecords {
         try {
             if (sst != null) sst.close();
         } catch (Exception ignored) {
+            // see above
+        }
+        try {
+            if (sheetZip != null) sheetZip.close();
+        } catch (IOException ignored) {
             // see above
         }
         try {

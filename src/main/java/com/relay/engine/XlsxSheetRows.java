@@ -12,27 +12,62 @@ import org.apache.poi.ss.util.CellReference;
 import org.apache.poi.util.XMLHelper;
 
 /**
- * One worksheet's rows, read from its XML with a cursor StAX parser (POI's hardened factory: no
- * DTD, no external entities), one row at a time (docs/ENGINE.md#vendor-file-formats). Each cell is
- * kept as its column, its type ({@code t}, {@code n} when absent) and its raw text: the {@code <v>}
- * text, or for an inline string the text of every {@code <t>} in its {@code <is>}; null when the
- * cell has neither (a blank cell). {@link XlsxRecords} turns them into csv text.
+ * One worksheet's rows, read from its XML one row at a time (docs/ENGINE.md#vendor-file-formats).
+ * Each cell is kept as its column, its type ({@code t}, {@code n} when absent) and its raw text: the
+ * {@code <v>} text, or for an inline string the text of every {@code <t>} in its {@code <is>}; none
+ * when the cell has neither (a blank cell). {@link XlsxRecords} turns them into csv text.
  *
  * <p>It reads a sheet exactly as excel-streaming-reader 5.1.1 did (row and cell numbers when
  * {@code r} is absent, the first column of {@code <dimension>}, cells of a row in column order,
  * the last of two cells in one column kept) without an object per XML event and per cell, which
  * made xlsx the slowest format by far (docs/PERFORMANCE.md#vendor-file-formats-issue-20).
+ *
+ * <p>Two readers feed the same row logic. A cursor StAX parser (POI's hardened factory: no DTD, no
+ * external entities) reads any sheet. {@link #open} first reads the bytes with
+ * {@link XlsxSheetBytes}, which takes only the well-formed UTF-8 subset spreadsheet writers produce
+ * and decodes nothing else; on anything outside it (a comment, CDATA, another encoding, malformed
+ * XML, a failing stream) the StAX parser reads the sheet again from its start, skipping the rows
+ * already delivered, so every answer and every error is the StAX parser's.
  */
 final class XlsxSheetRows implements Closeable {
     /** Cells kept per row: one past the row store's limit, so a longer row still fails as too many fields. */
     static final int MAX_CELLS = CsvRecordReader.MAX_FIELDS + 1;
 
-    private final InputStream in;
-    private final XMLStreamReader reader;
-    private final StringBuilder content = new StringBuilder();
+    /** Opens the sheet's XML (again, when the StAX parser takes over). */
+    interface Source {
+        InputStream open() throws IOException;
+    }
+
+    /** Cell types as constants: the readers map the {@code t} values they know onto these. */
+    static final String NUMBER = "n";
+    static final String SHARED = "s";
+    static final String INLINE = "inlineStr";
+    static final String FORMULA_STRING = "str";
+    static final String BOOLEAN = "b";
+    static final String ERROR = "e";
+    static final String DATE = "d";
+
+    /** The column of a cell without an {@code r}: none {@link #column(String)} gives. */
+    static final int NO_REFERENCE = Integer.MIN_VALUE;
+
+    /** Where the StAX parser reads the sheet when it takes over. */
+    private final Source source;
+    private InputStream in;
+    private XlsxSheetBytes bytes;
+    private XMLStreamReader reader;
+    /** Rows returned so far: the StAX parser skips as many when it takes over from the byte reader. */
+    private long delivered;
+
+    /** The text of the current {@code <v>}/{@code <t>} elements (an inline string's runs add up). */
+    private char[] content = new char[256];
+    private int contentLength;
+    /** The current row's cell texts back to back; cell i is [rawStarts[i], +rawLengths[i]), length -1: none. */
+    private char[] rowChars = new char[1024];
+    private int rowCharsLength;
     private int[] columns = new int[64];
     private String[] types = new String[64];
-    private String[] raws = new String[64];
+    private int[] rawStarts = new int[64];
+    private int[] rawLengths = new int[64];
     private int count;
     private int rowNum;
     private int nextRowNum;
@@ -44,12 +79,47 @@ final class XlsxSheetRows implements Closeable {
     private boolean inInlineString;
     private int cellColumn;
     private String cellType;
-    private String cellRaw;
+    private int cellRawStart;
+    private int cellRawLength;
 
+    /** A sheet read by the StAX parser alone. */
     XlsxSheetRows(InputStream sheetXml) throws XMLStreamException {
+        this.source = null;
         this.in = sheetXml;
         this.reader = XMLHelper.newXMLInputFactory().createXMLStreamReader(sheetXml);
     }
+
+    private XlsxSheetRows(Source source, InputStream in, XlsxSheetBytes bytes) {
+        this.source = source;
+        this.in = in;
+        this.bytes = bytes;
+    }
+
+    /** A sheet read by the byte reader, the StAX parser taking over where it stops (see the class comment). */
+    static XlsxSheetRows open(Source source) throws IOException, XMLStreamException {
+        return open(source, source);
+    }
+
+    /**
+     * As {@link #open(Source)}, the byte reader reading from {@code bytesSource} and the StAX parser,
+     * when it takes over, from {@code source}: two ways to the same bytes (a faster inflater, POI's).
+     */
+    static XlsxSheetRows open(Source bytesSource, Source source) throws IOException, XMLStreamException {
+        InputStream in = bytesSource.open();
+        XlsxSheetBytes bytes = new XlsxSheetBytes(in);
+        boolean readable;
+        try {
+            readable = bytes.prolog();
+        } catch (IOException e) {
+            readable = false;
+        }
+        if (readable) return new XlsxSheetRows(source, in, bytes);
+        in.close();
+        return new XlsxSheetRows(source.open());
+    }
+
+    /** Whether the byte reader still reads the sheet (the StAX parser has not taken over). */
+    boolean readsBytes() { return bytes != null; }
 
     /** The 0-based sheet row number of the current row. */
     int rowNum() { return rowNum; }
@@ -61,16 +131,58 @@ final class XlsxSheetRows implements Closeable {
     String type(int i) { return types[i]; }
 
     /** The cell's raw text, null for a cell without a value. */
-    String raw(int i) { return raws[i]; }
+    String raw(int i) {
+        return rawLengths[i] < 0 ? null : new String(rowChars, rawStarts[i], rawLengths[i]);
+    }
+
+    /** Where {@link #rawStart} and {@link #rawLength} point into; valid until the next {@link #next}. */
+    char[] rawChars() { return rowChars; }
+
+    int rawStart(int i) { return rawStarts[i]; }
+
+    /** The length of the cell's raw text, -1 for a cell without a value. */
+    int rawLength(int i) { return rawLengths[i]; }
 
     /** Reads up to the end of the next {@code <row>}; false at the end of the sheet. */
     boolean next() throws XMLStreamException {
+        if (bytes != null) {
+            try {
+                boolean row = bytes.next(this);
+                if (row) delivered++;
+                return row;
+            } catch (XlsxSheetBytes.NotTaken | IOException stop) {
+                takeOver();
+            }
+        }
+        return staxNext();
+    }
+
+    /** The StAX parser reads the sheet again from its start, up to where the byte reader stopped. */
+    private void takeOver() throws XMLStreamException {
+        bytes = null;
+        try {
+            in.close();
+            in = source.open();
+        } catch (IOException e) {
+            throw new XMLStreamException(e);
+        }
+        reader = XMLHelper.newXMLInputFactory().createXMLStreamReader(in);
+        contentLength = 0;
+        rowCharsLength = 0;
+        count = rowNum = nextRowNum = nextColumn = firstColumn = 0;
+        inRow = inCell = inText = inInlineString = false;
+        for (long skipped = 0; skipped < delivered; skipped++) {
+            if (!staxNext()) throw new IllegalStateException("the sheet ended before row " + delivered + " on a second read");
+        }
+    }
+
+    private boolean staxNext() throws XMLStreamException {
         while (reader.hasNext()) {
             int event = reader.next();
             if (event == XMLStreamConstants.CHARACTERS) {
-                if (inText) content.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
+                if (inText) text(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
             } else if (event == XMLStreamConstants.START_ELEMENT) {
-                if (spreadsheetElement()) start(reader.getLocalName());
+                if (spreadsheetElement()) staxStart(reader.getLocalName());
             } else if (event == XMLStreamConstants.END_ELEMENT) {
                 if (spreadsheetElement() && end(reader.getLocalName())) return true;
             }
@@ -83,65 +195,130 @@ final class XlsxSheetRows implements Closeable {
         return ns != null && ns.endsWith("/main");
     }
 
-    private void start(String name) {
+    private void staxStart(String name) {
         switch (name) {
             case "row" -> {
                 String r = attribute("r");
-                if (r != null) nextRowNum = Integer.parseInt(r) - 1;
-                rowNum = nextRowNum;
-                count = 0;
-                inRow = true;
-                nextColumn = firstColumn;
+                startRow(r != null, r == null ? 0 : Integer.parseInt(r));
             }
             case "c" -> {
                 String r = attribute("r");
-                if (r != null) nextColumn = column(r);
-                String t = attribute("t");
-                cellColumn = nextColumn;
-                cellType = t == null ? "n" : t;
-                cellRaw = null;
-                inCell = true;
+                startCell(r == null ? NO_REFERENCE : column(r), type(attribute("t")));
             }
-            case "v", "t" -> inText = true;
-            case "is" -> inInlineString = true;
-            case "dimension" -> {
-                String ref = attribute("ref");
-                if (ref != null) {
-                    for (int i = 0; i < ref.length(); i++) {
-                        if (!Character.isAlphabetic(ref.charAt(i))) {
-                            firstColumn = CellReference.convertColStringToIndex(ref.substring(0, i));
-                            break;
-                        }
-                    }
+            case "v", "t" -> startText();
+            case "is" -> startInlineString();
+            case "dimension" -> dimension(attribute("ref"));
+            default -> startOther();
+        }
+    }
+
+    // ---- the row logic both readers drive, element by element ---------------------------------
+
+    /** A {@code <row>}; {@code r} its 1-based number when {@code numbered}. */
+    void startRow(boolean numbered, int r) {
+        if (numbered) nextRowNum = r - 1;
+        rowNum = nextRowNum;
+        count = 0;
+        rowCharsLength = 0;
+        inRow = true;
+        nextColumn = firstColumn;
+        startOther();
+    }
+
+    /** A {@code <c>}; {@code column} from its {@code r}, {@link #NO_REFERENCE} without; {@code type} from {@link #type(String)}. */
+    void startCell(int column, String type) {
+        if (column != NO_REFERENCE) nextColumn = column;
+        cellColumn = nextColumn;
+        cellType = type;
+        cellRawLength = -1;
+        inCell = true;
+        startOther();
+    }
+
+    void startText() {
+        inText = true;
+        startOther();
+    }
+
+    void startInlineString() {
+        inInlineString = true;
+        startOther();
+    }
+
+    void dimension(String ref) {
+        if (ref != null) {
+            for (int i = 0; i < ref.length(); i++) {
+                if (!Character.isAlphabetic(ref.charAt(i))) {
+                    firstColumn = CellReference.convertColStringToIndex(ref.substring(0, i));
+                    break;
                 }
             }
-            default -> {
-                // other elements carry nothing a feed reads
-            }
         }
-        // the text of every <t> of an inline string adds up, as rich-text runs do
-        if (!inInlineString) content.setLength(0);
+        startOther();
+    }
+
+    /** Any spreadsheet element starting; the text of every {@code <t>} of an inline string adds up, as rich-text runs do. */
+    void startOther() {
+        if (!inInlineString) contentLength = 0;
+    }
+
+    boolean inText() { return inText; }
+
+    void text(char[] chars, int start, int length) {
+        ensureContent(contentLength + length);
+        System.arraycopy(chars, start, content, contentLength, length);
+        contentLength += length;
+    }
+
+    /** Room for {@code needed} chars of content; the byte reader then writes into {@link #content()} itself. */
+    void ensureContent(int needed) {
+        if (needed > content.length) content = Arrays.copyOf(content, Math.max(needed, content.length * 2));
+    }
+
+    char[] content() { return content; }
+
+    int contentLength() { return contentLength; }
+
+    void contentLength(int length) { contentLength = length; }
+
+    void endText(String name) {
+        inText = false;
+        if (!inCell) throw new IllegalStateException("a <" + name + "> element outside a cell");
+        int needed = rowCharsLength + contentLength;
+        if (needed > rowChars.length) rowChars = Arrays.copyOf(rowChars, Math.max(needed, rowChars.length * 2));
+        System.arraycopy(content, 0, rowChars, rowCharsLength, contentLength);
+        cellRawStart = rowCharsLength;
+        cellRawLength = contentLength;
+        rowCharsLength = needed;
+    }
+
+    void endCell() {
+        if (inRow) add(cellColumn, cellType, cellRawStart, cellRawLength);
+        inCell = false;
+        nextColumn++;
+    }
+
+    void endInlineString() {
+        inInlineString = false;
+    }
+
+    /** True at the end of a row. */
+    boolean endRow() {
+        if (inRow) {
+            nextRowNum++;
+            return true;
+        }
+        return false;
     }
 
     /** True at the end of a row. */
     private boolean end(String name) {
         switch (name) {
-            case "v", "t" -> {
-                inText = false;
-                if (!inCell) throw new IllegalStateException("a <" + name + "> element outside a cell");
-                cellRaw = content.toString();
-            }
-            case "c" -> {
-                if (inRow) add(cellColumn, cellType, cellRaw);
-                inCell = false;
-                nextColumn++;
-            }
-            case "is" -> inInlineString = false;
+            case "v", "t" -> endText(name);
+            case "c" -> endCell();
+            case "is" -> endInlineString();
             case "row" -> {
-                if (inRow) {
-                    nextRowNum++;
-                    return true;
-                }
+                return endRow();
             }
             default -> {
                 // nothing to do
@@ -151,12 +328,13 @@ final class XlsxSheetRows implements Closeable {
     }
 
     /** Keeps the row's cells in column order, the later of two cells in one column winning. */
-    private void add(int column, String type, String raw) {
+    private void add(int column, String type, int rawStart, int rawLength) {
         int at = count;
         while (at > 0 && columns[at - 1] > column) at--;
         if (at > 0 && columns[at - 1] == column) {
             types[at - 1] = type;
-            raws[at - 1] = raw;
+            rawStarts[at - 1] = rawStart;
+            rawLengths[at - 1] = rawLength;
             return;
         }
         if (count == MAX_CELLS) return;
@@ -164,15 +342,33 @@ final class XlsxSheetRows implements Closeable {
             int size = Math.min(MAX_CELLS, count * 2);
             columns = Arrays.copyOf(columns, size);
             types = Arrays.copyOf(types, size);
-            raws = Arrays.copyOf(raws, size);
+            rawStarts = Arrays.copyOf(rawStarts, size);
+            rawLengths = Arrays.copyOf(rawLengths, size);
         }
         System.arraycopy(columns, at, columns, at + 1, count - at);
         System.arraycopy(types, at, types, at + 1, count - at);
-        System.arraycopy(raws, at, raws, at + 1, count - at);
+        System.arraycopy(rawStarts, at, rawStarts, at + 1, count - at);
+        System.arraycopy(rawLengths, at, rawLengths, at + 1, count - at);
         columns[at] = column;
         types[at] = type;
-        raws[at] = raw;
+        rawStarts[at] = rawStart;
+        rawLengths[at] = rawLength;
         count++;
+    }
+
+    /** A cell's {@code t} as one of the type constants when it is one ({@code n} when absent), else as it is. */
+    static String type(String t) {
+        if (t == null) return NUMBER;
+        return switch (t) {
+            case "n" -> NUMBER;
+            case "s" -> SHARED;
+            case "inlineStr" -> INLINE;
+            case "str" -> FORMULA_STRING;
+            case "b" -> BOOLEAN;
+            case "e" -> ERROR;
+            case "d" -> DATE;
+            default -> t;
+        };
     }
 
     /** An attribute without a namespace, as the sheet's {@code r}, {@code t} and {@code ref} are. */
@@ -203,7 +399,7 @@ final class XlsxSheetRows implements Closeable {
     @Override
     public void close() throws IOException {
         try {
-            reader.close();
+            if (reader != null) reader.close();
         } catch (XMLStreamException e) {
             // closing the stream below is what matters
         } finally {
