@@ -32,6 +32,14 @@ import org.apache.poi.util.XMLHelper;
 final class XlsxSheetRows implements Closeable {
     /** Cells kept per row: one past the row store's limit, so a longer row still fails as too many fields. */
     static final int MAX_CELLS = CsvRecordReader.MAX_FIELDS + 1;
+    /**
+     * Text kept of one cell: one char past the cell limit, so the row store marks it oversized (as
+     * json and xml values, {@link KeyedRecords#VALUE_KEEP}); the rest is read and dropped, so memory
+     * does not grow with a cell's size.
+     */
+    static final int CELL_KEEP = KeyedRecords.VALUE_KEEP;
+    /** Text kept of one row: one char past the record limit, so a longer row still fails as too long. */
+    static final int ROW_KEEP = CsvRecordReader.MAX_RECORD_LENGTH + 1;
 
     /** Opens the sheet's XML (again, when the StAX parser takes over). */
     interface Source {
@@ -265,30 +273,41 @@ final class XlsxSheetRows implements Closeable {
     boolean inText() { return inText; }
 
     void text(char[] chars, int start, int length) {
-        ensureContent(contentLength + length);
-        System.arraycopy(chars, start, content, contentLength, length);
-        contentLength += length;
+        int kept = Math.min(length, CELL_KEEP - contentLength);
+        if (kept <= 0) return;
+        ensureContent(contentLength + kept);
+        System.arraycopy(chars, start, content, contentLength, kept);
+        contentLength += kept;
     }
 
-    /** Room for {@code needed} chars of content; the byte reader then writes into {@link #content()} itself. */
+    /**
+     * Room for {@code needed} chars of content; the byte reader then writes into {@link #content()}
+     * itself, at most a buffer's worth past {@link #CELL_KEEP} before {@link #contentLength(int)} cuts it.
+     */
     void ensureContent(int needed) {
-        if (needed > content.length) content = Arrays.copyOf(content, Math.max(needed, content.length * 2));
+        if (needed > content.length) content = Arrays.copyOf(content, Math.max(needed, Math.min(content.length * 2, CELL_KEEP)));
     }
 
     char[] content() { return content; }
 
     int contentLength() { return contentLength; }
 
-    void contentLength(int length) { contentLength = length; }
+    /** The content's length after the byte reader wrote: cut to {@link #CELL_KEEP}. */
+    void contentLength(int length) { contentLength = Math.min(length, CELL_KEEP); }
+
+    /** The capacity of the text buffers (tests: bounded by the cell and row limits, not by the input). */
+    int bufferedChars() { return content.length + rowChars.length; }
 
     void endText(String name) {
         inText = false;
         if (!inCell) throw new IllegalStateException("a <" + name + "> element outside a cell");
-        int needed = rowCharsLength + contentLength;
-        if (needed > rowChars.length) rowChars = Arrays.copyOf(rowChars, Math.max(needed, rowChars.length * 2));
-        System.arraycopy(content, 0, rowChars, rowCharsLength, contentLength);
+        // past ROW_KEEP chars the row fails as too long: later cells keep no text
+        int kept = Math.max(0, Math.min(contentLength, ROW_KEEP - rowCharsLength));
+        int needed = rowCharsLength + kept;
+        if (needed > rowChars.length) rowChars = Arrays.copyOf(rowChars, Math.max(needed, Math.min(rowChars.length * 2, ROW_KEEP)));
+        System.arraycopy(content, 0, rowChars, rowCharsLength, kept);
         cellRawStart = rowCharsLength;
-        cellRawLength = contentLength;
+        cellRawLength = kept;
         rowCharsLength = needed;
     }
 

@@ -203,4 +203,33 @@ class XlsxSheetBytesTest {
         }
         assertThat(opened[0]).isEqualTo(1);
     }
+
+    @Test
+    void aHugeCellOrRowKeepsOnlyWhatTheRowStoreCanJudgeWhicheverReaderReadsIt() throws Exception {
+        // one 6,000,000-char cell, then a row of six 900,000-char cells (5.4 M chars): the buffers stay
+        // near the cell and row limits; the cell keeps one char past the cell limit, the row one past the record limit
+        String huge = "x".repeat(6_000_000);
+        String wide = "y".repeat(900_000);
+        StringBuilder row2 = new StringBuilder("<row r=\"2\">");
+        for (int c = 0; c < 6; c++) row2.append("<c t=\"inlineStr\"><is><t>").append(wide).append("</t></is></c>");
+        byte[] xml = sheet("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>" + huge + "</t></is></c><c r=\"B1\"><v>7</v></c></row>"
+                + row2.append("</row>")).getBytes(StandardCharsets.UTF_8);
+        for (boolean bytesFirst : new boolean[] {true, false}) {
+            XlsxSheetRows r = bytesFirst ? XlsxSheetRows.open(() -> new ByteArrayInputStream(xml))
+                    : new XlsxSheetRows(new ByteArrayInputStream(xml));
+            try (r) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.rawLength(0)).as("bytes first: %s", bytesFirst).isEqualTo(XlsxSheetRows.CELL_KEEP);
+                assertThat(r.raw(1)).isEqualTo("7");
+                assertThat(r.next()).isTrue();
+                int kept = 0;
+                for (int i = 0; i < r.cellCount(); i++) kept += r.rawLength(i);
+                assertThat(r.cellCount()).isEqualTo(6);
+                assertThat(kept).isEqualTo(XlsxSheetRows.ROW_KEEP);
+                assertThat(r.rawLength(5)).isZero();
+                assertThat(r.bufferedChars()).isLessThan(XlsxSheetRows.CELL_KEEP + XlsxSheetRows.ROW_KEEP + 2 * 65_536 + 1);
+                assertThat(r.next()).isFalse();
+            }
+        }
+    }
 }
