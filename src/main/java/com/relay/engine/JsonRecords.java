@@ -11,7 +11,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -49,8 +48,8 @@ final class JsonRecords extends KeyedRecords {
     private final JsonParser parser;
     private final String recordsPath;
     private final List<String> segments = new ArrayList<>();
-    /** Every proper prefix of a configured path: the objects worth descending into. */
-    private final Set<String> prefixes = new HashSet<>();
+    /** The configured paths as a tree of member names, so a member is matched without building its path. */
+    private final Member root = new Member(-1);
     private boolean located;
 
     JsonRecords(CharSource source, String recordsPath, List<String> names, Set<String> required, String vendorId)
@@ -60,9 +59,7 @@ final class JsonRecords extends KeyedRecords {
         // "$[*]" or "$.a.b[*]" (checked by the configuration)
         String members = recordsPath.substring(1, recordsPath.length() - 3);
         if (!members.isEmpty()) segments.addAll(Arrays.asList(members.substring(1).split("\\.")));
-        for (String name : names) {
-            for (int dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) prefixes.add(name.substring(0, dot));
-        }
+        for (int i = 0; i < names.size(); i++) root.add(names.get(i), i);
         this.parser = FACTORY.createParser(new CharSourceReader(source));
     }
 
@@ -76,7 +73,7 @@ final class JsonRecords extends KeyedRecords {
             JsonToken t = parser.nextToken();
             if (t == JsonToken.END_ARRAY) return false;
             if (t == JsonToken.START_OBJECT) {
-                readObject("");
+                readObject(root, "");
             } else {
                 problem = "record is " + describe(t) + ", not an object";
                 if (t != null && t.isStructStart()) parser.skipChildren();
@@ -138,27 +135,78 @@ final class JsonRecords extends KeyedRecords {
         }
     }
 
-    private void readObject(String prefix) throws IOException {
+    /**
+     * Reads the members of the object at {@code at} ({@code path} its dotted path, built only when it
+     * is needed: for the first record's names and for a row error).
+     */
+    private void readObject(Member at, String path) throws IOException {
         JsonToken t;
         while ((t = parser.nextToken()) != JsonToken.END_OBJECT) {
             if (t == null) return; // end of input inside a record: the next read reports it
             String name = parser.currentName();
             JsonToken v = parser.nextToken();
-            String path = prefix.isEmpty() ? name : prefix + '.' + name;
-            sawName(path);
-            Integer i = index.get(path);
-            if (i != null) {
+            if (recordingNames()) sawName(path.isEmpty() ? name : path + '.' + name);
+            Member m = at.child(name);
+            if (m != null && m.index >= 0) {
                 if (v.isScalarValue()) {
-                    values[i] = v == JsonToken.VALUE_NULL ? "" : parser.getText();
+                    if (v == JsonToken.VALUE_NULL) {
+                        setValue(m.index, NO_CHARS, 0, 0);
+                    } else {
+                        setValue(m.index, parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                    }
                 } else {
-                    if (problem == null) problem = RowError.clip(path) + " is " + describe(v) + ", not a value";
+                    if (problem == null) {
+                        problem = RowError.clip(path.isEmpty() ? name : path + '.' + name) + " is " + describe(v) + ", not a value";
+                    }
                     parser.skipChildren();
                 }
-            } else if (v == JsonToken.START_OBJECT && prefixes.contains(path)) {
-                readObject(path);
+            } else if (v == JsonToken.START_OBJECT && m != null && m.children != null) {
+                readObject(m, path.isEmpty() ? name : path + '.' + name);
             } else if (v.isStructStart()) {
                 parser.skipChildren();
             }
+        }
+    }
+
+    private static final char[] NO_CHARS = new char[0];
+
+    /**
+     * One member name of the configured paths: {@code price.amount} is member {@code amount} of
+     * member {@code price}. Jackson hands out the same canonical String for a repeated member name,
+     * so the child lookup hashes nothing new and compares by identity first.
+     */
+    private static final class Member {
+        /** The configured name's value position, or -1 when only a prefix of configured paths. */
+        int index;
+        java.util.Map<String, Member> children;
+
+        Member(int index) {
+            this.index = index;
+        }
+
+        /**
+         * The member {@code name} leads to: paths are matched as dotted strings (docs/ENGINE.md#vendor-file-formats),
+         * so a member name with a dot ({@code "price.amount": 1}) matches the configured path too.
+         */
+        Member child(String name) {
+            if (children == null) return null;
+            Member m = children.get(name);
+            if (m != null || name.indexOf('.') < 0) return m;
+            m = this;
+            for (String part : name.split("\\.", -1)) {
+                m = m.children == null ? null : m.children.get(part);
+                if (m == null) return null;
+            }
+            return m;
+        }
+
+        void add(String path, int position) {
+            Member m = this;
+            for (String part : path.split("\\.", -1)) {
+                if (m.children == null) m.children = new java.util.HashMap<>();
+                m = m.children.computeIfAbsent(part, p -> new Member(-1));
+            }
+            m.index = position;
         }
     }
 

@@ -40,7 +40,9 @@ final class XmlRecords extends KeyedRecords {
     private final String[] segments;
     /** Configured {@code @name}s without the {@code @}: attribute local name → value position. */
     private final Map<String, Integer> attributes = new HashMap<>();
-    private final StringBuilder text = new StringBuilder();
+    /** The text of the configured child being read, up to {@link #VALUE_KEEP} chars. */
+    private char[] text = new char[256];
+    private int textLength;
     private int depth;
     private int matched;
     private boolean rootSeen;
@@ -105,7 +107,7 @@ final class XmlRecords extends KeyedRecords {
         for (int i = 0, n = reader.getAttributeCount(); i < n; i++) {
             if (recordingNames()) sawName("@" + reader.getAttributeLocalName(i));
             Integer position = attributes.get(reader.getAttributeLocalName(i));
-            if (position != null) values[position] = reader.getAttributeValue(i);
+            if (position != null) setValue(position, reader.getAttributeValue(i));
         }
         int level = 0;
         int field = -1;
@@ -119,20 +121,26 @@ final class XmlRecords extends KeyedRecords {
                         sawName(reader.getLocalName());
                         Integer position = index.get(reader.getLocalName());
                         field = position == null ? -1 : position;
-                        text.setLength(0);
+                        textLength = 0;
                     }
                 }
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
-                    if (field >= 0 && text.length() < VALUE_KEEP) {
-                        int n = Math.min(reader.getTextLength(), VALUE_KEEP - text.length());
-                        text.append(reader.getTextCharacters(), reader.getTextStart(), n);
+                    if (field >= 0 && textLength < VALUE_KEEP) {
+                        int n = Math.min(reader.getTextLength(), VALUE_KEEP - textLength);
+                        if (textLength + n > text.length) {
+                            text = java.util.Arrays.copyOf(text, Math.min(VALUE_KEEP, Math.max(2 * text.length, textLength + n)));
+                        }
+                        System.arraycopy(reader.getTextCharacters(), reader.getTextStart(), text, textLength, n);
+                        textLength += n;
                     }
                 }
                 case XMLStreamConstants.END_ELEMENT -> {
                     if (level == 0) return;
                     depth--;
                     if (level == 1 && field >= 0) {
-                        values[field] = text.toString();
+                        setValue(field, text, 0, textLength);
+                        // a huge value is not kept past its element
+                        if (text.length > 64 * 1024) text = new char[256];
                         field = -1;
                     }
                     level--;
