@@ -40,27 +40,57 @@ final class JsonRecords extends KeyedRecords {
                     .build())
             // hostile feeds must not fill the JVM's string pool with member names
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            // the byte path is UTF-8 as configured, its BOM already removed: no guessing UTF-16/32 from zero bytes
+            .disable(JsonFactory.Feature.CHARSET_DETECTION)
             .build();
 
     /** Jackson's "[Source: REDACTED (...); line: 1, column: 2]" says nothing to an operator but the position. */
     private static final java.util.regex.Pattern SOURCE_NOTE = java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; ");
 
     private final JsonParser parser;
+    /** The checked UTF-8 input of the byte path (for char columns), or null on the char path. */
+    private final Utf8CheckedInput bytes;
     private final String recordsPath;
     private final List<String> segments = new ArrayList<>();
     /** The configured paths as a tree of member names, so a member is matched without building its path. */
     private final Member root = new Member(-1);
     private boolean located;
 
+    /**
+     * Opens a json feed in the vendor's encoding: UTF-8 (the default, and JSON's own by RFC 8259)
+     * goes to Jackson's byte parser through {@link Utf8CheckedInput}; every other encoding is decoded
+     * to chars by {@link FeedDecoder} first. Both give the same records and the same failures.
+     */
+    static JsonRecords open(java.io.InputStream feed, String encoding, String recordsPath, List<String> names,
+                            Set<String> required, String vendorId) throws IOException {
+        if (FeedCharsets.resolve(encoding) == FeedCharsets.UTF_8) {
+            return new JsonRecords(new Utf8CheckedInput(feed, vendorId, false), recordsPath, names, required, vendorId);
+        }
+        return new JsonRecords(FeedDecoder.open(feed, encoding, vendorId, false), recordsPath, names, required, vendorId);
+    }
+
+    /** The char path: any encoding, decoded by {@code source}. */
     JsonRecords(CharSource source, String recordsPath, List<String> names, Set<String> required, String vendorId)
             throws IOException {
+        this(recordsPath, names, required, vendorId, FACTORY.createParser(new CharSourceReader(source)), null);
+    }
+
+    /** The byte path: UTF-8 checked by {@code bytes}. */
+    JsonRecords(Utf8CheckedInput bytes, String recordsPath, List<String> names, Set<String> required, String vendorId)
+            throws IOException {
+        this(recordsPath, names, required, vendorId, FACTORY.createParser(bytes), bytes);
+    }
+
+    private JsonRecords(String recordsPath, List<String> names, Set<String> required, String vendorId, JsonParser parser,
+                        Utf8CheckedInput bytes) {
         super(names, required, vendorId);
         this.recordsPath = recordsPath;
         // "$[*]" or "$.a.b[*]" (checked by the configuration)
         String members = recordsPath.substring(1, recordsPath.length() - 3);
         if (!members.isEmpty()) segments.addAll(Arrays.asList(members.substring(1).split("\\.")));
         for (int i = 0; i < names.size(); i++) root.add(names.get(i), i);
-        this.parser = FACTORY.createParser(new CharSourceReader(source));
+        this.parser = parser;
+        this.bytes = bytes;
     }
 
     @Override
@@ -210,6 +240,12 @@ final class JsonRecords extends KeyedRecords {
         }
     }
 
+    /** The column in chars, as the char path counts it: the byte parser counts bytes. */
+    private int column(JsonLocation where) {
+        if (bytes == null || where.getByteOffset() < 0) return where.getColumnNr();
+        return bytes.charColumn(where.getByteOffset(), where.getColumnNr());
+    }
+
     private static String describe(JsonToken t) {
         if (t == null) return "missing";
         return switch (t) {
@@ -238,7 +274,7 @@ final class JsonRecords extends KeyedRecords {
 
     private EngineFailure failure(String what, JsonLocation where) {
         String at = where == null || where.getLineNr() < 0 ? ""
-                : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+                : " (line " + where.getLineNr() + ", column " + column(where) + ")";
         return new EngineFailure(ERROR_CODE, "NORMALIZE", "json parse error for vendor " + vendorId + ": "
                 + RowError.clip(SOURCE_NOTE.matcher(String.valueOf(what)).replaceAll("[")) + at, vendorId);
     }
