@@ -240,6 +240,25 @@ final class JsonRecords extends KeyedRecords {
         }
     }
 
+    /** Jackson's byte parser on a non-ASCII character where JSON allows none: it names a byte of it. */
+    private static final java.util.regex.Pattern BYTE_NAMED = java.util.regex.Pattern.compile(
+            "^(?:Invalid UTF-8 (?:start|middle) byte 0x\\p{XDigit}+|Unexpected character \\('.' \\(code (?:12[89]|1[3-9]\\d|2[0-5]\\d)\\)\\))");
+
+    /**
+     * On the byte path, a message that names a byte of a valid UTF-8 character (the input is
+     * checked, so it is never invalid UTF-8) names the character instead, as the char path would.
+     */
+    private String named(String message, JsonLocation where) {
+        if (bytes == null || message == null || where == null || where.getByteOffset() < 0) return message;
+        java.util.regex.Matcher m = BYTE_NAMED.matcher(message);
+        if (!m.find()) return message;
+        int cp = bytes.codePointBefore(where.getByteOffset());
+        if (cp < 0) return message;
+        // worded as Jackson's char parser describes a character
+        String code = cp > 255 ? cp + " / 0x" + Integer.toHexString(cp) : String.valueOf(cp);
+        return "Unexpected character ('" + new String(Character.toChars(cp)) + "' (code " + code + "))" + message.substring(m.end());
+    }
+
     /** The column in chars, as the char path counts it: the byte parser counts bytes. */
     private int column(JsonLocation where) {
         if (bytes == null || where.getByteOffset() < 0) return where.getColumnNr();
@@ -262,7 +281,7 @@ final class JsonRecords extends KeyedRecords {
     /** Jackson's limit and syntax errors, and a decoding error, as the vendor's failure; other I/O errors as they are. */
     private EngineFailure translated(IOException e) throws IOException {
         if (e instanceof StreamConstraintsException c) return failure("limit exceeded: " + c.getOriginalMessage(), c.getLocation());
-        if (e instanceof JsonProcessingException p) return failure(p.getOriginalMessage(), p.getLocation());
+        if (e instanceof JsonProcessingException p) return failure(named(p.getOriginalMessage(), p.getLocation()), p.getLocation());
         return decodeOr(e);
     }
 

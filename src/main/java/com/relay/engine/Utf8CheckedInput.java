@@ -292,6 +292,36 @@ final class Utf8CheckedInput extends InputStream {
         return (int) (byteColumn - surplus);
     }
 
+    /**
+     * The code point whose UTF-8 sequence holds the byte just before {@code byteOffset} (after the
+     * BOM), or -1 when that byte is no longer kept or is ASCII: what a byte parser that reports a
+     * lone lead or continuation byte was actually looking at.
+     */
+    int codePointBefore(long byteOffset) {
+        long at = byteOffset - 1;
+        int lead = byteAt(at);
+        if (lead < 0x80) return -1;
+        for (int back = 0; back < 3 && (lead & 0xC0) == 0x80; back++) lead = byteAt(--at);
+        int need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : -1;
+        if (need < 0) return -1;
+        int cp = lead & (0x3F >> need);
+        for (int k = 1; k <= need; k++) {
+            int b = byteAt(at + k);
+            if (b < 0) return -1;
+            cp = (cp << 6) | (b & 0x3F);
+        }
+        return cp;
+    }
+
+    /** The checked byte at stream offset {@code at}, or -1 when it is not kept. */
+    private int byteAt(long at) {
+        if (at >= bufStart && at < bufStart + checked) return buf[(int) (at - bufStart)] & 0xFF;
+        if (previousLength > 0 && at >= previousStart && at < previousStart + previousLength) {
+            return previous[(int) (at - previousStart)] & 0xFF;
+        }
+        return -1;
+    }
+
     private long surplusBetween(long from, long to) {
         long s = 0;
         if (previousLength > 0 && from < bufStart) {

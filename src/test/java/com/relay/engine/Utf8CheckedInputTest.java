@@ -80,7 +80,9 @@ class Utf8CheckedInputTest {
                     assertThat(got.text()).as("chunk %d, read %d", chunk, readSize).isEqualTo(expected.text());
                 } else {
                     // at most the good bytes before the malformed sequence were read
-                    assertThat(new String(input, StandardCharsets.UTF_8).startsWith(got.text())).isTrue();
+                    String all = new String(input, StandardCharsets.UTF_8);
+                    if (all.startsWith("\uFEFF")) all = all.substring(1);
+                    assertThat(all).startsWith(got.text());
                 }
             }
         }
