@@ -170,10 +170,10 @@ final class JsonRecords extends KeyedRecords {
      * is needed: for the first record's names and for a row error).
      */
     private void readObject(Member at, String path) throws IOException {
-        JsonToken t;
-        while ((t = parser.nextToken()) != JsonToken.END_OBJECT) {
-            if (t == null) return; // end of input inside a record: the next read reports it
-            String name = parser.currentName();
+        String name;
+        // null at the END_OBJECT, or at the end of input inside a record (the next read reports it);
+        // nextFieldName() is Jackson's fast path for a member name
+        while ((name = parser.nextFieldName()) != null) {
             JsonToken v = parser.nextToken();
             if (recordingNames()) sawName(path.isEmpty() ? name : path + '.' + name);
             Member m = at.child(name);
