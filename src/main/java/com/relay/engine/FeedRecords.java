@@ -59,8 +59,8 @@ interface FeedRecords extends Closeable {
             case "xlsx" -> XlsxRecords.open(feed, parser, vendorId, workDir);
             case "json" -> JsonRecords.open(feed, parser.encoding(), parser.recordsPath(), fieldNames(parser),
                     requiredNames(parser), vendorId);
-            case "xml" -> new XmlRecords(FeedDecoder.open(feed, parser.encoding(), vendorId, false),
-                    parser.recordPath(), fieldNames(parser), requiredNames(parser), vendorId);
+            case "xml" -> XmlRecords.open(feed, parser.encoding(), parser.recordPath(), fieldNames(parser),
+                    requiredNames(parser), vendorId);
             case "fixed_width" -> new FixedWidthRecords(FeedDecoder.open(feed, parser.encoding(), vendorId, false),
                     parser.columns(), vendorId);
             default -> new CsvFeedRecords(new CsvRecordReader(FeedDecoder.open(feed, parser.encoding(), vendorId, false),
