@@ -89,6 +89,30 @@ class JsonBytePathTest {
         samePaths("\uFEFF{\"items\": [{\"SKU\": \"A\", \"stock\": {\"qty\": 1}}]}");
     }
 
+    /**
+     * Paths are matched as dotted strings, as when each member's path was built by concatenation: a
+     * member whose name holds a dot matches the configured path it spells, at any depth.
+     */
+    @Test
+    void membersWithADotInTheirNameMatchThePathTheySpell() throws IOException {
+        String json = """
+                {"items": [
+                  {"SKU": "A", "stock.qty": 1, "a.b": "top"},
+                  {"SKU": "B", "stock": {"qty": 2}, "a": {"b": "nested"}},
+                  {"SKU": "C", "stock": {"qty": 3}, "price.amount": {"x": 1}},
+                  {"SKU": "D", "stock": {"qty": 4}, "price": {"amount.x": 5}, "a.c": 6}
+                ]}""";
+        for (List<String> seen : List.of(bytePath(json.getBytes(StandardCharsets.UTF_8), "$.items[*]"),
+                charPath(json.getBytes(StandardCharsets.UTF_8), "$.items[*]"))) {
+            assertThat(seen).containsExactly("header [SKU, stock.qty, price.amount, a.b]",
+                    "1 [A, 1, , top] null",
+                    "2 [B, 2, , nested] null",
+                    "3 [C, 3, , ] price.amount is an object, not a value",
+                    "4 [D, 4, , ] null",
+                    "columns [SKU, stock.qty, a.b]");
+        }
+    }
+
     @Test
     void brokenJsonFailsWithTheSameMessageLineAndCharColumn() throws IOException {
         String[] broken = {
