@@ -206,9 +206,15 @@ final class JsonRecords extends KeyedRecords {
      * so the child lookup hashes nothing new and compares by identity first.
      */
     private static final class Member {
+        /** Member names cached per level: a record's names, and a bounded few of a hostile feed's. */
+        private static final int SEEN = 16;
+
         /** The configured name's value position, or -1 when only a prefix of configured paths. */
         int index;
         java.util.Map<String, Member> children;
+        private final String[] seenNames = new String[SEEN];
+        private final Member[] seenMembers = new Member[SEEN];
+        private int seenCount;
 
         Member(int index) {
             this.index = index;
@@ -220,6 +226,20 @@ final class JsonRecords extends KeyedRecords {
          */
         Member child(String name) {
             if (children == null) return null;
+            // Jackson hands out one canonical String per distinct member name: the names seen first
+            // at this level are matched by identity, without hashing or comparing their chars
+            for (int k = 0; k < seenCount; k++) {
+                if (seenNames[k] == name) return seenMembers[k];
+            }
+            Member m = lookUp(name);
+            if (seenCount < SEEN) {
+                seenNames[seenCount] = name;
+                seenMembers[seenCount++] = m;
+            }
+            return m;
+        }
+
+        private Member lookUp(String name) {
             Member m = children.get(name);
             if (m != null || name.indexOf('.') < 0) return m;
             m = this;
