@@ -59,7 +59,8 @@ final class JsonRecords extends KeyedRecords {
     /**
      * Opens a json feed in the vendor's encoding: UTF-8 (the default, and JSON's own by RFC 8259)
      * goes to Jackson's byte parser through {@link Utf8CheckedInput}; every other encoding is decoded
-     * to chars by {@link FeedDecoder} first. Both give the same records and the same failures.
+     * to chars by {@link FeedDecoder} first. Both give the same records and failures; a few syntax
+     * errors are worded differently by Jackson's two parsers (docs/ENGINE.md#vendor-file-formats).
      */
     static JsonRecords open(java.io.InputStream feed, String encoding, String recordsPath, List<String> names,
                             Set<String> required, String vendorId) throws IOException {
