@@ -137,7 +137,13 @@ public final class FeedDecoder implements CharSource {
     }
 
     private EngineFailure invalidAt(long offset) {
-        return new EngineFailure("DECODE_ERROR", "NORMALIZE", "decode error for vendor " + label() + ": invalid "
+        return invalidSequence(charset, vendorId, skuMap, offset);
+    }
+
+    /** The docs/CONTRACT.md#decoding failure of a malformed sequence at {@code offset} of the original bytes. */
+    static EngineFailure invalidSequence(FeedCharsets charset, String vendorId, boolean skuMap, long offset) {
+        return new EngineFailure("DECODE_ERROR", "NORMALIZE", "decode error for vendor "
+                + (skuMap ? vendorId + " (sku map)" : vendorId) + ": invalid "
                 + charset.messageName() + " byte sequence at byte offset " + offset, vendorId);
     }
 

@@ -57,10 +57,10 @@ interface FeedRecords extends Closeable {
         String format = parser.format() == null ? "csv" : parser.format();
         return switch (format) {
             case "xlsx" -> XlsxRecords.open(feed, parser, vendorId, workDir);
-            case "json" -> new JsonRecords(FeedDecoder.open(feed, parser.encoding(), vendorId, false),
-                    parser.recordsPath(), fieldNames(parser), requiredNames(parser), vendorId);
-            case "xml" -> new XmlRecords(FeedDecoder.open(feed, parser.encoding(), vendorId, false),
-                    parser.recordPath(), fieldNames(parser), requiredNames(parser), vendorId);
+            case "json" -> JsonRecords.open(feed, parser.encoding(), parser.recordsPath(), fieldNames(parser),
+                    requiredNames(parser), vendorId);
+            case "xml" -> XmlRecords.open(feed, parser.encoding(), parser.recordPath(), fieldNames(parser),
+                    requiredNames(parser), vendorId);
             case "fixed_width" -> new FixedWidthRecords(FeedDecoder.open(feed, parser.encoding(), vendorId, false),
                     parser.columns(), vendorId);
             default -> new CsvFeedRecords(new CsvRecordReader(FeedDecoder.open(feed, parser.encoding(), vendorId, false),

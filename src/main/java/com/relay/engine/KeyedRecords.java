@@ -21,10 +21,18 @@ abstract class KeyedRecords implements FeedRecords {
     protected final String vendorId;
     private final List<String> names;
     private final Set<String> required;
-    /** Configured name → position in {@link #values}. */
+    /** Configured name → value position ({@link #setValue}). */
     protected final Map<String, Integer> index = new HashMap<>();
-    /** The current record's value per configured name; null when the record has none. */
-    protected final String[] values;
+    /**
+     * The current record's values, packed: value {@code i} is {@code valueChars[valueStart[i] ..
+     * valueStart[i] + valueLength[i])}, {@code valueLength[i] == -1} when the record has none. Chars,
+     * not a String per value: the parsers hand out char ranges and the row store copies chars, so a
+     * String would be built only to be copied back (docs/PERFORMANCE.md#vendor-file-formats-issue-20).
+     */
+    private char[] valueChars = new char[VALUE_CHARS_KEPT];
+    private int valueCharsUsed;
+    private final int[] valueStart;
+    private final int[] valueLength;
     /** The row error of the current record (wrong type), or null. */
     protected String problem;
     /** The names the first record has, in order (docs/CONTRACT.md#vendor-drift): bounded like a csv header. */
@@ -39,11 +47,12 @@ abstract class KeyedRecords implements FeedRecords {
         this.required = required;
         this.vendorId = vendorId;
         this.rows = CsvRecordReader.rowStore(vendorId);
-        this.values = new String[names.size()];
+        this.valueStart = new int[names.size()];
+        this.valueLength = new int[names.size()];
         for (int i = 0; i < names.size(); i++) index.put(names.get(i), i);
     }
 
-    /** Reads the next record into {@link #values} and {@link #problem}; false after the last one. */
+    /** Reads the next record into its values ({@link #setValue}) and {@link #problem}; false after the last one. */
     protected abstract boolean readRecord() throws IOException, EngineFailure;
 
     /** Reads what follows the last record, so a document broken after it still fails. */
@@ -74,7 +83,7 @@ abstract class KeyedRecords implements FeedRecords {
         List<String> header = new ArrayList<>(names.size());
         int[] positions = new int[names.size()];
         for (int i = 0; i < names.size(); i++) {
-            boolean lacking = pending && problem == null && values[i] == null && required.contains(names.get(i));
+            boolean lacking = pending && problem == null && !hasValue(i) && required.contains(names.get(i));
             if (lacking) continue;
             positions[header.size()] = i;
             header.add(names.get(i));
@@ -92,8 +101,8 @@ abstract class KeyedRecords implements FeedRecords {
         }
         rows.beginRow(ordinal);
         for (int position : layout) {
-            String v = values[position];
-            rows.addCell(v == null ? "" : v);
+            int length = valueLength[position];
+            rows.addCell(valueChars, length < 0 ? 0 : valueStart[position], Math.max(length, 0));
         }
         if (problem != null) rows.rejectRow(problem);
         return true;
@@ -106,8 +115,55 @@ abstract class KeyedRecords implements FeedRecords {
         }
     }
 
+    /** True when the current record has a value for configured name {@code i}. */
+    protected final boolean hasValue(int i) {
+        return valueLength[i] >= 0;
+    }
+
+    /** Sets the current record's value {@code i} (a later one of the same name replaces it). */
+    protected final void setValue(int i, char[] src, int off, int len) {
+        if (valueCharsUsed + len > valueChars.length) makeRoom(len);
+        System.arraycopy(src, off, valueChars, valueCharsUsed, len);
+        valueStart[i] = valueCharsUsed;
+        valueLength[i] = len;
+        valueCharsUsed += len;
+    }
+
+    protected final void setValue(int i, String value) {
+        int len = value.length();
+        if (valueCharsUsed + len > valueChars.length) makeRoom(len);
+        value.getChars(0, len, valueChars, valueCharsUsed);
+        valueStart[i] = valueCharsUsed;
+        valueLength[i] = len;
+        valueCharsUsed += len;
+    }
+
+    /**
+     * Room for {@code len} more chars: the live values are packed into a buffer big enough, so a
+     * record repeating a name keeps only its last value (memory bounded by the configured names
+     * times the longest value the parser allows, as with one String per value).
+     */
+    private void makeRoom(int len) {
+        long live = 0;
+        for (int l : valueLength) live += Math.max(l, 0);
+        int size = (int) Math.max(valueChars.length, Math.min(Integer.MAX_VALUE - 16, 2 * (live + len)));
+        char[] packed = new char[size];
+        int used = 0;
+        for (int i = 0; i < valueLength.length; i++) {
+            if (valueLength[i] <= 0) continue;
+            System.arraycopy(valueChars, valueStart[i], packed, used, valueLength[i]);
+            valueStart[i] = used;
+            used += valueLength[i];
+        }
+        valueChars = packed;
+        valueCharsUsed = used;
+    }
+
     private boolean advance() throws IOException, EngineFailure {
-        Arrays.fill(values, null);
+        Arrays.fill(valueLength, -1);
+        valueCharsUsed = 0;
+        // a huge value is not kept past its record
+        if (valueChars.length > VALUE_CHARS_KEPT) valueChars = new char[VALUE_CHARS_KEPT];
         problem = null;
         if (ended) return false;
         if (!readRecord()) {
@@ -121,4 +177,7 @@ abstract class KeyedRecords implements FeedRecords {
 
     /** Text kept of one value: one char past the cell limit, so the row store marks it oversized. */
     static final int VALUE_KEEP = CsvRecordReader.MAX_FIELD_LENGTH + 1;
+
+    /** Value chars kept between records: a record of ordinary values never reallocates. */
+    private static final int VALUE_CHARS_KEPT = 64 * 1024;
 }
