@@ -1,6 +1,7 @@
 package com.relay.engine;
 
-import com.ctc.wstx.stax.WstxInputFactory;
+import com.fasterxml.aalto.UncheckedStreamException;
+import com.fasterxml.aalto.stax.InputFactoryImpl;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -20,22 +21,29 @@ import javax.xml.stream.XMLStreamReader;
  * elements by local name from the root; a column_map value names a child element of the record
  * (its text, descendants' text included) or an attribute of the record ({@code @sku}). StAX reads
  * one event at a time and only the text of configured children is kept, up to one char past the
- * cell limit. The parser is Woodstox's, named here rather than found on the class path: it read the
- * benchmark's xml 7-11% faster than the JDK's (docs/PERFORMANCE.md#vendor-file-formats-issue-20), and
- * its DTD and entity switches are the ones the hostile-input tests exercise.
+ * cell limit. The parser is Aalto's byte parser, named here rather than found on the class path: it
+ * parses the benchmark's xml in about two thirds of Woodstox's time (docs/PERFORMANCE.md#xml-with-aalto).
+ * Every feed reaches it as checked UTF-8 bytes ({@link Utf8CheckedInput}), so one parser words
+ * every error and its position whatever the encoding.
  *
  * <p>Hostile documents: a DOCTYPE fails the vendor before anything in it is used (no DTD, no
- * entity expansion, no external entity, so neither XXE nor "billion laughs"); elements nested
- * deeper than {@value #MAX_DEPTH} fail it too. Broken XML fails with {@code XML_PARSE_ERROR} and its
- * line and column.
+ * entity expansion, no external entity, so neither XXE nor "billion laughs": Aalto reports the
+ * DOCTYPE before reading its internal subset, and refuses any entity reference it would have to
+ * expand); elements nested deeper than {@value #MAX_DEPTH} fail it too. Broken XML fails with
+ * {@code XML_PARSE_ERROR} and its line and column (in chars, as the text shows them).
  */
 final class XmlRecords extends KeyedRecords {
     static final String ERROR_CODE = "XML_PARSE_ERROR";
     static final int MAX_DEPTH = 200;
-    /** Woodstox appends the location to its message; the failure names it as (line, column) instead. */
+    /** Aalto appends the location to its message; the failure names it as (line, column) instead. */
     private static final Pattern LOCATION_SUFFIX = Pattern.compile("(?s)^(.*?)\\s*\\n at \\[row,col[^]]*]: \\[\\d+,\\d+]\\s*$");
+    /** Aalto's wording for an entity it would have to expand (none is declared: a DOCTYPE is refused). */
+    private static final Pattern UNDECLARED_ENTITY = Pattern.compile(
+            "General entity reference \\(&(.*);\\) encountered in entity expanding mode: operation not \\(yet\\) implemented");
 
     private final XMLStreamReader reader;
+    /** The bytes Aalto reads, for the char column of the byte column it reports. */
+    private final Utf8CheckedInput bytes;
     private final String recordPath;
     private final String[] segments;
     /** Configured {@code @name}s without the {@code @}: attribute local name → value position. */
@@ -48,28 +56,26 @@ final class XmlRecords extends KeyedRecords {
     private boolean rootSeen;
 
     /**
-     * Opens an xml feed in the vendor's encoding: UTF-8 (the default) goes to Woodstox as bytes
-     * through {@link Utf8CheckedInput}, decoded by Woodstox's own UTF-8 reader, which parses the
-     * benchmark's xml about a quarter faster than over {@link FeedDecoder}'s chars
-     * (docs/PERFORMANCE.md#vendor-file-formats-issue-20); every other encoding is decoded by
-     * {@link FeedDecoder} first. Either way the configured encoding is the one used, never the XML
-     * declaration's (Woodstox is given it explicitly).
+     * Opens an xml feed in the vendor's encoding: UTF-8 (the default) goes to Aalto as its own bytes
+     * through {@link Utf8CheckedInput}; every other encoding is decoded by {@link FeedDecoder} and
+     * encoded again as UTF-8 ({@link CharSourceUtf8Input}). Either way the configured encoding is
+     * the one used, never the XML declaration's ({@link XmlFeedStart}).
      */
     static XmlRecords open(java.io.InputStream feed, String encoding, String recordPath, List<String> names,
                            Set<String> required, String vendorId) throws EngineFailure {
         if (FeedCharsets.resolve(encoding) == FeedCharsets.UTF_8) {
-            return new XmlRecords(null, new Utf8CheckedInput(feed, vendorId, false), recordPath, names, required, vendorId);
+            return new XmlRecords(new Utf8CheckedInput(feed, vendorId, false), recordPath, names, required, vendorId);
         }
-        return new XmlRecords(FeedDecoder.open(feed, encoding, vendorId, false), null, recordPath, names, required, vendorId);
+        return new XmlRecords(FeedDecoder.open(feed, encoding, vendorId, false), recordPath, names, required, vendorId);
     }
 
-    /** The char path: any encoding, decoded by {@code source}. */
+    /** The char path: any encoding, decoded by {@code source}, reaches the parser as UTF-8 again. */
     XmlRecords(CharSource source, String recordPath, List<String> names, Set<String> required, String vendorId)
             throws EngineFailure {
-        this(source, null, recordPath, names, required, vendorId);
+        this(new Utf8CheckedInput(new CharSourceUtf8Input(source), vendorId, false), recordPath, names, required, vendorId);
     }
 
-    private XmlRecords(CharSource source, Utf8CheckedInput bytes, String recordPath, List<String> names, Set<String> required,
+    private XmlRecords(Utf8CheckedInput bytes, String recordPath, List<String> names, Set<String> required,
                        String vendorId) throws EngineFailure {
         super(names, required, vendorId);
         this.recordPath = recordPath;
@@ -77,16 +83,21 @@ final class XmlRecords extends KeyedRecords {
         for (String name : names) {
             if (name.startsWith("@")) attributes.put(name.substring(1), index.get(name));
         }
-        XMLInputFactory factory = new WstxInputFactory();
+        this.bytes = bytes;
+        XMLInputFactory factory = new InputFactoryImpl();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
         try {
-            this.reader = bytes != null ? factory.createXMLStreamReader(bytes, "UTF-8")
-                    : factory.createXMLStreamReader(new CharSourceReader(source));
+            this.reader = factory.createXMLStreamReader(XmlFeedStart.guard(bytes), "UTF-8");
         } catch (XMLStreamException e) {
             throw failure(e);
+        } catch (XmlFeedStart.Refused r) {
+            throw failure(r.getMessage(), r.line, r.column);
+        } catch (IOException e) {
+            EngineFailure decode = CharSourceReader.decodeFailure(e);
+            throw decode != null ? decode : failure(e.getMessage() == null ? "unreadable feed" : e.getMessage(), -1, -1);
         }
     }
 
@@ -121,6 +132,8 @@ final class XmlRecords extends KeyedRecords {
             if (!rootSeen) throw failure("the file has no root element", null);
             return false;
         } catch (XMLStreamException e) {
+            throw failure(e);
+        } catch (UncheckedStreamException e) {
             throw failure(e);
         }
     }
@@ -196,6 +209,8 @@ final class XmlRecords extends KeyedRecords {
             }
         } catch (XMLStreamException e) {
             throw failure(e);
+        } catch (UncheckedStreamException e) {
+            throw failure(e);
         }
     }
 
@@ -213,18 +228,30 @@ final class XmlRecords extends KeyedRecords {
                 reader.getLocation());
     }
 
+    /** Aalto parses a text lazily: its error comes from the text accessor, unchecked. */
+    private EngineFailure failure(UncheckedStreamException e) {
+        return e.getCause() instanceof XMLStreamException x ? failure(x) : failure(String.valueOf(e.getMessage()), null);
+    }
+
     private EngineFailure failure(XMLStreamException e) {
         EngineFailure decode = CharSourceReader.decodeFailure(e);
         if (decode != null) return decode;
         String message = e.getMessage() == null ? "malformed XML" : e.getMessage();
         Matcher m = LOCATION_SUFFIX.matcher(message);
         if (m.matches()) message = m.group(1).trim();
+        Matcher entity = UNDECLARED_ENTITY.matcher(message);
+        if (entity.matches()) message = "undeclared entity &" + entity.group(1) + "; (vendor feeds may not declare entities)";
         return failure(message, e.getLocation());
     }
 
+    /** Aalto reports a byte column; the failure gives the char column, as the text shows it. */
     private EngineFailure failure(String what, Location where) {
-        String at = where == null || where.getLineNumber() < 0 ? ""
-                : " (line " + where.getLineNumber() + ", column " + where.getColumnNumber() + ")";
+        if (where == null || where.getLineNumber() < 0) return failure(what, -1, -1);
+        return failure(what, where.getLineNumber(), bytes.charColumn(where.getCharacterOffset(), where.getColumnNumber()));
+    }
+
+    private EngineFailure failure(String what, int line, int column) {
+        String at = line < 0 ? "" : " (line " + line + ", column " + column + ")";
         return new EngineFailure(ERROR_CODE, "NORMALIZE", "xml parse error for vendor " + vendorId + ": "
                 + RowError.clip(what) + at, vendorId);
     }
