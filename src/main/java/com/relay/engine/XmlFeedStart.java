@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * (docs/CONTRACT.md#decoding), so: the declaration's {@code encoding="…"} is blanked (spaces, same
  * length, line breaks kept, so every line and column stays where it was), and a NUL among the
  * first four bytes (which Aalto would take for UTF-16 or UTF-32) is refused as the illegal XML
- * character it is.
+ * character it is. Aalto counts no line break inside the declaration; {@link #line} and
+ * {@link #byteColumn} put them back into the positions it reports.
  */
 final class XmlFeedStart {
     /** How far the XML declaration is looked for: its end must come within these bytes. */
@@ -37,25 +38,52 @@ final class XmlFeedStart {
         }
     }
 
-    private XmlFeedStart() {
+    /** What Aalto reads. */
+    final InputStream stream;
+    /** Line breaks inside the XML declaration, and the offset just after the last of them (0: none). */
+    private final int declarationBreaks;
+    private final int afterLastBreak;
+
+    private XmlFeedStart(InputStream stream, int declarationBreaks, int afterLastBreak) {
+        this.stream = stream;
+        this.declarationBreaks = declarationBreaks;
+        this.afterLastBreak = afterLastBreak;
     }
 
     /** {@code in} (checked UTF-8, BOM removed) from its first byte, its start made safe for Aalto. */
-    static InputStream guard(InputStream in) throws IOException, Refused {
+    static XmlFeedStart guard(InputStream in) throws IOException, Refused {
         byte[] head = in.readNBytes(MAX_DECLARATION);
-        int length = clean(head, head.length);
-        return new SequenceInputStream(new ByteArrayInputStream(head, 0, length), in);
+        int end = clean(head, head.length);
+        int breaks = 0;
+        int after = 0;
+        for (int i = 0; i < end; i++) {
+            if (head[i] == '\n' || (head[i] == '\r' && (i + 1 >= end || head[i + 1] != '\n'))) {
+                breaks++;
+                after = i + 1;
+            }
+        }
+        return new XmlFeedStart(new SequenceInputStream(new ByteArrayInputStream(head), in), breaks, after);
     }
 
-    /** Makes {@code head[0..length)} safe in place; returns {@code length}. */
+    /** The line of a position Aalto reports as {@code line} at byte {@code offset}. */
+    int line(int line, long offset) {
+        return offset >= afterLastBreak ? line + declarationBreaks : line;
+    }
+
+    /** The 1-based byte column of a position Aalto reports as {@code line}, {@code column} at byte {@code offset}. */
+    int byteColumn(int line, int column, long offset) {
+        return declarationBreaks > 0 && line == 1 && offset >= afterLastBreak ? (int) (offset - afterLastBreak) + 1 : column;
+    }
+
+    /** Makes {@code head[0..length)} safe in place; returns the end of the XML declaration (0: none). */
     static int clean(byte[] head, int length) throws Refused {
         for (int i = 0; i < Math.min(4, length); i++) {
             if (head[i] == 0) throw new Refused("illegal XML character NUL (code 0)", lineOf(head, i), columnOf(head, i));
         }
-        if (!startsWith(head, length, "<?xml") || length < 6 || (head[5] & 0xFF) > ' ') return length;
+        if (!startsWith(head, length, "<?xml") || length < 6 || (head[5] & 0xFF) > ' ') return 0;
         int end = indexOf(head, length, (byte) '?', (byte) '>');
         if (end < 0) {
-            if (length < MAX_DECLARATION) return length; // the document ends inside it: Aalto says so
+            if (length < MAX_DECLARATION) return 0; // the document ends inside it: Aalto says so
             throw new Refused("the XML declaration does not end within its first " + MAX_DECLARATION + " bytes", 1, 1);
         }
         Matcher m = ENCODING.matcher(new String(head, 0, end, StandardCharsets.ISO_8859_1));
@@ -64,7 +92,7 @@ final class XmlFeedStart {
                 if (head[i] != '\n' && head[i] != '\r') head[i] = ' ';
             }
         }
-        return length;
+        return end + 2;
     }
 
     private static boolean startsWith(byte[] b, int length, String prefix) {

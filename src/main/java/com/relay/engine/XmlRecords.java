@@ -44,6 +44,7 @@ final class XmlRecords extends KeyedRecords {
     private final XMLStreamReader reader;
     /** The bytes Aalto reads, for the char column of the byte column it reports. */
     private final Utf8CheckedInput bytes;
+    private XmlFeedStart start;
     private final String recordPath;
     private final String[] segments;
     /** Configured {@code @name}s without the {@code @}: attribute local name → value position. */
@@ -90,7 +91,8 @@ final class XmlRecords extends KeyedRecords {
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
         try {
-            this.reader = factory.createXMLStreamReader(XmlFeedStart.guard(bytes), "UTF-8");
+            this.start = XmlFeedStart.guard(bytes);
+            this.reader = factory.createXMLStreamReader(start.stream, "UTF-8");
         } catch (XMLStreamException e) {
             throw failure(e);
         } catch (XmlFeedStart.Refused r) {
@@ -247,7 +249,10 @@ final class XmlRecords extends KeyedRecords {
     /** Aalto reports a byte column; the failure gives the char column, as the text shows it. */
     private EngineFailure failure(String what, Location where) {
         if (where == null || where.getLineNumber() < 0) return failure(what, -1, -1);
-        return failure(what, where.getLineNumber(), bytes.charColumn(where.getCharacterOffset(), where.getColumnNumber()));
+        long offset = where.getCharacterOffset();
+        int byteColumn = start == null ? where.getColumnNumber() : start.byteColumn(where.getLineNumber(), where.getColumnNumber(), offset);
+        return failure(what, start == null ? where.getLineNumber() : start.line(where.getLineNumber(), offset),
+                bytes.charColumn(offset, byteColumn));
     }
 
     private EngineFailure failure(String what, int line, int column) {
