@@ -45,6 +45,7 @@ final class XmlRecords extends KeyedRecords {
     /** The bytes Aalto reads, for the char column of the byte column it reports. */
     private final Utf8CheckedInput bytes;
     private XmlFeedStart start;
+    private XmlTextBudget budget;
     private final String recordPath;
     private final String[] segments;
     /** Configured {@code @name}s without the {@code @}: attribute local name → value position. */
@@ -52,6 +53,8 @@ final class XmlRecords extends KeyedRecords {
     /** The text of the configured child being read, up to {@link #VALUE_KEEP} chars. */
     private char[] text = new char[256];
     private int textLength;
+    /** True while the text read of the child so far is already its value in the store (one text event). */
+    private boolean textIsValue;
     /**
      * The record's n-th child name and its field (-1: not configured), as last seen: children come
      * in the same order in every record, and Aalto gives a name as the same String each time, so an
@@ -99,7 +102,8 @@ final class XmlRecords extends KeyedRecords {
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
         try {
             this.start = XmlFeedStart.guard(bytes);
-            this.reader = factory.createXMLStreamReader(start.stream, "UTF-8");
+            this.budget = new XmlTextBudget(start.stream, vendorId);
+            this.reader = factory.createXMLStreamReader(budget, "UTF-8");
         } catch (XMLStreamException e) {
             throw failure(e);
         } catch (XmlFeedStart.Refused r) {
@@ -168,15 +172,31 @@ final class XmlRecords extends KeyedRecords {
                         sawName(name);
                         field = fieldOf(name, child++);
                         textLength = 0;
+                        textIsValue = false;
                     }
                 }
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
                     if (field >= 0 && textLength < VALUE_KEEP) {
+                        // Aalto reads a text when asked for it; a CDATA section's is bounded while it does
+                        if (event == XMLStreamConstants.CDATA) budget.readingCdata(true);
                         int n = Math.min(reader.getTextLength(), VALUE_KEEP - textLength);
-                        if (textLength + n > text.length) {
-                            text = java.util.Arrays.copyOf(text, Math.min(VALUE_KEEP, Math.max(2 * text.length, textLength + n)));
+                        budget.readingCdata(false);
+                        if (textLength == 0 && !textIsValue) {
+                            // the usual value, one text event: straight into the value store
+                            setValue(field, reader.getTextCharacters(), reader.getTextStart(), n);
+                            textIsValue = true;
+                        } else {
+                            if (textIsValue) {
+                                // a value in pieces (CDATA, a comment, a child): gathered in text from here on
+                                if (textLength > text.length) text = new char[Math.min(VALUE_KEEP, Math.max(2 * text.length, textLength))];
+                                valueInto(field, text);
+                                textIsValue = false;
+                            }
+                            if (textLength + n > text.length) {
+                                text = java.util.Arrays.copyOf(text, Math.min(VALUE_KEEP, Math.max(2 * text.length, textLength + n)));
+                            }
+                            System.arraycopy(reader.getTextCharacters(), reader.getTextStart(), text, textLength, n);
                         }
-                        System.arraycopy(reader.getTextCharacters(), reader.getTextStart(), text, textLength, n);
                         textLength += n;
                     }
                 }
@@ -184,7 +204,7 @@ final class XmlRecords extends KeyedRecords {
                     if (level == 0) return;
                     depth--;
                     if (level == 1 && field >= 0) {
-                        setValue(field, text, 0, textLength);
+                        if (!textIsValue) setValue(field, text, 0, textLength);
                         // a huge value is not kept past its element
                         if (text.length > 64 * 1024) text = new char[256];
                         field = -1;
