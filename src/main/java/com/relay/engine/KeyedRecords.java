@@ -129,6 +129,11 @@ abstract class KeyedRecords implements FeedRecords {
         valueCharsUsed += len;
     }
 
+    /** Copies value {@code i} (set) into {@code dst} from index 0: a value a reader goes on to extend. */
+    protected final void valueInto(int i, char[] dst) {
+        System.arraycopy(valueChars, valueStart[i], dst, 0, valueLength[i]);
+    }
+
     protected final void setValue(int i, String value) {
         int len = value.length();
         if (valueCharsUsed + len > valueChars.length) makeRoom(len);

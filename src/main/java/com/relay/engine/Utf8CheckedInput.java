@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * A UTF-8 feed as bytes for a parser that reads bytes (Jackson's UTF-8 parser, Woodstox), checked as strictly as
+ * A UTF-8 feed as bytes for a parser that reads bytes (Jackson's UTF-8 parser, Aalto), checked as strictly as
  * {@link FeedDecoder} decodes it (docs/CONTRACT.md#decoding): one leading {@code EF BB BF} is
  * removed; a malformed sequence (a stray continuation byte, an overlong form, a surrogate, a code
  * point past U+10FFFF, a sequence cut by the end of the input) fails with the same
@@ -18,8 +18,8 @@ import java.nio.ByteOrder;
  * a {@link CharSourceReader.Failure}.
  *
  * <p>Skipping the decode to chars is what makes the byte parser pay: Jackson matches member names
- * on the bytes and decodes only the values it is asked for; Woodstox's own UTF-8 reader is faster
- * than the JDK decoder behind {@link FeedDecoder} (docs/PERFORMANCE.md#vendor-file-formats-issue-20).
+ * on the bytes and decodes only the values it is asked for; Aalto matches names on the bytes and
+ * decodes a text only when asked for it (docs/PERFORMANCE.md#xml-with-aalto).
  * Runs of ASCII are checked eight bytes at a time.
  *
  * <p>It also keeps what a parser's byte column needs to become a char column (see

@@ -1,6 +1,7 @@
 package com.relay.engine;
 
-import com.ctc.wstx.stax.WstxInputFactory;
+import com.fasterxml.aalto.UncheckedStreamException;
+import com.fasterxml.aalto.stax.InputFactoryImpl;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -20,22 +21,31 @@ import javax.xml.stream.XMLStreamReader;
  * elements by local name from the root; a column_map value names a child element of the record
  * (its text, descendants' text included) or an attribute of the record ({@code @sku}). StAX reads
  * one event at a time and only the text of configured children is kept, up to one char past the
- * cell limit. The parser is Woodstox's, named here rather than found on the class path: it read the
- * benchmark's xml 7-11% faster than the JDK's (docs/PERFORMANCE.md#vendor-file-formats-issue-20), and
- * its DTD and entity switches are the ones the hostile-input tests exercise.
+ * cell limit. The parser is Aalto's byte parser, named here rather than found on the class path: it
+ * parses the benchmark's xml in about two thirds of Woodstox's time (docs/PERFORMANCE.md#xml-with-aalto).
+ * Every feed reaches it as checked UTF-8 bytes ({@link Utf8CheckedInput}), so one parser words
+ * every error and its position whatever the encoding.
  *
  * <p>Hostile documents: a DOCTYPE fails the vendor before anything in it is used (no DTD, no
- * entity expansion, no external entity, so neither XXE nor "billion laughs"); elements nested
- * deeper than {@value #MAX_DEPTH} fail it too. Broken XML fails with {@code XML_PARSE_ERROR} and its
- * line and column.
+ * entity expansion, no external entity, so neither XXE nor "billion laughs": Aalto reports the
+ * DOCTYPE before reading its internal subset, and refuses any entity reference it would have to
+ * expand); elements nested deeper than {@value #MAX_DEPTH} fail it too. Broken XML fails with
+ * {@code XML_PARSE_ERROR} and its line and column (in chars, as the text shows them).
  */
 final class XmlRecords extends KeyedRecords {
     static final String ERROR_CODE = "XML_PARSE_ERROR";
     static final int MAX_DEPTH = 200;
-    /** Woodstox appends the location to its message; the failure names it as (line, column) instead. */
+    /** Aalto appends the location to its message; the failure names it as (line, column) instead. */
     private static final Pattern LOCATION_SUFFIX = Pattern.compile("(?s)^(.*?)\\s*\\n at \\[row,col[^]]*]: \\[\\d+,\\d+]\\s*$");
+    /** Aalto's wording for an entity it would have to expand (none is declared: a DOCTYPE is refused). */
+    private static final Pattern UNDECLARED_ENTITY = Pattern.compile(
+            "General entity reference \\(&(.*);\\) encountered in entity expanding mode: operation not \\(yet\\) implemented");
 
     private final XMLStreamReader reader;
+    /** The bytes Aalto reads, for the char column of the byte column it reports. */
+    private final Utf8CheckedInput bytes;
+    private XmlFeedStart start;
+    private XmlTextBudget budget;
     private final String recordPath;
     private final String[] segments;
     /** Configured {@code @name}s without the {@code @}: attribute local name → value position. */
@@ -43,33 +53,40 @@ final class XmlRecords extends KeyedRecords {
     /** The text of the configured child being read, up to {@link #VALUE_KEEP} chars. */
     private char[] text = new char[256];
     private int textLength;
+    /** True while the text read of the child so far is already its value in the store (one text event). */
+    private boolean textIsValue;
+    /**
+     * The record's n-th child name and its field (-1: not configured), as last seen: children come
+     * in the same order in every record, and Aalto gives a name as the same String each time, so an
+     * identity match skips the map (about a fifth of the record reader's time on the benchmark's xml).
+     */
+    private final String[] childNames = new String[32];
+    private final int[] childFields = new int[32];
     private int depth;
     private int matched;
     private boolean rootSeen;
 
     /**
-     * Opens an xml feed in the vendor's encoding: UTF-8 (the default) goes to Woodstox as bytes
-     * through {@link Utf8CheckedInput}, decoded by Woodstox's own UTF-8 reader, which parses the
-     * benchmark's xml about a quarter faster than over {@link FeedDecoder}'s chars
-     * (docs/PERFORMANCE.md#vendor-file-formats-issue-20); every other encoding is decoded by
-     * {@link FeedDecoder} first. Either way the configured encoding is the one used, never the XML
-     * declaration's (Woodstox is given it explicitly).
+     * Opens an xml feed in the vendor's encoding: UTF-8 (the default) goes to Aalto as its own bytes
+     * through {@link Utf8CheckedInput}; every other encoding is decoded by {@link FeedDecoder} and
+     * encoded again as UTF-8 ({@link CharSourceUtf8Input}). Either way the configured encoding is
+     * the one used, never the XML declaration's ({@link XmlFeedStart}).
      */
     static XmlRecords open(java.io.InputStream feed, String encoding, String recordPath, List<String> names,
                            Set<String> required, String vendorId) throws EngineFailure {
         if (FeedCharsets.resolve(encoding) == FeedCharsets.UTF_8) {
-            return new XmlRecords(null, new Utf8CheckedInput(feed, vendorId, false), recordPath, names, required, vendorId);
+            return new XmlRecords(new Utf8CheckedInput(feed, vendorId, false), recordPath, names, required, vendorId);
         }
-        return new XmlRecords(FeedDecoder.open(feed, encoding, vendorId, false), null, recordPath, names, required, vendorId);
+        return new XmlRecords(FeedDecoder.open(feed, encoding, vendorId, false), recordPath, names, required, vendorId);
     }
 
-    /** The char path: any encoding, decoded by {@code source}. */
+    /** The char path: any encoding, decoded by {@code source}, reaches the parser as UTF-8 again. */
     XmlRecords(CharSource source, String recordPath, List<String> names, Set<String> required, String vendorId)
             throws EngineFailure {
-        this(source, null, recordPath, names, required, vendorId);
+        this(new Utf8CheckedInput(new CharSourceUtf8Input(source), vendorId, false), recordPath, names, required, vendorId);
     }
 
-    private XmlRecords(CharSource source, Utf8CheckedInput bytes, String recordPath, List<String> names, Set<String> required,
+    private XmlRecords(Utf8CheckedInput bytes, String recordPath, List<String> names, Set<String> required,
                        String vendorId) throws EngineFailure {
         super(names, required, vendorId);
         this.recordPath = recordPath;
@@ -77,16 +94,23 @@ final class XmlRecords extends KeyedRecords {
         for (String name : names) {
             if (name.startsWith("@")) attributes.put(name.substring(1), index.get(name));
         }
-        XMLInputFactory factory = new WstxInputFactory();
+        this.bytes = bytes;
+        XMLInputFactory factory = new InputFactoryImpl();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
         try {
-            this.reader = bytes != null ? factory.createXMLStreamReader(bytes, "UTF-8")
-                    : factory.createXMLStreamReader(new CharSourceReader(source));
+            this.start = XmlFeedStart.guard(bytes);
+            this.budget = new XmlTextBudget(start.stream, vendorId);
+            this.reader = factory.createXMLStreamReader(budget, "UTF-8");
         } catch (XMLStreamException e) {
             throw failure(e);
+        } catch (XmlFeedStart.Refused r) {
+            throw failure(r.getMessage(), r.line, r.column);
+        } catch (IOException e) {
+            EngineFailure decode = CharSourceReader.decodeFailure(e);
+            throw decode != null ? decode : failure(e.getMessage() == null ? "unreadable feed" : e.getMessage(), -1, -1);
         }
     }
 
@@ -122,6 +146,8 @@ final class XmlRecords extends KeyedRecords {
             return false;
         } catch (XMLStreamException e) {
             throw failure(e);
+        } catch (UncheckedStreamException e) {
+            throw failure(e);
         }
     }
 
@@ -134,6 +160,7 @@ final class XmlRecords extends KeyedRecords {
         }
         int level = 0;
         int field = -1;
+        int child = 0;
         while (true) {
             int event = reader.next();
             switch (event) {
@@ -141,19 +168,35 @@ final class XmlRecords extends KeyedRecords {
                     enter();
                     level++;
                     if (level == 1) {
-                        sawName(reader.getLocalName());
-                        Integer position = index.get(reader.getLocalName());
-                        field = position == null ? -1 : position;
+                        String name = reader.getLocalName();
+                        sawName(name);
+                        field = fieldOf(name, child++);
                         textLength = 0;
+                        textIsValue = false;
                     }
                 }
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
                     if (field >= 0 && textLength < VALUE_KEEP) {
+                        // Aalto reads a text when asked for it; a CDATA section's is bounded while it does
+                        if (event == XMLStreamConstants.CDATA) budget.readingCdata(true);
                         int n = Math.min(reader.getTextLength(), VALUE_KEEP - textLength);
-                        if (textLength + n > text.length) {
-                            text = java.util.Arrays.copyOf(text, Math.min(VALUE_KEEP, Math.max(2 * text.length, textLength + n)));
+                        budget.readingCdata(false);
+                        if (textLength == 0 && !textIsValue) {
+                            // the usual value, one text event: straight into the value store
+                            setValue(field, reader.getTextCharacters(), reader.getTextStart(), n);
+                            textIsValue = true;
+                        } else {
+                            if (textIsValue) {
+                                // a value in pieces (CDATA, a comment, a child): gathered in text from here on
+                                if (textLength > text.length) text = new char[Math.min(VALUE_KEEP, Math.max(2 * text.length, textLength))];
+                                valueInto(field, text);
+                                textIsValue = false;
+                            }
+                            if (textLength + n > text.length) {
+                                text = java.util.Arrays.copyOf(text, Math.min(VALUE_KEEP, Math.max(2 * text.length, textLength + n)));
+                            }
+                            System.arraycopy(reader.getTextCharacters(), reader.getTextStart(), text, textLength, n);
                         }
-                        System.arraycopy(reader.getTextCharacters(), reader.getTextStart(), text, textLength, n);
                         textLength += n;
                     }
                 }
@@ -161,7 +204,7 @@ final class XmlRecords extends KeyedRecords {
                     if (level == 0) return;
                     depth--;
                     if (level == 1 && field >= 0) {
-                        setValue(field, text, 0, textLength);
+                        if (!textIsValue) setValue(field, text, 0, textLength);
                         // a huge value is not kept past its element
                         if (text.length > 64 * 1024) text = new char[256];
                         field = -1;
@@ -177,6 +220,17 @@ final class XmlRecords extends KeyedRecords {
                 }
             }
         }
+    }
+
+    private int fieldOf(String name, int child) {
+        if (child < childNames.length && childNames[child] == name) return childFields[child];
+        Integer position = index.get(name);
+        int field = position == null ? -1 : position;
+        if (child < childNames.length) {
+            childNames[child] = name;
+            childFields[child] = field;
+        }
+        return field;
     }
 
     private void enter() throws EngineFailure {
@@ -196,6 +250,8 @@ final class XmlRecords extends KeyedRecords {
             }
         } catch (XMLStreamException e) {
             throw failure(e);
+        } catch (UncheckedStreamException e) {
+            throw failure(e);
         }
     }
 
@@ -213,18 +269,33 @@ final class XmlRecords extends KeyedRecords {
                 reader.getLocation());
     }
 
+    /** Aalto parses a text lazily: its error comes from the text accessor, unchecked. */
+    private EngineFailure failure(UncheckedStreamException e) {
+        return e.getCause() instanceof XMLStreamException x ? failure(x) : failure(String.valueOf(e.getMessage()), null);
+    }
+
     private EngineFailure failure(XMLStreamException e) {
         EngineFailure decode = CharSourceReader.decodeFailure(e);
         if (decode != null) return decode;
         String message = e.getMessage() == null ? "malformed XML" : e.getMessage();
         Matcher m = LOCATION_SUFFIX.matcher(message);
         if (m.matches()) message = m.group(1).trim();
+        Matcher entity = UNDECLARED_ENTITY.matcher(message);
+        if (entity.matches()) message = "undeclared entity &" + entity.group(1) + "; (vendor feeds may not declare entities)";
         return failure(message, e.getLocation());
     }
 
+    /** Aalto reports a byte column; the failure gives the char column, as the text shows it. */
     private EngineFailure failure(String what, Location where) {
-        String at = where == null || where.getLineNumber() < 0 ? ""
-                : " (line " + where.getLineNumber() + ", column " + where.getColumnNumber() + ")";
+        if (where == null || where.getLineNumber() < 0) return failure(what, -1, -1);
+        long offset = where.getCharacterOffset();
+        int byteColumn = start == null ? where.getColumnNumber() : start.byteColumn(where.getLineNumber(), where.getColumnNumber(), offset);
+        return failure(what, start == null ? where.getLineNumber() : start.line(where.getLineNumber(), offset),
+                bytes.charColumn(offset, byteColumn));
+    }
+
+    private EngineFailure failure(String what, int line, int column) {
+        String at = line < 0 ? "" : " (line " + line + ", column " + column + ")";
         return new EngineFailure(ERROR_CODE, "NORMALIZE", "xml parse error for vendor " + vendorId + ": "
                 + RowError.clip(what) + at, vendorId);
     }
