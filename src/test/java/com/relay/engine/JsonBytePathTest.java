@@ -23,8 +23,8 @@ class JsonBytePathTest {
     static final List<String> NAMES = List.of("SKU", "stock.qty", "price.amount", "a.b");
     static final Set<String> REQUIRED = Set.of("SKU", "stock.qty");
 
-    /** Everything a reader shows: the header, each row's cells and problem, the failure. */
-    static List<String> read(JsonRecords records) throws IOException {
+    /** Everything a json or xml reader shows: the header, each row's cells and problem, the failure. */
+    static List<String> read(KeyedRecords records) throws IOException {
         List<String> seen = new ArrayList<>();
         try (records) {
             seen.add("header " + records.readHeader());

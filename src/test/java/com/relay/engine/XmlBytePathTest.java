@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -13,32 +12,18 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A UTF-8 xml feed goes to Woodstox as bytes behind {@link Utf8CheckedInput}; other encodings as
- * chars from {@link FeedDecoder} (docs/ENGINE.md#vendor-file-formats). Both must give the same rows, row
- * errors and failures; the char path over the same bytes is the oracle.
+ * A UTF-8 xml feed goes to Aalto as its bytes behind {@link Utf8CheckedInput}; other encodings are
+ * decoded by {@link FeedDecoder} and reach Aalto as UTF-8 again (docs/ENGINE.md#vendor-file-formats).
+ * Both decode paths must give the same rows, row errors and failures; the char path over the same
+ * bytes is the oracle.
  */
 class XmlBytePathTest {
     static final List<String> NAMES = List.of("@id", "QTY", "name");
     static final Set<String> REQUIRED = Set.of("@id", "QTY");
 
-    static List<String> read(XmlRecords records) throws IOException {
-        List<String> seen = new ArrayList<>();
-        try (records) {
-            seen.add("header " + records.readHeader());
-            while (records.nextRecord()) {
-                CsvRecordReader r = records.rows();
-                seen.add(r.recordNumber() + " " + r.cells() + " " + r.recordLimitProblem());
-            }
-            seen.add("columns " + records.fileColumns(List.of()));
-        } catch (EngineFailure f) {
-            seen.add(f.errorCode() + ": " + f.getMessage());
-        }
-        return seen;
-    }
-
     static List<String> bytePath(byte[] feed) throws IOException {
         try {
-            return read(XmlRecords.open(new ByteArrayInputStream(feed), "utf-8", "/feed/item", NAMES, REQUIRED, "acme"));
+            return JsonBytePathTest.read(XmlRecords.open(new ByteArrayInputStream(feed), "utf-8", "/feed/item", NAMES, REQUIRED, "acme"));
         } catch (EngineFailure f) {
             return List.of(f.errorCode() + ": " + f.getMessage());
         }
@@ -46,7 +31,7 @@ class XmlBytePathTest {
 
     static List<String> charPath(byte[] feed) throws IOException {
         try {
-            return read(new XmlRecords(FeedDecoder.open(new ByteArrayInputStream(feed), "utf-8", "acme", false), "/feed/item",
+            return JsonBytePathTest.read(new XmlRecords(FeedDecoder.open(new ByteArrayInputStream(feed), "utf-8", "acme", false), "/feed/item",
                     NAMES, REQUIRED, "acme"));
         } catch (EngineFailure f) {
             return List.of(f.errorCode() + ": " + f.getMessage());
@@ -130,7 +115,7 @@ class XmlBytePathTest {
     @Test
     void otherEncodingsStayOnTheCharPath() throws Exception {
         byte[] latin1 = "<feed><item id=\"\u00c4-1\"><QTY>3</QTY></item></feed>".getBytes(StandardCharsets.ISO_8859_1);
-        List<String> seen = read(XmlRecords.open(new ByteArrayInputStream(latin1), "latin-1", "/feed/item", NAMES, REQUIRED, "acme"));
+        List<String> seen = JsonBytePathTest.read(XmlRecords.open(new ByteArrayInputStream(latin1), "latin-1", "/feed/item", NAMES, REQUIRED, "acme"));
         assertThat(seen).containsExactly("header [@id, QTY, name]", "1 [Ä-1, 3, ] null", "columns [@id, QTY]");
     }
 }

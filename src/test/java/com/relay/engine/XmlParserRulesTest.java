@@ -184,7 +184,7 @@ class XmlParserRulesTest {
     void otherEncodingsReadTheSameThroughUtf8() throws Exception {
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><feed><item id=\"\u00c4-1\"><QTY>3</QTY><name>\u00ff</name></item>"
                 + "\n<item id=\"B\"><QTY>4</item></feed>";
-        List<String> latin1 = XmlBytePathTest.read(XmlRecords.open(new ByteArrayInputStream(xml.getBytes(StandardCharsets.ISO_8859_1)),
+        List<String> latin1 = JsonBytePathTest.read(XmlRecords.open(new ByteArrayInputStream(xml.getBytes(StandardCharsets.ISO_8859_1)),
                 "latin-1", "/feed/item", XmlBytePathTest.NAMES, XmlBytePathTest.REQUIRED, "acme"));
         assertThat(latin1).isEqualTo(parse(xml));
         assertThat(latin1.get(1)).isEqualTo("1 [Ä-1, 3, ÿ] null");
