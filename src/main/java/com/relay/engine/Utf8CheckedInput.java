@@ -28,15 +28,17 @@ import java.nio.ByteOrder;
  */
 final class Utf8CheckedInput extends InputStream {
     static final int BUFFER_SIZE = 64 * 1024;
+    /** Room for the unchecked tail of a buffer (a sequence cut by its end, at most 3 bytes) before the next read. */
+    private static final int TAIL_ROOM = 3;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final InputStream in;
     private final String vendorId;
     private final boolean skuMap;
-    private byte[] buf = new byte[BUFFER_SIZE];
+    private byte[] buf = new byte[BUFFER_SIZE + TAIL_ROOM];
     /** The buffer before {@link #buf}, kept for {@link #charColumn}. */
-    private byte[] previous = new byte[BUFFER_SIZE];
+    private byte[] previous = new byte[BUFFER_SIZE + TAIL_ROOM];
     private int previousLength;
     /** Stream offset (after the BOM) of {@code previous[0]}, and its line's surplus there. */
     private long previousStart;
@@ -147,8 +149,12 @@ final class Utf8CheckedInput extends InputStream {
 
     private void readMore() throws IOException {
         if (end == buf.length) return;
-        int n = in.read(buf, end, buf.length - end);
-        while (n == 0) n = in.read(buf, end, buf.length - end);
+        // Always BUFFER_SIZE when there is room, even after a cut sequence's tail: a read that asks a
+        // BufferedInputStream of that size for less goes through its buffer (one more copy, and an
+        // available() call per read) for the rest of the feed
+        int len = Math.min(BUFFER_SIZE, buf.length - end);
+        int n = in.read(buf, end, len);
+        while (n == 0) n = in.read(buf, end, len);
         if (n < 0) {
             inputEnded = true;
         } else {

@@ -188,6 +188,28 @@ class Utf8CheckedInputTest {
     }
 
     @Test
+    void everyReadAsksTheFeedForAWholeBufferEvenAfterACutSequence() throws IOException {
+        // a BufferedInputStream of BUFFER_SIZE hands a read that asks for less through its own buffer:
+        // one more copy of the rest of the feed
+        byte[] feed = concat("a".repeat(Utf8CheckedInput.BUFFER_SIZE - 1).getBytes(StandardCharsets.US_ASCII),
+                "€".repeat(3 * Utf8CheckedInput.BUFFER_SIZE).getBytes(StandardCharsets.UTF_8));
+        java.util.List<Integer> asked = new java.util.ArrayList<>();
+        InputStream recording = new ByteArrayInputStream(feed) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                asked.add(len);
+                return super.read(b, off, len);
+            }
+        };
+        Utf8CheckedInput in = new Utf8CheckedInput(recording, "acme", false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] b = new byte[4000];
+        for (int n; (n = in.read(b, 0, b.length)) >= 0; ) out.write(b, 0, n);
+        assertThat(out.toByteArray()).isEqualTo(feed);
+        assertThat(asked).hasSizeGreaterThan(4).containsOnly(Utf8CheckedInput.BUFFER_SIZE);
+    }
+
+    @Test
     void aSkuMapsFailureSaysSo() throws IOException {
         Utf8CheckedInput in = new Utf8CheckedInput(new ByteArrayInputStream(bytes('a', 0xFF)), "acme", true);
         assertThat(in.read()).isEqualTo((int) 'a'); // a read that stops before the bad byte
