@@ -20,7 +20,7 @@ import java.nio.ByteOrder;
  * <p>Skipping the decode to chars is what makes the byte parser pay: Jackson matches member names
  * on the bytes and decodes only the values it is asked for; Aalto matches names on the bytes and
  * decodes a text only when asked for it (docs/PERFORMANCE.md#xml-with-aalto).
- * Runs of ASCII are checked eight bytes at a time.
+ * Runs of ASCII are checked 32 bytes a step ({@link #asciiEnd}).
  *
  * <p>It also keeps what a parser's byte column needs to become a char column (see
  * {@link #charColumn}): the last two buffers' bytes and, per buffer, how many more bytes than
@@ -28,15 +28,17 @@ import java.nio.ByteOrder;
  */
 final class Utf8CheckedInput extends InputStream {
     static final int BUFFER_SIZE = 64 * 1024;
+    /** Room for the unchecked tail of a buffer (a sequence cut by its end, at most 3 bytes) before the next read. */
+    private static final int TAIL_ROOM = 3;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final InputStream in;
     private final String vendorId;
     private final boolean skuMap;
-    private byte[] buf = new byte[BUFFER_SIZE];
+    private byte[] buf = new byte[BUFFER_SIZE + TAIL_ROOM];
     /** The buffer before {@link #buf}, kept for {@link #charColumn}. */
-    private byte[] previous = new byte[BUFFER_SIZE];
+    private byte[] previous = new byte[BUFFER_SIZE + TAIL_ROOM];
     private int previousLength;
     /** Stream offset (after the BOM) of {@code previous[0]}, and its line's surplus there. */
     private long previousStart;
@@ -147,8 +149,12 @@ final class Utf8CheckedInput extends InputStream {
 
     private void readMore() throws IOException {
         if (end == buf.length) return;
-        int n = in.read(buf, end, buf.length - end);
-        while (n == 0) n = in.read(buf, end, buf.length - end);
+        // Always BUFFER_SIZE when there is room, even after a cut sequence's tail: a read that asks a
+        // BufferedInputStream of that size for less goes through its buffer (one more copy, and an
+        // available() call per read) for the rest of the feed
+        int len = Math.min(BUFFER_SIZE, buf.length - end);
+        int n = in.read(buf, end, len);
+        while (n == 0) n = in.read(buf, end, len);
         if (n < 0) {
             inputEnded = true;
         } else {
@@ -166,15 +172,9 @@ final class Utf8CheckedInput extends InputStream {
         long surplus = 0;
         try {
         while (i < to) {
-            // ASCII fast path: eight bytes at a time while none has its high bit set
-            while (i + 8 <= to && (((long) LONGS.get(b, i)) & HIGH_BITS) == 0) i += 8;
+            i = asciiEnd(b, i, to);
             if (i == to) break;
-            int c = b[i];
-            if (c >= 0) {
-                i++;
-                continue;
-            }
-            c &= 0xFF;
+            int c = b[i] & 0xFF;
             int need;
             int min;
             if (c >= 0xC2 && c <= 0xDF) {
@@ -215,6 +215,25 @@ final class Utf8CheckedInput extends InputStream {
         return i;
     }
 
+    /**
+     * The index of the first byte of {@code b[i..to)} with its high bit set, or {@code to}: 32
+     * bytes a step while all are ASCII (the bulk of a feed: markup, digits, names), then the
+     * first high bit of the word that has one, so a run of ASCII costs no branch per byte.
+     */
+    static int asciiEnd(byte[] b, int i, int to) {
+        while (i + 32 <= to && ((((long) LONGS.get(b, i)) | ((long) LONGS.get(b, i + 8))
+                | ((long) LONGS.get(b, i + 16)) | ((long) LONGS.get(b, i + 24))) & HIGH_BITS) == 0) {
+            i += 32;
+        }
+        while (i + 8 <= to) {
+            long high = ((long) LONGS.get(b, i)) & HIGH_BITS;
+            if (high != 0) return i + (Long.numberOfTrailingZeros(high) >>> 3);
+            i += 8;
+        }
+        while (i < to && b[i] >= 0) i++;
+        return i;
+    }
+
     /** The second byte of a 3- or 4-byte sequence as RFC 3629's table allows it after {@code lead}. */
     private static boolean validSecond(int lead, int second) {
         return switch (lead) {
@@ -241,7 +260,7 @@ final class Utf8CheckedInput extends InputStream {
         long s = 0;
         int i = from;
         while (i < to) {
-            while (i + 8 <= to && (((long) LONGS.get(b, i)) & HIGH_BITS) == 0) i += 8;
+            i = asciiEnd(b, i, to);
             if (i >= to) break;
             int c = b[i] & 0xFF;
             if ((c & 0xC0) == 0x80) s++;

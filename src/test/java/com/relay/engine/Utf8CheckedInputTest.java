@@ -153,6 +153,63 @@ class Utf8CheckedInputTest {
     }
 
     @Test
+    void aSequenceAnywhereInALongAsciiRunAgreesWithFeedDecoder() throws IOException {
+        // the ASCII skip reads 32 and 8 bytes a step: every position of a sequence relative to those steps
+        String[] sequences = {"é", "€", "𝔸", "\u0080", "\uFFFF"};
+        int[][] malformed = {{0x80}, {0xC3, 0x41}, {0xE0, 0x9F, 0xBF}, {0xED, 0xA0, 0x80}, {0xF4, 0x90, 0x80, 0x80}, {0xFF}};
+        for (int before = 0; before <= 70; before++) {
+            byte[] head = "<a>".repeat(before / 3 + 1).substring(0, before).getBytes(StandardCharsets.US_ASCII);
+            byte[] tail = "x".repeat(70 - before).getBytes(StandardCharsets.US_ASCII);
+            for (String good : sequences) sameAsFeedDecoder(concat(head, good.getBytes(StandardCharsets.UTF_8), tail));
+            for (int[] bad : malformed) {
+                sameAsFeedDecoder(concat(head, bytes(bad), tail));
+                sameAsFeedDecoder(concat(head, bytes(bad)));
+            }
+        }
+    }
+
+    @Test
+    void asciiEndFindsTheFirstHighBitAtEveryOffsetAndLength() {
+        Random random = new Random(32);
+        for (int round = 0; round < 300; round++) {
+            byte[] b = new byte[1 + random.nextInt(100)];
+            for (int i = 0; i < b.length; i++) b[i] = (byte) random.nextInt(128);
+            int highs = random.nextInt(3);
+            for (int k = 0; k < highs; k++) b[random.nextInt(b.length)] = (byte) (0x80 | random.nextInt(128));
+            for (int from = 0; from <= b.length; from++) {
+                for (int to = from; to <= b.length; to++) {
+                    int expected = from;
+                    while (expected < to && b[expected] >= 0) expected++;
+                    assertThat(Utf8CheckedInput.asciiEnd(b, from, to)).as("%s [%d, %d)", Arrays.toString(b), from, to)
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyReadAsksTheFeedForAWholeBufferEvenAfterACutSequence() throws IOException {
+        // a BufferedInputStream of BUFFER_SIZE hands a read that asks for less through its own buffer:
+        // one more copy of the rest of the feed
+        byte[] feed = concat("a".repeat(Utf8CheckedInput.BUFFER_SIZE - 1).getBytes(StandardCharsets.US_ASCII),
+                "€".repeat(3 * Utf8CheckedInput.BUFFER_SIZE).getBytes(StandardCharsets.UTF_8));
+        java.util.List<Integer> asked = new java.util.ArrayList<>();
+        InputStream recording = new ByteArrayInputStream(feed) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                asked.add(len);
+                return super.read(b, off, len);
+            }
+        };
+        Utf8CheckedInput in = new Utf8CheckedInput(recording, "acme", false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] b = new byte[4000];
+        for (int n; (n = in.read(b, 0, b.length)) >= 0; ) out.write(b, 0, n);
+        assertThat(out.toByteArray()).isEqualTo(feed);
+        assertThat(asked).hasSizeGreaterThan(4).containsOnly(Utf8CheckedInput.BUFFER_SIZE);
+    }
+
+    @Test
     void aSkuMapsFailureSaysSo() throws IOException {
         Utf8CheckedInput in = new Utf8CheckedInput(new ByteArrayInputStream(bytes('a', 0xFF)), "acme", true);
         assertThat(in.read()).isEqualTo((int) 'a'); // a read that stops before the bad byte
