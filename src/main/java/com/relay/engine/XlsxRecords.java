@@ -174,6 +174,8 @@ final class XlsxRecords implements FeedRecords {
                 ZipSecureFile zip = sheetZip;
                 sheetRows = XlsxSheetRows.open(() -> {
                     InputStream fast = entry == null ? null : XlsxSheetStream.open(zip, entry);
+                    // a deflated sheet is inflated on a second thread while this one parses (XlsxInflateAhead)
+                    if (fast instanceof XlsxSheetStream) return XlsxInflateAhead.start(fast, vendorId);
                     return fast != null ? fast : sheet.getInputStream();
                 }, sheet::getInputStream);
             } else {
