@@ -21,7 +21,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import javax.xml.stream.XMLEventReader;
 import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.events.XMLEvent;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
@@ -35,6 +37,7 @@ import org.apache.poi.ss.usermodel.FormulaError;
 import org.apache.poi.util.DefaultTempFileCreationStrategy;
 import org.apache.poi.util.TempFile;
 import org.apache.poi.util.TempFileCreationStrategy;
+import org.apache.poi.util.XMLHelper;
 import org.apache.poi.xssf.model.SharedStringsTable;
 import org.apache.poi.xssf.usermodel.XSSFRelation;
 import org.w3c.dom.Document;
@@ -158,10 +161,11 @@ final class XlsxRecords implements FeedRecords {
             List<Element> workbookPr = workbookElements(workbookXml, "workbookPr");
             Node date1904 = workbookPr.isEmpty() ? null : workbookPr.get(0).getAttributes().getNamedItem("date1904");
             boolean use1904 = date1904 != null && XmlUtils.evaluateBoolean(date1904.getTextContent());
-            if (!pkg.getPartsByContentType(XSSFRelation.SHARED_STRINGS.getContentType()).isEmpty()) {
+            List<PackagePart> sharedStringsParts = pkg.getPartsByContentType(XSSFRelation.SHARED_STRINGS.getContentType());
+            if (!sharedStringsParts.isEmpty() && !noStrings(sharedStringsParts.get(0))) {
                 OPCPackage opened = pkg;
                 sst = sharedStrings(dir, () -> PoiSharedStringsSupport.createTempFileSharedStringsTable(opened, builder));
-            } // else the empty store is made by the first shared-string cell, if any (see sharedString)
+            } // else the same empty store is made by the first shared-string cell, if any (sharedStrings())
             PackagePart sheet = sheet(workbook, sheetNames(workbookXml), parser, vendorId);
             int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
             String updatedAt = parser.columnMap() == null ? "updated_at"
@@ -200,6 +204,28 @@ final class XlsxRecords implements FeedRecords {
             return ZipHelper.openZipFile(spooled.toFile());
         } catch (IOException | RuntimeException notAZip) {
             return null;
+        }
+    }
+
+    /**
+     * Whether the sharedStrings part is well-formed and holds no string (what POI's writers leave in an
+     * inlineStr workbook), read as the store reads it; anything else (a string, an error) is left
+     * to the store, which reads it as it always did.
+     */
+    private static boolean noStrings(PackagePart part) {
+        try (InputStream in = part.getInputStream()) {
+            XMLEventReader events = XMLHelper.newXMLInputFactory().createXMLEventReader(in);
+            try {
+                while (events.hasNext()) {
+                    XMLEvent event = events.nextEvent();
+                    if (event.isStartElement() && event.asStartElement().getName().getLocalPart().equals("si")) return false;
+                }
+            } finally {
+                events.close();
+            }
+            return true;
+        } catch (IOException | XMLStreamException | RuntimeException notRead) {
+            return false;
         }
     }
 
@@ -373,10 +399,10 @@ final class XlsxRecords implements FeedRecords {
     }
 
     /**
-     * The workbook's shared strings. A workbook without a sharedStrings part gets the empty store
-     * excel-streaming-reader gives it only when a cell refers to one, so it fails as it did; the
-     * feeds that have no such cell (the usual inlineStr export) skip making a store (an H2 file,
-     * 1.5-6 ms per feed, docs/PERFORMANCE.md#vendor-file-formats-issue-20).
+     * The workbook's shared strings. A workbook without strings (no sharedStrings part, or an empty
+     * one, as inlineStr exports have) gets the empty store excel-streaming-reader gives it only when
+     * a cell refers to one, so such a cell fails as it did; the feeds without one skip making a
+     * store (an H2 file, 1.5-6 ms per feed, docs/PERFORMANCE.md#vendor-file-formats-issue-20).
      */
     private SharedStringsTable sharedStrings() {
         if (sst == null) {
