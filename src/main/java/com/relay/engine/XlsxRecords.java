@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.stream.XMLEventReader;
+import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.events.XMLEvent;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -208,13 +209,20 @@ final class XlsxRecords implements FeedRecords {
     }
 
     /**
+     * POI's hardened StAX factory, as the store makes it for every read, made once: looking the
+     * implementation up cost about as much as the store it avoids. Configured here and never
+     * after, so readers are made from it on any thread.
+     */
+    private static final XMLInputFactory SHARED_STRINGS_XML = XMLHelper.newXMLInputFactory();
+
+    /**
      * Whether the sharedStrings part is well-formed and holds no string (what POI's writers leave in an
      * inlineStr workbook), read as the store reads it; anything else (a string, an error) is left
      * to the store, which reads it as it always did.
      */
     private static boolean noStrings(PackagePart part) {
         try (InputStream in = part.getInputStream()) {
-            XMLEventReader events = XMLHelper.newXMLInputFactory().createXMLEventReader(in);
+            XMLEventReader events = SHARED_STRINGS_XML.createXMLEventReader(in);
             try {
                 while (events.hasNext()) {
                     XMLEvent event = events.nextEvent();
