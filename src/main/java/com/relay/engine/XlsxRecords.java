@@ -146,6 +146,7 @@ final class XlsxRecords implements FeedRecords {
         OPCPackage pkg = null;
         SharedStringsTable sst = null;
         ZipSecureFile sheetZip = null;
+        XlsxSheetRows sheetRows = null; // closed on a failure below: it may have started the inflating thread
         try {
             if (Files.size(spooled) == 0) throw failure(vendorId, "the file is empty");
             sheetZip = openZip(spooled);
@@ -171,7 +172,6 @@ final class XlsxRecords implements FeedRecords {
             int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
             String updatedAt = parser.columnMap() == null ? "updated_at"
                     : parser.columnMap().getOrDefault("updated_at", "updated_at");
-            XlsxSheetRows sheetRows;
             if (sheet instanceof ZipPackagePart zipPart && zipPart.getZipArchive() != null) {
                 // the same entry through a faster inflater; POI's stream stays the StAX parser's (XlsxSheetStream)
                 if (sheetZip == null) sheetZip = new ZipSecureFile(spooled.toFile());
@@ -188,10 +188,10 @@ final class XlsxRecords implements FeedRecords {
             }
             return new XlsxRecords(vendorId, spooled, dir, pkg, sst, sheetZip, sheetRows, use1904, headerRow - 1, updatedAt);
         } catch (EngineFailure f) {
-            closeQuietly(null, sst, sheetZip, pkg, spooled);
+            closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
             throw f;
         } catch (Exception e) {
-            closeQuietly(null, sst, sheetZip, pkg, spooled);
+            closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
             throw failure(vendorId, describe(e));
         }
     }
