@@ -10,6 +10,7 @@ import com.relay.tenants.config.TenantConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,19 +21,26 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import javax.xml.stream.XMLEventReader;
+import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.events.XMLEvent;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.openxml4j.opc.PackagePart;
 import org.apache.poi.openxml4j.opc.ZipPackagePart;
+import org.apache.poi.openxml4j.opc.internal.ZipHelper;
+import org.apache.poi.openxml4j.util.ZipFileZipEntrySource;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.FormulaError;
 import org.apache.poi.util.DefaultTempFileCreationStrategy;
 import org.apache.poi.util.TempFile;
 import org.apache.poi.util.TempFileCreationStrategy;
+import org.apache.poi.util.XMLHelper;
 import org.apache.poi.xssf.model.SharedStringsTable;
+import org.apache.poi.xssf.usermodel.XSSFRelation;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -90,7 +98,10 @@ final class XlsxRecords implements FeedRecords {
     private final String vendorId;
     private final Path spooled;
     private final OPCPackage pkg;
-    private final SharedStringsTable sst;
+    /** Where POI's temp files go: the run's work directory. */
+    private final Path tempDir;
+    /** The shared-strings store; null until a cell needs it when the workbook has no sharedStrings part. */
+    private SharedStringsTable sst;
     /** The spooled file opened once more for {@link XlsxSheetStream} (null: the sheet is read through POI only). */
     private final ZipSecureFile sheetZip;
     private final XlsxSheetRows sheetRows;
@@ -106,12 +117,13 @@ final class XlsxRecords implements FeedRecords {
     /** The sheet reader is at a row not yet laid out (the one after an empty header row). */
     private boolean pending;
 
-    private XlsxRecords(String vendorId, Path spooled, OPCPackage pkg, SharedStringsTable sst, ZipSecureFile sheetZip,
+    private XlsxRecords(String vendorId, Path spooled, Path tempDir, OPCPackage pkg, SharedStringsTable sst, ZipSecureFile sheetZip,
                         XlsxSheetRows sheetRows, boolean use1904Dates, int headerIndex, String updatedAtName) {
         this.sheetZip = sheetZip;
         this.vendorId = vendorId;
         this.updatedAtName = updatedAtName;
         this.spooled = spooled;
+        this.tempDir = tempDir;
         this.pkg = pkg;
         this.sst = sst;
         this.sheetRows = sheetRows;
@@ -134,9 +146,14 @@ final class XlsxRecords implements FeedRecords {
         OPCPackage pkg = null;
         SharedStringsTable sst = null;
         ZipSecureFile sheetZip = null;
+        XlsxSheetRows sheetRows = null; // closed on a failure below: it may have started the inflating thread
         try {
             if (Files.size(spooled) == 0) throw failure(vendorId, "the file is empty");
-            pkg = OPCPackage.open(spooled.toFile(), PackageAccess.READ);
+            sheetZip = openZip(spooled);
+            // one zip for the package and the sheet's fast inflater (docs/PERFORMANCE.md#vendor-file-formats-issue-20);
+            // a file it does not open goes the way it always went, so its error is POI's own
+            pkg = sheetZip != null ? OPCPackage.open(new ZipFileZipEntrySource(sheetZip))
+                    : OPCPackage.open(spooled.toFile(), PackageAccess.READ);
             StreamingReader.Builder builder = StreamingReader.builder().setEncryptSstTempFile(false);
             OoxmlReader workbook = new OoxmlReader(builder, pkg, pkg.isStrictOoxmlFormat());
             Document workbookXml;
@@ -146,37 +163,92 @@ final class XlsxRecords implements FeedRecords {
             List<Element> workbookPr = workbookElements(workbookXml, "workbookPr");
             Node date1904 = workbookPr.isEmpty() ? null : workbookPr.get(0).getAttributes().getNamedItem("date1904");
             boolean use1904 = date1904 != null && XmlUtils.evaluateBoolean(date1904.getTextContent());
-            TEMP_DIR.set(dir);
-            try {
-                sst = PoiSharedStringsSupport.createTempFileSharedStringsTable(pkg, builder);
-            } finally {
-                TEMP_DIR.remove();
-            }
+            List<PackagePart> sharedStringsParts = pkg.getPartsByContentType(XSSFRelation.SHARED_STRINGS.getContentType());
+            if (!sharedStringsParts.isEmpty() && !noStrings(sharedStringsParts.get(0))) {
+                OPCPackage opened = pkg;
+                sst = sharedStrings(dir, () -> PoiSharedStringsSupport.createTempFileSharedStringsTable(opened, builder));
+            } // else the same empty store is made by the first shared-string cell, if any (sharedStrings())
             PackagePart sheet = sheet(workbook, sheetNames(workbookXml), parser, vendorId);
             int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
             String updatedAt = parser.columnMap() == null ? "updated_at"
                     : parser.columnMap().getOrDefault("updated_at", "updated_at");
-            XlsxSheetRows sheetRows;
             if (sheet instanceof ZipPackagePart zipPart && zipPart.getZipArchive() != null) {
                 // the same entry through a faster inflater; POI's stream stays the StAX parser's (XlsxSheetStream)
-                sheetZip = new ZipSecureFile(spooled.toFile());
+                if (sheetZip == null) sheetZip = new ZipSecureFile(spooled.toFile());
                 ZipArchiveEntry entry = sheetZip.getEntry(zipPart.getZipArchive().getName());
                 ZipSecureFile zip = sheetZip;
                 sheetRows = XlsxSheetRows.open(() -> {
                     InputStream fast = entry == null ? null : XlsxSheetStream.open(zip, entry);
+                    // a deflated sheet is inflated on a second thread while this one parses (XlsxInflateAhead)
+                    if (fast instanceof XlsxSheetStream) return XlsxInflateAhead.start(fast, vendorId);
                     return fast != null ? fast : sheet.getInputStream();
                 }, sheet::getInputStream);
             } else {
                 sheetRows = XlsxSheetRows.open(sheet::getInputStream);
             }
-            return new XlsxRecords(vendorId, spooled, pkg, sst, sheetZip, sheetRows, use1904, headerRow - 1, updatedAt);
+            return new XlsxRecords(vendorId, spooled, dir, pkg, sst, sheetZip, sheetRows, use1904, headerRow - 1, updatedAt);
         } catch (EngineFailure f) {
-            closeQuietly(null, sst, sheetZip, pkg, spooled);
+            closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
             throw f;
         } catch (Exception e) {
-            closeQuietly(null, sst, sheetZip, pkg, spooled);
+            closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
             throw failure(vendorId, describe(e));
         }
+    }
+
+    /**
+     * The spooled file as POI's package opens it (its zip checks and limits), or null when that fails:
+     * the caller then opens the package by its file, which reports the failure as it always did.
+     */
+    private static ZipSecureFile openZip(Path spooled) {
+        try {
+            return ZipHelper.openZipFile(spooled.toFile());
+        } catch (IOException | RuntimeException notAZip) {
+            return null;
+        }
+    }
+
+    /**
+     * POI's hardened StAX factory, as the store makes it for every read, made once: looking the
+     * implementation up cost about as much as the store it avoids. Configured here and never
+     * after, so readers are made from it on any thread.
+     */
+    private static final XMLInputFactory SHARED_STRINGS_XML = XMLHelper.newXMLInputFactory();
+
+    /**
+     * Whether the sharedStrings part is well-formed and holds no string (what POI's writers leave in an
+     * inlineStr workbook), read as the store reads it; anything else (a string, an error) is left
+     * to the store, which reads it as it always did.
+     */
+    private static boolean noStrings(PackagePart part) {
+        try (InputStream in = part.getInputStream()) {
+            XMLEventReader events = SHARED_STRINGS_XML.createXMLEventReader(in);
+            try {
+                while (events.hasNext()) {
+                    XMLEvent event = events.nextEvent();
+                    if (event.isStartElement() && event.asStartElement().getName().getLocalPart().equals("si")) return false;
+                }
+            } finally {
+                events.close();
+            }
+            return true;
+        } catch (IOException | XMLStreamException | RuntimeException notRead) {
+            return false;
+        }
+    }
+
+    /** Makes a shared-strings store, its temp file in {@code dir} (the run's work directory). */
+    private static SharedStringsTable sharedStrings(Path dir, SharedStringsFactory factory) throws IOException {
+        TEMP_DIR.set(dir);
+        try {
+            return factory.create();
+        } finally {
+            TEMP_DIR.remove();
+        }
+    }
+
+    private interface SharedStringsFactory {
+        SharedStringsTable create() throws IOException;
     }
 
     /** The sheets' names in workbook order, as the workbook lists them. */
@@ -324,7 +396,7 @@ final class XlsxRecords implements FeedRecords {
     private String text(String type, String raw, boolean dateColumn) {
         if (raw == null) return "";
         return switch (type) {
-            case "s" -> raw.isEmpty() ? raw : PoiSharedStringsSupport.getSharedString(sst, Integer.parseInt(raw));
+            case "s" -> raw.isEmpty() ? raw : PoiSharedStringsSupport.getSharedString(sharedStrings(), Integer.parseInt(raw));
             case "inlineStr", "str" -> raw;
             case "n" -> dateColumn ? date(Double.parseDouble(raw)) : number(Double.parseDouble(raw));
             case "d" -> dateColumn ? date(strictDate(raw)) : number(strictDate(raw));
@@ -332,6 +404,24 @@ final class XlsxRecords implements FeedRecords {
             case "e" -> errorText(raw);
             default -> throw new UnsupportedOperationException("Unsupported cell cell type '" + type + "'");
         };
+    }
+
+    /**
+     * The workbook's shared strings. A workbook without strings (no sharedStrings part, or an empty
+     * one, as inlineStr exports have) gets the empty store excel-streaming-reader gives it only when
+     * a cell refers to one, so such a cell fails as it did; the feeds without one skip making a
+     * store (an H2 file, 1.5-6 ms per feed, docs/PERFORMANCE.md#vendor-file-formats-issue-20).
+     */
+    private SharedStringsTable sharedStrings() {
+        if (sst == null) {
+            try {
+                sst = sharedStrings(tempDir, () -> PoiSharedStringsSupport.createTempFileSharedStringsTable(
+                        StreamingReader.builder().setEncryptSstTempFile(false)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sst;
     }
 
     /** An error cell as Excel shows it ({@code #N/A}). */
