@@ -54,6 +54,10 @@ final class XlsxSheetBytes {
     private static final byte DIMENSION = 7;
 
     private static final int NEED_MORE = -1;
+    /** What a fast path returns when it does not take the tag (the general path then reads it). */
+    private static final int NOT_FAST = -2;
+    /** Bytes that must be in the buffer after a '<' for a fast path: the longest tag it takes, with room to spare. */
+    private static final int FAST_WINDOW = 64;
 
     private final InputStream in;
     private final byte[] buf = new byte[BUFFER];
@@ -145,9 +149,115 @@ final class XlsxSheetBytes {
     private int markup(XlsxSheetRows rows) throws NotTaken {
         if (pos + 1 >= limit) return NEED_MORE;
         byte second = buf[pos + 1];
+        if (limit - pos >= FAST_WINDOW && depth > 0) {
+            // the tags a writer repeats per cell, matched on their bytes; anything else takes the general path below
+            int fast = second == '/' ? fastEndTag(rows) : fastStartTag(rows, second);
+            if (fast != NOT_FAST) return fast;
+        }
         if (second == '/') return endTag(rows);
         if (second == '?' || second == '!') throw NOT_TAKEN; // processing instruction, comment, CDATA, DOCTYPE
         return startTag(rows);
+    }
+
+    /**
+     * An end tag whose name is the open element's, followed at once by '>' (what writers write): the
+     * general path would read the same name and find the same match. NOT_FAST otherwise.
+     */
+    private int fastEndTag(XlsxSheetRows rows) {
+        int length = nameLengths[depth];
+        int p = pos + 2;
+        if (length >= FAST_WINDOW - 3) return NOT_FAST;
+        int top = nameStarts[depth];
+        for (int i = 0; i < length; i++) if (names[top + i] != buf[p + i]) return NOT_FAST;
+        if (buf[p + length] != '>') return NOT_FAST;
+        pos = p + length + 1;
+        brackets = 0;
+        return end(rows);
+    }
+
+    /**
+     * {@code <c>} with single-letter attributes {@code r}, {@code t}, {@code s} of printable ASCII
+     * values, and {@code <is>}, {@code <t>}, {@code <v>} without attributes, all unprefixed in the
+     * spreadsheet's default namespace: what the general path makes of them, without its per-byte
+     * name and attribute scanning (no namespace declaration, no prefix, no duplicate can be among
+     * them). NOT_FAST for anything else, before any change.
+     */
+    private int fastStartTag(XlsxSheetRows rows, byte second) throws NotTaken {
+        if (!defaultSpreadsheet || depth == MAX_DEPTH) return NOT_FAST;
+        int p = pos + 2;
+        byte kind;
+        switch (second) {
+            case 'c' -> kind = CELL;
+            case 't' -> kind = TEXT;
+            case 'v' -> kind = VALUE;
+            case 'i' -> {
+                if (buf[p] != 's') return NOT_FAST;
+                p++;
+                kind = INLINE_STRING;
+            }
+            default -> {
+                return NOT_FAST;
+            }
+        }
+        int nameLength = p - pos - 1;
+        int r = -1;
+        int rEnd = -1;
+        int t = -1;
+        int tEnd = -1;
+        boolean s = false;
+        boolean empty;
+        int end = pos + FAST_WINDOW - 4; // every read below stays inside the window
+        while (true) {
+            byte c = buf[p];
+            if (c == '>') {
+                p++;
+                empty = false;
+                break;
+            }
+            if (c == '/') {
+                if (buf[p + 1] != '>') return NOT_FAST;
+                p += 2;
+                empty = true;
+                break;
+            }
+            // ' ' letter '=' '"' value '"', the only form taken here, and only in a cell
+            if (c != ' ' || kind != CELL || buf[p + 2] != '=' || buf[p + 3] != '"') return NOT_FAST;
+            byte letter = buf[p + 1];
+            int value = p + 4;
+            int q = value;
+            while (q < end && printableAttributeByte(buf[q])) q++;
+            if (q >= end || buf[q] != '"') return NOT_FAST;
+            if (letter == 'r' && r < 0) {
+                r = value;
+                rEnd = q;
+            } else if (letter == 't' && t < 0) {
+                t = value;
+                tEnd = q;
+            } else if (letter == 's' && !s) {
+                s = true;
+            } else {
+                return NOT_FAST;
+            }
+            p = q + 1;
+            if (p >= end) return NOT_FAST;
+        }
+        depth++;
+        push(pos + 1, nameLength, kind);
+        pos = p;
+        brackets = 0;
+        switch (kind) {
+            case CELL -> rows.startCell(r >= 0 ? column(r, rEnd) : XlsxSheetRows.NO_REFERENCE,
+                    t >= 0 ? type(t, tEnd - t) : XlsxSheetRows.NUMBER);
+            case INLINE_STRING -> rows.startInlineString();
+            default -> rows.startText();
+        }
+        if (empty) return end(rows);
+        return 0;
+    }
+
+    /** A byte the general path takes in an attribute value as it is: printable ASCII but '<', '&' and the quote. */
+    private static boolean printableAttributeByte(byte b) {
+        return b >= 0x20 && b != '"' && b != '<' && b != '&' && b != 0x7F;
     }
 
     /** Reads a name (ASCII, at most one colon inside) from p; returns its end, NEED_MORE, and the colon in {@link #colon}. */
@@ -360,6 +470,20 @@ final class XlsxSheetBytes {
         int run = brackets;
         try {
             while (p < limit) {
+                if (limit - p >= Long.BYTES) {
+                    // eight bytes at a time up to the first one the per-byte rules below must see
+                    int plain = SheetWords.plainText(buf, p);
+                    if (plain > 0) {
+                        if (keep) {
+                            // all 8 written (out has room for a char per byte up to limit), the plain ones kept
+                            for (int i = 0; i < Long.BYTES; i++) out[length + i] = (char) buf[p + i];
+                            length += plain;
+                        }
+                        p += plain;
+                        run = 0;
+                        if (plain == Long.BYTES) continue;
+                    }
+                }
                 byte b = buf[p];
                 if (b == '<') break;
                 if (b >= 0x20) {
@@ -643,8 +767,10 @@ final class XlsxSheetBytes {
 
     /** A cell's r as {@link XlsxSheetRows#column(String)} reads it: 1 to 4 capitals, then 1 to 9 digits; else for the StAX parser. */
     private int column(int attr) throws NotTaken {
-        int p = attrValues[attr];
-        int end = p + attrValueLengths[attr];
+        return column(attrValues[attr], attrValues[attr] + attrValueLengths[attr]);
+    }
+
+    private int column(int p, int end) throws NotTaken {
         int column = 0;
         int letters = 0;
         while (p < end && letters < 4 && buf[p] >= 'A' && buf[p] <= 'Z') {
@@ -659,8 +785,10 @@ final class XlsxSheetBytes {
 
     /** A cell's t as one of the type constants; a value not among them is for the StAX parser. */
     private String type(int attr) throws NotTaken {
-        int p = attrValues[attr];
-        int length = attrValueLengths[attr];
+        return type(attrValues[attr], attrValueLengths[attr]);
+    }
+
+    private String type(int p, int length) throws NotTaken {
         if (length == 1) {
             switch (buf[p]) {
                 case 'n': return XlsxSheetRows.NUMBER;
