@@ -32,6 +32,31 @@ final class SheetWords {
         return Long.numberOfTrailingZeros(special) >>> 3;
     }
 
+    /** The 8 bytes at {@code from} (all inside {@code bytes}) as a little-endian long. */
+    static long word(byte[] bytes, int from) {
+        return (long) LONGS.get(bytes, from);
+    }
+
+    /** A fixed run of bytes (8 to 16 long) compared as two words, the second overlapping the first when shorter. */
+    static final class Literal {
+        final int length;
+        private final long first;
+        private final long last;
+
+        Literal(String text) {
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (bytes.length < Long.BYTES || bytes.length > 2 * Long.BYTES) throw new IllegalArgumentException(text);
+            length = bytes.length;
+            first = word(bytes, 0);
+            last = word(bytes, length - Long.BYTES);
+        }
+
+        /** Whether the bytes at {@code from} (length of them inside {@code bytes}) are this literal. */
+        boolean at(byte[] bytes, int from) {
+            return word(bytes, from) == first && word(bytes, from + length - Long.BYTES) == last;
+        }
+    }
+
     /** The high bit of each byte that is zero (exact for every byte, so any one of them may be the first). */
     static long zeroByte(long word) {
         return ~(((word & ~HIGHS) + ~HIGHS) | word | ~HIGHS);

@@ -151,7 +151,8 @@ final class XlsxSheetBytes {
         byte second = buf[pos + 1];
         if (limit - pos >= FAST_WINDOW && depth > 0) {
             // the tags a writer repeats per cell, matched on their bytes; anything else takes the general path below
-            int fast = second == '/' ? fastEndTag(rows) : fastStartTag(rows, second);
+            int fast = second == '/' ? fastEndTag(rows) : second == 'c' ? fastCell(rows) : NOT_FAST;
+            if (fast == NOT_FAST && second != '/') fast = fastStartTag(rows, second);
             if (fast != NOT_FAST) return fast;
         }
         if (second == '/') return endTag(rows);
@@ -173,6 +174,71 @@ final class XlsxSheetBytes {
         pos = p + length + 1;
         brackets = 0;
         return end(rows);
+    }
+
+    private static final SheetWords.Literal INLINE_HEAD = new SheetWords.Literal("\" t=\"inlineStr\"><is><t>".substring(0, 16));
+    private static final SheetWords.Literal INLINE_HEAD_END = new SheetWords.Literal("\" t=\"inlineStr\"><is><t>".substring(7));
+    private static final SheetWords.Literal NUMBER_HEAD = new SheetWords.Literal("\" t=\"n\"><v>");
+    private static final SheetWords.Literal INLINE_TAIL = new SheetWords.Literal("</t></is></c>");
+    private static final SheetWords.Literal VALUE_TAIL = new SheetWords.Literal("</v></c>");
+    /** The longest cell head matched: {@code <c r="} + a reference (at most 13 bytes) + {@link #INLINE_HEAD}. */
+    private static final int CELL_HEAD_MAX = 6 + 13 + 23;
+
+    /**
+     * A whole cell as writers write it, {@code <c r="B2" t="inlineStr"><is><t>text</t></is></c>} or
+     * {@code <c r="B2" t="n"><v>text</v></c>}, its text plain
+     * (see {@link SheetWords#plainText}): matched on its bytes first, then the row logic gets what
+     * the element-by-element path gives it, in the same order. NOT_FAST, before any change, for any
+     * other cell.
+     */
+    private int fastCell(XlsxSheetRows rows) throws NotTaken {
+        if (!defaultSpreadsheet || depth + 3 > MAX_DEPTH) return NOT_FAST;
+        int p = pos;
+        if (buf[p + 2] != ' ' || buf[p + 3] != 'r' || buf[p + 4] != '=' || buf[p + 5] != '"') return NOT_FAST;
+        int reference = p + 6;
+        int q = reference;
+        while (q < reference + 13 && buf[q] != '"') {
+            byte b = buf[q];
+            if (b < '0' || b > 'Z') return NOT_FAST;
+            q++;
+        }
+        int referenceEnd = q;
+        boolean inline;
+        // the head's end is inside the window: pos + CELL_HEAD_MAX <= pos + FAST_WINDOW
+        if (INLINE_HEAD.at(buf, q) && INLINE_HEAD_END.at(buf, q + 7)) {
+            inline = true;
+            q += 23;
+        } else if (NUMBER_HEAD.at(buf, q)) {
+            inline = false;
+            q += NUMBER_HEAD.length;
+        } else {
+            return NOT_FAST;
+        }
+        int text = q;
+        SheetWords.Literal tail = inline ? INLINE_TAIL : VALUE_TAIL;
+        while (true) {
+            if (limit - q < Long.BYTES + 2 * Long.BYTES) return NOT_FAST; // the text and its tail: not all in the buffer
+            int plain = SheetWords.plainText(buf, q);
+            q += plain;
+            if (plain < Long.BYTES) break;
+        }
+        if (!tail.at(buf, q)) return NOT_FAST;
+        int textLength = q - text;
+        // the whole cell is here and as expected: what its seven (or five) tags would do
+        rows.startCell(column(reference, referenceEnd), inline ? XlsxSheetRows.INLINE : XlsxSheetRows.NUMBER);
+        if (inline) rows.startInlineString();
+        rows.startText();
+        int length = rows.contentLength();
+        rows.ensureContent(length + textLength);
+        char[] out = rows.content();
+        for (int i = 0; i < textLength; i++) out[length + i] = (char) buf[text + i];
+        rows.contentLength(length + textLength);
+        rows.endText(inline ? "t" : "v");
+        if (inline) rows.endInlineString();
+        rows.endCell();
+        pos = q + tail.length;
+        brackets = 0;
+        return 0;
     }
 
     /**
@@ -242,17 +308,66 @@ final class XlsxSheetBytes {
             if (p >= end) return NOT_FAST;
         }
         depth++;
-        push(pos + 1, nameLength, kind);
+        pushShort(pos + 1, nameLength, kind);
         pos = p;
         brackets = 0;
         switch (kind) {
             case CELL -> rows.startCell(r >= 0 ? column(r, rEnd) : XlsxSheetRows.NO_REFERENCE,
                     t >= 0 ? type(t, tEnd - t) : XlsxSheetRows.NUMBER);
             case INLINE_STRING -> rows.startInlineString();
-            default -> rows.startText();
+            default -> {
+                rows.startText();
+                if (!empty) return fastText(rows);
+            }
         }
         if (empty) return end(rows);
         return 0;
+    }
+
+    /**
+     * The text of a {@code <t>} or {@code <v>} just opened, when it is plain (see
+     * {@link SheetWords#plainText}) up to its end tag: kept, and the element ended, without a trip
+     * through {@link #next}. Stops where it meets anything else (an entity, non-ASCII, the window's
+     * end); what it has read is kept and {@link #text} reads on from there.
+     */
+    private int fastText(XlsxSheetRows rows) throws NotTaken {
+        int length = rows.contentLength();
+        rows.ensureContent(length + (limit - pos));
+        char[] out = rows.content();
+        int p = pos;
+        while (limit - p >= FAST_WINDOW) {
+            int plain = SheetWords.plainText(buf, p);
+            // all 8 written (out has room for a char per byte up to limit), the plain ones kept
+            for (int i = 0; i < Long.BYTES; i++) out[length + i] = (char) buf[p + i];
+            length += plain;
+            p += plain;
+            if (plain < Long.BYTES) {
+                rows.contentLength(length);
+                pos = p;
+                if (buf[p] == '<' && buf[p + 1] == '/') {
+                    int ended = fastEndTag(rows);
+                    if (ended != NOT_FAST) return ended;
+                }
+                return 0;
+            }
+        }
+        rows.contentLength(length);
+        pos = p;
+        return 0;
+    }
+
+    /** {@link #push} of a name of 1 or 2 bytes, stored without a copy call. */
+    private void pushShort(int nameStart, int nameLength, byte kind) {
+        int at = depth == 1 ? 0 : nameStarts[depth - 1] + nameLengths[depth - 1];
+        if (at + 2 > names.length) {
+            push(nameStart, nameLength, kind);
+            return;
+        }
+        names[at] = buf[nameStart];
+        names[at + 1] = buf[nameStart + 1]; // a byte past a 1-byte name: unused
+        nameStarts[depth] = at;
+        nameLengths[depth] = nameLength;
+        kinds[depth] = kind;
     }
 
     /** A byte the general path takes in an attribute value as it is: printable ASCII but '<', '&' and the quote. */
