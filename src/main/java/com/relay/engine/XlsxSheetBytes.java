@@ -181,8 +181,6 @@ final class XlsxSheetBytes {
     private static final SheetWords.Literal NUMBER_HEAD = new SheetWords.Literal("\" t=\"n\"><v>");
     private static final SheetWords.Literal INLINE_TAIL = new SheetWords.Literal("</t></is></c>");
     private static final SheetWords.Literal VALUE_TAIL = new SheetWords.Literal("</v></c>");
-    /** The longest cell head matched: {@code <c r="} + a reference (at most 13 bytes) + {@link #INLINE_HEAD}. */
-    private static final int CELL_HEAD_MAX = 6 + 13 + 23;
 
     /**
      * A whole cell as writers write it, {@code <c r="B2" t="inlineStr"><is><t>text</t></is></c>} or
@@ -204,7 +202,7 @@ final class XlsxSheetBytes {
         }
         int referenceEnd = q;
         boolean inline;
-        // the head's end is inside the window: pos + CELL_HEAD_MAX <= pos + FAST_WINDOW
+        // the longest head, <c r=" + 13 reference bytes + the 23 of the inline head, ends inside FAST_WINDOW
         if (INLINE_HEAD.at(buf, q) && INLINE_HEAD_END.at(buf, q + 7)) {
             inline = true;
             q += 23;
