@@ -54,6 +54,10 @@ final class XlsxSheetBytes {
     private static final byte DIMENSION = 7;
 
     private static final int NEED_MORE = -1;
+    /** What a fast path returns when it does not take the tag (the general path then reads it). */
+    private static final int NOT_FAST = -2;
+    /** Bytes that must be in the buffer after a '<' for a fast path: the longest tag it takes, with room to spare. */
+    private static final int FAST_WINDOW = 64;
 
     private final InputStream in;
     private final byte[] buf = new byte[BUFFER];
@@ -145,9 +149,228 @@ final class XlsxSheetBytes {
     private int markup(XlsxSheetRows rows) throws NotTaken {
         if (pos + 1 >= limit) return NEED_MORE;
         byte second = buf[pos + 1];
+        if (limit - pos >= FAST_WINDOW && depth > 0) {
+            // the tags a writer repeats per cell, matched on their bytes; anything else takes the general path below
+            int fast = second == '/' ? fastEndTag(rows) : second == 'c' ? fastCell(rows) : NOT_FAST;
+            if (fast == NOT_FAST && second != '/') fast = fastStartTag(rows, second);
+            if (fast != NOT_FAST) return fast;
+        }
         if (second == '/') return endTag(rows);
         if (second == '?' || second == '!') throw NOT_TAKEN; // processing instruction, comment, CDATA, DOCTYPE
         return startTag(rows);
+    }
+
+    /**
+     * An end tag whose name is the open element's, followed at once by '>' (what writers write): the
+     * general path would read the same name and find the same match. NOT_FAST otherwise.
+     */
+    private int fastEndTag(XlsxSheetRows rows) {
+        int length = nameLengths[depth];
+        int p = pos + 2;
+        if (length >= FAST_WINDOW - 3) return NOT_FAST;
+        int top = nameStarts[depth];
+        for (int i = 0; i < length; i++) if (names[top + i] != buf[p + i]) return NOT_FAST;
+        if (buf[p + length] != '>') return NOT_FAST;
+        pos = p + length + 1;
+        brackets = 0;
+        return end(rows);
+    }
+
+    private static final SheetWords.Literal INLINE_HEAD = new SheetWords.Literal("\" t=\"inlineStr\"><is><t>".substring(0, 16));
+    private static final SheetWords.Literal INLINE_HEAD_END = new SheetWords.Literal("\" t=\"inlineStr\"><is><t>".substring(7));
+    private static final SheetWords.Literal NUMBER_HEAD = new SheetWords.Literal("\" t=\"n\"><v>");
+    private static final SheetWords.Literal INLINE_TAIL = new SheetWords.Literal("</t></is></c>");
+    private static final SheetWords.Literal VALUE_TAIL = new SheetWords.Literal("</v></c>");
+
+    /**
+     * A whole cell as writers write it, {@code <c r="B2" t="inlineStr"><is><t>text</t></is></c>} or
+     * {@code <c r="B2" t="n"><v>text</v></c>}, its text plain
+     * (see {@link SheetWords#plainText}): matched on its bytes first, then the row logic gets what
+     * the element-by-element path gives it, in the same order. NOT_FAST, before any change, for any
+     * other cell.
+     */
+    private int fastCell(XlsxSheetRows rows) throws NotTaken {
+        if (!defaultSpreadsheet || depth + 3 > MAX_DEPTH) return NOT_FAST;
+        int p = pos;
+        if (buf[p + 2] != ' ' || buf[p + 3] != 'r' || buf[p + 4] != '=' || buf[p + 5] != '"') return NOT_FAST;
+        int reference = p + 6;
+        int q = reference;
+        while (q < reference + 13 && buf[q] != '"') {
+            byte b = buf[q];
+            if (b < '0' || b > 'Z') return NOT_FAST;
+            q++;
+        }
+        int referenceEnd = q;
+        boolean inline;
+        // the longest head, <c r=" + 13 reference bytes + the 23 of the inline head, ends inside FAST_WINDOW
+        if (INLINE_HEAD.at(buf, q) && INLINE_HEAD_END.at(buf, q + 7)) {
+            inline = true;
+            q += 23;
+        } else if (NUMBER_HEAD.at(buf, q)) {
+            inline = false;
+            q += NUMBER_HEAD.length;
+        } else {
+            return NOT_FAST;
+        }
+        int text = q;
+        SheetWords.Literal tail = inline ? INLINE_TAIL : VALUE_TAIL;
+        while (true) {
+            if (limit - q < Long.BYTES + 2 * Long.BYTES) return NOT_FAST; // the text and its tail: not all in the buffer
+            int plain = SheetWords.plainText(buf, q);
+            q += plain;
+            if (plain < Long.BYTES) break;
+        }
+        if (!tail.at(buf, q)) return NOT_FAST;
+        int textLength = q - text;
+        // the whole cell is here and as expected: what its seven (or five) tags would do
+        rows.startCell(column(reference, referenceEnd), inline ? XlsxSheetRows.INLINE : XlsxSheetRows.NUMBER);
+        if (inline) rows.startInlineString();
+        rows.startText();
+        int length = rows.contentLength();
+        rows.ensureContent(length + textLength);
+        char[] out = rows.content();
+        for (int i = 0; i < textLength; i++) out[length + i] = (char) buf[text + i];
+        rows.contentLength(length + textLength);
+        rows.endText(inline ? "t" : "v");
+        if (inline) rows.endInlineString();
+        rows.endCell();
+        pos = q + tail.length;
+        brackets = 0;
+        return 0;
+    }
+
+    /**
+     * {@code <c>} with single-letter attributes {@code r}, {@code t}, {@code s} of printable ASCII
+     * values, and {@code <is>}, {@code <t>}, {@code <v>} without attributes, all unprefixed in the
+     * spreadsheet's default namespace: what the general path makes of them, without its per-byte
+     * name and attribute scanning (no namespace declaration, no prefix, no duplicate can be among
+     * them). NOT_FAST for anything else, before any change.
+     */
+    private int fastStartTag(XlsxSheetRows rows, byte second) throws NotTaken {
+        if (!defaultSpreadsheet || depth == MAX_DEPTH) return NOT_FAST;
+        int p = pos + 2;
+        byte kind;
+        switch (second) {
+            case 'c' -> kind = CELL;
+            case 't' -> kind = TEXT;
+            case 'v' -> kind = VALUE;
+            case 'i' -> {
+                if (buf[p] != 's') return NOT_FAST;
+                p++;
+                kind = INLINE_STRING;
+            }
+            default -> {
+                return NOT_FAST;
+            }
+        }
+        int nameLength = p - pos - 1;
+        int r = -1;
+        int rEnd = -1;
+        int t = -1;
+        int tEnd = -1;
+        boolean s = false;
+        boolean empty;
+        int end = pos + FAST_WINDOW - 4; // every read below stays inside the window
+        while (true) {
+            byte c = buf[p];
+            if (c == '>') {
+                p++;
+                empty = false;
+                break;
+            }
+            if (c == '/') {
+                if (buf[p + 1] != '>') return NOT_FAST;
+                p += 2;
+                empty = true;
+                break;
+            }
+            // ' ' letter '=' '"' value '"', the only form taken here, and only in a cell
+            if (c != ' ' || kind != CELL || buf[p + 2] != '=' || buf[p + 3] != '"') return NOT_FAST;
+            byte letter = buf[p + 1];
+            int value = p + 4;
+            int q = value;
+            while (q < end && printableAttributeByte(buf[q])) q++;
+            if (q >= end || buf[q] != '"') return NOT_FAST;
+            if (letter == 'r' && r < 0) {
+                r = value;
+                rEnd = q;
+            } else if (letter == 't' && t < 0) {
+                t = value;
+                tEnd = q;
+            } else if (letter == 's' && !s) {
+                s = true;
+            } else {
+                return NOT_FAST;
+            }
+            p = q + 1;
+            if (p >= end) return NOT_FAST;
+        }
+        depth++;
+        pushShort(pos + 1, nameLength, kind);
+        pos = p;
+        brackets = 0;
+        switch (kind) {
+            case CELL -> rows.startCell(r >= 0 ? column(r, rEnd) : XlsxSheetRows.NO_REFERENCE,
+                    t >= 0 ? type(t, tEnd - t) : XlsxSheetRows.NUMBER);
+            case INLINE_STRING -> rows.startInlineString();
+            default -> {
+                rows.startText();
+                if (!empty) return fastText(rows);
+            }
+        }
+        if (empty) return end(rows);
+        return 0;
+    }
+
+    /**
+     * The text of a {@code <t>} or {@code <v>} just opened, when it is plain (see
+     * {@link SheetWords#plainText}) up to its end tag: kept, and the element ended, without a trip
+     * through {@link #next}. Stops where it meets anything else (an entity, non-ASCII, the window's
+     * end); what it has read is kept and {@link #text} reads on from there.
+     */
+    private int fastText(XlsxSheetRows rows) throws NotTaken {
+        int length = rows.contentLength();
+        rows.ensureContent(length + (limit - pos));
+        char[] out = rows.content();
+        int p = pos;
+        while (limit - p >= FAST_WINDOW) {
+            int plain = SheetWords.plainText(buf, p);
+            // all 8 written (out has room for a char per byte up to limit), the plain ones kept
+            for (int i = 0; i < Long.BYTES; i++) out[length + i] = (char) buf[p + i];
+            length += plain;
+            p += plain;
+            if (plain < Long.BYTES) {
+                rows.contentLength(length);
+                pos = p;
+                if (buf[p] == '<' && buf[p + 1] == '/') {
+                    int ended = fastEndTag(rows);
+                    if (ended != NOT_FAST) return ended;
+                }
+                return 0;
+            }
+        }
+        rows.contentLength(length);
+        pos = p;
+        return 0;
+    }
+
+    /** {@link #push} of a name of 1 or 2 bytes, stored without a copy call. */
+    private void pushShort(int nameStart, int nameLength, byte kind) {
+        int at = depth == 1 ? 0 : nameStarts[depth - 1] + nameLengths[depth - 1];
+        if (at + 2 > names.length) {
+            push(nameStart, nameLength, kind);
+            return;
+        }
+        names[at] = buf[nameStart];
+        names[at + 1] = buf[nameStart + 1]; // a byte past a 1-byte name: unused
+        nameStarts[depth] = at;
+        nameLengths[depth] = nameLength;
+        kinds[depth] = kind;
+    }
+
+    /** A byte the general path takes in an attribute value as it is: printable ASCII but '<', '&' and the quote. */
+    private static boolean printableAttributeByte(byte b) {
+        return b >= 0x20 && b != '"' && b != '<' && b != '&' && b != 0x7F;
     }
 
     /** Reads a name (ASCII, at most one colon inside) from p; returns its end, NEED_MORE, and the colon in {@link #colon}. */
@@ -360,6 +583,20 @@ final class XlsxSheetBytes {
         int run = brackets;
         try {
             while (p < limit) {
+                if (limit - p >= Long.BYTES) {
+                    // eight bytes at a time up to the first one the per-byte rules below must see
+                    int plain = SheetWords.plainText(buf, p);
+                    if (plain > 0) {
+                        if (keep) {
+                            // all 8 written (out has room for a char per byte up to limit), the plain ones kept
+                            for (int i = 0; i < Long.BYTES; i++) out[length + i] = (char) buf[p + i];
+                            length += plain;
+                        }
+                        p += plain;
+                        run = 0;
+                        if (plain == Long.BYTES) continue;
+                    }
+                }
                 byte b = buf[p];
                 if (b == '<') break;
                 if (b >= 0x20) {
@@ -643,8 +880,10 @@ final class XlsxSheetBytes {
 
     /** A cell's r as {@link XlsxSheetRows#column(String)} reads it: 1 to 4 capitals, then 1 to 9 digits; else for the StAX parser. */
     private int column(int attr) throws NotTaken {
-        int p = attrValues[attr];
-        int end = p + attrValueLengths[attr];
+        return column(attrValues[attr], attrValues[attr] + attrValueLengths[attr]);
+    }
+
+    private int column(int p, int end) throws NotTaken {
         int column = 0;
         int letters = 0;
         while (p < end && letters < 4 && buf[p] >= 'A' && buf[p] <= 'Z') {
@@ -659,8 +898,10 @@ final class XlsxSheetBytes {
 
     /** A cell's t as one of the type constants; a value not among them is for the StAX parser. */
     private String type(int attr) throws NotTaken {
-        int p = attrValues[attr];
-        int length = attrValueLengths[attr];
+        return type(attrValues[attr], attrValueLengths[attr]);
+    }
+
+    private String type(int p, int length) throws NotTaken {
         if (length == 1) {
             switch (buf[p]) {
                 case 'n': return XlsxSheetRows.NUMBER;

@@ -23,11 +23,15 @@ class XlsxSheetBytesTest {
     record Outcome(List<String> lines, boolean bytesToTheEnd) {}
 
     private static Outcome read(byte[] xml, boolean bytesFirst) {
+        return read(xml, bytesFirst, () -> new ByteArrayInputStream(xml));
+    }
+
+    private static Outcome read(byte[] xml, boolean bytesFirst, XlsxSheetRows.Source source) {
         List<String> lines = new ArrayList<>();
         XlsxSheetRows r = null;
         boolean bytes = false;
         try {
-            r = bytesFirst ? XlsxSheetRows.open(() -> new ByteArrayInputStream(xml)) : new XlsxSheetRows(new ByteArrayInputStream(xml));
+            r = bytesFirst ? XlsxSheetRows.open(source) : new XlsxSheetRows(new ByteArrayInputStream(xml));
             while (r.next()) {
                 StringBuilder line = new StringBuilder().append(r.rowNum()).append(':');
                 for (int i = 0; i < r.cellCount(); i++) {
@@ -231,5 +235,92 @@ class XlsxSheetBytesTest {
                 assertThat(r.next()).isFalse();
             }
         }
+    }
+    /** A random sheet of the shapes writers write and the byte reader takes, and of the variations it must read alike. */
+    private static String generatedSheet(SplittableRandom random, int rows) {
+        String[] texts = {"", " ", "SKU", "sku-246145", "Widget 246145 Mini", "0.0", "132.81", "a&amp;b", "&lt;tag&gt;", "&quot;q&quot; &apos;",
+            "&#65;&#x1D538;", "\u00c4-254397", "\uff5a-352334", "\ud835\udd38-50271", "tab\there", "line\nbreak", "]]", "a]b]", "x>y",
+            "~\u007f", "12345678", "1234567", "123456789"};
+        StringBuilder data = new StringBuilder();
+        for (int row = 1; row <= rows; row++) {
+            boolean numbered = random.nextInt(10) != 0;
+            data.append(numbered ? "<row r=\"" + row + "\">" : "<row>");
+            if (random.nextInt(3) == 0) data.append('\n');
+            int cells = random.nextInt(9);
+            for (int col = 0; col < cells; col++) {
+                String ref = random.nextInt(12) == 0 ? null : (char) ('A' + col) + (numbered ? Integer.toString(row) : "1");
+                String text = switch (random.nextInt(6)) {
+                    case 0 -> "long " + "abcdefghij".repeat(1 + random.nextInt(30)) + texts[random.nextInt(texts.length)];
+                    case 1 -> texts[random.nextInt(texts.length)] + texts[random.nextInt(texts.length)];
+                    default -> texts[random.nextInt(texts.length)];
+                };
+                String r = ref == null ? "" : " r=\"" + ref + "\"";
+                switch (random.nextInt(12)) {
+                    case 0 -> data.append("<c").append(r).append(" t=\"n\"><v>").append(random.nextInt(1000)).append(".5</v></c>");
+                    case 1 -> data.append("<c").append(r).append("><v>").append(random.nextInt(1000)).append("</v></c>");
+                    case 2 -> data.append("<c").append(r).append(" t=\"s\" s=\"3\"><v>").append(random.nextInt(9)).append("</v></c>");
+                    case 3 -> data.append("<c").append(r).append(" t=\"b\"><v>1</v></c>");
+                    case 4 -> data.append("<c t=\"inlineStr\"").append(r).append("><is><t>").append(text).append("</t></is></c>"); // t before r
+                    case 5 -> data.append("<c").append(r).append(" t=\"str\"><f>A1&amp;\"x\"</f><v>").append(text).append("</v></c>");
+                    case 6 -> data.append("<c").append(r).append(" t=\"e\"><v>#N/A</v></c>");
+                    case 7 -> data.append("<c").append(r).append("/>"); // a blank cell
+                    case 8 -> data.append("<c").append(r).append("  t = 'inlineStr' ><is ><t xml:space=\"preserve\">").append(text)
+                            .append("</t ></is>\n</c >");
+                    case 9 -> data.append("<c").append(r).append(" t=\"inlineStr\"><is><r><t>").append(text).append("</t></r><r><t>")
+                            .append(texts[random.nextInt(texts.length)]).append("</t></r></is></c>");
+                    default -> data.append("<c").append(r).append(" t=\"inlineStr\"><is><t>").append(text).append("</t></is></c>");
+                }
+            }
+            data.append("</row>\n");
+        }
+        return HEAD + "<worksheet xmlns=\"" + NS + "\"><dimension ref=\"A1:I" + rows + "\"/><sheetData>\n" + data
+                + "</sheetData></worksheet>\n";
+    }
+
+    /** Reads in pieces of random sizes, so that every tag and text meets the buffer's end somewhere. */
+    private static InputStream inPieces(byte[] xml, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return new ByteArrayInputStream(xml) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1 + random.nextInt(200)));
+            }
+        };
+    }
+
+    @Test
+    void generatedSheetsGiveTheStaxParsersRowsWhateverTheCellsAndWhereverTheBufferEnds() {
+        SplittableRandom random = new SplittableRandom(20_2026);
+        for (int sheet = 0; sheet < 30; sheet++) {
+            byte[] xml = generatedSheet(random, 50 + random.nextInt(1_500)).getBytes(StandardCharsets.UTF_8);
+            Outcome stax = read(xml, false);
+            assertThat(stax.lines().get(stax.lines().size() - 1)).isEqualTo("END");
+            Outcome whole = read(xml, true);
+            assertThat(whole.lines()).as("sheet %d", sheet).isEqualTo(stax.lines());
+            assertThat(whole.bytesToTheEnd()).as("the byte reader read sheet %d itself", sheet).isTrue();
+            long seed = random.nextLong();
+            Outcome pieces = read(xml, true, () -> inPieces(xml, seed));
+            assertThat(pieces.lines()).as("sheet %d in pieces", sheet).isEqualTo(stax.lines());
+            assertThat(pieces.bytesToTheEnd()).isTrue();
+        }
+    }
+
+    @Test
+    void generatedSheetsDamagedAnywhereGiveTheStaxParsersRowsAndErrors() {
+        SplittableRandom random = new SplittableRandom(7);
+        String[] inserts = {"<", ">", "&", "\"", "'", "/", " ", "</c>", "<v>", "</t>", "]]>", "\u00e9", "\u0000", "\r", "Z", "9", ":", "\u00ff"};
+        int taken = 0;
+        for (int i = 0; i < 300; i++) {
+            byte[] xml = generatedSheet(random, 1 + random.nextInt(40)).getBytes(StandardCharsets.UTF_8);
+            int at = random.nextInt(xml.length);
+            byte[] insert = inserts[random.nextInt(inserts.length)].getBytes(StandardCharsets.UTF_8);
+            int remove = Math.min(random.nextInt(3), xml.length - at);
+            byte[] damaged = new byte[xml.length - remove + insert.length];
+            System.arraycopy(xml, 0, damaged, 0, at);
+            System.arraycopy(insert, 0, damaged, at, insert.length);
+            System.arraycopy(xml, at + remove, damaged, at + insert.length, xml.length - at - remove);
+            if (same(damaged)) taken++;
+        }
+        assertThat(taken).as("damage the byte reader still reads itself").isPositive();
     }
 }
