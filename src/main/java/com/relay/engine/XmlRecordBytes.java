@@ -240,12 +240,15 @@ final class XmlRecordBytes {
     private int reference(int p) throws IOException {
         int q = p + 1;
         int semi = -1;
+        // no further than a parser reads: up to the ';' or the first byte no reference may hold
         for (int i = q; i < q + 12; i++) {
             if (!fill(i + 1)) return -1;
-            if (buf[i] == ';') {
+            byte c = buf[i];
+            if (c == ';') {
                 semi = i;
                 break;
             }
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '#')) return -1;
         }
         if (semi < 0) return -1;
         referenceEnd = semi + 1;
