@@ -33,8 +33,16 @@ final class XmlRecordBytes {
     private static final int MAX_NAME = 128;
     /** A declaration the byte reader takes (its encoding already blanked by {@link XmlFeedStart}). */
     private static final Pattern DECLARATION = Pattern.compile(
-            "<\\?xml[ \\t\\r\\n]+version[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:\"1\\.0\"|'1\\.0')[ \\t\\r\\n]*"
-                    + "(?:standalone[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:\"(?:yes|no)\"|'(?:yes|no)')[ \\t\\r\\n]*)?\\?>");
+            "<\\?xml[ \\t\\r\\n]+version[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:\"1\\.0\"|'1\\.0')"
+                    + "(?:[ \\t\\r\\n]+standalone[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:\"(?:yes|no)\"|'(?:yes|no)'))?[ \\t\\r\\n]*\\?>");
+
+    /** ASCII a text holds as it is: printable, not {@code <}, {@code &} or {@code ]} (tab and LF are handled apart). */
+    private static final boolean[] PLAIN = new boolean[128];
+
+    static {
+        for (int c = 0x20; c < 0x7F; c++) PLAIN[c] = c != '<' && c != '&' && c != ']';
+        PLAIN[0x7F] = true;
+    }
 
     /** Where a record's values go: the reader's field of a child name, and its text. */
     interface Sink {
@@ -158,6 +166,28 @@ final class XmlRecordBytes {
         int kept = 0;
         while (true) {
             if (p >= end && !fill(p + 1)) return -1;
+            // a run of plain ASCII: one test a byte, copied as chars
+            int q = p;
+            byte[] bytes = buf;
+            int stop = end;
+            while (q < stop) {
+                int c = bytes[q];
+                if (c < 0 || !PLAIN[c]) break;
+                q++;
+            }
+            if (q > p) {
+                if (field >= 0 && kept < KeyedRecords.VALUE_KEEP) {
+                    int n = Math.min(q - p, KeyedRecords.VALUE_KEEP - kept);
+                    room(n);
+                    char[] dst = chars;
+                    int at = charsUsed;
+                    for (int i = 0; i < n; i++) dst[at + i] = (char) bytes[p + i];
+                    charsUsed += n;
+                    kept += n;
+                }
+                p = q;
+                continue;
+            }
             int b = buf[p];
             if (b >= 0) {
                 if (b == '<') break;

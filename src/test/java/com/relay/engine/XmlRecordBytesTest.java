@@ -49,7 +49,7 @@ class XmlRecordBytesTest {
             "", "3", " 4 ", "A-1", "é€𝔸ｚ", "a &amp; b", "&lt;&gt;&quot;&apos;", "&#65;&#x42;&#x1F600;", "x\ny", "tab\there",
             "&#0;", "&#xFFFE;", "&#x110000;", "&#99999999999;", "&bogus;", "&amp", "a]]>b", "a]]b", "]", "a\r\nb", "\u0001",
             "<![CDATA[c<d]]>", "a<!-- c -->b", "a<?pi x?>b", "<b>bold</b>", "\uFFFF", "\u0085\u2028", "&#X41;", "&#x;", "&#;",
-            "a>b", "]]", "&#x000000041;", "&#65"};
+            "a>b", "]]", "&#x000000041;", "&#65", "del\u007F", "c1\u0080\u009F", "&#x7F;&#x85;", "&#xD800;", "&#xD;"};
     private static final String[] CHILDREN = {"QTY", "name", "SKU", "other", "x.y-z", "ns:a", "é"};
 
     static String record(Random random) {
@@ -101,6 +101,17 @@ class XmlRecordBytesTest {
     void generatedDocumentsReadTheSame() throws IOException {
         Random random = new Random(20);
         for (int i = 0; i < 3000; i++) same(document(random, random.nextInt(8)));
+    }
+
+    @Test
+    void declarationsTakenOrLeftToAalto() throws IOException {
+        String body = "<feed><item><QTY>1</QTY></item></feed>";
+        for (String declaration : new String[] {"<?xml version='1.0'standalone='yes'?>", "<?xml version=\"1.0\"encoding=\"UTF-8\"?>",
+                "<?xml version=\"1.0\" standalone=\"maybe\"?>", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\" ?>",
+                "<?xml version=\"2.0\"?>", "<?xml  version = \"1.0\" ?>", "<?xml?>", "<?xmlx version=\"1.0\"?>", "<?pi?>", " <?xml version=\"1.0\"?>",
+                "<?xml version=\"1.0\"?><?xml version=\"1.0\"?>", "<?xml version=\"1.0\"?>\r\n", "\n\n"}) {
+            same(declaration + body);
+        }
     }
 
     @Test
