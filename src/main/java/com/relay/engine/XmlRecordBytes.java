@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Aalto at the first thing it does not take (docs/ENGINE.md#vendor-file-formats,
  * docs/PERFORMANCE.md#xml-the-byte-reader-for-the-usual-shape). It takes ONLY: a version 1.0
  * declaration, whitespace, the elements of {@code record_path} down to the records without
- * attributes, and records {@code <rec>} (no attributes) of children {@code <name>text</name>} whose
+ * attributes, and records {@code <rec>} (no attributes) of children {@code <name>text</name>} (or {@code <name/>}) whose
  * names are ASCII without a colon and whose text has no markup, no {@code ]]>}, no CR and no control
  * char, only the five predefined entities and character references to XML characters. Anything
  * else, a record at a time, is Aalto's: {@link #handover} gives the bytes from the start of the
@@ -134,13 +134,20 @@ final class XmlRecordBytes {
             while (true) {
                 if (!fill(q + 1)) return false;
                 byte b = buf[q];
-                if (b == '>') break;
+                if (b == '>' || (b == '/' && q > nameStart)) break;
                 if (!nameByte(b, q == nameStart) || q - nameStart >= MAX_NAME) return false;
                 q++;
             }
             int nameLength = q - nameStart;
             if (nameLength == 0) return false;
             int field = sink.field(buf, nameStart, nameLength, child++);
+            if (buf[q] == '/') {
+                // <name/>: an empty value, as the parser gives an element without text
+                if (!byteAt(q + 1, '>')) return false;
+                if (field >= 0) addValue(field, charsUsed);
+                p = q + 2;
+                continue;
+            }
             p = text(q + 1, field);
             if (p < 0) return false;
             // the end tag: "</" name ">"
@@ -230,18 +237,21 @@ final class XmlRecordBytes {
             if (field >= 0) kept = keep(c, kept);
             p += n;
         }
-        if (field >= 0) {
-            if (values == fields.length) {
-                fields = Arrays.copyOf(fields, 2 * values);
-                starts = Arrays.copyOf(starts, 2 * values);
-                lengths = Arrays.copyOf(lengths, 2 * values);
-            }
-            fields[values] = field;
-            starts[values] = from;
-            lengths[values] = charsUsed - from;
-            values++;
-        }
+        if (field >= 0) addValue(field, from);
         return p;
+    }
+
+    /** The pending record's value of {@code field}: the chars from {@code from} to the last one kept. */
+    private void addValue(int field, int from) {
+        if (values == fields.length) {
+            fields = Arrays.copyOf(fields, 2 * values);
+            starts = Arrays.copyOf(starts, 2 * values);
+            lengths = Arrays.copyOf(lengths, 2 * values);
+        }
+        fields[values] = field;
+        starts[values] = from;
+        lengths[values] = charsUsed - from;
+        values++;
     }
 
     /** Adds code point {@code c} to the kept text while under the keep limit (a pair may be cut, as the parser's text is). */

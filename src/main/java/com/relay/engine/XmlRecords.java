@@ -24,7 +24,10 @@ import javax.xml.stream.XMLStreamReader;
  * cell limit. The parser is Aalto's byte parser, named here rather than found on the class path: it
  * parses the benchmark's xml in about two thirds of Woodstox's time (docs/PERFORMANCE.md#xml-with-aalto).
  * Every feed reaches it as checked UTF-8 bytes ({@link Utf8CheckedInput}), so one parser words
- * every error and its position whatever the encoding.
+ * every error and its position whatever the encoding. The usual record shape is read before Aalto
+ * by {@link XmlRecordBytes}, which hands the rest of the document to Aalto at the first record it
+ * does not take; Aalto's positions are then shifted back to the document's
+ * (docs/PERFORMANCE.md#xml-the-byte-reader-for-the-usual-shape).
  *
  * <p>Hostile documents: a DOCTYPE fails the vendor before anything in it is used (no DTD, no
  * entity expansion, no external entity, so neither XXE nor "billion laughs": Aalto reports the

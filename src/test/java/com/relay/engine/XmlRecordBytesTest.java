@@ -183,5 +183,8 @@ class XmlRecordBytesTest {
         same("<feed><item><QTY>1</QTY><other>" + "y".repeat(XmlRecordBytes.MAX_RECORD_BYTES + 10) + "</other></item>"
                 + "<item><QTY>2</QTY></item></feed>");
         same("<feed><item><QTY>1</QTY><other>" + "z".repeat(XmlTextBudget.MAX_BYTES + 10) + "</other></item></feed>");
+        same("<feed><item><QTY>1</QTY></item>\n<item><name><![CDATA[" + "c".repeat(XmlTextBudget.MAX_BYTES + 10) + "]]></name></item></feed>");
+        same("<feed><item><QTY>1</QTY></item>\n<item><name>" + "t".repeat(XmlTextBudget.MAX_BYTES - 10_000) + "<![CDATA["
+                + "c".repeat(XmlTextBudget.MAX_BYTES - 10) + "]]></name></item></feed>");
     }
 }
