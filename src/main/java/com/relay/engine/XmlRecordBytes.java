@@ -44,6 +44,17 @@ final class XmlRecordBytes {
         PLAIN[0x7F] = true;
     }
 
+    /** ASCII bytes a name the byte reader takes may start with, and hold after its first. */
+    private static final boolean[] NAME_START = new boolean[128];
+    private static final boolean[] NAME = new boolean[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            NAME_START[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            NAME[c] = NAME_START[c] || (c >= '0' && c <= '9') || c == '-' || c == '.';
+        }
+    }
+
     /** Where a record's values go: the reader's field of a child name, and its text. */
     interface Sink {
         /** The field of child {@code name} at position {@code child} of the record (-1: not configured). */
@@ -132,10 +143,10 @@ final class XmlRecordBytes {
             int nameStart = p + 1;
             int q = nameStart;
             while (true) {
-                if (!fill(q + 1)) return false;
+                if (q >= end && !fill(q + 1)) return false;
                 byte b = buf[q];
                 if (b == '>' || (b == '/' && q > nameStart)) break;
-                if (!nameByte(b, q == nameStart) || q - nameStart >= MAX_NAME) return false;
+                if (b < 0 || !(q == nameStart ? NAME_START[b] : NAME[b]) || q - nameStart >= MAX_NAME) return false;
                 q++;
             }
             int nameLength = q - nameStart;
@@ -151,11 +162,18 @@ final class XmlRecordBytes {
             p = text(q + 1, field);
             if (p < 0) return false;
             // the end tag: "</" name ">"
-            if (!byteAt(p + 1, '/')) return false;
-            for (int i = 0; i < nameLength; i++) {
-                if (!fill(p + 3 + i) || buf[p + 2 + i] != buf[nameStart + i]) return false;
+            int close = p + 2 + nameLength;
+            if (close < end) {
+                // all in the buffer: compared at once
+                if (buf[p + 1] != '/' || !Arrays.equals(buf, p + 2, close, buf, nameStart, nameStart + nameLength)
+                        || buf[close] != '>') return false;
+            } else {
+                if (!byteAt(p + 1, '/')) return false;
+                for (int i = 0; i < nameLength; i++) {
+                    if (!fill(p + 3 + i) || buf[p + 2 + i] != buf[nameStart + i]) return false;
+                }
+                if (!byteAt(close, '>')) return false;
             }
-            if (!byteAt(p + 2 + nameLength, '>')) return false;
             p += nameLength + 3;
         }
         for (int i = 0; i < values; i++) sink.value(fields[i], chars, starts[i], lengths[i]);
@@ -333,10 +351,6 @@ final class XmlRecordBytes {
         }
     }
 
-    private static boolean nameByte(byte b, boolean first) {
-        if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_') return true;
-        return !first && ((b >= '0' && b <= '9') || b == '-' || b == '.');
-    }
 
     private boolean startsWith(int p, String s) {
         for (int i = 0; i < s.length(); i++) if (buf[p + i] != s.charAt(i)) return false;
