@@ -85,6 +85,9 @@ final class XmlRecordBytes {
     private int[] starts = new int[32];
     private int[] lengths = new int[32];
     private int values;
+    /** The child names (and their fields) last seen at each place of a record. */
+    private final byte[][] lastNames = new byte[32][];
+    private final int[] lastFields = new int[32];
 
     XmlRecordBytes(InputStream in, String[] segments) {
         this.in = in;
@@ -142,6 +145,16 @@ final class XmlRecordBytes {
             }
             int nameStart = p + 1;
             int q = nameStart;
+            // children come in the same order in every record: the name seen last at this place first
+            byte[] expect = child < lastNames.length ? lastNames[child] : null;
+            if (expect != null && nameStart + expect.length < end && buf[nameStart + expect.length] == '>'
+                    && Arrays.equals(buf, nameStart, nameStart + expect.length, expect, 0, expect.length)) {
+                int field = lastFields[child++];
+                p = text(nameStart + expect.length + 1, field);
+                if (p < 0 || !endTag(p, nameStart, expect.length)) return false;
+                p += expect.length + 3;
+                continue;
+            }
             while (true) {
                 if (q >= end && !fill(q + 1)) return false;
                 byte b = buf[q];
@@ -151,7 +164,12 @@ final class XmlRecordBytes {
             }
             int nameLength = q - nameStart;
             if (nameLength == 0) return false;
-            int field = sink.field(buf, nameStart, nameLength, child++);
+            int field = sink.field(buf, nameStart, nameLength, child);
+            if (child < lastNames.length && buf[q] == '>') {
+                lastNames[child] = Arrays.copyOfRange(buf, nameStart, q);
+                lastFields[child] = field;
+            }
+            child++;
             if (buf[q] == '/') {
                 // <name/>: an empty value, as the parser gives an element without text
                 if (!byteAt(q + 1, '>')) return false;
@@ -161,24 +179,26 @@ final class XmlRecordBytes {
             }
             p = text(q + 1, field);
             if (p < 0) return false;
-            // the end tag: "</" name ">"
-            int close = p + 2 + nameLength;
-            if (close < end) {
-                // all in the buffer: compared at once
-                if (buf[p + 1] != '/' || !Arrays.equals(buf, p + 2, close, buf, nameStart, nameStart + nameLength)
-                        || buf[close] != '>') return false;
-            } else {
-                if (!byteAt(p + 1, '/')) return false;
-                for (int i = 0; i < nameLength; i++) {
-                    if (!fill(p + 3 + i) || buf[p + 2 + i] != buf[nameStart + i]) return false;
-                }
-                if (!byteAt(close, '>')) return false;
-            }
+            if (!endTag(p, nameStart, nameLength)) return false;
             p += nameLength + 3;
         }
         for (int i = 0; i < values; i++) sink.value(fields[i], chars, starts[i], lengths[i]);
         setMark(p);
         return true;
+    }
+
+    /** True when the bytes at {@code p} are {@code "</" name ">"}, the name the one at {@code nameStart}. */
+    private boolean endTag(int p, int nameStart, int nameLength) throws IOException {
+        int close = p + 2 + nameLength;
+        if (close < end) {
+            // all in the buffer: compared at once
+            return buf[p + 1] == '/' && Arrays.equals(buf, p + 2, close, buf, nameStart, nameStart + nameLength) && buf[close] == '>';
+        }
+        if (!byteAt(p + 1, '/')) return false;
+        for (int i = 0; i < nameLength; i++) {
+            if (!fill(p + 3 + i) || buf[p + 2 + i] != buf[nameStart + i]) return false;
+        }
+        return byteAt(close, '>');
     }
 
     /**
