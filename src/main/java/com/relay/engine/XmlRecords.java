@@ -24,7 +24,10 @@ import javax.xml.stream.XMLStreamReader;
  * cell limit. The parser is Aalto's byte parser, named here rather than found on the class path: it
  * parses the benchmark's xml in about two thirds of Woodstox's time (docs/PERFORMANCE.md#xml-with-aalto).
  * Every feed reaches it as checked UTF-8 bytes ({@link Utf8CheckedInput}), so one parser words
- * every error and its position whatever the encoding.
+ * every error and its position whatever the encoding. The usual record shape is read before Aalto
+ * by {@link XmlRecordBytes}, which hands the rest of the document to Aalto at the first record it
+ * does not take; Aalto's positions are then shifted back to the document's
+ * (docs/PERFORMANCE.md#xml-the-byte-reader-for-the-usual-shape).
  *
  * <p>Hostile documents: a DOCTYPE fails the vendor before anything in it is used (no DTD, no
  * entity expansion, no external entity, so neither XXE nor "billion laughs": Aalto reports the
@@ -32,7 +35,7 @@ import javax.xml.stream.XMLStreamReader;
  * expand); elements nested deeper than {@value #MAX_DEPTH} fail it too. Broken XML fails with
  * {@code XML_PARSE_ERROR} and its line and column (in chars, as the text shows them).
  */
-final class XmlRecords extends KeyedRecords {
+final class XmlRecords extends KeyedRecords implements XmlRecordBytes.Sink {
     static final String ERROR_CODE = "XML_PARSE_ERROR";
     static final int MAX_DEPTH = 200;
     /** Aalto appends the location to its message; the failure names it as (line, column) instead. */
@@ -41,7 +44,22 @@ final class XmlRecords extends KeyedRecords {
     private static final Pattern UNDECLARED_ENTITY = Pattern.compile(
             "General entity reference \\(&(.*);\\) encountered in entity expanding mode: operation not \\(yet\\) implemented");
 
-    private final XMLStreamReader reader;
+    private final XMLInputFactory factory;
+    /** Aalto's reader: from the start, or from where {@link #fast} handed over (null until then). */
+    private XMLStreamReader reader;
+    /** The byte reader of the usual record shape, while it reads (docs/PERFORMANCE.md#xml-the-byte-reader-for-the-usual-shape). */
+    private XmlRecordBytes fast;
+    /** After a handover at a record: the prefix Aalto read first, and the document's offset, line and line start it resumed at. */
+    private boolean shifted;
+    private int prefixLength;
+    private long resumeOffset;
+    private int resumeLine;
+    private long resumeLineStart;
+    /** The byte reader's child names as last seen (bytes, String): children come in the same order in every record. */
+    private final byte[][] childBytes = new byte[32][];
+    private final String[] childStrings = new String[32];
+    /** Names of the first record's children, reported once the byte reader has read all of it. */
+    private final List<String> firstNames = new java.util.ArrayList<>();
     /** The bytes Aalto reads, for the char column of the byte column it reports. */
     private final Utf8CheckedInput bytes;
     private XmlFeedStart start;
@@ -75,19 +93,25 @@ final class XmlRecords extends KeyedRecords {
     static XmlRecords open(java.io.InputStream feed, String encoding, String recordPath, List<String> names,
                            Set<String> required, String vendorId) throws EngineFailure {
         if (FeedCharsets.resolve(encoding) == FeedCharsets.UTF_8) {
-            return new XmlRecords(new Utf8CheckedInput(feed, vendorId, false), recordPath, names, required, vendorId);
+            return new XmlRecords(new Utf8CheckedInput(feed, vendorId, false), recordPath, names, required, vendorId, true);
         }
         return new XmlRecords(FeedDecoder.open(feed, encoding, vendorId, false), recordPath, names, required, vendorId);
+    }
+
+    /** As {@link #open} for UTF-8, read by Aalto alone: the oracle the byte reader is tested against. */
+    static XmlRecords openAaltoOnly(java.io.InputStream feed, String recordPath, List<String> names, Set<String> required,
+                                    String vendorId) throws EngineFailure {
+        return new XmlRecords(new Utf8CheckedInput(feed, vendorId, false), recordPath, names, required, vendorId, false);
     }
 
     /** The char path: any encoding, decoded by {@code source}, reaches the parser as UTF-8 again. */
     XmlRecords(CharSource source, String recordPath, List<String> names, Set<String> required, String vendorId)
             throws EngineFailure {
-        this(new Utf8CheckedInput(new CharSourceUtf8Input(source), vendorId, false), recordPath, names, required, vendorId);
+        this(new Utf8CheckedInput(new CharSourceUtf8Input(source), vendorId, false), recordPath, names, required, vendorId, true);
     }
 
     private XmlRecords(Utf8CheckedInput bytes, String recordPath, List<String> names, Set<String> required,
-                       String vendorId) throws EngineFailure {
+                       String vendorId, boolean byteReader) throws EngineFailure {
         super(names, required, vendorId);
         this.recordPath = recordPath;
         this.segments = recordPath.substring(1).split("/");
@@ -96,6 +120,7 @@ final class XmlRecords extends KeyedRecords {
         }
         this.bytes = bytes;
         XMLInputFactory factory = new InputFactoryImpl();
+        this.factory = factory;
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
@@ -103,7 +128,12 @@ final class XmlRecords extends KeyedRecords {
         try {
             this.start = XmlFeedStart.guard(bytes);
             this.budget = new XmlTextBudget(start.stream, vendorId);
-            this.reader = factory.createXMLStreamReader(budget, "UTF-8");
+            if (byteReader && segments.length < MAX_DEPTH && attributes.isEmpty()) {
+                fast = new XmlRecordBytes(budget, segments);
+                if (!fast.start()) handOver();
+            } else {
+                this.reader = factory.createXMLStreamReader(budget, "UTF-8");
+            }
         } catch (XMLStreamException e) {
             throw failure(e);
         } catch (XmlFeedStart.Refused r) {
@@ -117,6 +147,10 @@ final class XmlRecords extends KeyedRecords {
     @Override
     protected boolean readRecord() throws IOException, EngineFailure {
         try {
+            if (fast != null) {
+                if (readFast()) return true;
+                handOver();
+            }
             while (reader.hasNext()) {
                 int event = reader.next();
                 if (event == XMLStreamConstants.DTD) throw doctype();
@@ -149,6 +183,61 @@ final class XmlRecords extends KeyedRecords {
         } catch (UncheckedStreamException e) {
             throw failure(e);
         }
+    }
+
+    /** A record read by the byte reader; false when Aalto reads from here on. */
+    private boolean readFast() throws IOException, EngineFailure {
+        if (!firstNames.isEmpty()) firstNames.clear();
+        try {
+            if (!fast.next(this)) return false;
+        } catch (IOException e) {
+            EngineFailure decode = CharSourceReader.decodeFailure(e);
+            if (decode != null) throw decode;
+            throw e;
+        }
+        // an indexed loop: an iterator per record showed in the profile
+        for (int i = 0; i < firstNames.size(); i++) sawName(firstNames.get(i));
+        return true;
+    }
+
+    /** Aalto reads on from the byte reader's last record boundary (or the document's start), its positions shifted back. */
+    private void handOver() throws XMLStreamException {
+        XmlRecordBytes from = fast;
+        fast = null;
+        int open = from.openElements();
+        prefixLength = from.prefixLength();
+        resumeOffset = from.resumeOffset();
+        resumeLine = from.resumeLine();
+        resumeLineStart = from.resumeLineStart();
+        reader = factory.createXMLStreamReader(from.handover(), "UTF-8");
+        if (open == 0) return;
+        shifted = true;
+        for (int i = 0; i < open; i++) reader.next(); // the prefix's start tags: the path, open again
+        depth = open;
+        matched = open;
+        rootSeen = true;
+    }
+
+    @Override
+    public int field(byte[] b, int off, int len, int child) {
+        String name;
+        if (child < childBytes.length && childBytes[child] != null && java.util.Arrays.equals(childBytes[child], 0,
+                childBytes[child].length, b, off, off + len)) {
+            name = childStrings[child];
+        } else {
+            name = new String(b, off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (child < childBytes.length) {
+                childBytes[child] = java.util.Arrays.copyOfRange(b, off, off + len);
+                childStrings[child] = name;
+            }
+        }
+        if (recordingNames()) firstNames.add(name);
+        return fieldOf(name, child);
+    }
+
+    @Override
+    public void value(int field, char[] chars, int off, int len) {
+        setValue(field, chars, off, len);
     }
 
     /** At the START_ELEMENT of a record: its configured attributes, then the text of its configured children. */
@@ -242,6 +331,7 @@ final class XmlRecords extends KeyedRecords {
     @Override
     protected void finish() throws IOException, EngineFailure {
         try {
+            if (fast != null) handOver();
             while (reader.hasNext()) {
                 int event = reader.next();
                 if (event == XMLStreamConstants.DTD) throw doctype();
@@ -258,7 +348,7 @@ final class XmlRecords extends KeyedRecords {
     @Override
     public void close() throws IOException {
         try {
-            reader.close();
+            if (reader != null) reader.close();
         } catch (XMLStreamException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -289,9 +379,24 @@ final class XmlRecords extends KeyedRecords {
     private EngineFailure failure(String what, Location where) {
         if (where == null || where.getLineNumber() < 0) return failure(what, -1, -1);
         long offset = where.getCharacterOffset();
-        int byteColumn = start == null ? where.getColumnNumber() : start.byteColumn(where.getLineNumber(), where.getColumnNumber(), offset);
-        return failure(what, start == null ? where.getLineNumber() : start.line(where.getLineNumber(), offset),
-                bytes.charColumn(offset, byteColumn));
+        int aaltoLine = where.getLineNumber();
+        int aaltoColumn = where.getColumnNumber();
+        if (shifted && offset >= prefixLength) {
+            // where Aalto alone would have reported it: the prefix out, the document's bytes before the record in
+            offset = offset - prefixLength + resumeOffset;
+            if (aaltoLine == 1) {
+                aaltoColumn = (int) (offset - resumeLineStart) + 1;
+                aaltoLine = resumeLine;
+            } else {
+                aaltoLine = resumeLine + aaltoLine - 1;
+            }
+        }
+        return failure(what, aaltoLine, aaltoColumn, offset);
+    }
+
+    private EngineFailure failure(String what, int aaltoLine, int aaltoColumn, long offset) {
+        int byteColumn = start == null ? aaltoColumn : start.byteColumn(aaltoLine, aaltoColumn, offset);
+        return failure(what, start == null ? aaltoLine : start.line(aaltoLine, offset), bytes.charColumn(offset, byteColumn));
     }
 
     private EngineFailure failure(String what, int line, int column) {
