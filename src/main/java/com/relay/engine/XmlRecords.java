@@ -91,7 +91,7 @@ final class XmlRecords extends KeyedRecords implements XmlRecordBytes.Sink {
      * the one used, never the XML declaration's ({@link XmlFeedStart}).
      */
     static XmlRecords open(java.io.InputStream feed, String encoding, String recordPath, List<String> names,
-                           Set<String> required, String vendorId) throws EngineFailure {
+                           Set<String> required, String vendorId) throws IOException, EngineFailure {
         if (FeedCharsets.resolve(encoding) == FeedCharsets.UTF_8) {
             return new XmlRecords(new Utf8CheckedInput(feed, vendorId, false), recordPath, names, required, vendorId, true);
         }
@@ -100,18 +100,18 @@ final class XmlRecords extends KeyedRecords implements XmlRecordBytes.Sink {
 
     /** As {@link #open} for UTF-8, read by Aalto alone: the oracle the byte reader is tested against. */
     static XmlRecords openAaltoOnly(java.io.InputStream feed, String recordPath, List<String> names, Set<String> required,
-                                    String vendorId) throws EngineFailure {
+                                    String vendorId) throws IOException, EngineFailure {
         return new XmlRecords(new Utf8CheckedInput(feed, vendorId, false), recordPath, names, required, vendorId, false);
     }
 
     /** The char path: any encoding, decoded by {@code source}, reaches the parser as UTF-8 again. */
     XmlRecords(CharSource source, String recordPath, List<String> names, Set<String> required, String vendorId)
-            throws EngineFailure {
+            throws IOException, EngineFailure {
         this(new Utf8CheckedInput(new CharSourceUtf8Input(source), vendorId, false), recordPath, names, required, vendorId, true);
     }
 
     private XmlRecords(Utf8CheckedInput bytes, String recordPath, List<String> names, Set<String> required,
-                       String vendorId, boolean byteReader) throws EngineFailure {
+                       String vendorId, boolean byteReader) throws IOException, EngineFailure {
         super(names, required, vendorId);
         this.recordPath = recordPath;
         this.segments = recordPath.substring(1).split("/");
@@ -140,7 +140,8 @@ final class XmlRecords extends KeyedRecords implements XmlRecordBytes.Sink {
             throw failure(r.getMessage(), r.line, r.column);
         } catch (IOException e) {
             EngineFailure decode = CharSourceReader.decodeFailure(e);
-            throw decode != null ? decode : failure(e.getMessage() == null ? "unreadable feed" : e.getMessage(), -1, -1);
+            if (decode != null) throw decode;
+            throw e;
         }
     }
 
@@ -359,14 +360,28 @@ final class XmlRecords extends KeyedRecords implements XmlRecordBytes.Sink {
                 reader.getLocation());
     }
 
+    /**
+     * The feed's stream failing under Aalto (a dropped connection, a disk error), which Aalto wraps
+     * in its XMLStreamException: thrown as it is, as the byte reader and the csv and json readers
+     * throw it, so the run retries it rather than blaming the vendor's file.
+     */
+    private static IOException readFailure(Throwable e) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof IOException io) return io;
+        }
+        return null;
+    }
+
     /** Aalto parses a text lazily: its error comes from the text accessor, unchecked. */
-    private EngineFailure failure(UncheckedStreamException e) {
+    private EngineFailure failure(UncheckedStreamException e) throws IOException {
         return e.getCause() instanceof XMLStreamException x ? failure(x) : failure(String.valueOf(e.getMessage()), null);
     }
 
-    private EngineFailure failure(XMLStreamException e) {
+    private EngineFailure failure(XMLStreamException e) throws IOException {
         EngineFailure decode = CharSourceReader.decodeFailure(e);
         if (decode != null) return decode;
+        IOException read = readFailure(e);
+        if (read != null) throw read;
         String message = e.getMessage() == null ? "malformed XML" : e.getMessage();
         Matcher m = LOCATION_SUFFIX.matcher(message);
         if (m.matches()) message = m.group(1).trim();

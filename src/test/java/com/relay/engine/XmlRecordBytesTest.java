@@ -97,6 +97,42 @@ class XmlRecordBytesTest {
         return xml.toString();
     }
 
+    /**
+     * A read that fails (a connection dropped under the feed's stream) is that IOException from
+     * either reader, as from the csv and json readers, so the run retries it
+     * (docs/CONTRACT.md#decoding): never a parse error that blames the vendor's file.
+     */
+    @Test
+    void aFailingReadIsAnIOExceptionFromEitherReader() throws IOException {
+        StringBuilder plain = new StringBuilder("<feed>");
+        while (plain.length() < 300_000) plain.append("<item><SKU>A-").append(plain.length()).append("</SKU><QTY>3</QTY></item>\n");
+        byte[] usual = plain.append("</feed>").toString().getBytes(StandardCharsets.UTF_8);
+        // the same records with an attribute: Aalto reads them all
+        byte[] handedOver = new String(usual, StandardCharsets.UTF_8).replace("<item>", "<item id=\"1\">")
+                .getBytes(StandardCharsets.UTF_8);
+        for (byte[] feed : List.of(usual, handedOver)) {
+            for (int failAt : new int[] {10, 3_999, 100_000, feed.length - 5}) {
+                for (boolean byteReader : new boolean[] {true, false}) {
+                    java.io.InputStream dropping = new java.io.FilterInputStream(new ByteArrayInputStream(feed, 0, failAt)) {
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            int n = super.read(b, off, len);
+                            if (n < 0) throw new java.net.SocketException("Connection reset");
+                            return n;
+                        }
+                    };
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                        XmlRecords records = byteReader
+                                ? XmlRecords.open(dropping, "utf-8", "/feed/item", NAMES, REQUIRED, "acme")
+                                : XmlRecords.openAaltoOnly(dropping, "/feed/item", NAMES, REQUIRED, "acme");
+                        JsonBytePathTest.read(records);
+                    }).as("fail at %d, byte reader %s", failAt, byteReader)
+                            .isInstanceOf(java.net.SocketException.class).hasMessage("Connection reset");
+                }
+            }
+        }
+    }
+
     @Test
     void generatedDocumentsReadTheSame() throws IOException {
         Random random = new Random(20);
