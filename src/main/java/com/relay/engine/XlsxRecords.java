@@ -71,8 +71,13 @@ final class XlsxRecords implements FeedRecords {
     static final long MAX_ENTRY_SIZE = 0xFFFFFFFFL;
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 
-    /** The directory POI's temp files (the shared-strings store) go to while this thread opens a workbook. */
-    private static final ThreadLocal<Path> TEMP_DIR = new ThreadLocal<>();
+    /**
+     * Where POI's temp files (the shared-strings store) go while this thread makes a store, and the
+     * ones it made there: a store that fails while it reads its part never gets to delete its own.
+     */
+    private record PoiTempFiles(Path dir, List<Path> made) {}
+
+    private static final ThreadLocal<PoiTempFiles> TEMP_DIR = new ThreadLocal<>();
 
     static {
         ZipSecureFile.setMinInflateRatio(1.0 / MIN_INFLATE_RATIO_DENOMINATOR);
@@ -81,16 +86,20 @@ final class XlsxRecords implements FeedRecords {
         TempFile.setTempFileCreationStrategy(new TempFileCreationStrategy() {
             @Override
             public File createTempFile(String prefix, String suffix) throws IOException {
-                Path dir = TEMP_DIR.get();
-                return dir == null ? fallback.createTempFile(prefix, suffix)
-                        : Files.createTempFile(dir, "relay-poi-" + prefix, suffix).toFile();
+                PoiTempFiles temp = TEMP_DIR.get();
+                if (temp == null) return fallback.createTempFile(prefix, suffix);
+                Path file = Files.createTempFile(temp.dir(), "relay-poi-" + prefix, suffix);
+                temp.made().add(file);
+                return file.toFile();
             }
 
             @Override
             public File createTempDirectory(String prefix) throws IOException {
-                Path dir = TEMP_DIR.get();
-                return dir == null ? fallback.createTempDirectory(prefix)
-                        : Files.createTempDirectory(dir, "relay-poi-" + prefix).toFile();
+                PoiTempFiles temp = TEMP_DIR.get();
+                if (temp == null) return fallback.createTempDirectory(prefix);
+                Path dir = Files.createTempDirectory(temp.dir(), "relay-poi-" + prefix);
+                temp.made().add(dir);
+                return dir.toFile();
             }
         });
     }
@@ -239,11 +248,24 @@ final class XlsxRecords implements FeedRecords {
 
     /** Makes a shared-strings store, its temp file in {@code dir} (the run's work directory). */
     private static SharedStringsTable sharedStrings(Path dir, SharedStringsFactory factory) throws IOException {
-        TEMP_DIR.set(dir);
+        PoiTempFiles temp = new PoiTempFiles(dir, new ArrayList<>());
+        TEMP_DIR.set(temp);
         try {
             return factory.create();
+        } catch (IOException | RuntimeException | Error failed) {
+            // a broken part: the store was never returned, so nothing else would delete its file
+            for (Path made : temp.made()) deleteQuietly(made);
+            throw failed;
         } finally {
             TEMP_DIR.remove();
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try (java.util.stream.Stream<Path> tree = Files.walk(path)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort: the run's work directory is removed with the run
         }
     }
 
