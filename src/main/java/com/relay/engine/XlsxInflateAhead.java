@@ -22,7 +22,7 @@ import java.util.concurrent.BlockingQueue;
  */
 final class XlsxInflateAhead extends InputStream {
     static final int CHUNK = 1 << 16;
-    static final int CHUNKS = 4;
+    static final int CHUNKS = 16;
 
     /** A filled buffer, the end of the entry ({@link #END}) or the source's failure. */
     private record Chunk(byte[] bytes, int length, Throwable failure) {}

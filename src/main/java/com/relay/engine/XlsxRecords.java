@@ -10,11 +10,11 @@ import com.relay.tenants.config.TenantConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -147,7 +147,7 @@ final class XlsxRecords implements FeedRecords {
         Path spooled = Files.createTempFile(dir, "relay-feed-", ".xlsx");
         try {
             // a read failure of the feed itself stays an IOException (retryable, like any fetch)
-            Files.copy(feed, spooled, StandardCopyOption.REPLACE_EXISTING);
+            spool(feed, spooled);
         } catch (IOException e) {
             Files.deleteIfExists(spooled);
             throw e;
@@ -186,14 +186,14 @@ final class XlsxRecords implements FeedRecords {
                 if (sheetZip == null) sheetZip = new ZipSecureFile(spooled.toFile());
                 ZipArchiveEntry entry = sheetZip.getEntry(zipPart.getZipArchive().getName());
                 ZipSecureFile zip = sheetZip;
+                // the byte reader reads its rows on a second thread while this one lays them out (XlsxRowsAhead)
                 sheetRows = XlsxSheetRows.open(() -> {
                     InputStream fast = entry == null ? null : XlsxSheetStream.open(zip, entry);
-                    // a deflated sheet is inflated on a second thread while this one parses (XlsxInflateAhead)
                     if (fast instanceof XlsxSheetStream) return XlsxInflateAhead.start(fast, vendorId);
                     return fast != null ? fast : sheet.getInputStream();
-                }, sheet::getInputStream);
+                }, sheet::getInputStream, vendorId);
             } else {
-                sheetRows = XlsxSheetRows.open(sheet::getInputStream);
+                sheetRows = XlsxSheetRows.open(sheet::getInputStream, sheet::getInputStream, vendorId);
             }
             return new XlsxRecords(vendorId, spooled, dir, pkg, sst, sheetZip, sheetRows, use1904, headerRow - 1, updatedAt);
         } catch (EngineFailure f) {
@@ -204,6 +204,19 @@ final class XlsxRecords implements FeedRecords {
             throw failure(vendorId, describe(e));
         }
     }
+
+    /**
+     * Copies the feed into the spool file 256 KiB a call: Files.copy writes 8 KiB a call, which took
+     * twice as long, a tenth of the open of a 4 MB workbook (docs/PERFORMANCE.md#xlsx-the-rows-read-on-a-second-thread).
+     */
+    private static void spool(InputStream feed, Path file) throws IOException {
+        byte[] buffer = new byte[SPOOL_BUFFER];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int n; (n = feed.read(buffer)) >= 0; ) out.write(buffer, 0, n);
+        }
+    }
+
+    private static final int SPOOL_BUFFER = 1 << 18;
 
     /**
      * The spooled file as POI's package opens it (its zip checks and limits), or null when that fails:

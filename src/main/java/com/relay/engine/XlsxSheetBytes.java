@@ -151,7 +151,7 @@ final class XlsxSheetBytes {
         byte second = buf[pos + 1];
         if (limit - pos >= FAST_WINDOW && depth > 0) {
             // the tags a writer repeats per cell, matched on their bytes; anything else takes the general path below
-            int fast = second == '/' ? fastEndTag(rows) : second == 'c' ? fastCell(rows) : NOT_FAST;
+            int fast = second == '/' ? fastEndTag(rows) : second == 'c' ? fastCells(rows) : second == 'r' ? fastRow(rows) : NOT_FAST;
             if (fast == NOT_FAST && second != '/') fast = fastStartTag(rows, second);
             if (fast != NOT_FAST) return fast;
         }
@@ -174,6 +174,14 @@ final class XlsxSheetBytes {
         pos = p + length + 1;
         brackets = 0;
         return end(rows);
+    }
+
+    /** At a {@code <c} in an open row: a {@link #cellRun} when it takes a cell, else {@link #fastCell}. */
+    private int fastCells(XlsxSheetRows rows) throws NotTaken {
+        int at = pos;
+        int run = cellRun(rows);
+        if (run != 0 || pos != at) return run;
+        return fastCell(rows);
     }
 
     private static final SheetWords.Literal INLINE_HEAD = new SheetWords.Literal("\" t=\"inlineStr\"><is><t>".substring(0, 16));
@@ -227,16 +235,138 @@ final class XlsxSheetBytes {
         if (inline) rows.startInlineString();
         rows.startText();
         int length = rows.contentLength();
-        rows.ensureContent(length + textLength);
-        char[] out = rows.content();
-        for (int i = 0; i < textLength; i++) out[length + i] = (char) buf[text + i];
-        rows.contentLength(length + textLength);
-        rows.endText(inline ? "t" : "v");
+        if (length == 0) {
+            rows.cellText(buf, text, textLength); // straight into the row: what the two steps below do
+        } else {
+            rows.ensureContent(length + textLength);
+            char[] out = rows.content();
+            for (int i = 0; i < textLength; i++) out[length + i] = (char) buf[text + i];
+            rows.contentLength(length + textLength);
+            rows.endText(inline ? "t" : "v");
+        }
         if (inline) rows.endInlineString();
         rows.endCell();
         pos = q + tail.length;
         brackets = 0;
         return 0;
+    }
+
+    private static final byte[] ROW_NAME = {'r', 'o', 'w'};
+
+    /**
+     * {@code <row r="12">} (1 to 9 digits), unprefixed in the spreadsheet's default namespace: what
+     * the general path makes of it. NOT_FAST for anything else, before any change.
+     */
+    private int fastRow(XlsxSheetRows rows) {
+        if (!defaultSpreadsheet || depth == MAX_DEPTH) return NOT_FAST;
+        int p = pos;
+        if (buf[p + 2] != 'o' || buf[p + 3] != 'w' || buf[p + 4] != ' ' || buf[p + 5] != 'r' || buf[p + 6] != '='
+                || buf[p + 7] != '"') {
+            return NOT_FAST;
+        }
+        int q = p + 8;
+        int number = 0;
+        while (q < p + 17) {
+            int digit = buf[q] - '0';
+            if (digit < 0 || digit > 9) break;
+            number = number * 10 + digit;
+            q++;
+        }
+        if (q == p + 8 || buf[q] != '"' || buf[q + 1] != '>') return NOT_FAST;
+        depth++;
+        push(p + 1, ROW_NAME.length, ROW);
+        pos = q + 2;
+        brackets = 0;
+        rows.startRow(true, number);
+        return cellRun(rows);
+    }
+
+    private static final int RUN_CELLS = 256;
+    private final int[] runColumns = new int[RUN_CELLS];
+    private final boolean[] runInline = new boolean[RUN_CELLS];
+    private final int[] runTexts = new int[RUN_CELLS];
+    private final int[] runTextLengths = new int[RUN_CELLS];
+    private static final long CELL_OPEN = SheetWords.word("<c r=\"\0\0".getBytes(StandardCharsets.US_ASCII), 0) & 0xFFFF_FFFF_FFFFL;
+    private static final long ROW_CLOSE = SheetWords.word("</row>\0\0".getBytes(StandardCharsets.US_ASCII), 0) & 0xFFFF_FFFF_FFFFL;
+
+    /**
+     * In an open row, at pos: the cells {@link #fastCell} takes that follow, in columns rising past
+     * the row's last, handed to the row logic at once without a call per tag; then, when
+     * {@code </row>} follows them and the row declared no namespace, the row's end (and the
+     * newlines after it): 1. Otherwise 0, pos at what the tag-by-tag path reads next (nothing
+     * changed when no cell was taken).
+     */
+    private int cellRun(XlsxSheetRows rows) {
+        // the cells nest three deeper (c, is, t) and start from the state a cell starts from
+        if (kinds[depth] != ROW || depth + 3 > MAX_DEPTH || !defaultSpreadsheet || !rows.outsideCells()) return 0;
+        int p = pos;
+        int cells = 0;
+        int previous = rows.lastColumn();
+        boolean ended = false;
+        while (true) {
+            if (limit - p < FAST_WINDOW) break;
+            long word = SheetWords.word(buf, p) & 0xFFFF_FFFF_FFFFL;
+            if (word == ROW_CLOSE) {
+                ended = true;
+                break;
+            }
+            if (word != CELL_OPEN || cells == RUN_CELLS) break;
+            // the reference: 1 to 4 capitals, then 1 to 9 digits, as column(int, int) reads it
+            int q = p + 6;
+            int column = 0;
+            int letters = 0;
+            while (letters < 4 && buf[q] >= 'A' && buf[q] <= 'Z') {
+                column = column * 26 + (buf[q] - 'A' + 1);
+                q++;
+                letters++;
+            }
+            int digits = q;
+            while (q - digits < 10 && buf[q] >= '0' && buf[q] <= '9') q++;
+            if (letters == 0 || q == digits || q - digits > 9 || buf[q] != '"') break;
+            column--;
+            if (column <= previous) break; // the row logic orders and replaces: the tag-by-tag path
+            boolean inline;
+            if (INLINE_HEAD.at(buf, q) && INLINE_HEAD_END.at(buf, q + 7)) {
+                inline = true;
+                q += 23;
+            } else if (NUMBER_HEAD.at(buf, q)) {
+                inline = false;
+                q += NUMBER_HEAD.length;
+            } else {
+                break;
+            }
+            int text = q;
+            boolean room = true;
+            while (true) {
+                if (limit - q < Long.BYTES + 2 * Long.BYTES) {
+                    room = false;
+                    break;
+                }
+                int plain = SheetWords.plainText(buf, q);
+                q += plain;
+                if (plain < Long.BYTES) break;
+            }
+            SheetWords.Literal tail = inline ? INLINE_TAIL : VALUE_TAIL;
+            if (!room || !tail.at(buf, q)) break;
+            runColumns[cells] = column;
+            runInline[cells] = inline;
+            runTexts[cells] = text;
+            runTextLengths[cells] = q - text;
+            cells++;
+            previous = column;
+            p = q + tail.length;
+        }
+        if (cells > 0) {
+            rows.plainCells(cells, runColumns, runInline, buf, runTexts, runTextLengths);
+            pos = p;
+            brackets = 0;
+        }
+        if (!ended || (bindings > 0 && bindingDepths[bindings - 1] == depth)) return 0;
+        pos = p + ROW_NAME.length + 3;
+        brackets = 0;
+        int result = end(rows);
+        while (pos < limit && buf[pos] == '\n') pos++; // text between rows: newlines only, as text() reads them
+        return result;
     }
 
     /**

@@ -3,6 +3,7 @@ package com.relay.engine;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.Arrays;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -27,7 +28,9 @@ import org.apache.poi.util.XMLHelper;
  * {@link XlsxSheetBytes}, which takes only the well-formed UTF-8 subset spreadsheet writers produce
  * and decodes nothing else; on anything outside it (a comment, CDATA, another encoding, malformed
  * XML, a failing stream) the StAX parser reads the sheet again from its start, skipping the rows
- * already delivered, so every answer and every error is the StAX parser's.
+ * already delivered, so every answer and every error is the StAX parser's. The byte reader reads
+ * on a thread of its own ({@link XlsxRowsAhead}), with a second instance of this class as its row
+ * logic: this one then shows the rows it hands over, where they are ({@link #view}).
  */
 final class XlsxSheetRows implements Closeable {
     /** Cells kept per row: one past the row store's limit, so a longer row still fails as too many fields. */
@@ -60,8 +63,10 @@ final class XlsxSheetRows implements Closeable {
 
     /** Where the StAX parser reads the sheet when it takes over. */
     private final Source source;
+    /** The stream the StAX parser reads; null while the byte reader's thread reads (it owns that stream). */
     private InputStream in;
-    private XlsxSheetBytes bytes;
+    /** The byte reader's rows, read on their own thread; null once the StAX parser has taken over. */
+    private XlsxRowsAhead ahead;
     private XMLStreamReader reader;
     /** Rows returned so far: the StAX parser skips as many when it takes over from the byte reader. */
     private long delivered;
@@ -72,11 +77,22 @@ final class XlsxSheetRows implements Closeable {
     /** The current row's cell texts back to back; cell i is [rawStarts[i], +rawLengths[i]), length -1: none. */
     private char[] rowChars = new char[1024];
     private int rowCharsLength;
+    /** Where the current row's texts start in rowChars: 0, or for {@link #rowLogic()} the end of the rows before it. */
+    private int rowBase;
+    /** The rows follow each other in rowChars (the byte reader's thread writes them into its batch). */
+    private final boolean backToBack;
     private int[] columns = new int[64];
     private String[] types = new String[64];
     private int[] rawStarts = new int[64];
     private int[] rawLengths = new int[64];
     private int count;
+    // the current row as the accessors give it: this reader's own arrays from 0, or a batch's from cellBase (view)
+    private char[] cellChars = rowChars;
+    private int[] cellColumns = columns;
+    private String[] cellTypes = types;
+    private int[] cellStarts = rawStarts;
+    private int[] cellLengths = rawLengths;
+    private int cellBase;
     private int rowNum;
     private int nextRowNum;
     private int nextColumn;
@@ -93,26 +109,47 @@ final class XlsxSheetRows implements Closeable {
     /** A sheet read by the StAX parser alone. */
     XlsxSheetRows(InputStream sheetXml) throws XMLStreamException {
         this.source = null;
+        this.backToBack = false;
         this.in = sheetXml;
         this.reader = XMLHelper.newXMLInputFactory().createXMLStreamReader(sheetXml);
     }
 
-    private XlsxSheetRows(Source source, InputStream in, XlsxSheetBytes bytes) {
+    private XlsxSheetRows(Source source, XlsxRowsAhead ahead, boolean backToBack) {
         this.source = source;
-        this.in = in;
-        this.bytes = bytes;
-    }
-
-    /** A sheet read by the byte reader, the StAX parser taking over where it stops (see the class comment). */
-    static XlsxSheetRows open(Source source) throws IOException, XMLStreamException {
-        return open(source, source);
+        this.ahead = ahead;
+        this.backToBack = backToBack;
     }
 
     /**
-     * As {@link #open(Source)}, the byte reader reading from {@code bytesSource} and the StAX parser,
-     * when it takes over, from {@code source}: two ways to the same bytes (a faster inflater, POI's).
+     * The row logic alone, which {@link XlsxRowsAhead}'s thread runs for the byte reader: the rows'
+     * texts follow each other in the array {@link #rowsInto} gives it, each row still within the
+     * row limit, so a batch gets them without a copy.
      */
-    static XlsxSheetRows open(Source bytesSource, Source source) throws IOException, XMLStreamException {
+    static XlsxSheetRows rowLogic() {
+        return new XlsxSheetRows(null, null, true);
+    }
+
+    /** The next rows' texts go into {@code chars} from its start ({@link #rowLogic()}). */
+    void rowsInto(char[] chars) {
+        rowChars = chars;
+        rowCharsLength = 0;
+        rowBase = 0;
+    }
+
+    /** The array the texts are in now: {@link #rowsInto}'s, or a larger copy when a row needed one. */
+    char[] rowCharsArray() { return rowChars; }
+
+    /** A sheet read by the byte reader, the StAX parser taking over where it stops (see the class comment). */
+    static XlsxSheetRows open(Source source) throws IOException, XMLStreamException {
+        return open(source, source, "sheet");
+    }
+
+    /**
+     * As {@link #open(Source)}, the byte reader reading from {@code bytesSource} on its own thread
+     * ({@link XlsxRowsAhead}, named for {@code vendorId}) and the StAX parser, when it takes over,
+     * from {@code source}: two ways to the same bytes (a faster inflater, POI's).
+     */
+    static XlsxSheetRows open(Source bytesSource, Source source, String vendorId) throws IOException, XMLStreamException {
         InputStream in = bytesSource.open();
         XlsxSheetBytes bytes = new XlsxSheetBytes(in);
         boolean readable;
@@ -121,55 +158,71 @@ final class XlsxSheetRows implements Closeable {
         } catch (IOException e) {
             readable = false;
         }
-        if (readable) return new XlsxSheetRows(source, in, bytes);
+        if (readable) {
+            try {
+                return new XlsxSheetRows(source, XlsxRowsAhead.start(in, bytes, vendorId), false);
+            } catch (RuntimeException | Error notStarted) {
+                in.close(); // the thread owns the stream only once it runs
+                throw notStarted;
+            }
+        }
         in.close();
         return new XlsxSheetRows(source.open());
     }
 
     /** Whether the byte reader still reads the sheet (the StAX parser has not taken over). */
-    boolean readsBytes() { return bytes != null; }
+    boolean readsBytes() { return ahead != null; }
 
     /** The 0-based sheet row number of the current row. */
     int rowNum() { return rowNum; }
 
     int cellCount() { return count; }
 
-    int column(int i) { return columns[i]; }
+    int column(int i) { return cellColumns[cellBase + i]; }
 
-    String type(int i) { return types[i]; }
+    String type(int i) { return cellTypes[cellBase + i]; }
 
     /** The cell's raw text, null for a cell without a value. */
     String raw(int i) {
-        return rawLengths[i] < 0 ? null : new String(rowChars, rawStarts[i], rawLengths[i]);
+        int length = cellLengths[cellBase + i];
+        return length < 0 ? null : new String(cellChars, cellStarts[cellBase + i], length);
     }
 
     /** Where {@link #rawStart} and {@link #rawLength} point into; valid until the next {@link #next}. */
-    char[] rawChars() { return rowChars; }
+    char[] rawChars() { return cellChars; }
 
-    int rawStart(int i) { return rawStarts[i]; }
+    /** Where the texts of the rows end in {@link #rawChars()} ({@link #rowLogic()}: all the rows since {@link #rowsInto}). */
+    int rawCharsEnd() { return rowCharsLength; }
+
+    int rawStart(int i) { return cellStarts[cellBase + i]; }
 
     /** The length of the cell's raw text, -1 for a cell without a value. */
-    int rawLength(int i) { return rawLengths[i]; }
+    int rawLength(int i) { return cellLengths[cellBase + i]; }
 
     /** Reads up to the end of the next {@code <row>}; false at the end of the sheet. */
     boolean next() throws XMLStreamException {
-        if (bytes != null) {
+        if (ahead != null) {
+            XlsxRowsAhead.Step step;
             try {
-                boolean row = bytes.next(this);
-                if (row) delivered++;
-                return row;
-            } catch (XlsxSheetBytes.NotTaken | IOException stop) {
-                takeOver();
+                step = ahead.next(this);
+            } catch (InterruptedIOException e) {
+                throw new XMLStreamException(e.getMessage(), e);
             }
+            if (step == XlsxRowsAhead.Step.ROW) {
+                delivered++;
+                return true;
+            }
+            if (step == XlsxRowsAhead.Step.END) return false;
+            takeOver();
         }
         return staxNext();
     }
 
     /** The StAX parser reads the sheet again from its start, up to where the byte reader stopped. */
     private void takeOver() throws XMLStreamException {
-        bytes = null;
+        ahead.close(); // its thread has stopped: this waits for it to close its stream
+        ahead = null;
         try {
-            in.close();
             in = source.open();
         } catch (IOException e) {
             throw new XMLStreamException(e);
@@ -177,6 +230,8 @@ final class XlsxSheetRows implements Closeable {
         reader = XMLHelper.newXMLInputFactory().createXMLStreamReader(in);
         contentLength = 0;
         rowCharsLength = 0;
+        rowBase = 0;
+        ownRow();
         count = rowNum = nextRowNum = nextColumn = firstColumn = 0;
         inRow = inCell = inText = inInlineString = false;
         for (long skipped = 0; skipped < delivered; skipped++) {
@@ -227,7 +282,8 @@ final class XlsxSheetRows implements Closeable {
         if (numbered) nextRowNum = r - 1;
         rowNum = nextRowNum;
         count = 0;
-        rowCharsLength = 0;
+        if (!backToBack) rowCharsLength = 0;
+        rowBase = rowCharsLength;
         inRow = true;
         nextColumn = firstColumn;
         startOther();
@@ -296,19 +352,79 @@ final class XlsxSheetRows implements Closeable {
     void contentLength(int length) { contentLength = Math.min(length, CELL_KEEP); }
 
     /** The capacity of the text buffers (tests: bounded by the cell and row limits, not by the input). */
-    int bufferedChars() { return content.length + rowChars.length; }
+    int bufferedChars() { return content.length + rowChars.length + (ahead != null ? ahead.rowLogicChars() : 0); }
 
     void endText(String name) {
         inText = false;
         if (!inCell) throw new IllegalStateException("a <" + name + "> element outside a cell");
         // past ROW_KEEP chars the row fails as too long: later cells keep no text
-        int kept = Math.max(0, Math.min(contentLength, ROW_KEEP - rowCharsLength));
+        int kept = Math.max(0, Math.min(contentLength, ROW_KEEP - (rowCharsLength - rowBase)));
         int needed = rowCharsLength + kept;
-        if (needed > rowChars.length) rowChars = Arrays.copyOf(rowChars, Math.max(needed, Math.min(rowChars.length * 2, ROW_KEEP)));
+        if (needed > rowChars.length) {
+            rowChars = Arrays.copyOf(rowChars, Math.max(needed, Math.min(rowChars.length * 2, rowBase + ROW_KEEP)));
+        }
         System.arraycopy(content, 0, rowChars, rowCharsLength, kept);
         cellRawStart = rowCharsLength;
         cellRawLength = kept;
         rowCharsLength = needed;
+    }
+
+    /**
+     * A cell's whole text, plain ASCII bytes, read by the byte reader between {@link #startText} and
+     * where {@link #endText} would be, while the content is empty: the text goes straight to the row,
+     * as the content would (the same cell and row limits).
+     */
+    void cellText(byte[] bytes, int from, int length) {
+        inText = false;
+        if (!inCell) throw new IllegalStateException("a text element outside a cell");
+        int kept = Math.max(0, Math.min(Math.min(length, CELL_KEEP), ROW_KEEP - (rowCharsLength - rowBase)));
+        int needed = rowCharsLength + kept;
+        if (needed > rowChars.length) {
+            rowChars = Arrays.copyOf(rowChars, Math.max(needed, Math.min(rowChars.length * 2, rowBase + ROW_KEEP)));
+        }
+        char[] out = rowChars;
+        for (int i = 0, at = rowCharsLength; i < kept; i++) out[at + i] = (char) bytes[from + i];
+        cellRawStart = rowCharsLength;
+        cellRawLength = kept;
+        rowCharsLength = needed;
+    }
+
+    /** Not inside a cell, a text or an inline string (where a row's cells would add up differently). */
+    boolean outsideCells() { return !inCell && !inText && !inInlineString; }
+
+    /** The column of the row's last cell so far (its largest: cells are kept in column order), -1 before any. */
+    int lastColumn() { return count == 0 ? -1 : columns[count - 1]; }
+
+    /**
+     * Cells of the open row in columns rising past {@link #lastColumn()}, each an inline string or a
+     * number whose text is plain ASCII bytes, read by the byte reader at once: what each cell's
+     * {@link #startCell}, {@link #cellText} and {@link #endCell} do.
+     */
+    void plainCells(int cells, int[] cellColumns, boolean[] inline, byte[] bytes, int[] texts, int[] textLengths) {
+        for (int i = 0; i < cells; i++) {
+            int kept = Math.max(0, Math.min(Math.min(textLengths[i], CELL_KEEP), ROW_KEEP - (rowCharsLength - rowBase)));
+            int needed = rowCharsLength + kept;
+            if (needed > rowChars.length) {
+                rowChars = Arrays.copyOf(rowChars, Math.max(needed, Math.min(rowChars.length * 2, rowBase + ROW_KEEP)));
+            }
+            char[] out = rowChars;
+            for (int j = 0, at = rowCharsLength, from = texts[i]; j < kept; j++) out[at + j] = (char) bytes[from + j];
+            rowCharsLength = needed;
+            if (!inRow || count == MAX_CELLS) continue; // as add() keeps it
+            if (count == columns.length) {
+                int size = Math.min(MAX_CELLS, count * 2);
+                columns = Arrays.copyOf(columns, size);
+                types = Arrays.copyOf(types, size);
+                rawStarts = Arrays.copyOf(rawStarts, size);
+                rawLengths = Arrays.copyOf(rawLengths, size);
+            }
+            columns[count] = cellColumns[i];
+            types[count] = inline[i] ? INLINE : NUMBER;
+            rawStarts[count] = needed - kept;
+            rawLengths[count] = kept;
+            count++;
+        }
+        if (cells > 0) nextColumn = cellColumns[cells - 1] + 1;
     }
 
     void endCell() {
@@ -324,6 +440,7 @@ final class XlsxSheetRows implements Closeable {
     /** True at the end of a row. */
     boolean endRow() {
         if (inRow) {
+            ownRow();
             nextRowNum++;
             return true;
         }
@@ -344,6 +461,28 @@ final class XlsxSheetRows implements Closeable {
             }
         }
         return false;
+    }
+
+    /** The row just ended, in this reader's own arrays, as the accessors give it (endText and add may have grown them). */
+    private void ownRow() {
+        cellChars = rowChars;
+        cellColumns = columns;
+        cellTypes = types;
+        cellStarts = rawStarts;
+        cellLengths = rawLengths;
+        cellBase = 0;
+    }
+
+    /** Row {@code r} of a batch the byte reader's thread made, as this reader's current row, where it is (until the next {@link #next}). */
+    void view(XlsxRowsAhead.Batch batch, int r) {
+        cellBase = batch.firstCells[r];
+        count = batch.firstCells[r + 1] - cellBase;
+        rowNum = batch.rowNums[r];
+        cellChars = batch.chars;
+        cellColumns = batch.columns;
+        cellTypes = batch.types;
+        cellStarts = batch.starts;
+        cellLengths = batch.lengths;
     }
 
     /** Keeps the row's cells in column order, the later of two cells in one column winning. */
@@ -418,11 +557,12 @@ final class XlsxSheetRows implements Closeable {
     @Override
     public void close() throws IOException {
         try {
+            if (ahead != null) ahead.close();
             if (reader != null) reader.close();
         } catch (XMLStreamException e) {
             // closing the stream below is what matters
         } finally {
-            in.close();
+            if (in != null) in.close();
         }
     }
 }

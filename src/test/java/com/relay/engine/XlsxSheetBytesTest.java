@@ -199,7 +199,7 @@ class XlsxSheetBytesTest {
                     return in.read();
                 }
             };
-        }, () -> new ByteArrayInputStream(xml))) {
+        }, () -> new ByteArrayInputStream(xml), "acme")) {
             int rows = 0;
             while (r.next()) rows++;
             assertThat(rows).isEqualTo(read(xml, false).lines().size() - 1);
