@@ -23,38 +23,49 @@ final class XlsxNumbers {
      * and returns its length; -1, writing nothing, when the text is not such a decimal.
      */
     static int plainDecimal(char[] text, int start, int length, char[] out) {
+        int end = plainEnd(text, start, length);
+        if (end < 0) return -1;
+        int from = negativeZero(text, start, end) ? start + 1 : start;
+        System.arraycopy(text, from, out, 0, end - from);
+        return end - from;
+    }
+
+    /**
+     * The length of the start of {@code text[start, start + length)} that is its cell text, when the
+     * text is a plain decimal whose cell text is a start of it (all of them but a negative zero):
+     * the caller keeps it where it is. -1 otherwise.
+     */
+    static int plainPrefix(char[] text, int start, int length) {
+        int end = plainEnd(text, start, length);
+        return end < 0 || negativeZero(text, start, end) ? -1 : end - start;
+    }
+
+    /** Where the plain decimal's cell text ends (trailing fraction zeros and a bare point dropped); -1 when it is not one. */
+    private static int plainEnd(char[] text, int start, int length) {
         int end = start + length;
         int p = start;
         if (length == 0) return -1;
-        boolean negative = text[p] == '-';
-        if (negative) p++;
+        if (text[p] == '-') p++;
         int integerStart = p;
         while (p < end && digit(text[p])) p++;
         int integerDigits = p - integerStart;
         if (integerDigits == 0 || integerDigits > MAX_INTEGER_DIGITS || (integerDigits > 1 && text[integerStart] == '0')) {
             return -1;
         }
-        int fractionStart = p;
+        if (p == end) return end;
+        if (text[p] != '.') return -1;
+        int integerEnd = p;
+        int fractionStart = ++p;
+        while (p < end && digit(text[p])) p++;
+        if (p != end || p == fractionStart || p - fractionStart > MAX_FRACTION_DIGITS) return -1;
         int fractionEnd = p;
-        if (p < end) {
-            if (text[p] != '.') return -1;
-            fractionStart = ++p;
-            while (p < end && digit(text[p])) p++;
-            if (p != end || p == fractionStart || p - fractionStart > MAX_FRACTION_DIGITS) return -1;
-            fractionEnd = p;
-            while (fractionEnd > fractionStart && text[fractionEnd - 1] == '0') fractionEnd--;
-        }
-        boolean zero = fractionEnd == fractionStart && integerDigits == 1 && text[integerStart] == '0';
-        int n = 0;
-        if (negative && !zero) out[n++] = '-';
-        System.arraycopy(text, integerStart, out, n, integerDigits);
-        n += integerDigits;
-        if (fractionEnd > fractionStart) {
-            out[n++] = '.';
-            System.arraycopy(text, fractionStart, out, n, fractionEnd - fractionStart);
-            n += fractionEnd - fractionStart;
-        }
-        return n;
+        while (fractionEnd > fractionStart && text[fractionEnd - 1] == '0') fractionEnd--;
+        return fractionEnd > fractionStart ? fractionEnd : integerEnd;
+    }
+
+    /** {@code -0} once trimmed (no leading zeros are taken, so it is the only zero with a sign): its cell text is {@code 0}. */
+    private static boolean negativeZero(char[] text, int start, int end) {
+        return end - start == 2 && text[start] == '-' && text[start + 1] == '0';
     }
 
     private static boolean digit(char c) {

@@ -408,6 +408,10 @@ final class XlsxRecords implements FeedRecords {
                 any |= length > 0;
                 rows.addCell(raw, start, length);
             } else if (length >= 0 && type == XlsxSheetRows.NUMBER && column != dateColumn
+                    && (plain = XlsxNumbers.plainPrefix(raw, start, length)) >= 0) {
+                any = true;
+                rows.addCell(raw, start, plain); // 7.0 is 7: the start of its text, laid out from where it is
+            } else if (length >= 0 && type == XlsxSheetRows.NUMBER && column != dateColumn
                     && (plain = XlsxNumbers.plainDecimal(raw, start, length, numberText)) >= 0) {
                 any = true;
                 rows.addCell(numberText, 0, plain);

@@ -13,7 +13,14 @@ class XlsxNumbersTest {
     /** The fast text of {@code text}, or null when it is not taken. */
     private String plain(String text) {
         int n = XlsxNumbers.plainDecimal(text.toCharArray(), 0, text.length(), out);
-        return n < 0 ? null : new String(out, 0, n);
+        String written = n < 0 ? null : new String(out, 0, n);
+        // the text kept where it is, when the cell text is a start of it, is the same text
+        int prefix = XlsxNumbers.plainPrefix(("x" + text).toCharArray(), 1, text.length());
+        if (prefix >= 0 && !text.substring(0, prefix).equals(written)) {
+            throw new AssertionError(text + ": prefix " + text.substring(0, prefix) + ", written " + written);
+        }
+        if (prefix < 0 && written != null && text.startsWith(written)) throw new AssertionError(text + ": no prefix for " + written);
+        return written;
     }
 
     private void agrees(String text) {
