@@ -207,7 +207,7 @@ final class XlsxRecords implements FeedRecords {
 
     /**
      * Copies the feed into the spool file 256 KiB a call: Files.copy writes 8 KiB a call, which took
-     * twice as long, a tenth of the open of a 4 MB workbook (docs/PERFORMANCE.md#xlsx-the-rows-read-on-a-second-thread).
+     * twice as long, a tenth of the open of a 4 MB workbook (docs/PERFORMANCE.md#xlsx-the-rows-read-on-a-thread-of-their-own).
      */
     private static void spool(InputStream feed, Path file) throws IOException {
         byte[] buffer = new byte[SPOOL_BUFFER];

@@ -10,10 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The xlsx reader thread's sheet scan alone (issue 20, docs/PERFORMANCE.md#vendor-file-formats-issue-20):
+ * The xlsx sheet scan alone (issue 20, docs/PERFORMANCE.md#vendor-file-formats-issue-20):
  * {@link XlsxSheetRows} over worksheet XML already inflated into memory, so neither the zip nor the
- * row conversion is in the time. Not a test: a harness run by hand, 5 warm-up + 15 timed passes (-Dpasses=N), median and
- * least of the wall time and of the thread's CPU time (less moved by other processes on a shared machine).
+ * row conversion is in the time. The scan runs on the row thread ({@link XlsxRowsAhead}), so the wall
+ * time is the scan's and the hand-over's, and the calling thread's CPU time only what reading the
+ * handed-over rows costs. Not a test: a harness run by hand, 5 warm-up + 15 timed passes (-Dpasses=N), median and
+ * least of the wall time and of the calling thread's CPU time.
  *
  * <pre>java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt) \
  *     com.relay.engine.XlsxSheetScanBench sheet.xml [sheet.xml ...]</pre>
