@@ -134,13 +134,22 @@ final class XlsxInflateAhead extends InputStream {
         if (closed) return;
         closed = true;
         free.offer(WAKE);
+        awaitEnd(thread); // it ends within one chunk
+    }
+
+    /**
+     * Waits until {@code thread} has ended, an interrupt or not (the caller's flag is kept): a feed's
+     * helper thread ends within one step of its work once told to, and must have closed its stream
+     * before the feed is closed.
+     */
+    static void awaitEnd(Thread thread) {
         boolean interrupted = false;
         while (true) {
             try {
                 thread.join();
                 break;
             } catch (InterruptedException e) {
-                interrupted = true; // the thread ends within one chunk; keep waiting so the source is closed
+                interrupted = true;
             }
         }
         if (interrupted) Thread.currentThread().interrupt();

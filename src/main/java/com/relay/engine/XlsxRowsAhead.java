@@ -244,15 +244,6 @@ final class XlsxRowsAhead implements Closeable {
         closed = true;
         free.offer(WAKE);
         oversizedBack.release(); // a thread waiting for a large batch to come back sees closed
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the thread ends within one row; keep waiting so the stream is closed
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        XlsxInflateAhead.awaitEnd(thread); // it ends within one row
     }
 }

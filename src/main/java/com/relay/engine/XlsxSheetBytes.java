@@ -187,6 +187,17 @@ final class XlsxSheetBytes {
     private static final SheetWords.Literal INLINE_HEAD = new SheetWords.Literal("\" t=\"inlineStr\"><is><t>".substring(0, 16));
     private static final SheetWords.Literal INLINE_HEAD_END = new SheetWords.Literal("\" t=\"inlineStr\"><is><t>".substring(7));
     private static final SheetWords.Literal NUMBER_HEAD = new SheetWords.Literal("\" t=\"n\"><v>");
+    private static final int INLINE_HEAD_LENGTH = 23;
+
+    /**
+     * The head of a cell's value at q, the reference's closing quote: {@code " t="inlineStr"><is><t>}
+     * or {@code " t="n"><v>}; its length, 0 for anything else.
+     */
+    private int cellHead(int q) {
+        if (INLINE_HEAD.at(buf, q) && INLINE_HEAD_END.at(buf, q + 7)) return INLINE_HEAD_LENGTH;
+        return NUMBER_HEAD.at(buf, q) ? NUMBER_HEAD.length : 0;
+    }
+
     private static final SheetWords.Literal INLINE_TAIL = new SheetWords.Literal("</t></is></c>");
     private static final SheetWords.Literal VALUE_TAIL = new SheetWords.Literal("</v></c>");
 
@@ -209,17 +220,11 @@ final class XlsxSheetBytes {
             q++;
         }
         int referenceEnd = q;
-        boolean inline;
         // the longest head, <c r=" + 13 reference bytes + the 23 of the inline head, ends inside FAST_WINDOW
-        if (INLINE_HEAD.at(buf, q) && INLINE_HEAD_END.at(buf, q + 7)) {
-            inline = true;
-            q += 23;
-        } else if (NUMBER_HEAD.at(buf, q)) {
-            inline = false;
-            q += NUMBER_HEAD.length;
-        } else {
-            return NOT_FAST;
-        }
+        int head = cellHead(q);
+        if (head == 0) return NOT_FAST;
+        boolean inline = head == INLINE_HEAD_LENGTH;
+        q += head;
         int text = q;
         SheetWords.Literal tail = inline ? INLINE_TAIL : VALUE_TAIL;
         while (true) {
@@ -325,16 +330,10 @@ final class XlsxSheetBytes {
             if (letters == 0 || q == digits || q - digits > 9 || buf[q] != '"') break;
             column--;
             if (column <= previous) break; // the row logic orders and replaces: the tag-by-tag path
-            boolean inline;
-            if (INLINE_HEAD.at(buf, q) && INLINE_HEAD_END.at(buf, q + 7)) {
-                inline = true;
-                q += 23;
-            } else if (NUMBER_HEAD.at(buf, q)) {
-                inline = false;
-                q += NUMBER_HEAD.length;
-            } else {
-                break;
-            }
+            int head = cellHead(q);
+            if (head == 0) break;
+            boolean inline = head == INLINE_HEAD_LENGTH;
+            q += head;
             int text = q;
             boolean room = true;
             while (true) {

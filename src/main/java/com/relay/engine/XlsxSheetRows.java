@@ -377,6 +377,12 @@ final class XlsxSheetRows implements Closeable {
     void cellText(byte[] bytes, int from, int length) {
         inText = false;
         if (!inCell) throw new IllegalStateException("a text element outside a cell");
+        cellRawStart = rowCharsLength;
+        cellRawLength = keepAscii(bytes, from, length);
+    }
+
+    /** ASCII bytes appended to the row's texts, within the cell and row limits as endText keeps them; the chars kept. */
+    private int keepAscii(byte[] bytes, int from, int length) {
         int kept = Math.max(0, Math.min(Math.min(length, CELL_KEEP), ROW_KEEP - (rowCharsLength - rowBase)));
         int needed = rowCharsLength + kept;
         if (needed > rowChars.length) {
@@ -384,9 +390,8 @@ final class XlsxSheetRows implements Closeable {
         }
         char[] out = rowChars;
         for (int i = 0, at = rowCharsLength; i < kept; i++) out[at + i] = (char) bytes[from + i];
-        cellRawStart = rowCharsLength;
-        cellRawLength = kept;
         rowCharsLength = needed;
+        return kept;
     }
 
     /** Not inside a cell, a text or an inline string (where a row's cells would add up differently). */
@@ -402,25 +407,13 @@ final class XlsxSheetRows implements Closeable {
      */
     void plainCells(int cells, int[] cellColumns, boolean[] inline, byte[] bytes, int[] texts, int[] textLengths) {
         for (int i = 0; i < cells; i++) {
-            int kept = Math.max(0, Math.min(Math.min(textLengths[i], CELL_KEEP), ROW_KEEP - (rowCharsLength - rowBase)));
-            int needed = rowCharsLength + kept;
-            if (needed > rowChars.length) {
-                rowChars = Arrays.copyOf(rowChars, Math.max(needed, Math.min(rowChars.length * 2, rowBase + ROW_KEEP)));
-            }
-            char[] out = rowChars;
-            for (int j = 0, at = rowCharsLength, from = texts[i]; j < kept; j++) out[at + j] = (char) bytes[from + j];
-            rowCharsLength = needed;
+            int start = rowCharsLength;
+            int kept = keepAscii(bytes, texts[i], textLengths[i]);
             if (!inRow || count == MAX_CELLS) continue; // as add() keeps it
-            if (count == columns.length) {
-                int size = Math.min(MAX_CELLS, count * 2);
-                columns = Arrays.copyOf(columns, size);
-                types = Arrays.copyOf(types, size);
-                rawStarts = Arrays.copyOf(rawStarts, size);
-                rawLengths = Arrays.copyOf(rawLengths, size);
-            }
+            if (count == columns.length) growCells();
             columns[count] = cellColumns[i];
             types[count] = inline[i] ? INLINE : NUMBER;
-            rawStarts[count] = needed - kept;
+            rawStarts[count] = start;
             rawLengths[count] = kept;
             count++;
         }
@@ -496,13 +489,7 @@ final class XlsxSheetRows implements Closeable {
             return;
         }
         if (count == MAX_CELLS) return;
-        if (count == columns.length) {
-            int size = Math.min(MAX_CELLS, count * 2);
-            columns = Arrays.copyOf(columns, size);
-            types = Arrays.copyOf(types, size);
-            rawStarts = Arrays.copyOf(rawStarts, size);
-            rawLengths = Arrays.copyOf(rawLengths, size);
-        }
+        if (count == columns.length) growCells();
         System.arraycopy(columns, at, columns, at + 1, count - at);
         System.arraycopy(types, at, types, at + 1, count - at);
         System.arraycopy(rawStarts, at, rawStarts, at + 1, count - at);
@@ -512,6 +499,15 @@ final class XlsxSheetRows implements Closeable {
         rawStarts[at] = rawStart;
         rawLengths[at] = rawLength;
         count++;
+    }
+
+    /** Room for more cells in the row, never past {@link #MAX_CELLS}. */
+    private void growCells() {
+        int size = Math.min(MAX_CELLS, count * 2);
+        columns = Arrays.copyOf(columns, size);
+        types = Arrays.copyOf(types, size);
+        rawStarts = Arrays.copyOf(rawStarts, size);
+        rawLengths = Arrays.copyOf(rawLengths, size);
     }
 
     /** A cell's {@code t} as one of the type constants when it is one ({@code n} when absent), else as it is. */
