@@ -126,6 +126,8 @@ final class XlsxRowsAhead implements Closeable {
     private final Semaphore oversizedBack = new Semaphore(0);
     private final Thread thread;
     private volatile boolean closed;
+    /** The thread has not handed over a row yet. */
+    private boolean first = true;
 
     /** The batch being read and the next row of it {@link #next} gives. */
     private Batch current;
@@ -183,7 +185,11 @@ final class XlsxRowsAhead implements Closeable {
                     return;
                 }
                 batch.add(rowLogic);
-                if (batch.full(rowLogic.rawCharsEnd())) return;
+                // the first row (the header, mostly) goes alone: the reader starts while the thread reads on
+                if (first || batch.full(rowLogic.rawCharsEnd())) {
+                    first = false;
+                    return;
+                }
             }
         } catch (XlsxSheetBytes.NotTaken | IOException stop) {
             batch.chars = rowLogic.rowCharsArray();
