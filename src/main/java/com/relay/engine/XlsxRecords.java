@@ -186,7 +186,7 @@ final class XlsxRecords implements FeedRecords {
                 if (sheetZip == null) sheetZip = new ZipSecureFile(spooled.toFile());
                 ZipArchiveEntry entry = sheetZip.getEntry(zipPart.getZipArchive().getName());
                 ZipSecureFile zip = sheetZip;
-                // the byte reader reads its rows on a second thread while this one lays them out (XlsxRowsAhead)
+                // inflated on one thread (XlsxInflateAhead), scanned into rows on another (XlsxRowsAhead), laid out on this one
                 sheetRows = XlsxSheetRows.open(() -> {
                     InputStream fast = entry == null ? null : XlsxSheetStream.open(zip, entry);
                     if (fast instanceof XlsxSheetStream) return XlsxInflateAhead.start(fast, vendorId);

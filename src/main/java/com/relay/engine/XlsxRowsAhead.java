@@ -108,12 +108,13 @@ final class XlsxRowsAhead implements Closeable {
         }
     }
 
-    private final InputStream in;
-    private final XlsxSheetBytes bytes;
-    /** The row logic the thread runs; the reader's rows are copies of its rows. */
-    private final XlsxSheetRows rowLogic;
     /** Put into {@link #free} by {@link #close()} to wake a thread waiting for a batch. */
     private static final Batch WAKE = new Batch();
+
+    private final InputStream in;
+    private final XlsxSheetBytes bytes;
+    /** The row logic the thread runs, writing the rows' texts into the batch it fills. */
+    private final XlsxSheetRows rowLogic;
 
     /** Batches the thread may fill, empty; one place more than there are batches, for {@link #WAKE}. */
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES + 1);
@@ -236,9 +237,6 @@ final class XlsxRowsAhead implements Closeable {
         free.add(batch);
         if (oversized) oversizedBack.release();
     }
-
-    /** Whether the thread is still running (tests: it ends with the rows). */
-    boolean reading() { return thread.isAlive(); }
 
     /** The chars the thread's row logic holds (tests: bounded by the cell and row limits). */
     int rowLogicChars() { return rowLogic.bufferedChars(); }
