@@ -170,7 +170,9 @@ class RunTraceIT extends ApiTestSupport {
         assertThat(created.status()).as(created.raw().body()).isEqualTo(202);
         String runId = created.json().get("run_id").asText();
 
-        List<SpanData> all = awaitSpans(spans -> spans.stream().anyMatch(s -> s.getName().equals("relay.notification.deliver")));
+        // the notifier may deliver before the worker's attempt span ends (it ends after COMPLETE): wait for both
+        List<SpanData> all = awaitSpans(spans -> spans.stream().anyMatch(s -> s.getName().equals("relay.notification.deliver"))
+                && spans.stream().anyMatch(s -> s.getName().equals("relay.run.attempt")));
 
         // the API request starts the trace
         SpanData server = all.stream().filter(s -> s.getKind() == SpanKind.SERVER && s.getName().equals("POST /v1/runs")
