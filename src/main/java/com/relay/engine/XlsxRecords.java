@@ -1,5 +1,6 @@
 package com.relay.engine;
 
+import com.github.pjfanning.poi.xssf.streaming.SharedStringsTableBase;
 import com.github.pjfanning.xlsx.StreamingReader;
 import com.github.pjfanning.xlsx.XmlUtils;
 import com.github.pjfanning.xlsx.exceptions.MissingSheetException;
@@ -22,7 +23,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.stream.XMLEventReader;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.events.XMLEvent;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -38,7 +38,6 @@ import org.apache.poi.ss.usermodel.FormulaError;
 import org.apache.poi.util.DefaultTempFileCreationStrategy;
 import org.apache.poi.util.TempFile;
 import org.apache.poi.util.TempFileCreationStrategy;
-import org.apache.poi.util.XMLHelper;
 import org.apache.poi.xssf.model.SharedStringsTable;
 import org.apache.poi.xssf.usermodel.XSSFRelation;
 import org.w3c.dom.Document;
@@ -159,11 +158,35 @@ final class XlsxRecords implements FeedRecords {
         try {
             if (Files.size(spooled) == 0) throw failure(vendorId, "the file is empty");
             sheetZip = openZip(spooled);
+            int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
+            String updatedAt = parser.columnMap() == null ? "updated_at"
+                    : parser.columnMap().getOrDefault("updated_at", "updated_at");
+            StreamingReader.Builder builder = StreamingReader.builder().setEncryptSstTempFile(false);
+            // the usual package is read without POI's package code (docs/PERFORMANCE.md#xlsx-opening-the-package-without-poi)
+            XlsxPackage usual = sheetZip == null ? null : XlsxPackage.read(sheetZip);
+            if (usual != null) {
+                ZipSecureFile zip = sheetZip;
+                List<String> names = usual.sheetNames;
+                ZipArchiveEntry entry = usual.sheetEntries.get(sheetIndex(names, parser, vendorId, name -> {
+                    for (int i = 0; i < names.size(); i++) {
+                        if (name.equalsIgnoreCase(names.get(i))) return i; // the first, without regard to case, as OoxmlReader finds it
+                    }
+                    throw new MissingSheetException(name);
+                }));
+                ZipArchiveEntry strings = usual.sharedStrings;
+                if (strings != null && !noStrings(() -> zip.getInputStream(strings))) {
+                    sst = sharedStrings(dir, () -> sharedStringsFrom(zip, strings, builder));
+                }
+                sheetRows = XlsxSheetRows.open(() -> {
+                    InputStream fast = sheetBytes(zip, entry, vendorId);
+                    return fast != null ? fast : zip.getInputStream(entry);
+                }, () -> zip.getInputStream(entry), vendorId);
+                return new XlsxRecords(vendorId, spooled, dir, null, sst, sheetZip, sheetRows, usual.date1904, headerRow - 1, updatedAt);
+            }
             // one zip for the package and the sheet's fast inflater (docs/PERFORMANCE.md#vendor-file-formats-issue-20);
             // a file it does not open goes the way it always went, so its error is POI's own
             pkg = sheetZip != null ? OPCPackage.open(new ZipFileZipEntrySource(sheetZip))
                     : OPCPackage.open(spooled.toFile(), PackageAccess.READ);
-            StreamingReader.Builder builder = StreamingReader.builder().setEncryptSstTempFile(false);
             OoxmlReader workbook = new OoxmlReader(builder, pkg, pkg.isStrictOoxmlFormat());
             Document workbookXml;
             try (InputStream in = workbook.getWorkbookData()) {
@@ -173,23 +196,18 @@ final class XlsxRecords implements FeedRecords {
             Node date1904 = workbookPr.isEmpty() ? null : workbookPr.get(0).getAttributes().getNamedItem("date1904");
             boolean use1904 = date1904 != null && XmlUtils.evaluateBoolean(date1904.getTextContent());
             List<PackagePart> sharedStringsParts = pkg.getPartsByContentType(XSSFRelation.SHARED_STRINGS.getContentType());
-            if (!sharedStringsParts.isEmpty() && !noStrings(sharedStringsParts.get(0))) {
+            if (!sharedStringsParts.isEmpty() && !noStrings(sharedStringsParts.get(0)::getInputStream)) {
                 OPCPackage opened = pkg;
                 sst = sharedStrings(dir, () -> PoiSharedStringsSupport.createTempFileSharedStringsTable(opened, builder));
             } // else the same empty store is made by the first shared-string cell, if any (sharedStrings())
             PackagePart sheet = sheet(workbook, sheetNames(workbookXml), parser, vendorId);
-            int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
-            String updatedAt = parser.columnMap() == null ? "updated_at"
-                    : parser.columnMap().getOrDefault("updated_at", "updated_at");
             if (sheet instanceof ZipPackagePart zipPart && zipPart.getZipArchive() != null) {
                 // the same entry through a faster inflater; POI's stream stays the StAX parser's (XlsxSheetStream)
                 if (sheetZip == null) sheetZip = new ZipSecureFile(spooled.toFile());
                 ZipArchiveEntry entry = sheetZip.getEntry(zipPart.getZipArchive().getName());
                 ZipSecureFile zip = sheetZip;
-                // inflated on one thread (XlsxInflateAhead), scanned into rows on another (XlsxRowsAhead), laid out on this one
                 sheetRows = XlsxSheetRows.open(() -> {
-                    InputStream fast = entry == null ? null : XlsxSheetStream.open(zip, entry);
-                    if (fast instanceof XlsxSheetStream) return XlsxInflateAhead.start(fast, vendorId);
+                    InputStream fast = entry == null ? null : sheetBytes(zip, entry, vendorId);
                     return fast != null ? fast : sheet.getInputStream();
                 }, sheet::getInputStream, vendorId);
             } else {
@@ -202,6 +220,29 @@ final class XlsxRecords implements FeedRecords {
         } catch (Exception e) {
             closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
             throw failure(vendorId, describe(e));
+        }
+    }
+
+    /**
+     * The sheet entry's bytes as the byte reader reads them: inflated on a thread of their own
+     * ({@link XlsxInflateAhead}), scanned into rows on another ({@link XlsxRowsAhead}) and laid out on
+     * the feed's thread; null for an entry compressed another way (the caller then reads POI's stream).
+     */
+    private static InputStream sheetBytes(ZipSecureFile zip, ZipArchiveEntry entry, String vendorId) throws IOException {
+        InputStream fast = XlsxSheetStream.open(zip, entry);
+        return fast instanceof XlsxSheetStream ? XlsxInflateAhead.start(fast, vendorId) : fast;
+    }
+
+    /** The shared-strings store of a package read without POI's package code, filled from its part as POI's own constructor fills it. */
+    private static SharedStringsTable sharedStringsFrom(ZipSecureFile zip, ZipArchiveEntry part, StreamingReader.Builder builder)
+            throws IOException {
+        SharedStringsTable store = PoiSharedStringsSupport.createTempFileSharedStringsTable(builder);
+        try (InputStream in = zip.getInputStream(part)) {
+            ((SharedStringsTableBase) store).readFrom(in);
+            return store;
+        } catch (IOException | RuntimeException | Error failed) {
+            store.close();
+            throw failed;
         }
     }
 
@@ -231,20 +272,13 @@ final class XlsxRecords implements FeedRecords {
     }
 
     /**
-     * POI's hardened StAX factory, as the store makes it for every read, made once: looking the
-     * implementation up cost about as much as the store it avoids. Configured here and never
-     * after, so readers are made from it on any thread.
-     */
-    private static final XMLInputFactory SHARED_STRINGS_XML = XMLHelper.newXMLInputFactory();
-
-    /**
      * Whether the sharedStrings part is well-formed and holds no string (what POI's writers leave in an
      * inlineStr workbook), read as the store reads it; anything else (a string, an error) is left
      * to the store, which reads it as it always did.
      */
-    private static boolean noStrings(PackagePart part) {
-        try (InputStream in = part.getInputStream()) {
-            XMLEventReader events = SHARED_STRINGS_XML.createXMLEventReader(in);
+    private static boolean noStrings(PartStream part) {
+        try (InputStream in = part.open()) {
+            XMLEventReader events = XlsxPackage.XML.createXMLEventReader(in);
             try {
                 while (events.hasNext()) {
                     XMLEvent event = events.nextEvent();
@@ -280,6 +314,10 @@ final class XlsxRecords implements FeedRecords {
         } catch (IOException | UncheckedIOException ignored) {
             // best effort: the run's work directory is removed with the run
         }
+    }
+
+    private interface PartStream {
+        InputStream open() throws IOException;
     }
 
     private interface SharedStringsFactory {
@@ -327,26 +365,34 @@ final class XlsxRecords implements FeedRecords {
 
     private static PackagePart sheet(OoxmlReader workbook, List<String> names, TenantConfig.Parser parser, String vendorId)
             throws EngineFailure, MissingSheetException {
+        int index = sheetIndex(names, parser, vendorId, workbook::getSheetIndex); // case-insensitive, as Excel's names are
+        PackagePart part = workbook.getSheetDataAt(index).getSheetPart();
+        if (part == null) throw new MissingSheetException("Sheet at index " + index + " is missing");
+        return part;
+    }
+
+    private interface SheetByName {
+        int index(String name) throws MissingSheetException;
+    }
+
+    /** The 0-based index of the parser's sheet (by name, or its 1-based index, default 1) among the workbook's {@code names}. */
+    private static int sheetIndex(List<String> names, TenantConfig.Parser parser, String vendorId, SheetByName byName)
+            throws EngineFailure {
         int count = names.size();
-        int index;
         if (parser.sheetName() != null) {
             try {
-                index = workbook.getSheetIndex(parser.sheetName()); // case-insensitive, as Excel's names are
+                return byName.index(parser.sheetName());
             } catch (MissingSheetException missing) {
                 throw failure(vendorId, "no sheet named '" + RowError.clip(parser.sheetName()) + "' (sheets: "
                         + RowError.clip(String.join(", ", names.subList(0, Math.min(count, 20))))
                         + (count > 20 ? ", ..." : "") + ")");
             }
-        } else {
-            int oneBased = parser.sheetIndex() == null ? 1 : parser.sheetIndex();
-            if (oneBased > count) {
-                throw failure(vendorId, "no sheet " + oneBased + ": the workbook has " + count + " sheet" + (count == 1 ? "" : "s"));
-            }
-            index = oneBased - 1;
         }
-        PackagePart part = workbook.getSheetDataAt(index).getSheetPart();
-        if (part == null) throw new MissingSheetException("Sheet at index " + index + " is missing");
-        return part;
+        int oneBased = parser.sheetIndex() == null ? 1 : parser.sheetIndex();
+        if (oneBased > count) {
+            throw failure(vendorId, "no sheet " + oneBased + ": the workbook has " + count + " sheet" + (count == 1 ? "" : "s"));
+        }
+        return oneBased - 1;
     }
 
     @Override

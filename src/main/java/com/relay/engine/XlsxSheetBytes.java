@@ -3,6 +3,7 @@ package com.relay.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -291,6 +292,9 @@ final class XlsxSheetBytes {
     private final boolean[] runInline = new boolean[RUN_CELLS];
     private final int[] runTexts = new int[RUN_CELLS];
     private final int[] runTextLengths = new int[RUN_CELLS];
+    /** The texts of the run's cells that are not plain ASCII, decoded: never more chars than the buffer has bytes. */
+    private char[] runChars = new char[256];
+    private int runCharsLength;
     private static final long CELL_OPEN = SheetWords.word("<c r=\"\0\0".getBytes(StandardCharsets.US_ASCII), 0) & 0xFFFF_FFFF_FFFFL;
     private static final long ROW_CLOSE = SheetWords.word("</row>\0\0".getBytes(StandardCharsets.US_ASCII), 0) & 0xFFFF_FFFF_FFFFL;
 
@@ -336,6 +340,7 @@ final class XlsxSheetBytes {
             q += head;
             int text = q;
             boolean room = true;
+            boolean ascii = true;
             while (true) {
                 if (limit - q < Long.BYTES + 2 * Long.BYTES) {
                     room = false;
@@ -343,20 +348,31 @@ final class XlsxSheetBytes {
                 }
                 int plain = SheetWords.plainText(buf, q);
                 q += plain;
-                if (plain < Long.BYTES) break;
+                if (plain == Long.BYTES) continue;
+                if (buf[q] >= 0) break; // markup, an entity, a control character: the tail check decides
+                int sequence = utf8Sequence(q); // all 4 bytes a sequence may have are in the buffer (the room check)
+                if (sequence < 0) break; // malformed: the tag-by-tag path reads it (and the StAX parser reports it)
+                q += sequence >>> 24;
+                ascii = false;
             }
             SheetWords.Literal tail = inline ? INLINE_TAIL : VALUE_TAIL;
             if (!room || !tail.at(buf, q)) break;
             runColumns[cells] = column;
             runInline[cells] = inline;
-            runTexts[cells] = text;
-            runTextLengths[cells] = q - text;
+            if (ascii) {
+                runTexts[cells] = text;
+                runTextLengths[cells] = q - text;
+            } else {
+                runTexts[cells] = ~runCharsLength; // decoded into runChars: the row logic keeps chars, not bytes
+                runTextLengths[cells] = decode(text, q);
+            }
             cells++;
             previous = column;
             p = q + tail.length;
         }
         if (cells > 0) {
-            rows.plainCells(cells, runColumns, runInline, buf, runTexts, runTextLengths);
+            rows.plainCells(cells, runColumns, runInline, buf, runTexts, runTextLengths, runChars);
+            runCharsLength = 0;
             pos = p;
             brackets = 0;
         }
@@ -366,6 +382,32 @@ final class XlsxSheetBytes {
         int result = end(rows);
         while (pos < limit && buf[pos] == '\n') pos++; // text between rows: newlines only, as text() reads them
         return result;
+    }
+
+    /**
+     * The well-formed UTF-8 text {@code buf[from, to)} (checked by the caller: ASCII without markup, and
+     * sequences {@link #utf8Sequence} takes) decoded after the run's chars; its length in chars.
+     */
+    private int decode(int from, int to) {
+        if (runCharsLength + (to - from) > runChars.length) {
+            runChars = Arrays.copyOf(runChars, Math.max(runCharsLength + (to - from), 2 * runChars.length));
+        }
+        char[] out = runChars;
+        int at = runCharsLength;
+        for (int p = from; p < to; ) {
+            byte b = buf[p];
+            if (b >= 0) {
+                out[at++] = (char) b;
+                p++;
+            } else {
+                int sequence = utf8Sequence(p);
+                at += putCodePoint(sequence & 0x1F_FFFF, out, at);
+                p += sequence >>> 24;
+            }
+        }
+        int length = at - runCharsLength;
+        runCharsLength = at;
+        return length;
     }
 
     /**
@@ -840,13 +882,32 @@ final class XlsxSheetBytes {
      * an XML character): (bytes << 8) | chars written (to out at {@code at} when out is not null), or NEED_MORE.
      */
     private int utf8(int p, char[] out, int at) throws NotTaken {
+        int sequence = utf8Sequence(p);
+        if (sequence == MALFORMED) throw NOT_TAKEN;
+        if (sequence == NEED_MORE) {
+            if (eof) throw NOT_TAKEN;
+            return NEED_MORE;
+        }
+        int n = sequence >>> 24;
+        if (out == null) return n << 8;
+        return (n << 8) | putCodePoint(sequence & 0x1F_FFFF, out, at);
+    }
+
+    /** What {@link #utf8Sequence} answers for bytes that are no well-formed UTF-8 (or U+FFFE, U+FFFF: no XML characters). */
+    private static final int MALFORMED = -3;
+
+    /**
+     * The UTF-8 sequence starting with the non-ASCII byte at {@code p}: its length in the top byte and its
+     * code point below; {@link #MALFORMED}, or {@link #NEED_MORE} when it goes past the buffer's end.
+     */
+    private int utf8Sequence(int p) {
         int b0 = buf[p] & 0xFF;
         int n;
         int codePoint;
         int min2 = 0x80;
         int max2 = 0xBF;
         if (b0 < 0xC2) {
-            throw NOT_TAKEN;
+            return MALFORMED;
         } else if (b0 < 0xE0) {
             n = 2;
             codePoint = b0 & 0x1F;
@@ -861,29 +922,30 @@ final class XlsxSheetBytes {
             if (b0 == 0xF0) min2 = 0x90;
             if (b0 == 0xF4) max2 = 0x8F;
         } else {
-            throw NOT_TAKEN;
+            return MALFORMED;
         }
-        if (p + n > limit) {
-            if (eof) throw NOT_TAKEN;
-            return NEED_MORE;
-        }
+        if (p + n > limit) return NEED_MORE;
         int b1 = buf[p + 1] & 0xFF;
-        if (b1 < min2 || b1 > max2) throw NOT_TAKEN;
+        if (b1 < min2 || b1 > max2) return MALFORMED;
         codePoint = (codePoint << 6) | (b1 & 0x3F);
         for (int i = 2; i < n; i++) {
             int b = buf[p + i] & 0xFF;
-            if (b < 0x80 || b > 0xBF) throw NOT_TAKEN;
+            if (b < 0x80 || b > 0xBF) return MALFORMED;
             codePoint = (codePoint << 6) | (b & 0x3F);
         }
-        if (codePoint == 0xFFFE || codePoint == 0xFFFF) throw NOT_TAKEN;
-        if (out == null) return n << 8;
+        if (codePoint == 0xFFFE || codePoint == 0xFFFF) return MALFORMED;
+        return n << 24 | codePoint;
+    }
+
+    /** The code point's UTF-16 chars at {@code out[at]}: how many (1, or 2 for a surrogate pair). */
+    private static int putCodePoint(int codePoint, char[] out, int at) {
         if (codePoint >= 0x10000) {
             out[at] = Character.highSurrogate(codePoint);
             out[at + 1] = Character.lowSurrogate(codePoint);
-            return (n << 8) | 2;
+            return 2;
         }
         out[at] = (char) codePoint;
-        return (n << 8) | 1;
+        return 1;
     }
 
     /** The namespace declaration of attribute i, if it is one, bound at the current depth. */

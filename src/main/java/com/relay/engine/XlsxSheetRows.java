@@ -358,15 +358,8 @@ final class XlsxSheetRows implements Closeable {
         inText = false;
         if (!inCell) throw new IllegalStateException("a <" + name + "> element outside a cell");
         // past ROW_KEEP chars the row fails as too long: later cells keep no text
-        int kept = Math.max(0, Math.min(contentLength, ROW_KEEP - (rowCharsLength - rowBase)));
-        int needed = rowCharsLength + kept;
-        if (needed > rowChars.length) {
-            rowChars = Arrays.copyOf(rowChars, Math.max(needed, Math.min(rowChars.length * 2, rowBase + ROW_KEEP)));
-        }
-        System.arraycopy(content, 0, rowChars, rowCharsLength, kept);
         cellRawStart = rowCharsLength;
-        cellRawLength = kept;
-        rowCharsLength = needed;
+        cellRawLength = keepChars(content, 0, contentLength);
     }
 
     /**
@@ -383,14 +376,28 @@ final class XlsxSheetRows implements Closeable {
 
     /** ASCII bytes appended to the row's texts, within the cell and row limits as endText keeps them; the chars kept. */
     private int keepAscii(byte[] bytes, int from, int length) {
+        int kept = keepRoom(length);
+        char[] out = rowChars;
+        for (int i = 0, at = rowCharsLength; i < kept; i++) out[at + i] = (char) bytes[from + i];
+        rowCharsLength += kept;
+        return kept;
+    }
+
+    /** How much of a cell text of {@code length} chars the cell and row limits keep (as endText keeps it), with room for it after the row's texts. */
+    private int keepRoom(int length) {
         int kept = Math.max(0, Math.min(Math.min(length, CELL_KEEP), ROW_KEEP - (rowCharsLength - rowBase)));
         int needed = rowCharsLength + kept;
         if (needed > rowChars.length) {
             rowChars = Arrays.copyOf(rowChars, Math.max(needed, Math.min(rowChars.length * 2, rowBase + ROW_KEEP)));
         }
-        char[] out = rowChars;
-        for (int i = 0, at = rowCharsLength; i < kept; i++) out[at + i] = (char) bytes[from + i];
-        rowCharsLength = needed;
+        return kept;
+    }
+
+    /** Chars appended to the row's texts, within the cell and row limits as endText keeps them; the chars kept. */
+    private int keepChars(char[] chars, int from, int length) {
+        int kept = keepRoom(length);
+        System.arraycopy(chars, from, rowChars, rowCharsLength, kept);
+        rowCharsLength += kept;
         return kept;
     }
 
@@ -405,10 +412,10 @@ final class XlsxSheetRows implements Closeable {
      * number whose text is plain ASCII bytes, read by the byte reader at once: what each cell's
      * {@link #startCell}, {@link #cellText} and {@link #endCell} do.
      */
-    void plainCells(int cells, int[] cellColumns, boolean[] inline, byte[] bytes, int[] texts, int[] textLengths) {
+    void plainCells(int cells, int[] cellColumns, boolean[] inline, byte[] bytes, int[] texts, int[] textLengths, char[] decoded) {
         for (int i = 0; i < cells; i++) {
             int start = rowCharsLength;
-            int kept = keepAscii(bytes, texts[i], textLengths[i]);
+            int kept = texts[i] >= 0 ? keepAscii(bytes, texts[i], textLengths[i]) : keepChars(decoded, ~texts[i], textLengths[i]);
             if (!inRow || count == MAX_CELLS) continue; // as add() keeps it
             if (count == columns.length) growCells();
             columns[count] = cellColumns[i];
