@@ -349,10 +349,10 @@ final class XlsxSheetBytes {
                 int plain = SheetWords.plainText(buf, q);
                 q += plain;
                 if (plain == Long.BYTES) continue;
-                if (buf[q] >= 0) break; // markup, an entity, a control character: the tail check decides
-                int sequence = utf8Sequence(q); // all 4 bytes a sequence may have are in the buffer (the room check)
-                if (sequence < 0) break; // malformed: the tag-by-tag path reads it (and the StAX parser reports it)
-                q += sequence >>> 24;
+                // a reference or a UTF-8 sequence: decoded below; 17 bytes are left (the room check), more than either takes
+                int taken = buf[q] == '&' ? referenceLength(q) : buf[q] < 0 ? utf8Sequence(q) >> 24 : 0;
+                if (taken <= 0) break; // markup, a control character, or malformed: the tail check or the tag-by-tag path decides
+                q += taken;
                 ascii = false;
             }
             SheetWords.Literal tail = inline ? INLINE_TAIL : VALUE_TAIL;
@@ -385,8 +385,9 @@ final class XlsxSheetBytes {
     }
 
     /**
-     * The well-formed UTF-8 text {@code buf[from, to)} (checked by the caller: ASCII without markup, and
-     * sequences {@link #utf8Sequence} takes) decoded after the run's chars; its length in chars.
+     * The well-formed UTF-8 text {@code buf[from, to)} (checked by the caller: ASCII without markup,
+     * references {@link #referenceLength} takes, sequences {@link #utf8Sequence} takes) decoded after the
+     * run's chars; its length in chars.
      */
     private int decode(int from, int to) {
         if (runCharsLength + (to - from) > runChars.length) {
@@ -396,7 +397,16 @@ final class XlsxSheetBytes {
         int at = runCharsLength;
         for (int p = from; p < to; ) {
             byte b = buf[p];
-            if (b >= 0) {
+            if (b == '&') {
+                int reference;
+                try {
+                    reference = reference(p, out, at);
+                } catch (NotTaken unreachable) {
+                    throw new IllegalStateException("a reference the run took does not read", unreachable);
+                }
+                at += reference & 0xFF;
+                p += reference >>> 8;
+            } else if (b >= 0) {
                 out[at++] = (char) b;
                 p++;
             } else {
@@ -813,6 +823,16 @@ final class XlsxSheetBytes {
         } finally {
             brackets = run;
             if (keep) rows.contentLength(length);
+        }
+    }
+
+    /** The length of the well-formed reference at p (see {@link #reference}); 0 for any other. */
+    private int referenceLength(int p) {
+        try {
+            int n = reference(p, null, 0);
+            return n == NEED_MORE ? 0 : n >>> 8;
+        } catch (NotTaken malformed) {
+            return 0;
         }
     }
 
