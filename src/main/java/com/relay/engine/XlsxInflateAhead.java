@@ -38,6 +38,8 @@ final class XlsxInflateAhead extends InputStream {
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(CHUNKS + 1);
     private final Thread thread;
     private volatile boolean closed;
+    /** The buffers the inflating thread has made (it alone touches this). */
+    private int made;
 
     /** The chunk being read (its buffer goes back to {@link #free} when it is used up), and where. */
     private Chunk current;
@@ -47,7 +49,6 @@ final class XlsxInflateAhead extends InputStream {
 
     private XlsxInflateAhead(InputStream source, String vendorId) {
         this.source = source;
-        for (int i = 0; i < CHUNKS; i++) free.add(new byte[CHUNK]);
         thread = new Thread(this::inflate, "relay-xlsx-inflate-" + vendorId);
         thread.setDaemon(true);
     }
@@ -64,7 +65,14 @@ final class XlsxInflateAhead extends InputStream {
         Chunk terminal = END;
         try (source) {
             while (!closed) {
-                byte[] buffer = free.take();
+                byte[] buffer = free.poll();
+                if (buffer == null && made < CHUNKS) {
+                    // made here, when none comes back free: the feed's thread does not wait for them, and a reader that keeps up needs few
+                    buffer = new byte[CHUNK];
+                    made++;
+                } else if (buffer == null) {
+                    buffer = free.take();
+                }
                 if (closed) break; // WAKE, or a buffer given back by close
                 int n = source.readNBytes(buffer, 0, CHUNK);
                 if (n > 0) filled.add(new Chunk(buffer, n, null));

@@ -127,6 +127,11 @@ final class XlsxRowsAhead implements Closeable {
     private final Semaphore oversizedBack = new Semaphore(0);
     private final Thread thread;
     private volatile boolean closed;
+    /**
+     * The batches the thread has made: it makes one only when none comes back free, up to
+     * {@value #BATCHES}, so the feed's thread does not wait for them and a reader that keeps up needs few.
+     */
+    private int made;
     /** The thread has not handed over a row yet. */
     private boolean first = true;
 
@@ -138,7 +143,6 @@ final class XlsxRowsAhead implements Closeable {
         this.in = in;
         this.bytes = bytes;
         this.rowLogic = XlsxSheetRows.rowLogic();
-        for (int i = 0; i < BATCHES; i++) free.add(new Batch());
         thread = new Thread(this::read, "relay-xlsx-rows-" + vendorId);
         thread.setDaemon(true);
     }
@@ -155,7 +159,13 @@ final class XlsxRowsAhead implements Closeable {
         Batch interrupted = null;
         try (in) {
             while (!closed) {
-                Batch batch = free.take();
+                Batch batch = free.poll();
+                if (batch == null && made < BATCHES) {
+                    batch = new Batch();
+                    made++;
+                } else if (batch == null) {
+                    batch = free.take();
+                }
                 if (closed) break; // WAKE, or a batch given back by close
                 fill(batch);
                 if (closed) break;
