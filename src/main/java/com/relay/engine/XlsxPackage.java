@@ -17,6 +17,7 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.util.XMLHelper;
 
@@ -132,6 +133,20 @@ final class XlsxPackage {
         return new XlsxPackage(List.copyOf(names), List.copyOf(sheets), date1904, sharedStrings);
     }
 
+    /**
+     * The largest package part read here: the four are a few KiB in any workbook, and this bounds what
+     * their names, types and relationships hold in memory; a larger one is left to POI.
+     */
+    static final int MAX_PART = 1 << 22;
+
+    /** A package part's bytes (under POI's zip-bomb limits), failing past {@link #MAX_PART}. */
+    private static InputStream part(ZipSecureFile zip, ZipArchiveEntry entry) throws IOException {
+        return BoundedInputStream.builder().setInputStream(zip.getInputStream(entry)).setMaxCount(MAX_PART)
+                .setOnMaxCount((max, count) -> {
+                    throw new IOException("a package part over " + max + " bytes");
+                }).get();
+    }
+
     private static ZipArchiveEntry entry(Map<String, ZipArchiveEntry> entries, String name) throws OtherShape {
         ZipArchiveEntry entry = entries.get(name);
         if (entry == null) throw new OtherShape();
@@ -146,7 +161,7 @@ final class XlsxPackage {
             throws OtherShape, IOException, XMLStreamException {
         Map<String, String> defaults = new HashMap<>();
         Map<String, String> overrides = new HashMap<>();
-        try (InputStream in = zip.getInputStream(part)) {
+        try (InputStream in = part(zip, part)) {
             XMLStreamReader xml = XML.createXMLStreamReader(in);
             try {
                 int depth = 0;
@@ -194,7 +209,7 @@ final class XlsxPackage {
         ZipArchiveEntry entry = entries.get(part);
         if (entry == null) throw new OtherShape(); // POI finds no document, or no sheet: it says which
         List<Relationship> relationships = new ArrayList<>();
-        try (InputStream in = zip.getInputStream(entry)) {
+        try (InputStream in = part(zip, entry)) {
             XMLStreamReader xml = XML.createXMLStreamReader(in);
             try {
                 int depth = 0;
@@ -230,7 +245,7 @@ final class XlsxPackage {
             throws OtherShape, IOException, XMLStreamException {
         boolean date1904 = false;
         boolean workbookPr = false;
-        try (InputStream in = zip.getInputStream(part)) {
+        try (InputStream in = part(zip, part)) {
             XMLStreamReader xml = XML.createXMLStreamReader(in);
             try {
                 int depth = 0;

@@ -176,6 +176,23 @@ class XlsxPackageTest {
     }
 
     @Test
+    void aPackagePartOverItsLimitIsLeftToPoi() throws Exception {
+        // overrides for parts that are not there: harmless to POI, but more than the 4 MiB a part may have here
+        StringBuilder overrides = new StringBuilder();
+        java.util.Random random = new java.util.Random(7);
+        while (overrides.length() <= XlsxPackage.MAX_PART) {
+            overrides.append("<Override PartName=\"/x/").append(Long.toString(random.nextLong() & Long.MAX_VALUE, 36))
+                    .append(".xml\" ContentType=\"application/xml\"/>");
+        }
+        byte[] big = rewrite(XlsxWorkbookOpenTest.workbook(STOCK, null), "[Content_Types].xml",
+                types -> types.replace("</Types>", overrides + "</Types>"));
+        assertThat(read(file("big-types.xlsx", big))).isNull();
+        byte[] small = rewrite(XlsxWorkbookOpenTest.workbook(STOCK, null), "[Content_Types].xml",
+                types -> types.replace("</Types>", overrides.substring(0, 100_000).replaceAll("<Override[^>]*$", "") + "</Types>"));
+        assertThat(read(file("small-types.xlsx", small))).isNotNull();
+    }
+
+    @Test
     void plainNamesAreAsciiSegmentsWithoutDotSegmentsOrEscapes() {
         assertThat(List.of("xl/workbook.xml", "_rels/.rels", "xl/worksheets/_rels/sheet1.xml.rels", "docProps/app.xml", "a-b_c/d.e.f"))
                 .allMatch(XlsxPackage::plainName);
