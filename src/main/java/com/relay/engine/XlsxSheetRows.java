@@ -378,8 +378,24 @@ final class XlsxSheetRows implements Closeable {
     private int keepAscii(byte[] bytes, int from, int length) {
         int kept = keepRoom(length);
         char[] out = rowChars;
-        for (int i = 0, at = rowCharsLength; i < kept; i++) out[at + i] = (char) bytes[from + i];
-        rowCharsLength += kept;
+        int at = rowCharsLength;
+        int blocks = (kept + 7) & ~7;
+        if (at + blocks <= out.length && from + blocks <= bytes.length) {
+            // 8 at a time, no branch per char (texts are short); the chars past the text are free room, written again later
+            for (int i = 0; i < blocks; i += 8) {
+                out[at + i] = (char) bytes[from + i];
+                out[at + i + 1] = (char) bytes[from + i + 1];
+                out[at + i + 2] = (char) bytes[from + i + 2];
+                out[at + i + 3] = (char) bytes[from + i + 3];
+                out[at + i + 4] = (char) bytes[from + i + 4];
+                out[at + i + 5] = (char) bytes[from + i + 5];
+                out[at + i + 6] = (char) bytes[from + i + 6];
+                out[at + i + 7] = (char) bytes[from + i + 7];
+            }
+        } else {
+            for (int i = 0; i < kept; i++) out[at + i] = (char) bytes[from + i];
+        }
+        rowCharsLength = at + kept;
         return kept;
     }
 
