@@ -76,12 +76,7 @@ final class XlsxRowsAhead implements Closeable {
                 starts = Arrays.copyOf(starts, size);
                 lengths = Arrays.copyOf(lengths, size);
             }
-            for (int i = 0; i < count; i++) {
-                columns[cells + i] = row.column(i);
-                types[cells + i] = row.type(i);
-                starts[cells + i] = row.rawStart(i);
-                lengths[cells + i] = row.rawLength(i);
-            }
+            row.copyCells(columns, types, starts, lengths, cells);
             rowNums[rows] = row.rowNum();
             firstCells[rows] = cells;
             rows++;

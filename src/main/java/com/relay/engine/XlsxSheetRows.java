@@ -489,6 +489,14 @@ final class XlsxSheetRows implements Closeable {
         cellBase = 0;
     }
 
+    /** The current row's cells into a batch's arrays from {@code at} (the row logic's own row: its arrays from 0). */
+    void copyCells(int[] columns, String[] types, int[] starts, int[] lengths, int at) {
+        System.arraycopy(cellColumns, cellBase, columns, at, count);
+        System.arraycopy(cellTypes, cellBase, types, at, count);
+        System.arraycopy(cellStarts, cellBase, starts, at, count);
+        System.arraycopy(cellLengths, cellBase, lengths, at, count);
+    }
+
     /** Row {@code r} of a batch the byte reader's thread made, as this reader's current row, where it is (until the next {@link #next}). */
     void view(XlsxRowsAhead.Batch batch, int r) {
         cellBase = batch.firstCells[r];
