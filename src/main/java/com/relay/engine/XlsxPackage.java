@@ -161,34 +161,18 @@ final class XlsxPackage {
             throws OtherShape, IOException, XMLStreamException {
         Map<String, String> defaults = new HashMap<>();
         Map<String, String> overrides = new HashMap<>();
-        try (InputStream in = part(zip, part)) {
-            XMLStreamReader xml = XML.createXMLStreamReader(in);
-            try {
-                int depth = 0;
-                while (xml.hasNext()) {
-                    int event = xml.next();
-                    if (event == XMLStreamConstants.END_ELEMENT) depth--;
-                    if (event != XMLStreamConstants.START_ELEMENT) continue;
-                    depth++;
-                    String name = xml.getLocalName();
-                    if (!CONTENT_TYPES_NS.equals(xml.getNamespaceURI())) throw new OtherShape();
-                    if (depth == 1 && name.equals("Types")) continue;
-                    if (depth != 2) throw new OtherShape();
-                    String type = attribute(xml, "ContentType");
-                    if (name.equals("Default")) {
-                        defaults.put(attribute(xml, "Extension").toLowerCase(Locale.ROOT), type);
-                    } else if (name.equals("Override")) {
-                        String partName = attribute(xml, "PartName");
-                        if (!partName.startsWith("/")) throw new OtherShape();
-                        overrides.put(partName.substring(1).toLowerCase(Locale.ROOT), type);
-                    } else {
-                        throw new OtherShape();
-                    }
-                }
-            } finally {
-                xml.close();
+        readChildren(zip, part, CONTENT_TYPES_NS, "Types", xml -> {
+            String type = attribute(xml, "ContentType");
+            if (xml.getLocalName().equals("Default")) {
+                defaults.put(attribute(xml, "Extension").toLowerCase(Locale.ROOT), type);
+            } else if (xml.getLocalName().equals("Override")) {
+                String partName = attribute(xml, "PartName");
+                if (!partName.startsWith("/")) throw new OtherShape();
+                overrides.put(partName.substring(1).toLowerCase(Locale.ROOT), type);
+            } else {
+                throw new OtherShape();
             }
-        }
+        });
         Map<String, String> types = new HashMap<>();
         for (String name : names) {
             if (name.equals(CONTENT_TYPES_PART)) continue;
@@ -209,7 +193,29 @@ final class XlsxPackage {
         ZipArchiveEntry entry = entries.get(part);
         if (entry == null) throw new OtherShape(); // POI finds no document, or no sheet: it says which
         List<Relationship> relationships = new ArrayList<>();
-        try (InputStream in = part(zip, entry)) {
+        readChildren(zip, entry, RELATIONSHIPS_NS, "Relationships", xml -> {
+            if (!xml.getLocalName().equals("Relationship")) throw new OtherShape();
+            String mode = xml.getAttributeValue(null, "TargetMode");
+            String target = attribute(xml, "Target");
+            String resolved = target.startsWith("/") ? target.substring(1) : dir + target;
+            boolean plain = (mode == null || mode.equals("Internal")) && plainName(resolved);
+            relationships.add(new Relationship(attribute(xml, "Id"), attribute(xml, "Type"), plain ? resolved : null));
+            if (relationships.size() > ZipSecureFile.getMaxFileCount()) throw new OtherShape();
+        });
+        return relationships;
+    }
+
+    private interface Child {
+        void read(XMLStreamReader xml) throws OtherShape;
+    }
+
+    /**
+     * Reads a part that is a root element {@code root} holding elements without children, all in {@code namespace}
+     * (content types, relationships): each child goes to {@code child} at its start tag; anything else is of another shape.
+     */
+    private static void readChildren(ZipSecureFile zip, ZipArchiveEntry part, String namespace, String root, Child child)
+            throws OtherShape, IOException, XMLStreamException {
+        try (InputStream in = part(zip, part)) {
             XMLStreamReader xml = XML.createXMLStreamReader(in);
             try {
                 int depth = 0;
@@ -218,21 +224,15 @@ final class XlsxPackage {
                     if (event == XMLStreamConstants.END_ELEMENT) depth--;
                     if (event != XMLStreamConstants.START_ELEMENT) continue;
                     depth++;
-                    if (!RELATIONSHIPS_NS.equals(xml.getNamespaceURI())) throw new OtherShape();
-                    if (depth == 1 && xml.getLocalName().equals("Relationships")) continue;
-                    if (depth != 2 || !xml.getLocalName().equals("Relationship")) throw new OtherShape();
-                    String mode = xml.getAttributeValue(null, "TargetMode");
-                    String target = attribute(xml, "Target");
-                    String resolved = target.startsWith("/") ? target.substring(1) : dir + target;
-                    boolean plain = (mode == null || mode.equals("Internal")) && plainName(resolved);
-                    relationships.add(new Relationship(attribute(xml, "Id"), attribute(xml, "Type"), plain ? resolved : null));
-                    if (relationships.size() > ZipSecureFile.getMaxFileCount()) throw new OtherShape();
+                    if (!namespace.equals(xml.getNamespaceURI())) throw new OtherShape();
+                    if (depth == 1 && xml.getLocalName().equals(root)) continue;
+                    if (depth != 2) throw new OtherShape();
+                    child.read(xml);
                 }
             } finally {
                 xml.close();
             }
         }
-        return relationships;
     }
 
     /**
