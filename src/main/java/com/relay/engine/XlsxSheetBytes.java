@@ -869,19 +869,7 @@ final class XlsxSheetBytes {
         } else {
             codePoint = predefined(p + 1, length);
         }
-        int chars = 1;
-        if (out != null) {
-            if (codePoint >= 0x10000) {
-                out[at] = Character.highSurrogate(codePoint);
-                out[at + 1] = Character.lowSurrogate(codePoint);
-                chars = 2;
-            } else {
-                out[at] = (char) codePoint;
-            }
-        } else if (codePoint >= 0x10000) {
-            chars = 2;
-        }
-        return ((semicolon + 1 - p) << 8) | (out == null ? 0 : chars);
+        return ((semicolon + 1 - p) << 8) | (out == null ? 0 : putCodePoint(codePoint, out, at));
     }
 
     private int predefined(int from, int length) throws NotTaken {
