@@ -187,7 +187,10 @@ final class XlsxPackage {
         return types;
     }
 
-    /** A part's relationships, targets resolved against {@code dir} (the source part's directory); none when it has no relationships part. */
+    /**
+     * A part's relationships, targets resolved against {@code dir} (the source part's directory); a
+     * missing relationships part is of another shape (POI then says what it misses).
+     */
     private static List<Relationship> relationships(ZipSecureFile zip, Map<String, ZipArchiveEntry> entries, String dir, String part)
             throws OtherShape, IOException, XMLStreamException {
         ZipArchiveEntry entry = entries.get(part);

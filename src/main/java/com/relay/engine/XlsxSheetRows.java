@@ -399,7 +399,10 @@ final class XlsxSheetRows implements Closeable {
         return kept;
     }
 
-    /** How much of a cell text of {@code length} chars the cell and row limits keep (as endText keeps it), with room for it after the row's texts. */
+    /**
+     * How much of a cell text of {@code length} chars the cell and row limits keep (as endText keeps
+     * it), with room for it after the row's texts.
+     */
     private int keepRoom(int length) {
         int kept = Math.max(0, Math.min(Math.min(length, CELL_KEEP), ROW_KEEP - (rowCharsLength - rowBase)));
         int needed = rowCharsLength + kept;

@@ -136,7 +136,8 @@ class XlsxPackageTest {
         others.put("a sheet without r:id", rewrite(usual, "xl/workbook.xml",
                 xml -> xml.replace("</sheets>", "<sheet name=\"Orphan\" sheetId=\"2\"/></sheets>")));
         others.put("a strict workbook", rewrite(usual, "xl/workbook.xml",
-                xml -> xml.replace("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")));
+                xml -> xml.replace("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                        "http://purl.oclc.org/ooxml/spreadsheetml/main")));
         others.put("a part without a content type", addEntry(usual, "xl/media/image1.png", "png"));
         others.put("an entry name with a space", addEntry(usual, "xl/my notes.xml", "<a/>"));
         others.put("two names that differ only in case", addEntry(usual, "XL/Workbook.xml", "<a/>"));
