@@ -32,14 +32,12 @@ final class XlsxInflateAhead extends InputStream {
     private static final byte[] WAKE = new byte[0];
 
     private final InputStream source;
-    /** Buffers the thread may fill; one place more than there are buffers, for {@link #WAKE}. */
-    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS + 1);
+    /** Buffers the thread may fill, made by it as it needs them. */
+    private final XlsxFreeBuffers<byte[]> free = new XlsxFreeBuffers<>(CHUNKS, () -> new byte[CHUNK]);
     /** Filled buffers in order, then END or a failure: never more than CHUNKS + 1 at once. */
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(CHUNKS + 1);
     private final Thread thread;
     private volatile boolean closed;
-    /** The buffers the inflating thread has made (it alone touches this). */
-    private int made;
 
     /** The chunk being read (its buffer goes back to {@link #free} when it is used up), and where. */
     private Chunk current;
@@ -65,14 +63,7 @@ final class XlsxInflateAhead extends InputStream {
         Chunk terminal = END;
         try (source) {
             while (!closed) {
-                byte[] buffer = free.poll();
-                if (buffer == null && made < CHUNKS) {
-                    // made here, when none comes back free: the feed's thread does not wait for them, and a reader that keeps up needs few
-                    buffer = new byte[CHUNK];
-                    made++;
-                } else if (buffer == null) {
-                    buffer = free.take();
-                }
+                byte[] buffer = free.take();
                 if (closed) break; // WAKE, or a buffer given back by close
                 int n = source.readNBytes(buffer, 0, CHUNK);
                 if (n > 0) filled.add(new Chunk(buffer, n, null));
@@ -109,7 +100,7 @@ final class XlsxInflateAhead extends InputStream {
         if (closed) throw new IOException("Stream closed");
         while (last == null && (current == null || pos == current.length())) {
             if (current != null) {
-                free.add(current.bytes());
+                free.giveBack(current.bytes());
                 current = null;
             }
             Chunk next;
@@ -141,7 +132,7 @@ final class XlsxInflateAhead extends InputStream {
     public void close() {
         if (closed) return;
         closed = true;
-        free.offer(WAKE);
+        free.wake(WAKE);
         awaitEnd(thread); // it ends within one chunk
     }
 

@@ -111,8 +111,8 @@ final class XlsxRowsAhead implements Closeable {
     /** The row logic the thread runs, writing the rows' texts into the batch it fills. */
     private final XlsxSheetRows rowLogic;
 
-    /** Batches the thread may fill, empty; one place more than there are batches, for {@link #WAKE}. */
-    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES + 1);
+    /** Batches the thread may fill, empty, made by it as it needs them. */
+    private final XlsxFreeBuffers<Batch> free = new XlsxFreeBuffers<>(BATCHES, Batch::new);
     /** Filled batches in order, the last with {@link Batch#last} set; one place more for an interrupted thread's. */
     private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES + 1);
     /**
@@ -122,11 +122,6 @@ final class XlsxRowsAhead implements Closeable {
     private final Semaphore oversizedBack = new Semaphore(0);
     private final Thread thread;
     private volatile boolean closed;
-    /**
-     * The batches the thread has made: it makes one only when none comes back free, up to
-     * {@value #BATCHES}, so the feed's thread does not wait for them and a reader that keeps up needs few.
-     */
-    private int made;
     /** The thread has not handed over a row yet. */
     private boolean first = true;
 
@@ -154,13 +149,7 @@ final class XlsxRowsAhead implements Closeable {
         Batch interrupted = null;
         try (in) {
             while (!closed) {
-                Batch batch = free.poll();
-                if (batch == null && made < BATCHES) {
-                    batch = new Batch();
-                    made++;
-                } else if (batch == null) {
-                    batch = free.take();
-                }
+                Batch batch = free.take();
                 if (closed) break; // WAKE, or a batch given back by close
                 fill(batch);
                 if (closed) break;
@@ -239,7 +228,7 @@ final class XlsxRowsAhead implements Closeable {
     private void recycle(Batch batch) {
         boolean oversized = batch.oversized();
         batch.reset();
-        free.add(batch);
+        free.giveBack(batch);
         if (oversized) oversizedBack.release();
     }
 
@@ -251,7 +240,7 @@ final class XlsxRowsAhead implements Closeable {
     public void close() {
         if (closed) return;
         closed = true;
-        free.offer(WAKE);
+        free.wake(WAKE);
         oversizedBack.release(); // a thread waiting for a large batch to come back sees closed
         XlsxInflateAhead.awaitEnd(thread); // it ends within one row
     }

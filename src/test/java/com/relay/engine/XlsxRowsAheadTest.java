@@ -52,13 +52,7 @@ class XlsxRowsAheadTest {
     private static List<String> read(XlsxSheetRows rows) {
         List<String> lines = new ArrayList<>();
         try (rows) {
-            while (rows.next()) {
-                StringBuilder line = new StringBuilder().append(rows.rowNum()).append(':');
-                for (int i = 0; i < rows.cellCount(); i++) {
-                    line.append(' ').append(rows.column(i)).append(' ').append(rows.type(i)).append(' ').append(rows.raw(i)).append(" |");
-                }
-                lines.add(line.toString());
-            }
+            while (rows.next()) lines.add(XlsxSheetBytesTest.line(rows));
             lines.add("END");
         } catch (Exception e) {
             lines.add("ERROR " + e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -32,13 +32,7 @@ class XlsxSheetBytesTest {
         boolean bytes = false;
         try {
             r = bytesFirst ? XlsxSheetRows.open(source) : new XlsxSheetRows(new ByteArrayInputStream(xml));
-            while (r.next()) {
-                StringBuilder line = new StringBuilder().append(r.rowNum()).append(':');
-                for (int i = 0; i < r.cellCount(); i++) {
-                    line.append(' ').append(r.column(i)).append(' ').append(r.type(i)).append(' ').append(r.raw(i)).append(" |");
-                }
-                lines.add(line.toString());
-            }
+            while (r.next()) lines.add(line(r));
             lines.add("END");
         } catch (Exception e) {
             lines.add("ERROR " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -322,5 +316,14 @@ class XlsxSheetBytesTest {
             if (same(damaged)) taken++;
         }
         assertThat(taken).as("damage the byte reader still reads itself").isPositive();
+    }
+
+    /** The current row as "rowNum: column type raw | ...", what the reader comparisons compare. */
+    static String line(XlsxSheetRows r) {
+        StringBuilder line = new StringBuilder().append(r.rowNum()).append(':');
+        for (int i = 0; i < r.cellCount(); i++) {
+            line.append(' ').append(r.column(i)).append(' ').append(r.type(i)).append(' ').append(r.raw(i)).append(" |");
+        }
+        return line.toString();
     }
 }
