@@ -62,6 +62,8 @@ public final class CsvRecordReader {
 
     // The current record: all cells back to back in rowChars, cell i = [starts[i], ends[i]).
     private char[] rowChars = new char[512];
+    /** The row buffer while the current row is read in place ({@link #beginRowInPlace}): rowChars is then another array. */
+    private char[] ownRowChars;
     private int rowLen;
     private int[] starts = new int[16];
     private int[] ends = new int[16];
@@ -169,7 +171,7 @@ public final class CsvRecordReader {
     }
 
     /** The row buffer's capacity in chars (tests: it never exceeds {@link #MAX_ROW_BUFFER}). */
-    int rowBufferCapacity() { return rowChars.length; }
+    int rowBufferCapacity() { return (ownRowChars != null ? ownRowChars : rowChars).length; }
 
     /**
      * The cell as shown in {@code row_data} (docs/CONTRACT.md#row-parsing-and-row-errors): the raw text, or for an oversized cell its
@@ -234,6 +236,27 @@ public final class CsvRecordReader {
         endField();
     }
 
+    /**
+     * Starts a new current row numbered {@code number} whose cells are read where they are, in
+     * {@code chars}, until the next row begins: the xlsx reader's rows as its reading thread wrote
+     * them, not copied into the row buffer. The caller adds only cells within the field and record
+     * limits ({@link #addCellInPlace}), so the row is the one {@link #addCell} would have made.
+     */
+    void beginRowInPlace(long number, char[] chars) {
+        beginRow(number);
+        ownRowChars = rowChars;
+        rowChars = chars;
+    }
+
+    /** A cell of a row begun in place: its chars [start, end), no longer than a field and the row within the record limit. */
+    void addCellInPlace(int start, int end) {
+        if (cellCount == starts.length) growCells();
+        starts[cellCount] = start;
+        ends[cellCount] = end;
+        oversized[cellCount] = false;
+        cellCount++;
+    }
+
     void addCell(String text) {
         int len = text.length();
         if (len <= 0) {
@@ -261,6 +284,10 @@ public final class CsvRecordReader {
     }
 
     private void resetRow() {
+        if (ownRowChars != null) {
+            rowChars = ownRowChars;
+            ownRowChars = null;
+        }
         rowLen = 0;
         cellCount = 0;
         firstOversized = -1;
@@ -415,17 +442,19 @@ public final class CsvRecordReader {
     private void endField() {
         if (discarding) return;
         if (recordTooLong) discarding = true; // this is the cut field: keep it, drop the rest
-        if (cellCount == starts.length) {
-            int n = cellCount * 2;
-            starts = Arrays.copyOf(starts, n);
-            ends = Arrays.copyOf(ends, n);
-            oversized = Arrays.copyOf(oversized, n);
-        }
+        if (cellCount == starts.length) growCells();
         starts[cellCount] = fieldStart;
         ends[cellCount] = rowLen;
         oversized[cellCount] = fieldOversized;
         if (fieldOversized && firstOversized < 0) firstOversized = cellCount;
         cellCount++;
+    }
+
+    private void growCells() {
+        int n = cellCount * 2;
+        starts = Arrays.copyOf(starts, n);
+        ends = Arrays.copyOf(ends, n);
+        oversized = Arrays.copyOf(oversized, n);
     }
 
     private boolean refill() throws IOException, EngineFailure {

@@ -17,6 +17,7 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.util.XMLHelper;
@@ -77,7 +78,7 @@ final class XlsxPackage {
     }
 
     /** The package's sheets, dates and shared strings, or null when the package is not of the usual shape (see the class comment). */
-    static XlsxPackage read(ZipSecureFile zip) {
+    static XlsxPackage read(ZipFile zip) {
         try {
             return readUsual(zip);
         } catch (OtherShape | IOException | XMLStreamException | RuntimeException otherShape) {
@@ -85,7 +86,7 @@ final class XlsxPackage {
         }
     }
 
-    private static XlsxPackage readUsual(ZipSecureFile zip) throws OtherShape, IOException, XMLStreamException {
+    private static XlsxPackage readUsual(ZipFile zip) throws OtherShape, IOException, XMLStreamException {
         Map<String, ZipArchiveEntry> entries = new HashMap<>();
         Set<String> lowerCase = new HashSet<>();
         int count = 0;
@@ -140,8 +141,8 @@ final class XlsxPackage {
     static final int MAX_PART = 1 << 22;
 
     /** A package part's bytes (under POI's zip-bomb limits), failing past {@link #MAX_PART}. */
-    private static InputStream part(ZipSecureFile zip, ZipArchiveEntry entry) throws IOException {
-        return BoundedInputStream.builder().setInputStream(zip.getInputStream(entry)).setMaxCount(MAX_PART)
+    private static InputStream part(ZipFile zip, ZipArchiveEntry entry) throws IOException {
+        return BoundedInputStream.builder().setInputStream(XlsxSheetStream.checked(zip, entry)).setMaxCount(MAX_PART)
                 .setOnMaxCount((max, count) -> {
                     throw new IOException("a package part over " + max + " bytes");
                 }).get();
@@ -157,7 +158,7 @@ final class XlsxPackage {
      * Each part's content type (its Override, else the Default of its extension), keyed by entry name;
      * a part without one is of another shape (POI rejects it).
      */
-    private static Map<String, String> contentTypes(ZipSecureFile zip, ZipArchiveEntry part, Set<String> names)
+    private static Map<String, String> contentTypes(ZipFile zip, ZipArchiveEntry part, Set<String> names)
             throws OtherShape, IOException, XMLStreamException {
         Map<String, String> defaults = new HashMap<>();
         Map<String, String> overrides = new HashMap<>();
@@ -191,7 +192,7 @@ final class XlsxPackage {
      * A part's relationships, targets resolved against {@code dir} (the source part's directory); a
      * missing relationships part is of another shape (POI then says what it misses).
      */
-    private static List<Relationship> relationships(ZipSecureFile zip, Map<String, ZipArchiveEntry> entries, String dir, String part)
+    private static List<Relationship> relationships(ZipFile zip, Map<String, ZipArchiveEntry> entries, String dir, String part)
             throws OtherShape, IOException, XMLStreamException {
         ZipArchiveEntry entry = entries.get(part);
         if (entry == null) throw new OtherShape(); // POI finds no document, or no sheet: it says which
@@ -216,7 +217,7 @@ final class XlsxPackage {
      * Reads a part that is a root element {@code root} holding elements without children, all in {@code namespace}
      * (content types, relationships): each child goes to {@code child} at its start tag; anything else is of another shape.
      */
-    private static void readChildren(ZipSecureFile zip, ZipArchiveEntry part, String namespace, String root, Child child)
+    private static void readChildren(ZipFile zip, ZipArchiveEntry part, String namespace, String root, Child child)
             throws OtherShape, IOException, XMLStreamException {
         try (InputStream in = part(zip, part)) {
             XMLStreamReader xml = XML.createXMLStreamReader(in);
@@ -244,7 +245,7 @@ final class XlsxPackage {
      * with one name and one r:id is of the usual shape: POI's reader takes any element named sheet, in any
      * namespace and case, and its first attributes named name and id in any namespace.
      */
-    private static boolean readWorkbook(ZipSecureFile zip, ZipArchiveEntry part, List<String> names, List<String> ids)
+    private static boolean readWorkbook(ZipFile zip, ZipArchiveEntry part, List<String> names, List<String> ids)
             throws OtherShape, IOException, XMLStreamException {
         boolean date1904 = false;
         boolean workbookPr = false;

@@ -21,11 +21,17 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import javax.xml.stream.XMLEventReader;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.events.XMLEvent;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.openxml4j.opc.PackagePart;
@@ -33,6 +39,7 @@ import org.apache.poi.openxml4j.opc.ZipPackagePart;
 import org.apache.poi.openxml4j.opc.internal.ZipHelper;
 import org.apache.poi.openxml4j.util.ZipFileZipEntrySource;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
+import org.apache.poi.poifs.filesystem.FileMagic;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.FormulaError;
 import org.apache.poi.util.DefaultTempFileCreationStrategy;
@@ -46,10 +53,11 @@ import org.w3c.dom.Node;
 
 /**
  * An xlsx feed (docs/ENGINE.md#vendor-file-formats), read over Apache POI: the upload is spooled to a
- * file in the run's work directory, the workbook, its sheets and its shared-strings table are opened
- * as excel-streaming-reader opens them (the table lives in a temp file there too), and the sheet's
- * XML is read one row at a time by {@link XlsxSheetRows}, so neither the file nor its strings are
- * held in memory. POI's zip-bomb guards apply (an entry
+ * file in the run's work directory (a feed of at most {@link #MAX_HELD_BYTES} is held in memory
+ * instead when its package is of the usual shape, see {@link #openHeld}), the workbook, its sheets
+ * and its shared-strings table are opened as excel-streaming-reader opens them (the table lives in a
+ * temp file there too), and the sheet's XML is read one row at a time by {@link XlsxSheetRows}, so
+ * neither a large file nor its strings are held in memory. POI's zip-bomb guards apply (an entry
  * inflating more than {@value #MIN_INFLATE_RATIO_DENOMINATOR} times its compressed size, or past
  * {@link #MAX_ENTRY_SIZE} bytes). A file that is not an xlsx, a bomb, a missing sheet fail the
  * vendor with {@code XLSX_PARSE_ERROR}.
@@ -110,8 +118,13 @@ final class XlsxRecords implements FeedRecords {
     private final Path tempDir;
     /** The shared-strings store; null until a cell needs it when the workbook has no sharedStrings part. */
     private SharedStringsTable sst;
-    /** The spooled file opened once more for {@link XlsxSheetStream} (null: the sheet is read through POI only). */
-    private final ZipSecureFile sheetZip;
+    /**
+     * The spooled file opened once more for {@link XlsxSheetStream}, or the held feed's zip (null: the
+     * sheet is read through POI only).
+     */
+    private final ZipFile sheetZip;
+    /** A held feed's file, written only if POI's stream of the sheet is needed (null: the feed was spooled at open). */
+    private final HeldSpool heldSpool;
     private final XlsxSheetRows sheetRows;
     private final boolean use1904Dates;
     private final int headerIndex;
@@ -125,9 +138,10 @@ final class XlsxRecords implements FeedRecords {
     /** The sheet reader is at a row not yet laid out (the one after an empty header row). */
     private boolean pending;
 
-    private XlsxRecords(String vendorId, Path spooled, Path tempDir, OPCPackage pkg, SharedStringsTable sst, ZipSecureFile sheetZip,
-                        XlsxSheetRows sheetRows, boolean use1904Dates, int headerIndex, String updatedAtName) {
+    private XlsxRecords(String vendorId, Path spooled, Path tempDir, OPCPackage pkg, SharedStringsTable sst, ZipFile sheetZip,
+                        HeldSpool heldSpool, XlsxSheetRows sheetRows, boolean use1904Dates, int headerIndex, String updatedAtName) {
         this.sheetZip = sheetZip;
+        this.heldSpool = heldSpool;
         this.vendorId = vendorId;
         this.updatedAtName = updatedAtName;
         this.spooled = spooled;
@@ -143,10 +157,15 @@ final class XlsxRecords implements FeedRecords {
     static XlsxRecords open(InputStream feed, TenantConfig.Parser parser, String vendorId, Path workDir)
             throws IOException, EngineFailure {
         Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
+        // a read failure of the feed itself stays an IOException (retryable, like any fetch)
+        Held held = hold(feed);
+        if (held.whole()) {
+            XlsxRecords fromMemory = openHeld(held.bytes(), parser, vendorId, dir);
+            if (fromMemory != null) return fromMemory;
+        }
         Path spooled = Files.createTempFile(dir, "relay-feed-", ".xlsx");
         try {
-            // a read failure of the feed itself stays an IOException (retryable, like any fetch)
-            spool(feed, spooled);
+            spool(held, feed, spooled);
         } catch (IOException e) {
             Files.deleteIfExists(spooled);
             throw e;
@@ -159,29 +178,23 @@ final class XlsxRecords implements FeedRecords {
             if (Files.size(spooled) == 0) throw failure(vendorId, "the file is empty");
             sheetZip = openZip(spooled);
             int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
-            String updatedAt = parser.columnMap() == null ? "updated_at"
-                    : parser.columnMap().getOrDefault("updated_at", "updated_at");
+            String updatedAt = updatedAtName(parser);
             StreamingReader.Builder builder = StreamingReader.builder().setEncryptSstTempFile(false);
             // the usual package is read without POI's package code (docs/PERFORMANCE.md#xlsx-opening-the-package-without-poi)
             XlsxPackage usual = sheetZip == null ? null : XlsxPackage.read(sheetZip);
             if (usual != null) {
                 ZipSecureFile zip = sheetZip;
-                List<String> names = usual.sheetNames;
-                ZipArchiveEntry entry = usual.sheetEntries.get(sheetIndex(names, parser, vendorId, name -> {
-                    for (int i = 0; i < names.size(); i++) {
-                        if (name.equalsIgnoreCase(names.get(i))) return i; // the first, without regard to case, as OoxmlReader finds it
-                    }
-                    throw new MissingSheetException(name);
-                }));
+                ZipArchiveEntry entry = usual.sheetEntries.get(sheetIndex(usual.sheetNames, parser, vendorId));
                 ZipArchiveEntry strings = usual.sharedStrings;
                 if (strings != null && !noStrings(() -> zip.getInputStream(strings))) {
-                    sst = sharedStrings(dir, () -> sharedStringsFrom(zip, strings, builder));
+                    sst = sharedStrings(dir, () -> sharedStringsFrom(() -> zip.getInputStream(strings), builder));
                 }
                 sheetRows = XlsxSheetRows.open(() -> {
                     InputStream fast = sheetBytes(zip, entry, vendorId);
                     return fast != null ? fast : zip.getInputStream(entry);
                 }, () -> zip.getInputStream(entry), vendorId);
-                return new XlsxRecords(vendorId, spooled, dir, null, sst, sheetZip, sheetRows, usual.date1904, headerRow - 1, updatedAt);
+                return new XlsxRecords(vendorId, spooled, dir, null, sst, sheetZip, null, sheetRows, usual.date1904, headerRow - 1,
+                        updatedAt);
             }
             // one zip for the package and the sheet's fast inflater (docs/PERFORMANCE.md#vendor-file-formats-issue-20);
             // a file it does not open goes the way it always went, so its error is POI's own
@@ -213,13 +226,145 @@ final class XlsxRecords implements FeedRecords {
             } else {
                 sheetRows = XlsxSheetRows.open(sheet::getInputStream, sheet::getInputStream, vendorId);
             }
-            return new XlsxRecords(vendorId, spooled, dir, pkg, sst, sheetZip, sheetRows, use1904, headerRow - 1, updatedAt);
+            return new XlsxRecords(vendorId, spooled, dir, pkg, sst, sheetZip, null, sheetRows, use1904, headerRow - 1, updatedAt);
         } catch (EngineFailure f) {
-            closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
+            closeQuietly(sheetRows, sst, sheetZip, pkg, spooled, null);
             throw f;
         } catch (Exception e) {
-            closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
+            closeQuietly(sheetRows, sst, sheetZip, pkg, spooled, null);
             throw failure(vendorId, describe(e));
+        }
+    }
+
+    /**
+     * The largest feed held in memory rather than spooled to a file (a zip is read by seeking, so it
+     * is either): a feed of a few MiB, as most vendors' exports are, costs no file written, opened
+     * and deleted (docs/PERFORMANCE.md#xlsx-a-small-feed-held-in-memory). One such feed per vendor
+     * being parsed, beside the reader's 3 MiB of buffers.
+     */
+    static final int MAX_HELD_BYTES = 8 << 20;
+
+    /** The feed's first bytes: all of them ({@code whole}) when it has at most {@link #MAX_HELD_BYTES}, else one more. */
+    private record Held(byte[] bytes, int length, boolean whole) {}
+
+    private static Held hold(InputStream feed) throws IOException {
+        int hint;
+        try {
+            hint = feed.available(); // a file's stream: what is left of it, so one array of the right size
+        } catch (IOException unknown) {
+            hint = 0;
+        }
+        byte[] bytes = new byte[hint > 0 ? Math.min(hint, MAX_HELD_BYTES) : 1 << 16];
+        int length = 0;
+        while (true) {
+            if (length == bytes.length) {
+                int next = feed.read();
+                if (next < 0) return new Held(bytes, length, true);
+                bytes = Arrays.copyOf(bytes, length == MAX_HELD_BYTES ? length + 1
+                        : Math.min(MAX_HELD_BYTES, Math.max(length + 1, 2 * length)));
+                bytes[length++] = (byte) next;
+                if (length > MAX_HELD_BYTES) return new Held(bytes, length, false);
+                continue;
+            }
+            int n = feed.read(bytes, length, bytes.length - length);
+            if (n < 0) return new Held(length == bytes.length ? bytes : Arrays.copyOf(bytes, length), length, true);
+            length += n;
+        }
+    }
+
+    /**
+     * A feed held in memory, when POI would open it as a zip and its package is of the usual shape
+     * ({@link XlsxPackage}): read as the spooled file of the same bytes is read, its parts through
+     * {@link XlsxSheetStream} (POI's zip-bomb limits on the inflater's counts). Null, with nothing left
+     * open, for any other feed and at any failure before the sheet is read (a broken shared-strings
+     * part, say): the caller spools it and reads it the way it always did, so what fails, fails with
+     * POI's message. A missing sheet is the same failure either way. The StAX parser, if it takes over
+     * the sheet, reads POI's stream of a file the feed is then written to ({@link HeldSpool}).
+     */
+    private static XlsxRecords openHeld(byte[] bytes, TenantConfig.Parser parser, String vendorId, Path dir) throws EngineFailure {
+        if (FileMagic.valueOf(bytes) != FileMagic.OOXML) return null;
+        ZipFile zip = null;
+        SharedStringsTable sst = null;
+        XlsxSheetRows sheetRows = null;
+        HeldSpool spool = new HeldSpool(bytes, dir);
+        try {
+            zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(bytes)).get();
+            XlsxPackage usual = namesAsPoiChecks(zip) ? XlsxPackage.read(zip) : null;
+            if (usual == null) {
+                zip.close();
+                return null;
+            }
+            ZipFile held = zip;
+            ZipArchiveEntry entry = usual.sheetEntries.get(sheetIndex(usual.sheetNames, parser, vendorId));
+            ZipArchiveEntry strings = usual.sharedStrings;
+            if (strings != null && !noStrings(() -> XlsxSheetStream.checked(held, strings))) {
+                sst = sharedStrings(dir, () -> sharedStringsFrom(() -> XlsxSheetStream.checked(held, strings),
+                        StreamingReader.builder().setEncryptSstTempFile(false)));
+            }
+            String name = entry.getName();
+            sheetRows = XlsxSheetRows.open(() -> {
+                InputStream fast = sheetBytes(held, entry, vendorId);
+                return fast != null ? fast : spool.poiStream(name);
+            }, () -> spool.poiStream(name), vendorId);
+            int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
+            return new XlsxRecords(vendorId, null, dir, null, sst, zip, spool, sheetRows, usual.date1904, headerRow - 1,
+                    updatedAtName(parser));
+        } catch (EngineFailure f) {
+            closeQuietly(sheetRows, sst, zip, null, null, spool);
+            throw f;
+        } catch (Exception | Error failed) {
+            closeQuietly(sheetRows, sst, zip, null, null, spool);
+            if (failed instanceof Error error && !(failed instanceof StackOverflowError)) throw error;
+            return null; // the spooled file's way says what is wrong, in POI's words
+        }
+    }
+
+    /** The names POI's ZipSecureFile rejects on opening: an empty one, or two the same without regard to case. */
+    private static boolean namesAsPoiChecks(ZipFile zip) {
+        Set<String> seen = new HashSet<>();
+        for (ZipArchiveEntry entry : java.util.Collections.list(zip.getEntries())) {
+            String name = entry.getName();
+            if (name == null || name.isEmpty() || !seen.add(name.toLowerCase(Locale.ROOT))) return false;
+        }
+        return true;
+    }
+
+    /**
+     * A held feed's bytes as a file in the run's work directory, written the first time POI's stream
+     * of an entry is asked for (the StAX parser taking over the sheet), and deleted with the reader.
+     */
+    private static final class HeldSpool {
+        private final byte[] bytes;
+        private final Path dir;
+        private Path file;
+        private ZipSecureFile zip;
+
+        HeldSpool(byte[] bytes, Path dir) {
+            this.bytes = bytes;
+            this.dir = dir;
+        }
+
+        /** POI's stream of the entry (its zip-bomb guards and messages), as the spooled feed gives it. */
+        InputStream poiStream(String entryName) throws IOException {
+            if (zip == null) {
+                if (file == null) {
+                    file = Files.createTempFile(dir, "relay-feed-", ".xlsx");
+                    Files.write(file, bytes);
+                }
+                zip = ZipHelper.openZipFile(file.toFile());
+            }
+            ZipArchiveEntry entry = zip.getEntry(entryName);
+            if (entry == null) throw new IOException("no entry " + entryName);
+            return zip.getInputStream(entry);
+        }
+
+        void close() {
+            try {
+                if (zip != null) zip.close();
+            } catch (IOException ignored) {
+                // the file is in the run's work directory, removed with the run
+            }
+            if (file != null) deleteQuietly(file);
         }
     }
 
@@ -228,16 +373,15 @@ final class XlsxRecords implements FeedRecords {
      * ({@link XlsxInflateAhead}), scanned into rows on another ({@link XlsxRowsAhead}) and laid out on
      * the feed's thread; null for an entry compressed another way (the caller then reads POI's stream).
      */
-    private static InputStream sheetBytes(ZipSecureFile zip, ZipArchiveEntry entry, String vendorId) throws IOException {
+    private static InputStream sheetBytes(ZipFile zip, ZipArchiveEntry entry, String vendorId) throws IOException {
         InputStream fast = XlsxSheetStream.open(zip, entry);
         return fast instanceof XlsxSheetStream ? XlsxInflateAhead.start(fast, vendorId) : fast;
     }
 
     /** The shared-strings store of a package read without POI's package code, filled from its part as POI's own constructor fills it. */
-    private static SharedStringsTable sharedStringsFrom(ZipSecureFile zip, ZipArchiveEntry part, StreamingReader.Builder builder)
-            throws IOException {
+    private static SharedStringsTable sharedStringsFrom(PartStream part, StreamingReader.Builder builder) throws IOException {
         SharedStringsTable store = PoiSharedStringsSupport.createTempFileSharedStringsTable(builder);
-        try (InputStream in = zip.getInputStream(part)) {
+        try (InputStream in = part.open()) {
             ((SharedStringsTableBase) store).readFrom(in);
             return store;
         } catch (IOException | RuntimeException | Error failed) {
@@ -250,11 +394,28 @@ final class XlsxRecords implements FeedRecords {
      * Copies the feed into the spool file 256 KiB a call: Files.copy writes 8 KiB a call, which took
      * twice as long, a tenth of the open of a 4 MB workbook (docs/PERFORMANCE.md#xlsx-the-rows-read-on-a-thread-of-their-own).
      */
-    private static void spool(InputStream feed, Path file) throws IOException {
-        byte[] buffer = new byte[SPOOL_BUFFER];
+    private static void spool(Held held, InputStream feed, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(held.bytes(), 0, held.length());
+            if (held.whole()) return;
+            byte[] buffer = new byte[SPOOL_BUFFER];
             for (int n; (n = feed.read(buffer)) >= 0; ) out.write(buffer, 0, n);
         }
+    }
+
+    /** The source name of updated_at: its column_map entry, or its own name. */
+    private static String updatedAtName(TenantConfig.Parser parser) {
+        return parser.columnMap() == null ? "updated_at" : parser.columnMap().getOrDefault("updated_at", "updated_at");
+    }
+
+    /** The sheet of a package read by {@link XlsxPackage}: by name, the first without regard to case (as OoxmlReader finds it), or index. */
+    private static int sheetIndex(List<String> names, TenantConfig.Parser parser, String vendorId) throws EngineFailure {
+        return sheetIndex(names, parser, vendorId, name -> {
+            for (int i = 0; i < names.size(); i++) {
+                if (name.equalsIgnoreCase(names.get(i))) return i;
+            }
+            throw new MissingSheetException(name);
+        });
     }
 
     private static final int SPOOL_BUFFER = 1 << 18;
@@ -438,6 +599,8 @@ final class XlsxRecords implements FeedRecords {
 
     /** The current sheet row's cells into the row store, gaps as empty cells; false when no cell has a value. */
     private boolean layOut() {
+        int inPlace = layOutInPlace();
+        if (inPlace >= 0) return inPlace > 0;
         rows.beginRow(sheetRows.rowNum() + 1L);
         int next = 0;
         boolean any = false;
@@ -471,6 +634,47 @@ final class XlsxRecords implements FeedRecords {
         // trailing blank cells are not stored in a sheet; a csv export of it has them, empty
         for (; next < headerSize; next++) rows.addCell("");
         return any;
+    }
+
+    /**
+     * The current sheet row laid out where its texts are ({@link CsvRecordReader#beginRowInPlace}),
+     * when every cell is a string, a plain number ({@link XlsxNumbers#plainPrefix}, the start of its
+     * text) or blank, and the row is within the field and record limits: the same row
+     * {@link #layOut} copies, without copying 30 MB of chars per feed
+     * (docs/PERFORMANCE.md#xlsx-rows-read-in-place). 1 when a cell has a value, 0 when none; -1 for
+     * any other row, which the caller then lays out by copying (beginning it again).
+     */
+    private int layOutInPlace() {
+        char[] raw = sheetRows.rawChars();
+        rows.beginRowInPlace(sheetRows.rowNum() + 1L, raw);
+        int next = 0;
+        boolean any = false;
+        long rowLength = 0;
+        for (int i = 0, n = sheetRows.cellCount(); i < n; i++) {
+            int column = sheetRows.column(i);
+            if (column >= CsvRecordReader.MAX_FIELDS) return -1;
+            for (; next < column; next++) rows.addCellInPlace(0, 0);
+            String type = sheetRows.type(i);
+            int start = sheetRows.rawStart(i);
+            int length = sheetRows.rawLength(i);
+            if (length < 0) {
+                start = 0; // a blank cell (no value): empty, as text() makes it
+                length = 0;
+            } else if (type == XlsxSheetRows.INLINE || type == XlsxSheetRows.FORMULA_STRING) {
+                any |= length > 0;
+            } else if (type == XlsxSheetRows.NUMBER && column != dateColumn
+                    && (length = XlsxNumbers.plainPrefix(raw, start, length)) >= 0) {
+                any = true;
+            } else {
+                return -1;
+            }
+            rowLength += length;
+            if (length > CsvRecordReader.MAX_FIELD_LENGTH || rowLength > CsvRecordReader.MAX_RECORD_LENGTH) return -1;
+            rows.addCellInPlace(start, start + length);
+            next = column + 1;
+        }
+        for (; next < headerSize; next++) rows.addCellInPlace(0, 0);
+        return any ? 1 : 0;
     }
 
     /**
@@ -564,11 +768,11 @@ final class XlsxRecords implements FeedRecords {
 
     @Override
     public void close() throws IOException {
-        closeQuietly(sheetRows, sst, sheetZip, pkg, spooled);
+        closeQuietly(sheetRows, sst, sheetZip, pkg, spooled, heldSpool);
     }
 
-    private static void closeQuietly(XlsxSheetRows sheetRows, SharedStringsTable sst, ZipSecureFile sheetZip, OPCPackage pkg,
-                                     Path spooled) {
+    private static void closeQuietly(XlsxSheetRows sheetRows, SharedStringsTable sst, ZipFile sheetZip, OPCPackage pkg,
+                                     Path spooled, HeldSpool heldSpool) {
         // the temp files are in the run's work directory, which is removed with the run: a failure to close is left
         try {
             if (sheetRows != null) sheetRows.close();
@@ -590,8 +794,9 @@ final class XlsxRecords implements FeedRecords {
         } catch (RuntimeException ignored) {
             // see above
         }
+        if (heldSpool != null) heldSpool.close();
         try {
-            Files.deleteIfExists(spooled);
+            if (spooled != null) Files.deleteIfExists(spooled);
         } catch (IOException ignored) {
             // see above
         }

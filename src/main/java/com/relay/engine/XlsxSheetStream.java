@@ -17,21 +17,37 @@ import org.apache.poi.openxml4j.util.ZipSecureFile;
  * with a file read each, which cost more than inflating itself (docs/PERFORMANCE.md#vendor-file-formats-issue-20).
  * The zip-bomb limits POI applies are checked after every read, on the inflater's own counts, so
  * this stream stops no later than POI's would; when it stops (or for an entry neither stored nor
- * deflated) the sheet is read again through POI's stream, whose error is the one reported.
+ * deflated) the sheet is read again through POI's stream, whose error is the one reported. The
+ * parts of a feed held in memory are read through it too ({@link #checked}).
  */
 final class XlsxSheetStream extends InflaterInputStream {
     private static final int BUFFER = 1 << 16;
 
-    private XlsxSheetStream(InputStream raw) {
+    private XlsxSheetStream(InputStream raw, int buffer) {
         // the zero byte after the data: an inflater without zlib header may ask for one more byte (as ZipFile gives it)
-        super(new SequenceInputStream(raw, new ByteArrayInputStream(new byte[1])), new Inflater(true), BUFFER);
+        super(new SequenceInputStream(raw, new ByteArrayInputStream(new byte[1])), new Inflater(true), buffer);
     }
 
     /** The entry's bytes; null when it is compressed another way (the caller then reads it through POI). */
     static InputStream open(ZipFile zip, ZipArchiveEntry entry) throws IOException {
         if (entry.getMethod() == ZipEntry.STORED) return new Stored(zip.getRawInputStream(entry));
         if (entry.getMethod() != ZipEntry.DEFLATED) return null;
-        return new XlsxSheetStream(zip.getRawInputStream(entry));
+        // a small part (the package's, a held feed's) needs no more than its compressed bytes
+        long compressed = entry.getCompressedSize();
+        int buffer = compressed >= 0 && compressed < BUFFER ? (int) Math.max(512, compressed + 1) : BUFFER;
+        return new XlsxSheetStream(zip.getRawInputStream(entry), buffer);
+    }
+
+    /**
+     * An entry's bytes under POI's zip-bomb limits: POI's own stream from a {@link ZipSecureFile} (its
+     * guards and messages), this one (the same limits) from a zip of a feed held in memory; an entry
+     * compressed another way fails there.
+     */
+    static InputStream checked(ZipFile zip, ZipArchiveEntry entry) throws IOException {
+        if (zip instanceof ZipSecureFile secure) return secure.getInputStream(entry);
+        InputStream in = open(zip, entry);
+        if (in == null) throw new IOException("an entry compressed neither stored nor deflated");
+        return in;
     }
 
     @Override

@@ -290,7 +290,8 @@ class HostileFormatsTest {
             }
         });
         assertThat(c.records()).extracting(InventoryRecord::title).containsExactly("tea", "tea", "cup");
-        assertThat(seen).anyMatch(n -> n.startsWith("relay-feed-")).anyMatch(n -> n.startsWith("relay-poi-"));
+        // the strings' store is a file; a feed this small is read from memory (XlsxWorkbookOpenTest: a large one is spooled)
+        assertThat(seen).anyMatch(n -> n.startsWith("relay-poi-")).noneMatch(n -> n.startsWith("relay-feed-"));
         try (Stream<Path> left = Files.list(work)) {
             assertThat(left.map(p -> p.getFileName().toString()))
                     .noneMatch(n -> n.startsWith("relay-feed-") || n.startsWith("relay-poi-"));
