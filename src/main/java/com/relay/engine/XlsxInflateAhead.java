@@ -13,12 +13,12 @@ import java.util.concurrent.BlockingQueue;
  * (docs/PERFORMANCE.md#vendor-file-formats-issue-20).
  *
  * <p>Memory is {@value #CHUNKS} buffers of {@value #CHUNK} bytes, recycled: the inflating thread
- * waits when the reader is that far behind. The thread is a daemon named
- * {@code relay-xlsx-inflate-<vendor>}; it ends at the end of the entry, on the source's failure
- * (which the reader gets as it is, at the point it reaches it) and when the reader closes this
- * stream, early or not: {@link #close()} returns after the thread has ended and closed the source.
- * The thread is never interrupted (an interrupt would close the zip file's channel under it); it
- * stops after the 64 KiB it is inflating.
+ * waits when the reader is that far behind. The thread is a daemon of {@link XlsxHelperThreads}'
+ * pool, named {@code relay-xlsx-inflate-<vendor>} while it inflates; it stops at the end of the
+ * entry, on the source's failure (which the reader gets as it is, at the point it reaches it) and
+ * when the reader closes this stream, early or not: {@link #close()} returns after the inflating has
+ * ended and the source is closed. The thread is never interrupted (an interrupt would close the zip
+ * file's channel under it); it stops after the 64 KiB it is inflating.
  */
 final class XlsxInflateAhead extends InputStream {
     static final int CHUNK = 1 << 16;
@@ -36,7 +36,9 @@ final class XlsxInflateAhead extends InputStream {
     private final XlsxFreeBuffers<byte[]> free = new XlsxFreeBuffers<>(CHUNKS, () -> new byte[CHUNK]);
     /** Filled buffers in order, then END or a failure: never more than CHUNKS + 1 at once. */
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(CHUNKS + 1);
-    private final Thread thread;
+    private final String name;
+    /** The inflating helper, once started. */
+    private XlsxHelperThreads.Helper helper;
     private volatile boolean closed;
 
     /** The chunk being read (its buffer goes back to {@link #free} when it is used up), and where. */
@@ -47,14 +49,13 @@ final class XlsxInflateAhead extends InputStream {
 
     private XlsxInflateAhead(InputStream source, String vendorId) {
         this.source = source;
-        thread = new Thread(this::inflate, "relay-xlsx-inflate-" + vendorId);
-        thread.setDaemon(true);
+        this.name = "relay-xlsx-inflate-" + vendorId;
     }
 
-    /** Starts inflating {@code source} (closed by the thread when it ends) on its own thread. */
+    /** Starts inflating {@code source} (closed by the inflating thread when it ends) on a pool thread. */
     static XlsxInflateAhead start(InputStream source, String vendorId) {
         XlsxInflateAhead ahead = new XlsxInflateAhead(source, vendorId);
-        ahead.thread.start();
+        ahead.helper = XlsxHelperThreads.start(ahead.name, ahead::inflate);
         return ahead;
     }
 
@@ -124,8 +125,8 @@ final class XlsxInflateAhead extends InputStream {
         throw (Error) failure;
     }
 
-    /** Whether the inflating thread is still running (tests: it ends with the stream). */
-    boolean inflating() { return thread.isAlive(); }
+    /** Whether the inflating is still running (tests: it ends with the stream). */
+    boolean inflating() { return helper.running(); }
 
     /** Stops the thread (after the chunk it is inflating) and waits until it has closed the source. */
     @Override
@@ -133,24 +134,6 @@ final class XlsxInflateAhead extends InputStream {
         if (closed) return;
         closed = true;
         free.wake(WAKE);
-        awaitEnd(thread); // it ends within one chunk
-    }
-
-    /**
-     * Waits until {@code thread} has ended, an interrupt or not (the caller's flag is kept): a feed's
-     * helper thread ends within one step of its work once told to, and must have closed its stream
-     * before the feed is closed.
-     */
-    static void awaitEnd(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        helper.awaitEnd(); // it ends within one chunk
     }
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -31,6 +32,7 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.events.XMLEvent;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.MultiReadOnlySeekableByteChannel;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
@@ -160,7 +162,7 @@ final class XlsxRecords implements FeedRecords {
         // a read failure of the feed itself stays an IOException (retryable, like any fetch)
         Held held = hold(feed);
         if (held.whole()) {
-            XlsxRecords fromMemory = openHeld(held.bytes(), parser, vendorId, dir);
+            XlsxRecords fromMemory = openHeld(held, parser, vendorId, dir);
             if (fromMemory != null) return fromMemory;
         }
         Path spooled = Files.createTempFile(dir, "relay-feed-", ".xlsx");
@@ -244,31 +246,42 @@ final class XlsxRecords implements FeedRecords {
      */
     static final int MAX_HELD_BYTES = 8 << 20;
 
-    /** The feed's first bytes: all of them ({@code whole}) when it has at most {@link #MAX_HELD_BYTES}, else one more. */
-    private record Held(byte[] bytes, int length, boolean whole) {}
+    /**
+     * The feed's first bytes in {@link #HELD_CHUNK} arrays, the last one cut to its length: all of
+     * them ({@code whole}) when it has at most {@link #MAX_HELD_BYTES}, else that many and more.
+     * Chunks rather than one array: an array of a few MiB is a humongous object to G1, placed in
+     * regions the process may never have touched, and faulting in 4 MiB took 10-13 ms in the
+     * benchmark JVM (docs/PERFORMANCE.md#xlsx-a-small-feed-held-in-memory); chunks come from eden.
+     */
+    private record Held(List<byte[]> chunks, long length, boolean whole) {
+        /** The bytes as one seekable channel, for the zip. */
+        SeekableByteChannel channel() {
+            SeekableByteChannel[] channels = new SeekableByteChannel[chunks.size()];
+            for (int i = 0; i < channels.length; i++) channels[i] = new SeekableInMemoryByteChannel(chunks.get(i));
+            return MultiReadOnlySeekableByteChannel.forSeekableByteChannels(channels);
+        }
+
+        void writeTo(OutputStream out) throws IOException {
+            for (byte[] chunk : chunks) out.write(chunk);
+        }
+    }
+
+    /** A chunk of a held feed; also the most asked of the feed a call (a file channel reads a heap array through a direct buffer of that size). */
+    private static final int HELD_CHUNK = 1 << 18;
 
     private static Held hold(InputStream feed) throws IOException {
-        int hint;
-        try {
-            hint = feed.available(); // a file's stream: what is left of it, so one array of the right size
-        } catch (IOException unknown) {
-            hint = 0;
-        }
-        byte[] bytes = new byte[hint > 0 ? Math.min(hint, MAX_HELD_BYTES) : 1 << 16];
-        int length = 0;
+        List<byte[]> chunks = new ArrayList<>();
+        long length = 0;
         while (true) {
-            if (length == bytes.length) {
-                int next = feed.read();
-                if (next < 0) return new Held(bytes, length, true);
-                bytes = Arrays.copyOf(bytes, length == MAX_HELD_BYTES ? length + 1
-                        : Math.min(MAX_HELD_BYTES, Math.max(length + 1, 2 * length)));
-                bytes[length++] = (byte) next;
-                if (length > MAX_HELD_BYTES) return new Held(bytes, length, false);
-                continue;
+            byte[] chunk = new byte[HELD_CHUNK];
+            int filled = feed.readNBytes(chunk, 0, chunk.length);
+            length += filled;
+            if (filled < chunk.length) {
+                if (filled > 0 || chunks.isEmpty()) chunks.add(Arrays.copyOf(chunk, filled));
+                return new Held(chunks, length, true);
             }
-            int n = feed.read(bytes, length, bytes.length - length);
-            if (n < 0) return new Held(length == bytes.length ? bytes : Arrays.copyOf(bytes, length), length, true);
-            length += n;
+            chunks.add(chunk);
+            if (length > MAX_HELD_BYTES) return new Held(chunks, length, false);
         }
     }
 
@@ -281,29 +294,29 @@ final class XlsxRecords implements FeedRecords {
      * POI's message. A missing sheet is the same failure either way. The StAX parser, if it takes over
      * the sheet, reads POI's stream of a file the feed is then written to ({@link HeldSpool}).
      */
-    private static XlsxRecords openHeld(byte[] bytes, TenantConfig.Parser parser, String vendorId, Path dir) throws EngineFailure {
-        if (FileMagic.valueOf(bytes) != FileMagic.OOXML) return null;
+    private static XlsxRecords openHeld(Held held, TenantConfig.Parser parser, String vendorId, Path dir) throws EngineFailure {
+        if (FileMagic.valueOf(held.chunks().get(0)) != FileMagic.OOXML) return null;
         ZipFile zip = null;
         SharedStringsTable sst = null;
         XlsxSheetRows sheetRows = null;
-        HeldSpool spool = new HeldSpool(bytes, dir);
+        HeldSpool spool = new HeldSpool(held, dir);
         try {
-            zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(bytes)).get();
+            zip = ZipFile.builder().setSeekableByteChannel(held.channel()).get();
             XlsxPackage usual = namesAsPoiChecks(zip) ? XlsxPackage.read(zip) : null;
             if (usual == null) {
                 zip.close();
                 return null;
             }
-            ZipFile held = zip;
+            ZipFile memory = zip;
             ZipArchiveEntry entry = usual.sheetEntries.get(sheetIndex(usual.sheetNames, parser, vendorId));
             ZipArchiveEntry strings = usual.sharedStrings;
-            if (strings != null && !noStrings(() -> XlsxSheetStream.checked(held, strings))) {
-                sst = sharedStrings(dir, () -> sharedStringsFrom(() -> XlsxSheetStream.checked(held, strings),
+            if (strings != null && !noStrings(() -> XlsxSheetStream.checked(memory, strings))) {
+                sst = sharedStrings(dir, () -> sharedStringsFrom(() -> XlsxSheetStream.checked(memory, strings),
                         StreamingReader.builder().setEncryptSstTempFile(false)));
             }
             String name = entry.getName();
             sheetRows = XlsxSheetRows.open(() -> {
-                InputStream fast = sheetBytes(held, entry, vendorId);
+                InputStream fast = sheetBytes(memory, entry, vendorId);
                 return fast != null ? fast : spool.poiStream(name);
             }, () -> spool.poiStream(name), vendorId);
             int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
@@ -334,13 +347,13 @@ final class XlsxRecords implements FeedRecords {
      * of an entry is asked for (the StAX parser taking over the sheet), and deleted with the reader.
      */
     private static final class HeldSpool {
-        private final byte[] bytes;
+        private final Held held;
         private final Path dir;
         private Path file;
         private ZipSecureFile zip;
 
-        HeldSpool(byte[] bytes, Path dir) {
-            this.bytes = bytes;
+        HeldSpool(Held held, Path dir) {
+            this.held = held;
             this.dir = dir;
         }
 
@@ -349,7 +362,9 @@ final class XlsxRecords implements FeedRecords {
             if (zip == null) {
                 if (file == null) {
                     file = Files.createTempFile(dir, "relay-feed-", ".xlsx");
-                    Files.write(file, bytes);
+                    try (OutputStream out = Files.newOutputStream(file)) {
+                        held.writeTo(out);
+                    }
                 }
                 zip = ZipHelper.openZipFile(file.toFile());
             }
@@ -396,7 +411,7 @@ final class XlsxRecords implements FeedRecords {
      */
     private static void spool(Held held, InputStream feed, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(held.bytes(), 0, held.length());
+            held.writeTo(out);
             if (held.whole()) return;
             byte[] buffer = new byte[SPOOL_BUFFER];
             for (int n; (n = feed.read(buffer)) >= 0; ) out.write(buffer, 0, n);

@@ -25,12 +25,13 @@ import java.util.concurrent.Semaphore;
  * the sheet: about 2 MiB, and at most two batches at a row's limit (the one handed over and the one
  * being filled).
  *
- * <p>The thread is a daemon named {@code relay-xlsx-rows-<vendor>}. It stops at the end of the
+ * <p>The thread is a daemon of {@link XlsxHelperThreads}' pool, named {@code relay-xlsx-rows-<vendor>}
+ * while it reads this sheet. It stops at the end of the
  * sheet; where the byte reader stops (something it does not take, a failing stream: the rows before
  * are delivered, then {@link #next} answers {@link Step#STOPPED} and the caller has the StAX parser
  * take over); on a failure of the row logic (thrown to the reader as it was, after the rows before
- * it); and when the reader closes this, early or not: {@link #close()} returns after the thread has
- * ended and closed the stream. The thread is never interrupted (an interrupt would close the zip
+ * it); and when the reader closes this, early or not: {@link #close()} returns after its reading
+ * has ended and the stream is closed. The thread is never interrupted (an interrupt would close the zip
  * file's channel under it); it stops after the row it is reading.
  */
 final class XlsxRowsAhead implements Closeable {
@@ -120,7 +121,9 @@ final class XlsxRowsAhead implements Closeable {
      * after handing one over, so at most one such batch is handed over at a time.
      */
     private final Semaphore oversizedBack = new Semaphore(0);
-    private final Thread thread;
+    private final String name;
+    /** The helper reading the rows, once started. */
+    private XlsxHelperThreads.Helper helper;
     private volatile boolean closed;
     /** The thread has not handed over a row yet. */
     private boolean first = true;
@@ -133,14 +136,13 @@ final class XlsxRowsAhead implements Closeable {
         this.in = in;
         this.bytes = bytes;
         this.rowLogic = XlsxSheetRows.rowLogic();
-        thread = new Thread(this::read, "relay-xlsx-rows-" + vendorId);
-        thread.setDaemon(true);
+        this.name = "relay-xlsx-rows-" + vendorId;
     }
 
-    /** Starts reading rows with {@code bytes} (past its prolog) on their own thread, which closes {@code in}. */
+    /** Starts reading rows with {@code bytes} (past its prolog) on a pool thread, which closes {@code in}. */
     static XlsxRowsAhead start(InputStream in, XlsxSheetBytes bytes, String vendorId) {
         XlsxRowsAhead ahead = new XlsxRowsAhead(in, bytes, vendorId);
-        ahead.thread.start();
+        ahead.helper = XlsxHelperThreads.start(ahead.name, ahead::read);
         return ahead;
     }
 
@@ -242,6 +244,6 @@ final class XlsxRowsAhead implements Closeable {
         closed = true;
         free.wake(WAKE);
         oversizedBack.release(); // a thread waiting for a large batch to come back sees closed
-        XlsxInflateAhead.awaitEnd(thread); // it ends within one row
+        helper.awaitEnd(); // it ends within one row
     }
 }

@@ -59,6 +59,13 @@ final class XlsxSheetBytes {
     private static final int NOT_FAST = -2;
     /** Bytes that must be in the buffer after a '<' for a fast path: the longest tag it takes, with room to spare. */
     private static final int FAST_WINDOW = 64;
+    /**
+     * What {@link #markup} returns when fewer than {@link #FAST_WINDOW} bytes are left before the
+     * stream's end is known: the buffer is refilled first, so the tags at each buffer's end take the
+     * fast paths too, and the general path (which the JIT then never compiles hot) reads only tags
+     * the fast paths do not take and the document's last bytes.
+     */
+    private static final int WINDOW = -4;
 
     private final InputStream in;
     private final byte[] buf = new byte[BUFFER];
@@ -136,8 +143,9 @@ final class XlsxSheetBytes {
             }
             if (buf[pos] == '<') {
                 int result;
-                while ((result = markup(rows)) == NEED_MORE) {
-                    if (!more(pos)) throw NOT_TAKEN;
+                while ((result = markup(rows)) == NEED_MORE || result == WINDOW) {
+                    // at the end of the stream a tag cut short is not taken; a window is read as it is
+                    if (!more(pos) && result == NEED_MORE) throw NOT_TAKEN;
                 }
                 if (result == 1) return true;
             } else {
@@ -149,6 +157,7 @@ final class XlsxSheetBytes {
     /** A start or end tag at pos: 1 at the end of a row, 0 after any other tag, NEED_MORE when it is not all in the buffer. */
     private int markup(XlsxSheetRows rows) throws NotTaken {
         if (pos + 1 >= limit) return NEED_MORE;
+        if (limit - pos < FAST_WINDOW && !eof && depth > 0) return WINDOW;
         byte second = buf[pos + 1];
         if (limit - pos >= FAST_WINDOW && depth > 0) {
             // the tags a writer repeats per cell, matched on their bytes; anything else takes the general path below
