@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -248,12 +249,13 @@ final class XlsxRecords implements FeedRecords {
 
     /**
      * The feed's first bytes in {@link #HELD_CHUNK} arrays, the last one cut to its length: all of
-     * them ({@code whole}) when it has at most {@link #MAX_HELD_BYTES}, else that many and more.
+     * them ({@code whole}) when it has at most {@link #MAX_HELD_BYTES}, else at least that many (the
+     * rest is still in the feed).
      * Chunks rather than one array: an array of a few MiB is a humongous object to G1, placed in
      * regions the process may never have touched, and faulting in 4 MiB took 10-13 ms in the
      * benchmark JVM (docs/PERFORMANCE.md#xlsx-a-small-feed-held-in-memory); chunks come from eden.
      */
-    private record Held(List<byte[]> chunks, long length, boolean whole) {
+    private record Held(List<byte[]> chunks, boolean whole) {
         /** The bytes as one seekable channel, for the zip. */
         SeekableByteChannel channel() {
             SeekableByteChannel[] channels = new SeekableByteChannel[chunks.size()];
@@ -278,10 +280,10 @@ final class XlsxRecords implements FeedRecords {
             length += filled;
             if (filled < chunk.length) {
                 if (filled > 0 || chunks.isEmpty()) chunks.add(Arrays.copyOf(chunk, filled));
-                return new Held(chunks, length, true);
+                return new Held(chunks, length <= MAX_HELD_BYTES); // all read, but a little more than may be held
             }
             chunks.add(chunk);
-            if (length > MAX_HELD_BYTES) return new Held(chunks, length, false);
+            if (length > MAX_HELD_BYTES) return new Held(chunks, false);
         }
     }
 
@@ -325,17 +327,19 @@ final class XlsxRecords implements FeedRecords {
         } catch (EngineFailure f) {
             closeQuietly(sheetRows, sst, zip, null, null, spool);
             throw f;
-        } catch (Exception | Error failed) {
+        } catch (Exception failed) {
             closeQuietly(sheetRows, sst, zip, null, null, spool);
-            if (failed instanceof Error error && !(failed instanceof StackOverflowError)) throw error;
             return null; // the spooled file's way says what is wrong, in POI's words
+        } catch (Error error) {
+            closeQuietly(sheetRows, sst, zip, null, null, spool);
+            throw error;
         }
     }
 
     /** The names POI's ZipSecureFile rejects on opening: an empty one, or two the same without regard to case. */
     private static boolean namesAsPoiChecks(ZipFile zip) {
         Set<String> seen = new HashSet<>();
-        for (ZipArchiveEntry entry : java.util.Collections.list(zip.getEntries())) {
+        for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
             String name = entry.getName();
             if (name == null || name.isEmpty() || !seen.add(name.toLowerCase(Locale.ROOT))) return false;
         }
@@ -655,9 +659,9 @@ final class XlsxRecords implements FeedRecords {
      * The current sheet row laid out where its texts are ({@link CsvRecordReader#beginRowInPlace}),
      * when every cell is a string, a plain number ({@link XlsxNumbers#plainPrefix}, the start of its
      * text) or blank, and the row is within the field and record limits: the same row
-     * {@link #layOut} copies, without copying 30 MB of chars per feed
-     * (docs/PERFORMANCE.md#xlsx-rows-read-in-place). 1 when a cell has a value, 0 when none; -1 for
-     * any other row, which the caller then lays out by copying (beginning it again).
+     * {@link #layOut} copies, without copying the benchmark's 5 million chars of cell text per feed
+     * (docs/PERFORMANCE.md#xlsx-a-small-feed-held-in-memory). 1 when a cell has a value, 0 when none;
+     * -1 for any other row, which the caller then lays out by copying (beginning it again).
      */
     private int layOutInPlace() {
         char[] raw = sheetRows.rawChars();
