@@ -185,20 +185,7 @@ final class XlsxRecords implements FeedRecords {
             StreamingReader.Builder builder = StreamingReader.builder().setEncryptSstTempFile(false);
             // the usual package is read without POI's package code (docs/PERFORMANCE.md#xlsx-opening-the-package-without-poi)
             XlsxPackage usual = sheetZip == null ? null : XlsxPackage.read(sheetZip);
-            if (usual != null) {
-                ZipSecureFile zip = sheetZip;
-                ZipArchiveEntry entry = usual.sheetEntries.get(sheetIndex(usual.sheetNames, parser, vendorId));
-                ZipArchiveEntry strings = usual.sharedStrings;
-                if (strings != null && !noStrings(() -> zip.getInputStream(strings))) {
-                    sst = sharedStrings(dir, () -> sharedStringsFrom(() -> zip.getInputStream(strings), builder));
-                }
-                sheetRows = XlsxSheetRows.open(() -> {
-                    InputStream fast = sheetBytes(zip, entry, vendorId);
-                    return fast != null ? fast : zip.getInputStream(entry);
-                }, () -> zip.getInputStream(entry), vendorId);
-                return new XlsxRecords(vendorId, spooled, dir, null, sst, sheetZip, null, sheetRows, usual.date1904, headerRow - 1,
-                        updatedAt);
-            }
+            if (usual != null) return openUsual(sheetZip, usual, parser, vendorId, dir, spooled, null, sheetZip::getInputStream);
             // one zip for the package and the sheet's fast inflater (docs/PERFORMANCE.md#vendor-file-formats-issue-20);
             // a file it does not open goes the way it always went, so its error is POI's own
             pkg = sheetZip != null ? OPCPackage.open(new ZipFileZipEntrySource(sheetZip))
@@ -299,8 +286,6 @@ final class XlsxRecords implements FeedRecords {
     private static XlsxRecords openHeld(Held held, TenantConfig.Parser parser, String vendorId, Path dir) throws EngineFailure {
         if (FileMagic.valueOf(held.chunks().get(0)) != FileMagic.OOXML) return null;
         ZipFile zip = null;
-        SharedStringsTable sst = null;
-        XlsxSheetRows sheetRows = null;
         HeldSpool spool = new HeldSpool(held, dir);
         try {
             zip = ZipFile.builder().setSeekableByteChannel(held.channel()).get();
@@ -309,31 +294,53 @@ final class XlsxRecords implements FeedRecords {
                 zip.close();
                 return null;
             }
-            ZipFile memory = zip;
-            ZipArchiveEntry entry = usual.sheetEntries.get(sheetIndex(usual.sheetNames, parser, vendorId));
-            ZipArchiveEntry strings = usual.sharedStrings;
-            if (strings != null && !noStrings(() -> XlsxSheetStream.checked(memory, strings))) {
-                sst = sharedStrings(dir, () -> sharedStringsFrom(() -> XlsxSheetStream.checked(memory, strings),
-                        StreamingReader.builder().setEncryptSstTempFile(false)));
-            }
-            String name = entry.getName();
-            sheetRows = XlsxSheetRows.open(() -> {
-                InputStream fast = sheetBytes(memory, entry, vendorId);
-                return fast != null ? fast : spool.poiStream(name);
-            }, () -> spool.poiStream(name), vendorId);
-            int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
-            return new XlsxRecords(vendorId, null, dir, null, sst, zip, spool, sheetRows, usual.date1904, headerRow - 1,
-                    updatedAtName(parser));
+            return openUsual(zip, usual, parser, vendorId, dir, null, spool, entry -> spool.poiStream(entry.getName()));
         } catch (EngineFailure f) {
-            closeQuietly(sheetRows, sst, zip, null, null, spool);
+            closeQuietly(null, null, zip, null, null, spool);
             throw f;
         } catch (Exception failed) {
-            closeQuietly(sheetRows, sst, zip, null, null, spool);
+            closeQuietly(null, null, zip, null, null, spool);
             return null; // the spooled file's way says what is wrong, in POI's words
         } catch (Error error) {
-            closeQuietly(sheetRows, sst, zip, null, null, spool);
+            closeQuietly(null, null, zip, null, null, spool);
             throw error;
         }
+    }
+
+    /** POI's stream of a zip entry (its zip-bomb guards and messages), for the StAX parser when it takes over a sheet. */
+    private interface PoiStream {
+        InputStream open(ZipArchiveEntry entry) throws IOException;
+    }
+
+    /**
+     * The reader of a package of the usual shape ({@link XlsxPackage}), from the spooled file's zip or
+     * a held feed's: its sheet and shared strings found, the sheet's bytes read through the fast
+     * inflater, and {@code poi}'s stream of it for the StAX parser if it takes over. The caller closes
+     * the zip (and the held feed's spool) when this fails; the shared-strings store is closed here.
+     */
+    private static XlsxRecords openUsual(ZipFile zip, XlsxPackage usual, TenantConfig.Parser parser, String vendorId, Path dir,
+                                         Path spooled, HeldSpool heldSpool, PoiStream poi)
+            throws IOException, XMLStreamException, EngineFailure {
+        ZipArchiveEntry entry = usual.sheetEntries.get(sheetIndex(usual.sheetNames, parser, vendorId));
+        ZipArchiveEntry strings = usual.sharedStrings;
+        SharedStringsTable sst = null;
+        if (strings != null && !noStrings(() -> XlsxSheetStream.checked(zip, strings))) {
+            sst = sharedStrings(dir, () -> sharedStringsFrom(() -> XlsxSheetStream.checked(zip, strings),
+                    StreamingReader.builder().setEncryptSstTempFile(false)));
+        }
+        XlsxSheetRows sheetRows;
+        try {
+            sheetRows = XlsxSheetRows.open(() -> {
+                InputStream fast = sheetBytes(zip, entry, vendorId);
+                return fast != null ? fast : poi.open(entry);
+            }, () -> poi.open(entry), vendorId);
+        } catch (IOException | XMLStreamException | RuntimeException | Error notOpened) {
+            closeQuietly(null, sst, null, null, null, null);
+            throw notOpened;
+        }
+        int headerRow = parser.headerRow() == null ? 1 : parser.headerRow();
+        return new XlsxRecords(vendorId, spooled, dir, null, sst, zip, heldSpool, sheetRows, usual.date1904, headerRow - 1,
+                updatedAtName(parser));
     }
 
     /** The names POI's ZipSecureFile rejects on opening: an empty one, or two the same without regard to case. */
