@@ -12,8 +12,11 @@ import java.util.concurrent.BlockingQueue;
  * (docs/ENGINE.md#vendor-file-formats): the same CPU in less wall time when a second core is free
  * (docs/PERFORMANCE.md#vendor-file-formats-issue-20).
  *
- * <p>Memory is {@value #CHUNKS} buffers of {@value #CHUNK} bytes, recycled: the inflating thread
- * waits when the reader is that far behind. The thread is a daemon of {@link XlsxHelperThreads}'
+ * <p>Memory is {@value #CHUNKS} buffers of {@value #CHUNK} bytes (2 MiB), recycled, and kept for the
+ * next sheet ({@link XlsxBufferPool}): the inflating thread waits when the reader is that far
+ * behind. So many, because the feed's three threads share two cores: the inflating thread runs
+ * ahead while the reader waits for a core, instead of stopping at a full queue and leaving a core
+ * idle later (docs/PERFORMANCE.md#xlsx-buffers-kept-from-one-feed-to-the-next). The thread is a daemon of {@link XlsxHelperThreads}'
  * pool, named {@code relay-xlsx-inflate-<vendor>} while it inflates; it stops at the end of the
  * entry, on the source's failure (which the reader gets as it is, at the point it reaches it) and
  * when the reader closes this stream, early or not: {@link #close()} returns after the inflating has
@@ -22,18 +25,20 @@ import java.util.concurrent.BlockingQueue;
  */
 final class XlsxInflateAhead extends InputStream {
     static final int CHUNK = 1 << 16;
-    static final int CHUNKS = 16;
+    static final int CHUNKS = 32;
 
     /** A filled buffer, the end of the entry ({@link #END}) or the source's failure. */
     private record Chunk(byte[] bytes, int length, Throwable failure) {}
 
     private static final Chunk END = new Chunk(new byte[0], 0, null);
+    /** The buffers kept from one sheet to the next ({@link XlsxBufferPool}): one sheet's worth. */
+    private static final XlsxBufferPool<byte[]> KEPT = new XlsxBufferPool<>(CHUNKS, () -> new byte[CHUNK]);
     /** Put into {@link #free} by {@link #close()} to wake a thread waiting for a buffer. */
     private static final byte[] WAKE = new byte[0];
 
     private final InputStream source;
     /** Buffers the thread may fill, made by it as it needs them. */
-    private final XlsxFreeBuffers<byte[]> free = new XlsxFreeBuffers<>(CHUNKS, () -> new byte[CHUNK]);
+    private final XlsxFreeBuffers<byte[]> free = new XlsxFreeBuffers<>(CHUNKS, KEPT);
     /** Filled buffers in order, then END or a failure: never more than CHUNKS + 1 at once. */
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(CHUNKS + 1);
     private final String name;
@@ -135,5 +140,10 @@ final class XlsxInflateAhead extends InputStream {
         closed = true;
         free.wake(WAKE);
         helper.awaitEnd(); // it ends within one chunk
+        current = null;
+        free.release(buffer -> {});
     }
+
+    /** How many buffers are kept for the next sheet (tests). */
+    static int kept() { return KEPT.idle(); }
 }

@@ -162,17 +162,24 @@ final class XlsxRecords implements FeedRecords {
         Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
         // a read failure of the feed itself stays an IOException (retryable, like any fetch)
         Held held = hold(feed);
-        if (held.whole()) {
-            XlsxRecords fromMemory = openHeld(held, parser, vendorId, dir);
-            if (fromMemory != null) return fromMemory;
-        }
-        Path spooled = Files.createTempFile(dir, "relay-feed-", ".xlsx");
+        Path spooled;
         try {
-            spool(held, feed, spooled);
-        } catch (IOException e) {
-            Files.deleteIfExists(spooled);
+            if (held.whole()) {
+                XlsxRecords fromMemory = openHeld(held, parser, vendorId, dir);
+                if (fromMemory != null) return fromMemory; // it owns the held feed now, and gives it back when closed
+            }
+            spooled = Files.createTempFile(dir, "relay-feed-", ".xlsx");
+            try {
+                spool(held, feed, spooled);
+            } catch (IOException e) {
+                Files.deleteIfExists(spooled);
+                throw e;
+            }
+        } catch (IOException | EngineFailure | RuntimeException e) {
+            held.release(); // nothing reads it any more: openHeld closed all it opened
             throw e;
         }
+        held.release();
         OPCPackage pkg = null;
         SharedStringsTable sst = null;
         ZipSecureFile sheetZip = null;
@@ -230,7 +237,8 @@ final class XlsxRecords implements FeedRecords {
      * The largest feed held in memory rather than spooled to a file (a zip is read by seeking, so it
      * is either): a feed of a few MiB, as most vendors' exports are, costs no file written, opened
      * and deleted (docs/PERFORMANCE.md#xlsx-a-small-feed-held-in-memory). One such feed per vendor
-     * being parsed, beside the reader's 3 MiB of buffers.
+     * being parsed, beside the reader's 6 MiB of buffers; its chunks are kept for the next feed
+     * ({@link XlsxBufferPool}).
      */
     static final int MAX_HELD_BYTES = 8 << 20;
 
@@ -253,20 +261,35 @@ final class XlsxRecords implements FeedRecords {
         void writeTo(OutputStream out) throws IOException {
             for (byte[] chunk : chunks) out.write(chunk);
         }
+
+        /** The whole chunks back to {@link #HELD_CHUNKS}: nothing reads them after this. */
+        void release() {
+            for (byte[] chunk : chunks) {
+                if (chunk.length == HELD_CHUNK) HELD_CHUNKS.giveBack(chunk);
+            }
+            chunks.clear();
+        }
     }
 
     /** A chunk of a held feed; also the most asked of the feed a call (a file channel reads a heap array through a direct buffer of that size). */
     private static final int HELD_CHUNK = 1 << 18;
+    /** A held feed's chunks kept for the next feed: as many as one feed of {@link #MAX_HELD_BYTES} holds (see XlsxBufferPool). */
+    private static final XlsxBufferPool<byte[]> HELD_CHUNKS = new XlsxBufferPool<>(MAX_HELD_BYTES / HELD_CHUNK, () -> new byte[HELD_CHUNK]);
 
+    /** How many held chunks are kept for the next feed (tests). */
+    static int heldChunksKept() { return HELD_CHUNKS.idle(); }
+
+    /** The feed read into chunks from {@link #HELD_CHUNKS} ({@link Held#release} gives them back). */
     private static Held hold(InputStream feed) throws IOException {
         List<byte[]> chunks = new ArrayList<>();
         long length = 0;
         while (true) {
-            byte[] chunk = new byte[HELD_CHUNK];
+            byte[] chunk = HELD_CHUNKS.take();
             int filled = feed.readNBytes(chunk, 0, chunk.length);
             length += filled;
             if (filled < chunk.length) {
                 if (filled > 0 || chunks.isEmpty()) chunks.add(Arrays.copyOf(chunk, filled));
+                HELD_CHUNKS.giveBack(chunk);
                 return new Held(chunks, length <= MAX_HELD_BYTES); // all read, but a little more than may be held
             }
             chunks.add(chunk);
@@ -795,6 +818,8 @@ final class XlsxRecords implements FeedRecords {
     @Override
     public void close() throws IOException {
         closeQuietly(sheetRows, sst, sheetZip, pkg, spooled, heldSpool);
+        // the sheet's threads have ended (closing the rows waits for them) and the zip is closed: nothing reads the feed
+        if (heldSpool != null) heldSpool.held.release();
     }
 
     private static void closeQuietly(XlsxSheetRows sheetRows, SharedStringsTable sst, ZipFile sheetZip, OPCPackage pkg,

@@ -20,10 +20,11 @@ import java.util.concurrent.Semaphore;
  * rows, {@value #BATCH_CELLS} cells or {@value #BATCH_CHARS} chars of cell text, so only its last
  * row takes it past that, and a row larger than a batch makes it larger. The row logic writes the
  * rows' texts straight into the batch. There are {@value #BATCHES} batches, recycled, so the thread
- * waits when the reader is that far behind; after handing over a batch a large row made larger, it
- * waits until the reader has let it go (which shrinks it back). Memory is bounded by them, never by
- * the sheet: about 2 MiB, and at most two batches at a row's limit (the one handed over and the one
- * being filled).
+ * waits when the reader is that far behind (as many as {@link XlsxInflateAhead}'s buffers cover, for
+ * the same reason); after handing over a batch a large row made larger, it waits until the reader
+ * has let it go (which shrinks it back). Memory is bounded by them, never by the sheet: about 4 MiB,
+ * and at most two batches at a row's limit (the one handed over and the one being filled). The
+ * batches are kept for the next sheet ({@link XlsxBufferPool}).
  *
  * <p>The thread is a daemon of {@link XlsxHelperThreads}' pool, named {@code relay-xlsx-rows-<vendor>}
  * while it reads this sheet. It stops at the end of the
@@ -35,7 +36,7 @@ import java.util.concurrent.Semaphore;
  * file's channel under it); it stops after the row it is reading.
  */
 final class XlsxRowsAhead implements Closeable {
-    static final int BATCHES = 8;
+    static final int BATCHES = 16;
     static final int BATCH_ROWS = 1024;
     static final int BATCH_CELLS = 8192;
     static final int BATCH_CHARS = 1 << 16;
@@ -106,6 +107,8 @@ final class XlsxRowsAhead implements Closeable {
 
     /** Put into {@link #free} by {@link #close()} to wake a thread waiting for a batch. */
     private static final Batch WAKE = new Batch();
+    /** The batches kept from one sheet to the next ({@link XlsxBufferPool}): one sheet's worth. */
+    private static final XlsxBufferPool<Batch> KEPT = new XlsxBufferPool<>(BATCHES, Batch::new);
 
     private final InputStream in;
     private final XlsxSheetBytes bytes;
@@ -113,7 +116,7 @@ final class XlsxRowsAhead implements Closeable {
     private final XlsxSheetRows rowLogic;
 
     /** Batches the thread may fill, empty, made by it as it needs them. */
-    private final XlsxFreeBuffers<Batch> free = new XlsxFreeBuffers<>(BATCHES, Batch::new);
+    private final XlsxFreeBuffers<Batch> free = new XlsxFreeBuffers<>(BATCHES, KEPT);
     /** Filled batches in order, the last with {@link Batch#last} set; one place more for an interrupted thread's. */
     private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES + 1);
     /**
@@ -245,5 +248,10 @@ final class XlsxRowsAhead implements Closeable {
         free.wake(WAKE);
         oversizedBack.release(); // a thread waiting for a large batch to come back sees closed
         helper.awaitEnd(); // it ends within one row
+        current = null;
+        free.release(Batch::reset); // at their own size again
     }
+
+    /** How many batches are kept for the next sheet (tests). */
+    static int kept() { return KEPT.idle(); }
 }
