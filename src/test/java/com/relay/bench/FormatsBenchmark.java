@@ -53,7 +53,7 @@ public final class FormatsBenchmark {
 
     record Args(int files, int rows, int warmUp, int iterations, Path dataDir, String heap, long seed) {
         static final String USAGE = """
-                usage: FormatsBenchmark [--files 2] [--rows 100000] [--warm-up 3] [--iterations 5]
+                usage: FormatsBenchmark [--files 2] [--rows 100000] [--warm-up 10] [--iterations 10]
                                         [--data-dir bench-data] [--heap 512m] [--seed 42]
                 The feeds are the first <files> vendor files of the engine benchmark's dataset
                 (20 vendors x <rows> rows), converted once to every format (cached in the data dir).""";
@@ -61,8 +61,10 @@ public final class FormatsBenchmark {
         static Args parse(String[] argv) {
             int files = 2;
             int rows = 100_000;
-            int warmUp = 3;
-            int iterations = 5;
+            // ten warm-up passes: after three the JIT still works through the first pass's class loading,
+            // which weighs on the formats that load the most classes (docs/PERFORMANCE.md#vendor-file-formats-issue-20)
+            int warmUp = 10;
+            int iterations = 10;
             Path dataDir = Path.of("bench-data");
             String heap = "512m";
             long seed = 42;

@@ -30,7 +30,7 @@ class FormatsBenchmarkTest {
     @Test
     void optionsHaveTheDocumentedDefaultsAndRejectNonsense() {
         assertThat(FormatsBenchmark.Args.parse(new String[0]))
-                .isEqualTo(new FormatsBenchmark.Args(2, 100_000, 3, 5, Path.of("bench-data"), "512m", 42));
+                .isEqualTo(new FormatsBenchmark.Args(2, 100_000, 10, 10, Path.of("bench-data"), "512m", 42));
         assertThatThrownBy(() -> FormatsBenchmark.Args.parse(new String[] {"--files", "0"})).hasMessageContaining("files");
         assertThatThrownBy(() -> FormatsBenchmark.Args.parse(new String[] {"--bogus", "1"})).hasMessage("unknown option --bogus");
         assertThat(FormatsBenchmark.xmlName("Qty On Hand")).isEqualTo("Qty_On_Hand");
