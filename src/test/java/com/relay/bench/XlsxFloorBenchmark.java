@@ -15,13 +15,18 @@ import org.apache.poi.openxml4j.exceptions.InvalidFormatException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.openxml4j.opc.PackagePart;
+import org.dhatim.fastexcel.reader.Cell;
+import org.dhatim.fastexcel.reader.ReadableWorkbook;
+import org.dhatim.fastexcel.reader.Row;
 
 /**
  * What an xlsx parse cannot go below (issue 20, docs/PERFORMANCE.md#vendor-file-formats-issue-20):
  * the time to inflate each workbook's largest worksheet entry with {@link ZipFile} and throw the
  * bytes away, and the same plus a bare byte scan (counting {@code <}, the least an XML reader does per
  * byte). The files are those {@code bench/run formats} reads (its {@code formats/} folder); the csv
- * files beside them are read and thrown away as the reference. 3 warm-up + 5 timed passes, median.
+ * files beside them are read and thrown away as the reference. And the plain alternative a user
+ * would pick: fastexcel-reader, a streaming xlsx reader (Aalto underneath), reading the text of
+ * every cell of the same sheet and doing nothing with it. 3 warm-up + 5 timed passes, median.
  *
  * <pre>bench/run xlsx-floor --data-dir /work/main/bench-data [--files 2]</pre>
  */
@@ -76,6 +81,9 @@ public final class XlsxFloorBenchmark {
         report(out, "inflate + bare byte scan (count '<')", () -> {
             for (Path p : xlsx) sink[0] += sheet(p, true);
         });
+        report(out, "a plain alternative: fastexcel-reader 0.19.0, every cell's raw text of the sheet read, discarded", () -> {
+            for (Path p : xlsx) sink[0] += fastexcel(p)[1];
+        });
         out.println("(checksum " + sink[0] + ")");
     }
 
@@ -121,6 +129,23 @@ public final class XlsxFloorBenchmark {
         } catch (InvalidFormatException e) {
             throw new IOException(e);
         }
+    }
+
+    /** The data sheet ("Stock", as bench/run formats reads it) through fastexcel-reader: {rows, the length of every cell's raw text}. */
+    static long[] fastexcel(Path file) throws IOException {
+        long rowCount = 0;
+        long chars = 0;
+        try (ReadableWorkbook workbook = new ReadableWorkbook(file.toFile());
+             java.util.stream.Stream<Row> rows = workbook.findSheet("Stock").orElseThrow().openStream()) {
+            for (Row row : (Iterable<Row>) rows::iterator) {
+                rowCount++;
+                for (int i = 0; i < row.getCellCount(); i++) {
+                    Cell cell = row.getCell(i);
+                    if (cell != null && cell.getRawValue() != null) chars += cell.getRawValue().length();
+                }
+            }
+        }
+        return new long[] {rowCount, chars};
     }
 
     private static long drain(InputStream in, boolean scan) throws IOException {
