@@ -81,11 +81,11 @@ class XlsxInflateAheadTest {
 
     @Test
     void theHelperIsANamedDaemonThreadAndEndsWhenTheReaderStopsEarly() throws Exception {
-        try (ZipSecureFile zip = zip(sheetLike(3_000_000))) {
+        try (ZipSecureFile zip = zip(sheetLike(3 * XlsxInflateAhead.CHUNKS * XlsxInflateAhead.CHUNK))) {
             XlsxInflateAhead in = ahead(zip);
             assertThat(in.read(new byte[10])).isEqualTo(10);
             Thread thread = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(NAME)).findFirst()
-                    .orElseThrow(); // 3 MB is more than its buffers: it waits for the reader
+                    .orElseThrow(); // three times its buffers: it waits for the reader
             assertThat(thread.isDaemon()).isTrue();
             in.close();
             assertThat(in.inflating()).isFalse();
