@@ -32,9 +32,9 @@ final class XlsxFreeBuffers<T> {
         T buffer = free.poll();
         if (buffer != null) return buffer;
         if (made.size() < max) {
-            T made = pool.take();
-            this.made.add(made);
-            return made;
+            buffer = pool.take();
+            made.add(buffer);
+            return buffer;
         }
         return free.take();
     }

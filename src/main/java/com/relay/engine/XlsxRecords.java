@@ -163,9 +163,10 @@ final class XlsxRecords implements FeedRecords {
         // a read failure of the feed itself stays an IOException (retryable, like any fetch)
         Held held = hold(feed);
         Path spooled;
+        XlsxRecords fromMemory = null;
         try {
             if (held.whole()) {
-                XlsxRecords fromMemory = openHeld(held, parser, vendorId, dir);
+                fromMemory = openHeld(held, parser, vendorId, dir);
                 if (fromMemory != null) return fromMemory; // it owns the held feed now, and gives it back when closed
             }
             spooled = Files.createTempFile(dir, "relay-feed-", ".xlsx");
@@ -175,11 +176,9 @@ final class XlsxRecords implements FeedRecords {
                 Files.deleteIfExists(spooled);
                 throw e;
             }
-        } catch (IOException | EngineFailure | RuntimeException e) {
-            held.release(); // nothing reads it any more: openHeld closed all it opened
-            throw e;
+        } finally {
+            if (fromMemory == null) held.release(); // spooled or failed: nothing reads it any more (openHeld closed all it opened)
         }
-        held.release();
         OPCPackage pkg = null;
         SharedStringsTable sst = null;
         ZipSecureFile sheetZip = null;
